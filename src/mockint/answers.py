@@ -1,0 +1,82 @@
+"""Scripted answers: a JSON file of answers for an unattended run.
+
+Either a list of answer strings in question order, or an object mapping
+question id to answer text. ``null`` or a missing question means skipped.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import RootModel, ValidationError
+
+from mockint.errors import InputFileError
+from mockint.validation import describe
+
+AnswerList = RootModel[list[str | None]]
+AnswerMap = RootModel[dict[str, str | None]]
+
+
+def parse_answers(text: str, origin: str = "answers") -> list[str | None] | dict[str, str | None]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputFileError(
+            f"{origin} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})."
+        ) from None
+    model: type[AnswerList] | type[AnswerMap]
+    if isinstance(data, list):
+        model = AnswerList
+    elif isinstance(data, dict):
+        model = AnswerMap
+    else:
+        raise InputFileError(
+            f"{origin} must hold a JSON list of answers in question order, or an object "
+            "mapping question id to answer."
+        )
+    try:
+        return model.model_validate(data).root
+    except ValidationError as exc:
+        raise InputFileError(
+            f"{origin}: {describe(exc, root='answers')}. Each answer must be a string (or null to skip)."
+        ) from None
+
+
+def load_answers(path: Path) -> list[str | None] | dict[str, str | None]:
+    if str(path) == "-":
+        import sys
+
+        return parse_answers(sys.stdin.read(), origin="Answers on stdin")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputFileError(f"Answers file {path} does not exist. Check the path.") from None
+    except UnicodeDecodeError:
+        raise InputFileError(f"Answers file {path} is not UTF-8 text.") from None
+    except OSError as exc:
+        raise InputFileError(f"Cannot read answers file {path}: {exc.strerror}.") from None
+    return parse_answers(text, origin=f"Answers file {path}")
+
+
+def match_answers(
+    answers: list[str | None] | dict[str, str | None],
+    question_ids: list[str],
+    origin: str,
+) -> dict[str, str | None]:
+    """Question id -> answer (None = skipped) for every question of the session."""
+    if isinstance(answers, list):
+        if len(answers) > len(question_ids):
+            raise InputFileError(
+                f"{origin} has {len(answers)} answers but the session has only "
+                f"{len(question_ids)} questions. Remove the extra answers."
+            )
+        padded = answers + [None] * (len(question_ids) - len(answers))
+        return dict(zip(question_ids, padded, strict=True))
+    unknown = [qid for qid in answers if qid not in question_ids]
+    if unknown:
+        raise InputFileError(
+            f"{origin} answers question {unknown[0]!r}, which this session does not have. "
+            f"Its questions are: {', '.join(question_ids)}."
+        )
+    return {qid: answers.get(qid) for qid in question_ids}

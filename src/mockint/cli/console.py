@@ -1,0 +1,56 @@
+"""Consoles and safe display of user text.
+
+Data goes to stdout; prompts, progress, warnings and errors to stderr. Text
+that came from a user (answers, pack questions) is shown inert: control
+characters (terminal escape sequences) are neutralised and Rich markup is not
+interpreted.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from typing import Any
+
+from rich.console import Console
+from rich.text import Text
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def inert(text: str | None) -> str:
+    """``text`` with control characters shown as visible escapes."""
+    if not text:
+        return ""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+
+
+def user_text(text: str | None, style: str = "") -> Text:
+    """User-provided text as a Rich ``Text`` (markup is never parsed)."""
+    return Text(inert(text), style=style)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def print_text(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    sys.stdout.flush()
+
+
+def error(message: str) -> None:
+    err.print(Text("Error: ", style="bold red") + Text(inert(message), style="red"))
+
+
+def warn(message: str) -> None:
+    err.print(Text("Warning: ", style="yellow") + Text(inert(message)))
+
+
+def note(message: str) -> None:
+    err.print(Text(inert(message), style="dim"))

@@ -1,0 +1,70 @@
+"""One place that turns errors into a single stderr line and an exit code."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sqlite3
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+import typer
+from typer.core import TyperCommand, TyperGroup
+
+from mockint.cli.console import error
+from mockint.errors import ExitCode, MockintError
+
+F = TypeVar("F", bound=Callable[..., Any])
+_NO_ARGS_IS_HELP: Any = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
+def debug() -> bool:
+    return os.environ.get("MOCKINT_DEBUG", "") not in ("", "0")
+
+
+def handled(func: F) -> F:
+    """Run a command body, mapping library errors to one line and an exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except MockintError as exc:
+            if debug():
+                raise
+            error(exc.message)
+            raise typer.Exit(int(exc.exit_code)) from None
+        except sqlite3.OperationalError as exc:
+            if debug():
+                raise
+            error(f"Database error: {exc}. Try again; if it persists, run with MOCKINT_DEBUG=1.")
+            raise typer.Exit(int(ExitCode.FAILURE)) from None
+        except KeyboardInterrupt:
+            error("Interrupted.")
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+class _OneLineUsageErrors:
+    """Report option parsing errors as one line instead of a usage panel."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)  # type: ignore[misc]
+        except _NO_ARGS_IS_HELP:
+            raise
+        except click.UsageError as exc:
+            ctx = exc.ctx
+            where = ctx.command_path if ctx is not None else "mockint"
+            error(f"{exc.format_message()} (see `{where} --help`)")
+            raise typer.Exit(int(ExitCode.USAGE)) from None
+
+
+class Command(_OneLineUsageErrors, TyperCommand):
+    pass
+
+
+class Group(_OneLineUsageErrors, TyperGroup):
+    pass

@@ -1,0 +1,63 @@
+"""Options shared by several commands, defined once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mockint.models import Difficulty, InterviewType, Status
+
+SELECTION = "Question selection"
+
+TypeOption = Annotated[
+    InterviewType | None,
+    typer.Option("--type", "-t", help="Interview type.", rich_help_panel=SELECTION, show_default=False),
+]
+DifficultyOption = Annotated[
+    Difficulty | None,
+    typer.Option("--difficulty", "-d", help="Difficulty.", rich_help_panel=SELECTION, show_default=False),
+]
+FocusOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--focus",
+        "-f",
+        help="Focus area, matched against question topics (repeatable).",
+        rich_help_panel=SELECTION,
+        show_default=False,
+    ),
+]
+NotesOption = Annotated[
+    str | None,
+    typer.Option("--notes", help="Notes on what you want to practise.", rich_help_panel=SELECTION),
+]
+CountOption = Annotated[
+    int | None,
+    typer.Option(
+        "--count",
+        "-n",
+        min=1,
+        max=50,
+        help="Number of questions (default: as many as fit the interview's duration, 5-7).",
+        rich_help_panel=SELECTION,
+        show_default=False,
+    ),
+]
+PackOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--pack",
+        help="A TOML question pack to draw from instead of the built-in bank.",
+        rich_help_panel=SELECTION,
+        dir_okay=False,
+        show_default=False,
+    ),
+]
+SeedOption = Annotated[
+    int | None,
+    typer.Option("--seed", help="Seed for a reproducible choice of questions.", rich_help_panel=SELECTION),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
+StatusOption = Annotated[Status | None, typer.Option("--status", "-s", help="Session status.", case_sensitive=False)]

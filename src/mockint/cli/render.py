@@ -1,0 +1,142 @@
+"""Rich rendering of library results for the terminal."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from mockint.cli.console import user_text
+from mockint.models import HistoryPage, PriceRow, Report, SetupResult
+
+
+def score_style(score: int | None) -> str:
+    if score is None:
+        return "dim"
+    return "green" if score >= 75 else "yellow" if score >= 50 else "red"
+
+
+def money(amount: int, currency: str) -> str:
+    return f"₹{amount}" if currency == "INR" else f"{amount} {currency}"
+
+
+def setup_table(result: SetupResult) -> Group:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False)
+    table.add_column("#", justify="right", style="dim")
+    table.add_column("Question", overflow="fold")
+    table.add_column("Level", justify="right")
+    table.add_column("Minutes", justify="right")
+    for i, q in enumerate(result.questions, 1):
+        table.add_row(str(i), user_text(q.text), f"{q.difficulty}/10", str(q.time_allocation))
+    p = result.pricing
+    header = Text.assemble(
+        ("Session ", "bold"),
+        (result.session_id, "bold cyan"),
+        f"  {result.type.label} · {result.difficulty.label} · {len(result.questions)} questions · "
+        f"about {result.estimated_duration} min · {money(p.user_price, p.currency)}",
+    )
+    return Group(header, table)
+
+
+def report_view(report: Report) -> Group:
+    b = report.score_breakdown
+    head = Table.grid(padding=(0, 2))
+    head.add_row(
+        Text(f"{report.overall_score}/100", style=f"bold {score_style(report.overall_score)}"),
+        Text(
+            f"{report.type.label} · {report.difficulty.label} · session {report.session_id} · "
+            f"graded by {report.grader}"
+        ),
+    )
+    scores = Table(box=box.SIMPLE_HEAD, show_edge=False)
+    scores.add_column("Area")
+    scores.add_column("Score", justify="right")
+    for label, value in (
+        ("Technical depth", b.technical_depth),
+        ("Communication", b.communication),
+        ("Problem solving", b.problem_solving),
+    ):
+        scores.add_row(label, Text(str(value), style=score_style(value)))
+    for name, value in b.rubric.items():
+        scores.add_row(Text("  " + name.replace("-", " "), style="dim"), Text(str(value), style=score_style(value)))
+    parts: list[object] = [head, scores]
+    for i, q in enumerate(report.questions, 1):
+        body = Text()
+        body.append("Q: ", style="bold")
+        body.append_text(user_text(q.text))
+        body.append("\nA: ", style="bold")
+        body.append_text(user_text(q.answer) if q.answer else Text("(skipped)", style="dim"))
+        for item in q.key_point_evidence:
+            mark, style = ("✓", "green") if item.covered else ("✗", "red")
+            body.append(f"\n{mark} ", style=style)
+            body.append_text(user_text(item.key_point))
+            body.append("\n    ")
+            body.append_text(user_text(item.note, style="dim"))
+        body.append("\n")
+        body.append_text(user_text(q.feedback, style="italic"))
+        parts.append(
+            Panel(body, title=f"Question {i} · {q.score}/100", title_align="left", border_style=score_style(q.score))
+        )
+    for title, items, style in (
+        ("Strengths", report.strengths, "green"),
+        ("Weaknesses", report.weaknesses, "red"),
+        ("Recommendations", report.recommendations, "cyan"),
+    ):
+        text = Text(f"{title}\n", style=f"bold {style}")
+        if not items:
+            text.append("  (none found in these answers)\n", style="dim")
+        for item in items:
+            text.append("  • ")
+            text.append_text(user_text(item))
+            text.append("\n")
+        parts.append(text)
+    return Group(*parts)  # type: ignore[arg-type]
+
+
+def history_table(page: HistoryPage) -> Group:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False)
+    for column in ("Session", "Date", "Type", "Difficulty", "Status", "Minutes", "Score"):
+        table.add_column(column, justify="right" if column in ("Minutes", "Score") else "left")
+    for item in page.interviews:
+        table.add_row(
+            item.session_id,
+            item.date.astimezone().strftime("%Y-%m-%d %H:%M"),
+            item.type.label,
+            item.difficulty.label,
+            item.status.value,
+            f"{item.duration // 60}" if item.duration is not None else "-",
+            Text(str(item.score) if item.score is not None else "-", style=score_style(item.score)),
+        )
+    s = page.statistics
+    stats = Text(
+        f"Page {page.page} of {page.total_pages} · {page.total} sessions · "
+        f"{s.total_interviews} completed · average "
+        f"{s.average_score if s.average_score is not None else '-'} · best "
+        f"{s.best_score_achieved if s.best_score_achieved is not None else '-'}",
+        style="dim",
+    )
+    by_type = Table(box=box.SIMPLE_HEAD, show_edge=False, title="By type", title_justify="left")
+    by_type.add_column("Type")
+    by_type.add_column("Completed", justify="right")
+    by_type.add_column("Average", justify="right")
+    for name, t in s.by_type.items():
+        by_type.add_row(name, str(t.count), f"{t.average_score}" if t.average_score is not None else "-")
+    return Group(table, stats, by_type)
+
+
+def price_table(rows: list[PriceRow]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False)
+    for column in ("Type", "Difficulty", "Duration", "Price", "Cost", "Margin"):
+        table.add_column(column, justify="left" if column in ("Type", "Difficulty") else "right")
+    for r in rows:
+        table.add_row(
+            r.type.label,
+            r.difficulty.label,
+            f"{r.duration_minutes} min",
+            money(r.user_price, r.currency),
+            money(r.cost_price, r.currency),
+            money(r.margin, r.currency),
+        )
+    return table

@@ -1,0 +1,52 @@
+"""Errors raised by the library, written for the person at the terminal.
+
+Every message says what is wrong and how to fix it; the CLI prints it as one
+line on stderr and exits with the error's code.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    FAILURE = 1
+    USAGE = 2
+    INTERRUPTED = 130
+
+
+class MockintError(Exception):
+    """Base class: a runtime problem (exit code 1)."""
+
+    exit_code: ExitCode = ExitCode.FAILURE
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UsageError(MockintError):
+    """The user asked for something invalid: bad option, file or id (exit code 2)."""
+
+    exit_code = ExitCode.USAGE
+
+
+class InputFileError(UsageError):
+    """A file the user gave (pack, answers) is missing or malformed."""
+
+
+class NotFoundError(UsageError):
+    """A session id (or prefix) that matches nothing."""
+
+
+class SessionStateError(UsageError):
+    """The session cannot do what was asked in its current status."""
+
+
+class StorageError(MockintError):
+    """The data directory or database cannot be used."""
+
+
+class GradingError(MockintError):
+    """A grader could not produce a report."""

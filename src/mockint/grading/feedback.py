@@ -1,0 +1,186 @@
+"""Writing the report's words from the grader's measurements.
+
+Every sentence here is derived from what the answers contained: the key
+points they covered (quoted), missed (named), the rubric dimensions that were
+weak, and problems such as term lists or text addressed to the grader.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from mockint.grading.offline import AnswerResult, PointResult
+from mockint.grading.rubric import rubric_for
+from mockint.models import KeyPointEvidence
+
+EXCERPT = 160
+
+
+def excerpt(text: str, limit: int = EXCERPT) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def label(index: int, result: AnswerResult) -> str:
+    topic = result.question.topics[0].replace("-", " ") if result.question.topics else result.question.id
+    return f"Q{index} ({topic})"
+
+
+def point_note(point: PointResult) -> str:
+    if point.covered:
+        return f"Covered: “{excerpt(point.evidence or '', 120)}”"
+    if point.named_not_explained:
+        return "Named but not explained: the terms appear without a sentence saying how or why."
+    if point.evidence and point.credit > 0:
+        missing = ", ".join(point.missing) if point.missing else "the specifics"
+        return f"Partly covered: “{excerpt(point.evidence, 100)}”, but it does not mention {missing}."
+    if point.missing:
+        return "Missing: no mention of " + ", ".join(point.missing) + "."
+    return "Missing."
+
+
+def evidence(result: AnswerResult) -> list[KeyPointEvidence]:
+    return [
+        KeyPointEvidence(
+            key_point=p.key_point,
+            covered=p.covered,
+            evidence=p.evidence if p.covered else None,
+            note=point_note(p),
+        )
+        for p in result.points
+    ]
+
+
+def question_feedback(result: AnswerResult) -> str:
+    if result.skipped or not (result.answer or "").strip():
+        return "Skipped: there is no answer to grade. Study the key points listed as missed."
+    covered = sum(p.covered for p in result.points)
+    parts = [f"Covered {covered} of {len(result.points)} key points."]
+    if result.injected:
+        parts.append(
+            "Text addressed to the grader was ignored and earned nothing: "
+            f"“{excerpt(result.injected[0], 80)}”."
+        )
+    named = [p for p in result.points if p.named_not_explained]
+    if named:
+        parts.append(
+            f"{len(named)} key point{'s were' if len(named) > 1 else ' was'} only named, "
+            "not explained: say how it works and why it fits."
+        )
+    if result.words and result.relevance < 0.12:
+        parts.append("Most of the answer is not about the question that was asked.")
+    if result.words < 15:
+        parts.append(f"Very short answer ({result.words} words): explain your reasoning in full sentences.")
+    elif result.reasoning_connectives == 0 and not named:
+        parts.append("Give reasons, not just steps: say why (“because…”, “so that…”).")
+    missed = [p for p in result.points if not p.covered and not p.named_not_explained]
+    if missed:
+        parts.append("Missed: " + "; ".join(excerpt(p.key_point, 90) for p in missed[:3]) + ".")
+    return " ".join(parts)
+
+
+def _dimension_rollup(results: list[AnswerResult]) -> dict[tuple[str, str], list[tuple[int, float]]]:
+    rollup: dict[tuple[str, str], list[tuple[int, float]]] = defaultdict(list)
+    for index, result in enumerate(results, 1):
+        rubric = rubric_for(result.question.type)
+        for name, value in result.dimensions.items():
+            rollup[(result.question.type.value, name)].append((index, value))
+        if not result.dimensions:
+            for name in rubric.dimensions:
+                rollup[(result.question.type.value, name)].append((index, 0.0))
+    return rollup
+
+
+def strengths(results: list[AnswerResult]) -> list[str]:
+    found: list[str] = []
+    best = sorted(
+        ((p.credit, i, r, p) for i, r in enumerate(results, 1) for p in r.points if p.covered),
+        key=lambda item: -item[0],
+    )
+    seen_questions: set[int] = set()
+    for _, index, result, point in best:
+        if index in seen_questions:
+            continue
+        seen_questions.add(index)
+        found.append(
+            f"{label(index, result)}: covered “{excerpt(point.key_point, 90)}” — "
+            f"you said “{excerpt(point.evidence or '', 110)}”"
+        )
+        if len(found) == 3:
+            break
+    for (type_name, name), values in _dimension_rollup(results).items():
+        answered = [(i, v) for i, v in values if results[i - 1].words]
+        if len(answered) >= 2 and min(v for _, v in answered) >= 0.65:
+            dimension = rubric_for(results[answered[0][0] - 1].question.type).dimensions[name]
+            found.append(f"{dimension.label} was solid in all {len(answered)} answered {type_name} questions.")
+    reasoned = [i for i, r in enumerate(results, 1) if r.reasoning_connectives >= 2 and r.content >= 0.4]
+    if len(reasoned) >= 2:
+        found.append(
+            "Explained reasons, not just steps (“because”, “so that”), in "
+            + ", ".join(f"Q{i}" for i in reasoned)
+            + "."
+        )
+    return found
+
+
+def weaknesses(results: list[AnswerResult]) -> list[str]:
+    found: list[str] = []
+    skipped = [f"Q{i}" for i, r in enumerate(results, 1) if r.skipped or not (r.answer or "").strip()]
+    if skipped:
+        found.append(f"Skipped {len(skipped)} question{'s' if len(skipped) > 1 else ''}: {', '.join(skipped)}.")
+    for index, result in enumerate(results, 1):
+        if result.injected:
+            found.append(f"{label(index, result)}: contained instructions addressed to the grader; they were ignored and earned nothing.")
+        if result.words and result.relevance < 0.12:
+            found.append(f"{label(index, result)}: the answer did not address the question asked.")
+        named = [p for p in result.points if p.named_not_explained]
+        if named:
+            terms = sorted({t for p in named for t in p.key_point.split()[:0]} | {m for p in named for m in _named_terms(p)})
+            found.append(
+                f"{label(index, result)}: listed terms ({', '.join(terms[:5])}) without explaining them."
+            )
+        elif result.words and result.words < 15:
+            found.append(f"{label(index, result)}: a one-line answer ({result.words} words).")
+    for (type_name, name), values in _dimension_rollup(results).items():
+        weak = [i for i, v in values if v < 0.35 and results[i - 1].words]
+        if weak and len(weak) * 2 >= len(values):
+            dimension = rubric_for(results[weak[0] - 1].question.type).dimensions[name]
+            found.append(
+                f"{dimension.label} was weak or missing in {len(weak)} of {len(values)} "
+                f"{type_name} answers ({', '.join(f'Q{i}' for i in weak)})."
+            )
+    return found
+
+
+def _named_terms(point: PointResult) -> list[str]:
+    from mockint.grading.text import key_terms
+
+    return key_terms(point.key_point, limit=2)
+
+
+def recommendations(results: list[AnswerResult], limit: int = 6) -> list[str]:
+    found: list[str] = []
+    missed = sorted(
+        ((p.credit, i, r, p) for i, r in enumerate(results, 1) for p in r.points if not p.covered),
+        key=lambda item: item[0],
+    )
+    seen: set[int] = set()
+    for _, index, result, point in missed:
+        if index in seen:
+            continue
+        seen.add(index)
+        from mockint.grading.text import key_terms
+
+        concepts = ", ".join(key_terms(point.key_point, limit=3))
+        found.append(f"Study {concepts} ({label(index, result)}): {point.key_point}")
+        if len(found) >= limit - 2:
+            break
+    advice: list[str] = []
+    for (_, name), values in _dimension_rollup(results).items():
+        weak = [v for _, v in values if v < 0.35]
+        if weak and len(weak) * 2 >= len(values):
+            type_of = next(r.question.type for r in results if name in rubric_for(r.question.type).dimensions)
+            text = rubric_for(type_of).dimensions[name].advice
+            if text not in advice:
+                advice.append(text)
+    return found + advice[: max(0, limit - len(found))]

@@ -1,0 +1,53 @@
+"""Per-type rubrics (``data/rubrics.toml``): dimensions, their cues and areas."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from mockint.grading.text import Sentence, analyse_sentence
+from mockint.models import InterviewType
+from mockint.resources import load_toml
+
+AREAS = ("technicalDepth", "communication", "problemSolving")
+
+
+@dataclass(frozen=True)
+class Dimension:
+    name: str
+    label: str
+    area: str
+    cues: tuple[tuple[str, ...], ...]  # each cue as its analysed stems
+    advice: str
+
+    def cued_by(self, sentence: Sentence) -> bool:
+        stems = set(sentence.stems)
+        return any(all(part in stems for part in cue) for cue in self.cues)
+
+
+@dataclass(frozen=True)
+class Rubric:
+    type: InterviewType
+    default: str
+    order: tuple[str, ...]
+    dimensions: dict[str, Dimension]
+
+    def classify(self, key_point: str) -> Dimension:
+        """The dimension a key point is graded under."""
+        sentence = analyse_sentence(key_point)
+        for name in self.order:
+            if name != self.default and self.dimensions[name].cued_by(sentence):
+                return self.dimensions[name]
+        return self.dimensions[self.default]
+
+
+@cache
+def rubric_for(interview_type: InterviewType) -> Rubric:
+    data = load_toml("rubrics.toml")[interview_type.value]
+    dimensions = {}
+    for name, spec in data["dimensions"].items():
+        cues = tuple(
+            tuple(analyse_sentence(cue).stems) for cue in spec["cues"] if analyse_sentence(cue).stems
+        )
+        dimensions[name] = Dimension(name, spec["label"], spec["area"], cues, spec["advice"])
+    return Rubric(interview_type, data["default"], tuple(data["order"]), dimensions)

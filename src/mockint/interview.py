@@ -1,0 +1,195 @@
+"""The interview lifecycle: set up, answer question by question, finish with a report.
+
+This is the library API the CLI (and any runner) calls. Every answer is
+committed as it is given, so an interrupted interview resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+from mockint import pricing, store
+from mockint.errors import SessionStateError
+from mockint.models import (
+    AnsweredQuestion,
+    Question,
+    QuestionSummary,
+    Report,
+    SessionRecord,
+    SetupResult,
+    Status,
+    Turn,
+    TurnKind,
+    TurnRole,
+)
+from mockint.sources import SelectionRequest, get_source
+
+Progress = Callable[[str], None]
+
+
+def setup_interview(db: Database, request: SelectionRequest, mode: str = "text") -> SetupResult:
+    """Choose the questions and store a new session in status SETUP."""
+    if request.type is not None and request.difficulty is not None and request.seed is None:
+        request = request.model_copy(
+            update={
+                "recent": store.recently_asked(db, request.type.value, request.difficulty.value)
+            }
+        )
+    selection = get_source(request).select(request)
+    session = SessionRecord(
+        id=store.new_session_id(),
+        type=selection.type,
+        difficulty=selection.difficulty,
+        status=Status.SETUP,
+        focus=request.focus,
+        notes=request.notes,
+        source=selection.source,
+        seed=request.seed,
+        mode=mode,
+        estimated_minutes=selection.estimated_minutes,
+        pricing=pricing.pricing_for(selection.difficulty),
+        created_at=store.now(),
+    )
+    store.create_session(db, session, selection.questions)
+    return SetupResult(
+        session_id=session.id,
+        type=session.type,
+        difficulty=session.difficulty,
+        questions=[summarise(q) for q in selection.questions],
+        pricing=session.pricing,
+        estimated_duration=session.estimated_minutes,
+        source=session.source,
+        warnings=selection.warnings,
+    )
+
+
+def summarise(question: Question) -> QuestionSummary:
+    return QuestionSummary(
+        id=question.id,
+        text=question.text,
+        difficulty=question.difficulty_level,
+        time_allocation=question.time_minutes,
+        topics=question.topics,
+    )
+
+
+@dataclass
+class Interview:
+    """A session being run: which questions remain, and recording of turns."""
+
+    db: Database
+    session: SessionRecord
+    items: list[AnsweredQuestion] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, db: Database, ref: str) -> Interview:
+        session = store.get_session(db, ref)
+        if session.status == Status.COMPLETED:
+            raise SessionStateError(
+                f"Session {session.id} is already completed. See it with "
+                f"`mockint report {session.id}`, or start a new interview."
+            )
+        return cls(db, session, store.answered_questions(db, session.id))
+
+    @property
+    def questions(self) -> list[Question]:
+        return [item.question for item in self.items]
+
+    def pending(self) -> list[AnsweredQuestion]:
+        return [item for item in self.items if not store.is_done(item)]
+
+    def position(self, question_id: str) -> int:
+        return next(i for i, item in enumerate(self.items, 1) if item.question.id == question_id)
+
+    def _turn(self, question_id: str, role: TurnRole, kind: TurnKind, text: str, **meta: object) -> None:
+        store.add_turn(
+            self.db,
+            Turn(
+                session_id=self.session.id,
+                question_id=question_id,
+                role=role,
+                kind=kind,
+                text=text,
+                created_at=store.now(),
+                meta={k: v for k, v in meta.items() if v is not None},
+            ),
+        )
+
+    def begin(self) -> None:
+        """Mark the session in progress (idempotent)."""
+        if self.session.status in (Status.SETUP, Status.FAILED):
+            started = self.session.started_at or store.now()
+            store.set_status(self.db, self.session.id, Status.IN_PROGRESS, started_at=started)
+            self.session = self.session.model_copy(
+                update={"status": Status.IN_PROGRESS, "started_at": started}
+            )
+
+    def ask(self, question: Question) -> None:
+        self.begin()
+        self._turn(question.id, TurnRole.INTERVIEWER, TurnKind.QUESTION, question.text)
+
+    def answer(self, question_id: str, text: str, seconds: float | None = None) -> None:
+        self._turn(question_id, TurnRole.CANDIDATE, TurnKind.ANSWER, text, seconds=seconds)
+        self._refresh()
+
+    def skip(self, question_id: str) -> None:
+        self._turn(question_id, TurnRole.CANDIDATE, TurnKind.SKIP, "")
+        self._refresh()
+
+    def hint(self, question: Question) -> str | None:
+        """The next hint for ``question`` (None when there are no more), recorded."""
+        item = self.items[self.position(question.id) - 1]
+        hints = hints_for(question)
+        if item.hints_used >= len(hints):
+            return None
+        text = hints[item.hints_used]
+        self._turn(question.id, TurnRole.INTERVIEWER, TurnKind.HINT, text)
+        self._refresh()
+        return text
+
+    def _refresh(self) -> None:
+        self.items = store.answered_questions(self.db, self.session.id)
+
+    def finish(self, grader_name: str = "offline", progress: Progress | None = None) -> Report:
+        """Grade the answers, store the report and complete the session."""
+        from mockint.grading import get_grader
+
+        self.begin()
+        if progress:
+            progress("Grading your answers")
+        ended = store.now()
+        report = get_grader(grader_name).grade(self.session, self.items)
+        report = report.model_copy(update={"status": Status.COMPLETED, "date": self.session.created_at})
+        if self.session.started_at is not None:
+            report.duration_seconds = int((ended - self.session.started_at).total_seconds())
+        store.save_report(self.db, report, ended)
+        self.session = self.session.model_copy(update={"status": Status.COMPLETED, "ended_at": ended})
+        return report
+
+
+def hints_for(question: Question) -> list[str]:
+    """Hints that nudge without giving the answer away: topics, then one cue per key point."""
+    from mockint.grading.text import key_terms
+
+    hints = []
+    if question.topics:
+        hints.append("Think about: " + ", ".join(t.replace("-", " ") for t in question.topics) + ".")
+    for point in question.key_points:
+        terms = key_terms(point, limit=2)
+        if terms:
+            hints.append("Consider: " + " and ".join(terms) + ".")
+    return hints
+
+
+def load_report(db: Database, ref: str) -> Report:
+    session = store.get_session(db, ref)
+    report = store.get_report(db, session.id)
+    if report is None:
+        raise SessionStateError(
+            f"Session {session.id} has no report yet (status {session.status.value}). "
+            f"Finish it with: mockint start {session.id}"
+        )
+    return report

@@ -1,0 +1,271 @@
+"""Domain models: what an interview, a question, an answer and a report are.
+
+Models that leave the library as JSON use camelCase aliases (the shapes of the
+product spec); ``dump()`` gives that JSON-ready dict.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic.alias_generators import to_camel
+
+
+class InterviewType(StrEnum):
+    JAVASCRIPT = "javascript"
+    MACHINE_CODING = "machine-coding"
+    DSA = "dsa"
+    SYSTEM_DESIGN = "system-design"
+    BEHAVIORAL = "behavioral"
+
+    @property
+    def label(self) -> str:
+        return {
+            "javascript": "JavaScript",
+            "machine-coding": "Machine Coding",
+            "dsa": "DSA",
+            "system-design": "System Design",
+            "behavioral": "Behavioral",
+        }[self.value]
+
+
+class Difficulty(StrEnum):
+    EASY = "easy"
+    MEDIUM = "medium"
+    HARD = "hard"
+    EXPERT = "expert"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class Status(StrEnum):
+    SETUP = "SETUP"
+    IN_PROGRESS = "IN_PROGRESS"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+
+
+class ApiModel(BaseModel):
+    """A model whose JSON form uses camelCase keys."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+    def dump(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True)
+
+
+def _clean_text(value: str) -> str:
+    return value.strip()
+
+
+class Question(BaseModel):
+    """One interview question with what a strong answer covers."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(min_length=1, max_length=120, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    type: InterviewType
+    difficulty: Difficulty
+    text: str = Field(min_length=1, max_length=4000)
+    key_points: list[str] = Field(min_length=1, max_length=12)
+    follow_ups: list[str] = Field(default_factory=list, max_length=10)
+    time_minutes: int = Field(default=5, ge=1, le=120)
+    level: int | None = Field(default=None, ge=1, le=10)
+    topics: list[str] = Field(default_factory=list, max_length=12)
+
+    @field_validator("key_points", "follow_ups")
+    @classmethod
+    def _non_empty_items(cls, items: list[str]) -> list[str]:
+        cleaned = [_clean_text(item) for item in items]
+        if any(not item for item in cleaned):
+            raise ValueError("must not contain empty strings")
+        return cleaned
+
+    @field_validator("topics")
+    @classmethod
+    def _normalise_topics(cls, items: list[str]) -> list[str]:
+        return [normalise_topic(item) for item in items if item.strip()]
+
+    @property
+    def difficulty_level(self) -> int:
+        """Difficulty on the spec's 1-10 scale."""
+        if self.level is not None:
+            return self.level
+        return {"easy": 2, "medium": 5, "hard": 7, "expert": 9}[self.difficulty.value]
+
+
+def normalise_topic(value: str) -> str:
+    return "-".join(value.strip().lower().replace("_", " ").split())
+
+
+class Pricing(ApiModel):
+    user_price: int
+    cost_price: int
+    margin: int
+    currency: str
+
+
+class PriceRow(ApiModel):
+    type: InterviewType
+    difficulty: Difficulty
+    duration_minutes: int
+    user_price: int
+    cost_price: int
+    margin: int
+    currency: str
+
+
+class QuestionSummary(ApiModel):
+    """A question as shown before the interview: no key points."""
+
+    id: str
+    text: str
+    difficulty: int
+    time_allocation: int
+    topics: list[str] = Field(default_factory=list)
+
+
+class SetupResult(ApiModel):
+    session_id: str
+    type: InterviewType
+    difficulty: Difficulty
+    questions: list[QuestionSummary]
+    pricing: Pricing
+    estimated_duration: int
+    source: str
+    warnings: list[str] = Field(default_factory=list)
+
+
+class SessionRecord(BaseModel):
+    """A stored interview session."""
+
+    id: str
+    type: InterviewType
+    difficulty: Difficulty
+    status: Status
+    focus: list[str] = Field(default_factory=list)
+    notes: str | None = None
+    source: str = "bank"
+    seed: int | None = None
+    mode: str = "text"
+    estimated_minutes: int
+    pricing: Pricing
+    created_at: datetime
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    parent_id: str | None = None
+
+
+class TurnRole(StrEnum):
+    INTERVIEWER = "interviewer"
+    CANDIDATE = "candidate"
+
+
+class TurnKind(StrEnum):
+    QUESTION = "question"
+    ANSWER = "answer"
+    SKIP = "skip"
+    HINT = "hint"
+    FOLLOW_UP = "follow_up"
+
+
+class Turn(BaseModel):
+    id: int | None = None
+    session_id: str
+    question_id: str
+    role: TurnRole
+    kind: TurnKind
+    text: str
+    created_at: datetime
+    meta: dict[str, Any] = Field(default_factory=dict)
+
+
+class AnsweredQuestion(BaseModel):
+    """A question of a session with what the candidate said (None if skipped)."""
+
+    question: Question
+    answer: str | None
+    skipped: bool = False
+    hints_used: int = 0
+    seconds_taken: float | None = None
+
+
+class KeyPointEvidence(ApiModel):
+    key_point: str
+    covered: bool
+    evidence: str | None = None
+    note: str
+
+
+class QuestionReport(ApiModel):
+    id: str
+    text: str
+    answer: str | None
+    score: int = Field(ge=0, le=100)
+    covered_key_points: list[str]
+    missed_key_points: list[str]
+    feedback: str
+    key_point_evidence: list[KeyPointEvidence] = Field(default_factory=list)
+    dimensions: dict[str, int] = Field(default_factory=dict)
+    skipped: bool = False
+    hints_used: int = 0
+
+
+class ScoreBreakdown(ApiModel):
+    technical_depth: int = Field(ge=0, le=100)
+    communication: int = Field(ge=0, le=100)
+    problem_solving: int = Field(ge=0, le=100)
+    rubric: dict[str, int] = Field(default_factory=dict)
+
+
+class Report(ApiModel):
+    session_id: str
+    type: InterviewType
+    difficulty: Difficulty
+    status: Status
+    overall_score: int = Field(ge=0, le=100)
+    score_breakdown: ScoreBreakdown
+    questions: list[QuestionReport]
+    strengths: list[str]
+    weaknesses: list[str]
+    recommendations: list[str]
+    grader: str
+    generated_at: datetime
+    date: datetime | None = None
+    duration_seconds: int | None = None
+
+
+class HistoryItem(ApiModel):
+    session_id: str
+    type: InterviewType
+    difficulty: Difficulty
+    status: Status
+    date: datetime
+    duration: int | None
+    score: int | None
+
+
+class TypeStatistics(ApiModel):
+    count: int
+    average_score: float | None
+
+
+class Statistics(ApiModel):
+    total_interviews: int
+    average_score: float | None
+    best_score_achieved: int | None
+    last_interview_at: datetime | None
+    by_type: dict[str, TypeStatistics]
+
+
+class HistoryPage(ApiModel):
+    interviews: list[HistoryItem]
+    total: int
+    page: int
+    total_pages: int
+    statistics: Statistics

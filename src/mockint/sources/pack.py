@@ -1,0 +1,60 @@
+"""Questions from a user's pack file (see :mod:`mockint.packs`)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from mockint import pricing
+from mockint.models import Difficulty, InterviewType, Question
+from mockint.packs import load_pack
+from mockint.selection import pick
+from mockint.sources.base import Selection, SelectionRequest
+
+
+def _most_common(values: list[InterviewType] | list[Difficulty]) -> InterviewType | Difficulty:
+    return Counter(values).most_common(1)[0][0]
+
+
+class PackSource:
+    name = "pack"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def select(self, request: SelectionRequest) -> Selection:
+        pack = load_pack(self.path)
+        candidates: list[Question] = [
+            q
+            for q in pack.questions
+            if (request.type is None or q.type == request.type)
+            and (request.difficulty is None or q.difficulty == request.difficulty)
+        ]
+        warnings: list[str] = []
+        if request.type is None and request.difficulty is None and request.count is None:
+            # The whole pack, in file order.
+            questions = candidates
+            for area in request.focus:
+                warnings.append(f"Focus area {area!r} is ignored when a whole pack is asked.")
+        else:
+            interview_type = request.type or candidates[0].type if candidates else None
+            minutes = pricing.duration_minutes(interview_type) if interview_type else 30
+            questions, warnings = pick(
+                candidates,
+                focus=request.focus,
+                count=request.count,
+                seed=request.seed,
+                recent=request.recent,
+                minutes=minutes,
+                bounds=pricing.question_count_bounds(),
+            )
+        interview_type = request.type or _most_common([q.type for q in questions])
+        difficulty = request.difficulty or _most_common([q.difficulty for q in questions])
+        return Selection(
+            questions=questions,
+            type=InterviewType(interview_type),
+            difficulty=Difficulty(difficulty),
+            source=f"pack:{pack.name}",
+            estimated_minutes=sum(q.time_minutes for q in questions),
+            warnings=warnings,
+        )

@@ -1,0 +1,34 @@
+"""Turning pydantic validation errors into one line a person can act on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+
+def _location(loc: tuple[Any, ...], root: str = "") -> str:
+    parts: list[str] = [root] if root else []
+    for item in loc:
+        if isinstance(item, int):
+            if parts:
+                parts[-1] = f"{parts[-1]}[{item + 1}]"
+            else:
+                parts.append(f"[{item + 1}]")
+        else:
+            parts.append(str(item))
+    return ".".join(parts) or "(file)"
+
+
+def describe(exc: ValidationError, root: str = "", limit: int = 3) -> str:
+    """``field: problem`` for the first few errors, joined on one line.
+
+    List positions are shown 1-based (``questions[2]`` is the second question).
+    """
+    problems = []
+    for error in exc.errors()[:limit]:
+        problems.append(f"{_location(tuple(error['loc']), root)}: {error['msg']}")
+    extra = exc.error_count() - limit
+    if extra > 0:
+        problems.append(f"and {extra} more problem{'s' if extra > 1 else ''}")
+    return "; ".join(problems)
