@@ -28,12 +28,14 @@ from mockint.resources import load_toml
 
 # Coverage of a key point's weighted terms that starts to earn credit, and
 # that earns full credit.
-COVERAGE_FLOOR = 0.25
-COVERAGE_FULL = 0.65
+COVERAGE_FLOOR = 0.15
+COVERAGE_FULL = 0.45
 # Share of function words below which a sentence reads as a list of terms.
 PROSE_FLOOR = 0.08
 PROSE_FULL = 0.28
 COVERED = 0.5
+# Most a key point can earn from the answer's structure alone (see _credit_structure).
+STRUCTURE_CREDIT = 0.75
 
 
 def ramp(value: float, low: float, high: float) -> float:
@@ -107,6 +109,7 @@ class PointResult:
     credit: float
     evidence: str | None
     missing: list[str]
+    structural: bool = False
 
     @property
     def covered(self) -> bool:
@@ -137,7 +140,14 @@ class AnswerResult:
         return round(100 * self.content * (0.85 + 0.15 * self.communication))
 
 
-def _point(terms: Terms, key_point: str, dimension: Dimension, windows: list[Window], answer_content: set[str]) -> PointResult:
+def _point(
+    terms: Terms,
+    key_point: str,
+    dimension: Dimension,
+    windows: list[Window],
+    answer_content: set[str],
+    full: float = COVERAGE_FULL,
+) -> PointResult:
     total = terms.total or 1.0
     best: tuple[float, float, float, Window | None] = (0.0, 0.0, 0.0, None)
     for window in windows:
@@ -148,7 +158,7 @@ def _point(terms: Terms, key_point: str, dimension: Dimension, windows: list[Win
             coverage = min(1.0, 0.85 * coverage + 0.15 * phrase + 0.1 * phrase * coverage)
         if window.span > 1:
             coverage *= 0.95
-        credit = ramp(coverage, COVERAGE_FLOOR, COVERAGE_FULL) * window.prose
+        credit = ramp(coverage, COVERAGE_FLOOR, full) * window.prose
         if (credit, coverage) > best[:2]:
             best = (credit, coverage, window.prose, window)
     credit, coverage, prose, window = best
@@ -200,7 +210,14 @@ def grade_answer(item: AnsweredQuestion) -> AnswerResult:
         Window.of([a, b]) for a, b in zip(kept, kept[1:], strict=False)
     ]
     result.points = [
-        _point(terms_of(kp), kp, rubric.classify(kp), windows, answer_content)
+        _point(
+            terms_of(kp),
+            kp,
+            rubric.classify(kp),
+            windows,
+            answer_content,
+            rubric.coverage_full or COVERAGE_FULL,
+        )
         for kp in question.key_points
     ]
     if not kept:
@@ -214,6 +231,9 @@ def grade_answer(item: AnsweredQuestion) -> AnswerResult:
     topic_total = sum(topic_terms.values()) or 1.0
     result.relevance = sum(w for t, w in topic_terms.items() if t in answer_content) / topic_total
     relevant = [len(s.content_set & topic_terms.keys()) >= 2 for s in kept]
+    question_terms = terms_of(question.text)
+    asked = sum(w for t, w in question_terms.weights.items() if t in answer_content)
+    _credit_structure(result, kept, ramp(asked / (question_terms.total or 1.0), 0.05, 0.2))
     result.words = analysed.word_count
     reasoning, _ = _connectives()
     result.reasoning_connectives = _count_phrases(analysed.text, reasoning)
@@ -235,6 +255,28 @@ def grade_answer(item: AnsweredQuestion) -> AnswerResult:
             )
             result.dimensions[name] = result.content * (1.0 if cued else 0.4)
     return result
+
+
+def _credit_structure(result: AnswerResult, kept: list[Sentence], on_question: float) -> None:
+    """Credit key points that describe a story's shape (a result, a lesson) from structure.
+
+    Only for dimensions with patterns (behavioural STAR parts), only from
+    sentences that read as prose, and only as far as the answer is about
+    the question asked.
+    """
+    default = rubric_for(result.question.type).default
+    for point in result.points:
+        dimension = point.dimension
+        if not dimension.patterns or dimension.name == default:
+            continue
+        for sentence in kept:
+            if sentence.function_ratio >= PROSE_FLOOR * 2 and dimension.shown_in(sentence.text):
+                structural = STRUCTURE_CREDIT * on_question
+                if structural > point.credit:
+                    point.credit = structural
+                    point.evidence = sentence.text
+                    point.structural = True
+                break
 
 
 def area_scores(result: AnswerResult) -> dict[str, float]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from functools import cache
 
 from mockint.grading.text import Sentence, analyse_sentence
@@ -19,6 +20,13 @@ class Dimension:
     area: str
     cues: tuple[tuple[str, ...], ...]  # each cue as its analysed stems
     advice: str
+    #: regular expressions that show this dimension in an answer's structure
+    #: (a STAR story's result, reflection...): such key points can be credited
+    #: from structure, since they describe a story's shape, not its words
+    patterns: tuple[re.Pattern[str], ...] = field(default=())
+
+    def shown_in(self, text: str) -> bool:
+        return any(p.search(text) for p in self.patterns)
 
     def cued_by(self, sentence: Sentence) -> bool:
         stems = set(sentence.stems)
@@ -31,6 +39,7 @@ class Rubric:
     default: str
     order: tuple[str, ...]
     dimensions: dict[str, Dimension]
+    coverage_full: float | None = None
 
     def classify(self, key_point: str) -> Dimension:
         """The dimension a key point is graded under."""
@@ -49,5 +58,12 @@ def rubric_for(interview_type: InterviewType) -> Rubric:
         cues = tuple(
             tuple(analyse_sentence(cue).stems) for cue in spec["cues"] if analyse_sentence(cue).stems
         )
-        dimensions[name] = Dimension(name, spec["label"], spec["area"], cues, spec["advice"])
-    return Rubric(interview_type, data["default"], tuple(data["order"]), dimensions)
+        patterns = tuple(re.compile(p, re.IGNORECASE) for p in spec.get("patterns", ()))
+        dimensions[name] = Dimension(name, spec["label"], spec["area"], cues, spec["advice"], patterns)
+    return Rubric(
+        interview_type,
+        data["default"],
+        tuple(data["order"]),
+        dimensions,
+        data.get("coverage_full"),
+    )

@@ -63,29 +63,85 @@ def weight(word: str) -> float:
     return max(0.15, min(1.0, (7.0 - zipf) / 4.0))
 
 
+_SYMBOLIC = re.compile(r"[^a-z0-9\s'-]")
+MAX_PHRASE = 8
+
+
 @cache
-def _lexicon() -> tuple[re.Pattern[str], dict[str, str]]:
+def _lexicon() -> tuple[
+    re.Pattern[str] | None, dict[str, str], dict[tuple[str, ...], str], dict[str, str]
+]:
+    """Symbolic phrases ("O(n)") matched on raw text; word phrases on stem sequences.
+
+    Matching word phrases after stemming makes "edge cases" match "edge case"
+    and "min-heap" match "min heap".
+    """
     data = load_toml("lexicon.toml")
-    phrase_to_concept: dict[str, str] = {}
+    symbolic: dict[str, str] = {}
+    by_stems: dict[tuple[str, ...], str] = {}
+    by_word: dict[str, str] = {}
     for concept in data["concepts"]:
+        token = CONCEPT_MARK + concept["name"]
         for phrase in concept["phrases"]:
-            phrase_to_concept[phrase.lower()] = CONCEPT_MARK + concept["name"]
-    alternatives = sorted(phrase_to_concept, key=len, reverse=True)
-    pattern = re.compile(
-        r"(?<![\w§])(?:" + "|".join(re.escape(p) for p in alternatives) + r")(?![\w])"
-    )
-    return pattern, phrase_to_concept
+            lowered = phrase.lower()
+            if _SYMBOLIC.search(lowered):
+                symbolic[lowered] = token
+            found = _WORD.findall(lowered)
+            if len(found) == 1:
+                # One word: its own forms only, since stems collide ("fastly" -> "fast").
+                for form in (found[0], found[0] + "s", found[0] + "es"):
+                    by_word.setdefault(form, token)
+            elif 1 < len(found) <= MAX_PHRASE:
+                by_stems.setdefault(tuple(stem(w) for w in found), token)
+    pattern = None
+    if symbolic:
+        alternatives = sorted(symbolic, key=len, reverse=True)
+        pattern = re.compile(
+            r"(?<![\w§])(?:" + "|".join(re.escape(p) for p in alternatives) + r")(?![\w])"
+        )
+    return pattern, symbolic, by_stems, by_word
 
 
 def concept_names() -> set[str]:
-    return set(_lexicon()[1].values())
+    _, _, by_stems, by_word = _lexicon()
+    return set(by_stems.values()) | set(by_word.values())
 
 
 def canonicalise(text: str) -> str:
-    """Lower-case ``text`` and replace lexicon phrases by concept tokens."""
-    pattern, mapping = _lexicon()
+    """Lower-case ``text`` and replace symbolic lexicon phrases ("O(n log n)") by concepts."""
+    pattern, mapping, _, _ = _lexicon()
     lowered = text.lower().replace("’", "'")
+    if pattern is None:
+        return lowered
     return pattern.sub(lambda m: f" {mapping[m.group(0)]} ", lowered)
+
+
+def concept_tokens(tokens: list[str]) -> list[tuple[str, str]]:
+    """Stem ``tokens`` and fold lexicon phrases into concept tokens (longest match first).
+
+    Returns (term, surface word) pairs; a concept's surface is the concept token.
+    """
+    _, _, by_stems, by_word = _lexicon()
+    stems = [stem(t) for t in tokens]
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(stems):
+        for size in range(min(MAX_PHRASE, len(stems) - i), 1, -1):
+            concept = by_stems.get(tuple(stems[i : i + size]))
+            if concept is not None:
+                out.append((concept, concept))
+                i += size
+                break
+        else:
+            concept = by_word.get(tokens[i])
+            out.append((concept, concept) if concept else (stems[i], tokens[i]))
+            i += 1
+    return out
+
+
+@cache
+def _stemmed(words_: frozenset[str]) -> frozenset[str]:
+    return frozenset(stem(w) for w in words_)
 
 
 def words(text: str) -> list[str]:
@@ -127,9 +183,11 @@ def split_sentences(text: str) -> list[str]:
 def analyse_sentence(raw: str) -> Sentence:
     tokens = words(canonicalise(raw))
     fw = function_words()
-    content = [stem(t) for t in tokens if t not in fw]
+    folded = [term for term, _ in concept_tokens(tokens)]
+    fw_stems = _stemmed(fw)
+    content = [t for t in folded if t not in fw_stems]
     ratio = sum(1 for t in tokens if t in fw) / len(tokens) if tokens else 0.0
-    return Sentence(raw, tokens, [stem(t) for t in tokens], content, ratio)
+    return Sentence(raw, tokens, folded, content, ratio)
 
 
 def analyse(text: str) -> Analysed:
@@ -152,19 +210,18 @@ class Terms:
 @lru_cache(maxsize=4096)
 def terms_of(text: str) -> Terms:
     """Weighted content terms of rubric text (rubric phrasing words removed)."""
-    skip = function_words() | rubric_words()
+    skip = _stemmed(function_words() | rubric_words())
     weights: dict[str, float] = {}
     surface: dict[str, str] = {}
     order: list[str] = []
-    for token in words(canonicalise(text)):
-        if token in skip:
+    for term, token in concept_tokens(words(canonicalise(text))):
+        if term in skip:
             continue
-        stemmed = stem(token)
         w = weight(token)
-        if w > weights.get(stemmed, 0.0):
-            weights[stemmed] = w
-            surface[stemmed] = _display(token, text)
-        order.append(stemmed)
+        if w > weights.get(term, 0.0):
+            weights[term] = w
+            surface[term] = _display(token, text)
+        order.append(term)
     bigrams = frozenset(tuple(sorted(pair)) for pair in zip(order, order[1:], strict=False) if pair[0] != pair[1])
     return Terms(weights, surface, bigrams)  # type: ignore[arg-type]
 

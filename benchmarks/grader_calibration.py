@@ -1,0 +1,85 @@
+"""Grader calibration and throughput on the calibration set in tests/calibration.
+
+Prints the mean score of each answer level, the fraction of question pairs
+ranked correctly, and how many answers a second the offline grader handles
+on one core.
+
+    python benchmarks/grader_calibration.py [--pack PACK --answers ANSWERS.toml]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+import tomllib
+from itertools import combinations
+from pathlib import Path
+
+from mockint.grading.offline import grade_answer
+from mockint.models import AnsweredQuestion
+from mockint.packs import load_pack
+
+ROOT = Path(__file__).resolve().parent.parent / "tests" / "calibration"
+LEVELS = ("strong", "medium", "weak", "off_topic", "stuffed", "injection")
+ORDER = (("strong", "medium"), ("medium", "weak"), ("strong", "weak"), ("strong", "stuffed"), ("medium", "stuffed"))
+
+
+def score_all(pack: Path, answers: Path) -> dict[str, dict[str, int]]:
+    questions = {q.id: q for q in load_pack(pack).questions}
+    data = tomllib.loads(answers.read_text(encoding="utf-8"))["answers"]
+    scores: dict[str, dict[str, int]] = {}
+    for entry in data:
+        question = questions[entry["question"]]
+        scores[question.id] = {
+            level: grade_answer(AnsweredQuestion(question=question, answer=entry[level])).score
+            for level in LEVELS
+        }
+    return scores
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--pack", type=Path, default=ROOT / "pack.toml")
+    parser.add_argument("--answers", type=Path, default=ROOT / "answers.toml")
+    parser.add_argument("--verbose", "-v", action="store_true")
+    args = parser.parse_args()
+    scores = score_all(args.pack, args.answers)
+    if args.verbose:
+        print("question".ljust(34) + "".join(level[:8].rjust(10) for level in LEVELS))
+        for qid, row in scores.items():
+            print(qid.ljust(34) + "".join(str(row[level]).rjust(10) for level in LEVELS))
+    print("\nMean score by level:")
+    for level in LEVELS:
+        print(f"  {level:10s} {statistics.mean(r[level] for r in scores.values()):5.1f}")
+    print("\nQuestions ranked correctly:")
+    for better, worse in ORDER:
+        ok = sum(r[better] > r[worse] for r in scores.values())
+        print(f"  {better} > {worse}: {ok}/{len(scores)}")
+    ok = sum(r[b] > r[w] for r in scores.values() for b, w in (("strong", "medium"), ("medium", "weak"), ("strong", "weak")))
+    print(f"  strong > medium > weak pairs: {ok}/{3 * len(scores)} = {ok / (3 * len(scores)):.0%}")
+    gap = statistics.mean(r["strong"] - r["stuffed"] for r in scores.values())
+    print(f"  strong - stuffed, mean gap: {gap:.1f} points")
+    weak_mean = statistics.mean(r["weak"] for r in scores.values())
+    for level in ("off_topic", "injection"):
+        print(f"  {level} mean {statistics.mean(r[level] for r in scores.values()):.1f} (weak {weak_mean:.1f})")
+
+    # Throughput: grade every answer repeatedly for about two seconds.
+    questions = {q.id: q for q in load_pack(args.pack).questions}
+    data = tomllib.loads(args.answers.read_text(encoding="utf-8"))["answers"]
+    items = [AnsweredQuestion(question=questions[e["question"]], answer=e[level] + f" (variant {n})")
+             for n in range(40) for e in data for level in LEVELS]
+    start = time.perf_counter()
+    graded = 0
+    for item in items:
+        grade_answer(item)
+        graded += 1
+        if time.perf_counter() - start > 2.0:
+            break
+    elapsed = time.perf_counter() - start
+    print(f"\nThroughput: {graded / elapsed:.0f} answers/s on one core ({graded} distinct answers)")
+    _ = combinations  # pairs are counted per question above
+
+
+if __name__ == "__main__":
+    main()
