@@ -22,7 +22,13 @@ from mockint.packs import load_pack
 
 ROOT = Path(__file__).resolve().parent.parent / "tests" / "calibration"
 LEVELS = ("strong", "medium", "weak", "off_topic", "stuffed", "injection")
-ORDER = (("strong", "medium"), ("medium", "weak"), ("strong", "weak"), ("strong", "stuffed"), ("medium", "stuffed"))
+ORDER = (
+    ("strong", "medium"),
+    ("medium", "weak"),
+    ("strong", "weak"),
+    ("strong", "stuffed"),
+    ("medium", "stuffed"),
+)
 
 
 def score_all(pack: Path, answers: Path) -> dict[str, dict[str, int]]:
@@ -56,19 +62,29 @@ def main() -> None:
     for better, worse in ORDER:
         ok = sum(r[better] > r[worse] for r in scores.values())
         print(f"  {better} > {worse}: {ok}/{len(scores)}")
-    ok = sum(r[b] > r[w] for r in scores.values() for b, w in (("strong", "medium"), ("medium", "weak"), ("strong", "weak")))
+    ok = sum(
+        r[b] > r[w]
+        for r in scores.values()
+        for b, w in (("strong", "medium"), ("medium", "weak"), ("strong", "weak"))
+    )
     print(f"  strong > medium > weak pairs: {ok}/{3 * len(scores)} = {ok / (3 * len(scores)):.0%}")
     gap = statistics.mean(r["strong"] - r["stuffed"] for r in scores.values())
     print(f"  strong - stuffed, mean gap: {gap:.1f} points")
     weak_mean = statistics.mean(r["weak"] for r in scores.values())
     for level in ("off_topic", "injection"):
-        print(f"  {level} mean {statistics.mean(r[level] for r in scores.values()):.1f} (weak {weak_mean:.1f})")
+        print(
+            f"  {level} mean {statistics.mean(r[level] for r in scores.values()):.1f} (weak {weak_mean:.1f})"
+        )
 
     # Throughput: grade every answer repeatedly for about two seconds.
     questions = {q.id: q for q in load_pack(args.pack).questions}
     data = tomllib.loads(args.answers.read_text(encoding="utf-8"))["answers"]
-    items = [AnsweredQuestion(question=questions[e["question"]], answer=e[level] + f" (variant {n})")
-             for n in range(40) for e in data for level in LEVELS]
+    items = [
+        AnsweredQuestion(question=questions[e["question"]], answer=e[level] + f" (variant {n})")
+        for n in range(40)
+        for e in data
+        for level in LEVELS
+    ]
     start = time.perf_counter()
     graded = 0
     for item in items:

@@ -27,7 +27,7 @@ migrations = Migrations("mockint")
 
 @migrations()
 def m001_initial(db: Database) -> None:
-    db["sessions"].create(
+    db.table("sessions").create(
         {
             "id": str,
             "type": str,
@@ -48,7 +48,7 @@ def m001_initial(db: Database) -> None:
         pk="id",
         not_null={"type", "difficulty", "status", "created_at"},
     )
-    db["session_questions"].create(
+    db.table("session_questions").create(
         {
             "session_id": str,
             "position": int,
@@ -59,7 +59,7 @@ def m001_initial(db: Database) -> None:
         foreign_keys=[("session_id", "sessions", "id")],
         not_null={"question_id", "question_json"},
     )
-    db["turns"].create(
+    db.table("turns").create(
         {
             "id": int,
             "session_id": str,
@@ -74,7 +74,7 @@ def m001_initial(db: Database) -> None:
         foreign_keys=[("session_id", "sessions", "id")],
         not_null={"session_id", "question_id", "role", "kind", "created_at"},
     )
-    db["reports"].create(
+    db.table("reports").create(
         {
             "session_id": str,
             "overall_score": int,
@@ -85,12 +85,12 @@ def m001_initial(db: Database) -> None:
         pk="session_id",
         foreign_keys=[("session_id", "sessions", "id")],
     )
-    db["sessions"].create_index(["created_at"])
-    db["sessions"].create_index(["type", "difficulty", "created_at"])
-    db["sessions"].create_index(["status", "created_at"])
-    db["session_questions"].create_index(["question_id"])
-    db["turns"].create_index(["session_id", "question_id", "id"])
-    db["reports"].create_index(["overall_score"])
+    db.table("sessions").create_index(["created_at"])
+    db.table("sessions").create_index(["type", "difficulty", "created_at"])
+    db.table("sessions").create_index(["status", "created_at"])
+    db.table("session_questions").create_index(["question_id"])
+    db.table("turns").create_index(["session_id", "question_id", "id"])
+    db.table("reports").create_index(["overall_score"])
 
 
 def _check_is_sqlite(path: Path) -> None:

@@ -42,7 +42,9 @@ def report_markdown(report: Report) -> str:
         f"- **Graded by:** {report.grader}",
     ]
     if report.duration_seconds is not None:
-        lines.append(f"- **Time taken:** {report.duration_seconds // 60} min {report.duration_seconds % 60} s")
+        lines.append(
+            f"- **Time taken:** {report.duration_seconds // 60} min {report.duration_seconds % 60} s"
+        )
     lines += [
         "",
         "## Score breakdown",
@@ -53,10 +55,21 @@ def report_markdown(report: Report) -> str:
         f"| Communication | {b.communication} |",
         f"| Problem solving | {b.problem_solving} |",
     ]
-    lines += [f"| {name.replace('-', ' ').capitalize()} | {value} |" for name, value in b.rubric.items()]
+    lines += [
+        f"| {name.replace('-', ' ').capitalize()} | {value} |" for name, value in b.rubric.items()
+    ]
     lines += ["", "## Questions", ""]
     for i, q in enumerate(report.questions, 1):
-        lines += [f"### {i}. {md_escape(q.text)}", "", f"**Score:** {q.score}/100", "", "**Your answer:**", "", _block(q.answer), ""]
+        lines += [
+            f"### {i}. {md_escape(q.text)}",
+            "",
+            f"**Score:** {q.score}/100",
+            "",
+            "**Your answer:**",
+            "",
+            _block(q.answer),
+            "",
+        ]
         if q.key_point_evidence:
             lines += ["**Key points:**", ""]
             for item in q.key_point_evidence:
@@ -64,8 +77,14 @@ def report_markdown(report: Report) -> str:
                 lines.append(f"- {mark} {md_escape(item.key_point)}  \n  *{md_escape(item.note)}*")
             lines.append("")
         else:
-            lines += ["**Covered:** " + ("; ".join(map(md_escape, q.covered_key_points)) or "none"), ""]
-            lines += ["**Missed:** " + ("; ".join(map(md_escape, q.missed_key_points)) or "none"), ""]
+            lines += [
+                "**Covered:** " + ("; ".join(map(md_escape, q.covered_key_points)) or "none"),
+                "",
+            ]
+            lines += [
+                "**Missed:** " + ("; ".join(map(md_escape, q.missed_key_points)) or "none"),
+                "",
+            ]
         lines += [f"**Feedback:** {md_escape(q.feedback)}", ""]
     for title, items in (
         ("Strengths", report.strengths),

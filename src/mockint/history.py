@@ -46,7 +46,9 @@ def _duration(started: str | None, ended: str | None) -> int | None:
         return None
     from datetime import datetime
 
-    return max(0, int((datetime.fromisoformat(ended) - datetime.fromisoformat(started)).total_seconds()))
+    return max(
+        0, int((datetime.fromisoformat(ended) - datetime.fromisoformat(started)).total_seconds())
+    )
 
 
 def list_history(

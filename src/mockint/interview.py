@@ -104,7 +104,9 @@ class Interview:
     def position(self, question_id: str) -> int:
         return next(i for i, item in enumerate(self.items, 1) if item.question.id == question_id)
 
-    def _turn(self, question_id: str, role: TurnRole, kind: TurnKind, text: str, **meta: object) -> None:
+    def _turn(
+        self, question_id: str, role: TurnRole, kind: TurnKind, text: str, **meta: object
+    ) -> None:
         store.add_turn(
             self.db,
             Turn(
@@ -162,11 +164,15 @@ class Interview:
             progress("Grading your answers")
         ended = store.now()
         report = get_grader(grader_name).grade(self.session, self.items)
-        report = report.model_copy(update={"status": Status.COMPLETED, "date": self.session.created_at})
+        report = report.model_copy(
+            update={"status": Status.COMPLETED, "date": self.session.created_at}
+        )
         if self.session.started_at is not None:
             report.duration_seconds = int((ended - self.session.started_at).total_seconds())
         store.save_report(self.db, report, ended)
-        self.session = self.session.model_copy(update={"status": Status.COMPLETED, "ended_at": ended})
+        self.session = self.session.model_copy(
+            update={"status": Status.COMPLETED, "ended_at": ended}
+        )
         return report
 
 
@@ -176,7 +182,9 @@ def hints_for(question: Question) -> list[str]:
 
     hints = []
     if question.topics:
-        hints.append("Think about: " + ", ".join(t.replace("-", " ") for t in question.topics) + ".")
+        hints.append(
+            "Think about: " + ", ".join(t.replace("-", " ") for t in question.topics) + "."
+        )
     for point in question.key_points:
         terms = key_terms(point, limit=2)
         if terms:

@@ -13,41 +13,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
+from mockint.enums import Difficulty, InterviewType, Status
 
-class InterviewType(StrEnum):
-    JAVASCRIPT = "javascript"
-    MACHINE_CODING = "machine-coding"
-    DSA = "dsa"
-    SYSTEM_DESIGN = "system-design"
-    BEHAVIORAL = "behavioral"
-
-    @property
-    def label(self) -> str:
-        return {
-            "javascript": "JavaScript",
-            "machine-coding": "Machine Coding",
-            "dsa": "DSA",
-            "system-design": "System Design",
-            "behavioral": "Behavioral",
-        }[self.value]
-
-
-class Difficulty(StrEnum):
-    EASY = "easy"
-    MEDIUM = "medium"
-    HARD = "hard"
-    EXPERT = "expert"
-
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
-
-
-class Status(StrEnum):
-    SETUP = "SETUP"
-    IN_PROGRESS = "IN_PROGRESS"
-    COMPLETED = "COMPLETED"
-    FAILED = "FAILED"
+__all__ = ["Difficulty", "InterviewType", "Status"]
 
 
 class ApiModel(BaseModel):

@@ -64,7 +64,7 @@ def _session_from_row(row: dict[str, Any]) -> SessionRecord:
 
 def create_session(db: Database, session: SessionRecord, questions: list[Question]) -> None:
     with write(db):
-        db["sessions"].insert(
+        db.table("sessions").insert(
             {
                 "id": session.id,
                 "type": session.type.value,
@@ -83,7 +83,7 @@ def create_session(db: Database, session: SessionRecord, questions: list[Questio
                 "parent_id": session.parent_id,
             }
         )
-        db["session_questions"].insert_all(
+        db.table("session_questions").insert_all(
             {
                 "session_id": session.id,
                 "position": position,
@@ -137,7 +137,7 @@ def session_questions(db: Database, session_id: str) -> list[Question]:
 
 def add_turn(db: Database, turn: Turn) -> Turn:
     with write(db):
-        table = db["turns"]
+        table = db.table("turns")
         table.insert(
             {
                 "session_id": turn.session_id,
@@ -221,13 +221,13 @@ def set_status(
     if ended_at is not None:
         updates["ended_at"] = _iso(ended_at)
     with write(db):
-        db["sessions"].update(session_id, updates)
+        db.table("sessions").update(session_id, updates)
 
 
 def save_report(db: Database, report: Report, ended_at: datetime) -> None:
     """Store the report and mark the session completed, in one transaction."""
     with write(db):
-        db["reports"].upsert(
+        db.table("reports").upsert(
             {
                 "session_id": report.session_id,
                 "overall_score": report.overall_score,
@@ -237,7 +237,7 @@ def save_report(db: Database, report: Report, ended_at: datetime) -> None:
             },
             pk="session_id",
         )
-        db["sessions"].update(
+        db.table("sessions").update(
             report.session_id, {"status": Status.COMPLETED.value, "ended_at": _iso(ended_at)}
         )
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
+from mockint.enums import Difficulty, InterviewType
 
-from mockint.models import Difficulty, InterviewType
-from mockint.sources import SelectionRequest
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from mockint.sources import SelectionRequest
 
 
 def database() -> Database:
@@ -25,6 +28,8 @@ def selection_request(
     pack: Path | None,
     seed: int | None,
 ) -> SelectionRequest:
+    from mockint.sources import SelectionRequest
+
     return SelectionRequest(
         type=type,
         difficulty=difficulty,

@@ -45,12 +45,12 @@ def print_text(text: str) -> None:
 
 
 def error(message: str) -> None:
-    err.print(Text("Error: ", style="bold red") + Text(inert(message), style="red"))
+    err.print(Text("Error: ", style="bold red") + Text(inert(message), style="red"), soft_wrap=True)
 
 
 def warn(message: str) -> None:
-    err.print(Text("Warning: ", style="yellow") + Text(inert(message)))
+    err.print(Text("Warning: ", style="yellow") + Text(inert(message)), soft_wrap=True)
 
 
 def note(message: str) -> None:
-    err.print(Text(inert(message), style="dim"))
+    err.print(Text(inert(message), style="dim"), soft_wrap=True)

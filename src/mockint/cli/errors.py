@@ -8,7 +8,6 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import click
 import typer
 from typer.core import TyperCommand, TyperGroup
 
@@ -16,7 +15,10 @@ from mockint.cli.console import error
 from mockint.errors import ExitCode, MockintError
 
 F = TypeVar("F", bound=Callable[..., Any])
-_NO_ARGS_IS_HELP: Any = getattr(click.exceptions, "NoArgsIsHelpError", ())
+# Typer may vendor click; its usage-error class is reached through a public one.
+_USAGE_ERROR: type[Exception] = next(
+    c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError"
+)
 
 
 def debug() -> bool:
@@ -50,15 +52,17 @@ def handled(func: F) -> F:
 class _OneLineUsageErrors:
     """Report option parsing errors as one line instead of a usage panel."""
 
-    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
+    ) -> Any:
         try:
             return super().make_context(info_name, args, parent=parent, **extra)  # type: ignore[misc]
-        except _NO_ARGS_IS_HELP:
-            raise
-        except click.UsageError as exc:
-            ctx = exc.ctx
+        except _USAGE_ERROR as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":
+                raise
+            ctx = getattr(exc, "ctx", None)
             where = ctx.command_path if ctx is not None else "mockint"
-            error(f"{exc.format_message()} (see `{where} --help`)")
+            error(f"{exc.format_message()} (see `{where} --help`)")  # type: ignore[attr-defined]
             raise typer.Exit(int(ExitCode.USAGE)) from None
 
 

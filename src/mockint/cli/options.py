@@ -7,17 +7,21 @@ from typing import Annotated
 
 import typer
 
-from mockint.models import Difficulty, InterviewType, Status
+from mockint.enums import Difficulty, InterviewType, Status
 
 SELECTION = "Question selection"
 
 TypeOption = Annotated[
     InterviewType | None,
-    typer.Option("--type", "-t", help="Interview type.", rich_help_panel=SELECTION, show_default=False),
+    typer.Option(
+        "--type", "-t", help="Interview type.", rich_help_panel=SELECTION, show_default=False
+    ),
 ]
 DifficultyOption = Annotated[
     Difficulty | None,
-    typer.Option("--difficulty", "-d", help="Difficulty.", rich_help_panel=SELECTION, show_default=False),
+    typer.Option(
+        "--difficulty", "-d", help="Difficulty.", rich_help_panel=SELECTION, show_default=False
+    ),
 ]
 FocusOption = Annotated[
     list[str] | None,
@@ -57,7 +61,11 @@ PackOption = Annotated[
 ]
 SeedOption = Annotated[
     int | None,
-    typer.Option("--seed", help="Seed for a reproducible choice of questions.", rich_help_panel=SELECTION),
+    typer.Option(
+        "--seed", help="Seed for a reproducible choice of questions.", rich_help_panel=SELECTION
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
-StatusOption = Annotated[Status | None, typer.Option("--status", "-s", help="Session status.", case_sensitive=False)]
+StatusOption = Annotated[
+    Status | None, typer.Option("--status", "-s", help="Session status.", case_sensitive=False)
+]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from mockint import pricing
 from mockint.cli import console, options, render
 
 
@@ -15,6 +14,8 @@ def price(
 
     Example: `mockint price --type dsa --difficulty hard`
     """
+    from mockint import pricing
+
     rows = pricing.price_table(type, difficulty)
     if json:
         console.print_json({"currency": pricing.currency(), "prices": [r.dump() for r in rows]})

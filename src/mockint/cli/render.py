@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich import box
 from rich.console import Group
 from rich.panel import Panel
@@ -9,7 +11,9 @@ from rich.table import Table
 from rich.text import Text
 
 from mockint.cli.console import user_text
-from mockint.models import HistoryPage, PriceRow, Report, SetupResult
+
+if TYPE_CHECKING:
+    from mockint.models import HistoryPage, PriceRow, Report, SetupResult
 
 
 def score_style(score: int | None) -> str:
@@ -60,7 +64,10 @@ def report_view(report: Report) -> Group:
     ):
         scores.add_row(label, Text(str(value), style=score_style(value)))
     for name, value in b.rubric.items():
-        scores.add_row(Text("  " + name.replace("-", " "), style="dim"), Text(str(value), style=score_style(value)))
+        scores.add_row(
+            Text("  " + name.replace("-", " "), style="dim"),
+            Text(str(value), style=score_style(value)),
+        )
     parts: list[object] = [head, scores]
     for i, q in enumerate(report.questions, 1):
         body = Text()
@@ -68,16 +75,21 @@ def report_view(report: Report) -> Group:
         body.append_text(user_text(q.text))
         body.append("\nA: ", style="bold")
         body.append_text(user_text(q.answer) if q.answer else Text("(skipped)", style="dim"))
-        for item in q.key_point_evidence:
-            mark, style = ("✓", "green") if item.covered else ("✗", "red")
+        for point in q.key_point_evidence:
+            mark, style = ("✓", "green") if point.covered else ("✗", "red")
             body.append(f"\n{mark} ", style=style)
-            body.append_text(user_text(item.key_point))
+            body.append_text(user_text(point.key_point))
             body.append("\n    ")
-            body.append_text(user_text(item.note, style="dim"))
+            body.append_text(user_text(point.note, style="dim"))
         body.append("\n")
         body.append_text(user_text(q.feedback, style="italic"))
         parts.append(
-            Panel(body, title=f"Question {i} · {q.score}/100", title_align="left", border_style=score_style(q.score))
+            Panel(
+                body,
+                title=f"Question {i} · {q.score}/100",
+                title_align="left",
+                border_style=score_style(q.score),
+            )
         )
     for title, items, style in (
         ("Strengths", report.strengths, "green"),
@@ -122,7 +134,9 @@ def history_table(page: HistoryPage) -> Group:
     by_type.add_column("Completed", justify="right")
     by_type.add_column("Average", justify="right")
     for name, t in s.by_type.items():
-        by_type.add_row(name, str(t.count), f"{t.average_score}" if t.average_score is not None else "-")
+        by_type.add_row(
+            name, str(t.count), f"{t.average_score}" if t.average_score is not None else "-"
+        )
     return Group(table, stats, by_type)
 
 

@@ -11,8 +11,6 @@ import typer
 from mockint.cli import console, render
 from mockint.cli.common import database
 from mockint.errors import StorageError
-from mockint.export import report_markdown
-from mockint.interview import load_report
 
 
 class ReportFormat(StrEnum):
@@ -22,16 +20,26 @@ class ReportFormat(StrEnum):
 
 
 def report(
-    session_id: Annotated[str, typer.Argument(help="Session id, a unique prefix of it, or `last`.")],
-    format: Annotated[ReportFormat, typer.Option("--format", "-F", help="Output format.")] = ReportFormat.RICH,
+    session_id: Annotated[
+        str, typer.Argument(help="Session id, a unique prefix of it, or `last`.")
+    ],
+    format: Annotated[
+        ReportFormat, typer.Option("--format", "-F", help="Output format.")
+    ] = ReportFormat.RICH,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.", dir_okay=False)
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write to this file instead of stdout.", dir_okay=False
+        ),
     ] = None,
 ) -> None:
     """Show the report of a finished interview, or export it.
 
     Example: `mockint report last --format markdown --output report.md`
     """
+    from mockint.export import report_markdown
+    from mockint.interview import load_report
+
     result = load_report(database(), session_id)
     if format == ReportFormat.RICH and output is None:
         console.out.print(render.report_view(result))

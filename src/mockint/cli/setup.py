@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from mockint.cli import console, options, render
 from mockint.cli.common import database, selection_request
-from mockint.interview import setup_interview
 
 
 def setup(
@@ -21,6 +20,8 @@ def setup(
 
     Example: `mockint setup --type system-design --difficulty medium --focus caching`
     """
+    from mockint.interview import setup_interview
+
     request = selection_request(type, difficulty, focus, notes, count, pack, seed)
     result = setup_interview(database(), request)
     for warning in result.warnings:

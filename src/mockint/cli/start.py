@@ -10,13 +10,14 @@ import typer
 from mockint.cli import console, options, render
 from mockint.cli.common import database, selection_request
 from mockint.errors import ExitCode, UsageError
-from mockint.interview import Interview, setup_interview
-from mockint.runners import Outcome, get_runner
 
 
 def start(
     session_id: Annotated[
-        str | None, typer.Argument(help="Resume this session (id, unique prefix or `last`).", show_default=False)
+        str | None,
+        typer.Argument(
+            help="Resume this session (id, unique prefix or `last`).", show_default=False
+        ),
     ] = None,
     type: options.TypeOption = None,
     difficulty: options.DifficultyOption = None,
@@ -27,12 +28,22 @@ def start(
     seed: options.SeedOption = None,
     answers: Annotated[
         Path | None,
-        typer.Option("--answers", "-a", help="JSON file of answers for an unattended run (`-` for stdin).", dir_okay=False),
+        typer.Option(
+            "--answers",
+            "-a",
+            help="JSON file of answers for an unattended run (`-` for stdin).",
+            dir_okay=False,
+        ),
     ] = None,
     json: options.JsonOption = False,
     fail_under: Annotated[
         int | None,
-        typer.Option("--fail-under", min=0, max=100, help="Exit with code 1 when the overall score is below this."),
+        typer.Option(
+            "--fail-under",
+            min=0,
+            max=100,
+            help="Exit with code 1 when the overall score is below this.",
+        ),
     ] = None,
 ) -> None:
     """Run an interview: a new one from the selection options, or resume SESSION_ID.
@@ -40,6 +51,9 @@ def start(
     Examples: `mockint start --type dsa --difficulty hard` ·
     `mockint start --pack my.toml --answers answers.json --json --fail-under 60`
     """
+    from mockint.interview import Interview, setup_interview
+    from mockint.runners import Outcome, get_runner
+
     db = database()
     request = selection_request(type, difficulty, focus, notes, count, pack, seed)
     runner = get_runner("scripted" if answers else "text", answers=answers)
@@ -53,7 +67,9 @@ def start(
         interview = Interview.open(db, session_id)
         done = len(interview.items) - len(interview.pending())
         if done:
-            console.note(f"Resuming session {interview.session.id} at question {done + 1} of {len(interview.items)}.")
+            console.note(
+                f"Resuming session {interview.session.id} at question {done + 1} of {len(interview.items)}."
+            )
     else:
         result = setup_interview(db, request)
         for warning in result.warnings:
@@ -62,7 +78,9 @@ def start(
         if not json and not answers:
             console.err.print(render.setup_table(result))
     if runner.run(interview) == Outcome.PAUSED:
-        console.note(f"Paused. Your answers are saved; resume with: mockint start {interview.session.id}")
+        console.note(
+            f"Paused. Your answers are saved; resume with: mockint start {interview.session.id}"
+        )
         return
     with console.err.status("Grading your answers…"):
         report = interview.finish()

@@ -22,7 +22,11 @@ def excerpt(text: str, limit: int = EXCERPT) -> str:
 
 
 def label(index: int, result: AnswerResult) -> str:
-    topic = result.question.topics[0].replace("-", " ") if result.question.topics else result.question.id
+    topic = (
+        result.question.topics[0].replace("-", " ")
+        if result.question.topics
+        else result.question.id
+    )
     return f"Q{index} ({topic})"
 
 
@@ -33,7 +37,9 @@ def point_note(point: PointResult) -> str:
         return "Named but not explained: the terms appear without a sentence saying how or why."
     if point.evidence and point.credit > 0:
         missing = ", ".join(point.missing) if point.missing else "the specifics"
-        return f"Partly covered: “{excerpt(point.evidence, 100)}”, but it does not mention {missing}."
+        return (
+            f"Partly covered: “{excerpt(point.evidence, 100)}”, but it does not mention {missing}."
+        )
     if point.missing:
         return "Missing: no mention of " + ", ".join(point.missing) + "."
     return "Missing."
@@ -70,7 +76,9 @@ def question_feedback(result: AnswerResult) -> str:
     if result.words and result.relevance < 0.12:
         parts.append("Most of the answer is not about the question that was asked.")
     if result.words < 15:
-        parts.append(f"Very short answer ({result.words} words): explain your reasoning in full sentences.")
+        parts.append(
+            f"Very short answer ({result.words} words): explain your reasoning in full sentences."
+        )
     elif result.reasoning_connectives == 0 and not named:
         parts.append("Give reasons, not just steps: say why (“because…”, “so that…”).")
     missed = [p for p in result.points if not p.covered and not p.named_not_explained]
@@ -79,7 +87,9 @@ def question_feedback(result: AnswerResult) -> str:
     return " ".join(parts)
 
 
-def _dimension_rollup(results: list[AnswerResult]) -> dict[tuple[str, str], list[tuple[int, float]]]:
+def _dimension_rollup(
+    results: list[AnswerResult],
+) -> dict[tuple[str, str], list[tuple[int, float]]]:
     rollup: dict[tuple[str, str], list[tuple[int, float]]] = defaultdict(list)
     for index, result in enumerate(results, 1):
         rubric = rubric_for(result.question.type)
@@ -112,8 +122,12 @@ def strengths(results: list[AnswerResult]) -> list[str]:
         answered = [(i, v) for i, v in values if results[i - 1].words]
         if len(answered) >= 2 and min(v for _, v in answered) >= 0.65:
             dimension = rubric_for(results[answered[0][0] - 1].question.type).dimensions[name]
-            found.append(f"{dimension.label} was solid in all {len(answered)} answered {type_name} questions.")
-    reasoned = [i for i, r in enumerate(results, 1) if r.reasoning_connectives >= 2 and r.content >= 0.4]
+            found.append(
+                f"{dimension.label} was solid in all {len(answered)} answered {type_name} questions."
+            )
+    reasoned = [
+        i for i, r in enumerate(results, 1) if r.reasoning_connectives >= 2 and r.content >= 0.4
+    ]
     if len(reasoned) >= 2:
         found.append(
             "Explained reasons, not just steps (“because”, “so that”), in "
@@ -125,17 +139,23 @@ def strengths(results: list[AnswerResult]) -> list[str]:
 
 def weaknesses(results: list[AnswerResult]) -> list[str]:
     found: list[str] = []
-    skipped = [f"Q{i}" for i, r in enumerate(results, 1) if r.skipped or not (r.answer or "").strip()]
+    skipped = [
+        f"Q{i}" for i, r in enumerate(results, 1) if r.skipped or not (r.answer or "").strip()
+    ]
     if skipped:
-        found.append(f"Skipped {len(skipped)} question{'s' if len(skipped) > 1 else ''}: {', '.join(skipped)}.")
+        found.append(
+            f"Skipped {len(skipped)} question{'s' if len(skipped) > 1 else ''}: {', '.join(skipped)}."
+        )
     for index, result in enumerate(results, 1):
         if result.injected:
-            found.append(f"{label(index, result)}: contained instructions addressed to the grader; they were ignored and earned nothing.")
+            found.append(
+                f"{label(index, result)}: contained instructions addressed to the grader; they were ignored and earned nothing."
+            )
         if result.words and result.relevance < 0.12:
             found.append(f"{label(index, result)}: the answer did not address the question asked.")
         named = [p for p in result.points if p.named_not_explained]
         if named:
-            terms = sorted({t for p in named for t in p.key_point.split()[:0]} | {m for p in named for m in _named_terms(p)})
+            terms = sorted({m for p in named for m in _named_terms(p)})
             found.append(
                 f"{label(index, result)}: listed terms ({', '.join(terms[:5])}) without explaining them."
             )
@@ -179,7 +199,9 @@ def recommendations(results: list[AnswerResult], limit: int = 6) -> list[str]:
     for (_, name), values in _dimension_rollup(results).items():
         weak = [v for _, v in values if v < 0.35]
         if weak and len(weak) * 2 >= len(values):
-            type_of = next(r.question.type for r in results if name in rubric_for(r.question.type).dimensions)
+            type_of = next(
+                r.question.type for r in results if name in rubric_for(r.question.type).dimensions
+            )
             text = rubric_for(type_of).dimensions[name].advice
             if text not in advice:
                 advice.append(text)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 
 from mockint.grading.rubric import AREAS, Dimension, rubric_for
 from mockint.grading.text import Analysed, Sentence, Terms, analyse, terms_of
@@ -161,7 +162,7 @@ def _point(
         credit = ramp(coverage, COVERAGE_FLOOR, full) * window.prose
         if (credit, coverage) > best[:2]:
             best = (credit, coverage, window.prose, window)
-    credit, coverage, prose, window = best
+    credit, coverage, prose, best_window = best
     missing = sorted(
         (t for t in terms.weights if t not in answer_content),
         key=lambda t: -terms.weights[t],
@@ -172,12 +173,14 @@ def _point(
         coverage=coverage,
         prose=prose,
         credit=credit,
-        evidence=window.text if window is not None and coverage >= COVERAGE_FLOOR else None,
+        evidence=best_window.text if best_window and coverage >= COVERAGE_FLOOR else None,
         missing=[terms.surface[t] for t in missing[:3]],
     )
 
 
-def _communication(analysed: Analysed, relevant: list[bool], minutes: int, connectives: int) -> float:
+def _communication(
+    analysed: Analysed, relevant: list[bool], minutes: int, connectives: int
+) -> float:
     sentences = analysed.sentences
     words = analysed.word_count
     if not sentences:
@@ -206,9 +209,7 @@ def grade_answer(item: AnsweredQuestion) -> AnswerResult:
             kept.append(sentence)
     analysed = Analysed(analysed.text, kept)
     answer_content = analysed.content_set
-    windows = [Window.of([s]) for s in kept] + [
-        Window.of([a, b]) for a, b in zip(kept, kept[1:], strict=False)
-    ]
+    windows = [Window.of([s]) for s in kept] + [Window.of([a, b]) for a, b in pairwise(kept)]
     result.points = [
         _point(
             terms_of(kp),

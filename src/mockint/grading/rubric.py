@@ -56,10 +56,14 @@ def rubric_for(interview_type: InterviewType) -> Rubric:
     dimensions = {}
     for name, spec in data["dimensions"].items():
         cues = tuple(
-            tuple(analyse_sentence(cue).stems) for cue in spec["cues"] if analyse_sentence(cue).stems
+            tuple(analyse_sentence(cue).stems)
+            for cue in spec["cues"]
+            if analyse_sentence(cue).stems
         )
         patterns = tuple(re.compile(p, re.IGNORECASE) for p in spec.get("patterns", ()))
-        dimensions[name] = Dimension(name, spec["label"], spec["area"], cues, spec["advice"], patterns)
+        dimensions[name] = Dimension(
+            name, spec["label"], spec["area"], cues, spec["advice"], patterns
+        )
     return Rubric(
         interview_type,
         data["default"],

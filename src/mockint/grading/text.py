@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from itertools import pairwise
+from typing import Any
 
 from mockint.resources import load_toml
 
@@ -22,18 +24,18 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 @cache
-def _grader_words() -> dict[str, object]:
+def _grader_words() -> dict[str, Any]:
     return load_toml("grader.toml")
 
 
 @cache
 def function_words() -> frozenset[str]:
-    return frozenset(_grader_words()["function_words"])  # type: ignore[arg-type]
+    return frozenset(_grader_words()["function_words"])
 
 
 @cache
 def rubric_words() -> frozenset[str]:
-    return frozenset(_grader_words()["rubric_words"])  # type: ignore[arg-type]
+    return frozenset(_grader_words()["rubric_words"])
 
 
 @cache
@@ -222,7 +224,7 @@ def terms_of(text: str) -> Terms:
             weights[term] = w
             surface[term] = _display(token, text)
         order.append(term)
-    bigrams = frozenset(tuple(sorted(pair)) for pair in zip(order, order[1:], strict=False) if pair[0] != pair[1])
+    bigrams = frozenset(tuple(sorted(pair)) for pair in pairwise(order) if pair[0] != pair[1])
     return Terms(weights, surface, bigrams)  # type: ignore[arg-type]
 
 

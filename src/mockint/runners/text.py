@@ -47,18 +47,31 @@ class TextRunner:
         self.console.print(Text(HELP, style="dim"))
         for item in interview.pending():
             interview.ask(item.question)
-            outcome = self._ask(interview, item.question, interview.position(item.question.id), total)
+            outcome = self._ask(
+                interview, item.question, interview.position(item.question.id), total
+            )
             if outcome is not None:
                 return outcome
         return Outcome.COMPLETED
 
     def _panel(self, question: Question, position: int, total: int) -> Panel:
-        title = f"Question {position} of {total} · {question.type.label} · {question.time_minutes} min"
+        title = (
+            f"Question {position} of {total} · {question.type.label} · {question.time_minutes} min"
+        )
         body = Text(question.text.replace("\x1b", "\\x1b"))
         subtitle = ", ".join(t.replace("-", " ") for t in question.topics) or None
-        return Panel(body, title=title, title_align="left", subtitle=subtitle, subtitle_align="left", border_style="cyan")
+        return Panel(
+            body,
+            title=title,
+            title_align="left",
+            subtitle=subtitle,
+            subtitle_align="left",
+            border_style="cyan",
+        )
 
-    def _ask(self, interview: Interview, question: Question, position: int, total: int) -> Outcome | None:
+    def _ask(
+        self, interview: Interview, question: Question, position: int, total: int
+    ) -> Outcome | None:
         self.console.print(self._panel(question, position, total))
         started = self.monotonic()
         allowed = question.time_minutes * 60
@@ -71,7 +84,9 @@ class TextRunner:
             except EOFError:
                 # Input closed (Ctrl-D or end of a pipe): keep what was typed, then pause.
                 if lines:
-                    interview.answer(question.id, "\n".join(lines), seconds=round(self.monotonic() - started, 1))
+                    interview.answer(
+                        question.id, "\n".join(lines), seconds=round(self.monotonic() - started, 1)
+                    )
                 return Outcome.PAUSED
             command = line.strip().lower()
             if not lines and command.startswith("/"):
@@ -83,7 +98,9 @@ class TextRunner:
                     return Outcome.PAUSED
                 if command == "/hint":
                     hint = interview.hint(question)
-                    self.console.print(Text(hint or "No more hints for this question.", style="magenta"))
+                    self.console.print(
+                        Text(hint or "No more hints for this question.", style="magenta")
+                    )
                     continue
                 if command == "/help":
                     self.console.print(Text(HELP, style="dim"))

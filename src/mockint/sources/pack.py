@@ -12,7 +12,7 @@ from mockint.selection import pick
 from mockint.sources.base import Selection, SelectionRequest
 
 
-def _most_common(values: list[InterviewType] | list[Difficulty]) -> InterviewType | Difficulty:
+def _most_common(values: list[str]) -> str:
     return Counter(values).most_common(1)[0][0]
 
 
@@ -37,8 +37,8 @@ class PackSource:
             for area in request.focus:
                 warnings.append(f"Focus area {area!r} is ignored when a whole pack is asked.")
         else:
-            interview_type = request.type or candidates[0].type if candidates else None
-            minutes = pricing.duration_minutes(interview_type) if interview_type else 30
+            first = request.type or (candidates[0].type if candidates else None)
+            minutes = pricing.duration_minutes(first) if first else 30
             questions, warnings = pick(
                 candidates,
                 focus=request.focus,
@@ -48,12 +48,14 @@ class PackSource:
                 minutes=minutes,
                 bounds=pricing.question_count_bounds(),
             )
-        interview_type = request.type or _most_common([q.type for q in questions])
-        difficulty = request.difficulty or _most_common([q.difficulty for q in questions])
+        interview_type = request.type or InterviewType(_most_common([q.type for q in questions]))
+        difficulty = request.difficulty or Difficulty(
+            _most_common([q.difficulty for q in questions])
+        )
         return Selection(
             questions=questions,
-            type=InterviewType(interview_type),
-            difficulty=Difficulty(difficulty),
+            type=interview_type,
+            difficulty=difficulty,
             source=f"pack:{pack.name}",
             estimated_minutes=sum(q.time_minutes for q in questions),
             warnings=warnings,

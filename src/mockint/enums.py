@@ -1,0 +1,41 @@
+"""The domain's fixed vocabularies, importable without pydantic (fast start-up)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class InterviewType(StrEnum):
+    JAVASCRIPT = "javascript"
+    MACHINE_CODING = "machine-coding"
+    DSA = "dsa"
+    SYSTEM_DESIGN = "system-design"
+    BEHAVIORAL = "behavioral"
+
+    @property
+    def label(self) -> str:
+        return {
+            "javascript": "JavaScript",
+            "machine-coding": "Machine Coding",
+            "dsa": "DSA",
+            "system-design": "System Design",
+            "behavioral": "Behavioral",
+        }[self.value]
+
+
+class Difficulty(StrEnum):
+    EASY = "easy"
+    MEDIUM = "medium"
+    HARD = "hard"
+    EXPERT = "expert"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class Status(StrEnum):
+    SETUP = "SETUP"
+    IN_PROGRESS = "IN_PROGRESS"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mockint.cli.app import app
+
+CALIBRATION = Path(__file__).parent / "calibration"
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own empty MOCKINT_HOME."""
+    path = tmp_path / "home"
+    monkeypatch.setenv("MOCKINT_HOME", str(path))
+    monkeypatch.delenv("MOCKINT_DEBUG", raising=False)
+    monkeypatch.setenv("COLUMNS", "120")
+    return path
+
+
+@pytest.fixture
+def cli():
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None):
+        return runner.invoke(app, list(args), input=input)
+
+    return invoke
+
+
+@pytest.fixture
+def pack_file(tmp_path: Path) -> Path:
+    path = tmp_path / "pack.toml"
+    path.write_text(
+        """
+name = "mine"
+version = 1
+
+[[questions]]
+id = "dsa-merge-intervals"
+type = "dsa"
+difficulty = "medium"
+text = "Given a list of intervals, merge all the overlapping ones."
+key_points = [
+  "Sort the intervals by their start point first.",
+  "Walk through the sorted list and extend the last merged interval when the next one overlaps.",
+  "Sorting dominates, so the whole algorithm runs in O(n log n) time.",
+  "Handle touching intervals and an empty list as edge cases.",
+]
+follow_ups = ["What if the intervals arrive as a stream?"]
+time_minutes = 5
+
+[[questions]]
+id = "js-closures"
+type = "javascript"
+difficulty = "easy"
+text = "What is a closure?"
+key_points = [
+  "A closure is a function together with the variables of the scope where it was defined.",
+  "The inner function keeps access to those variables after the outer function returns.",
+  "Closures are used for private state, such as a counter that cannot be changed from outside.",
+  "A loop with var shares one binding across callbacks, while let creates one per iteration.",
+]
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def write_json(path: Path, data: object) -> Path:
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path

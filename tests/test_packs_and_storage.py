@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+
+import pytest
+
+from mockint.db import migrations, open_db
+
+
+def test_pack_with_no_filters_asks_every_question_in_file_order(cli, pack_file):
+    data = json.loads(cli("setup", "--pack", str(pack_file), "--json").stdout)
+    assert [q["id"] for q in data["questions"]] == ["dsa-merge-intervals", "js-closures"]
+
+
+def test_pack_filters(cli, pack_file):
+    data = json.loads(
+        cli("setup", "--pack", str(pack_file), "--type", "javascript", "--json").stdout
+    )
+    assert [q["id"] for q in data["questions"]] == ["js-closures"]
+    assert data["pricing"]["userPrice"] == 99
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("name = 'x'\n[[questions]\n", "is not valid TOML"),
+        ("name = 'x'\nversion = 1\n", "questions: Field required"),
+        (
+            "name='x'\n[[questions]]\nid='a'\ntype='dsa'\ndifficulty='impossible'\ntext='t'\nkey_points=['k']\n",
+            "questions[1].difficulty",
+        ),
+        (
+            "name='x'\n[[questions]]\nid='a'\ntype='dsa'\ndifficulty='easy'\ntext='t'\n",
+            "questions[1].key_points: Field required",
+        ),
+        (
+            "name='x'\n"
+            + "[[questions]]\nid='a'\ntype='dsa'\ndifficulty='easy'\ntext='t'\nkey_points=['k']\n"
+            * 2,
+            "question id 'a' appears more than once",
+        ),
+    ],
+)
+def test_malformed_pack_gives_one_line_naming_file_and_field(cli, tmp_path, content, expected):
+    path = tmp_path / "bad.toml"
+    path.write_text(content, encoding="utf-8")
+    result = cli("setup", "--pack", str(path))
+    assert result.exit_code == 2
+    assert str(path) in result.stderr
+    assert expected in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_toml_error_names_the_line(cli, tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text("name = 'x'\nversion = = 1\n", encoding="utf-8")
+    result = cli("setup", "--pack", str(path))
+    assert "line 2" in result.stderr
+
+
+def test_missing_pack(cli, tmp_path):
+    result = cli("start", "--pack", str(tmp_path / "nope.toml"))
+    assert result.exit_code == 2
+    assert "does not exist" in result.stderr
+
+
+def test_migrations_build_the_schema(tmp_path):
+    db = open_db(tmp_path / "m.db")
+    assert {"sessions", "session_questions", "turns", "reports"} <= set(db.table_names())
+    assert [m.name for m in migrations.applied(db)] == ["m001_initial"]
+    assert set(db["sessions"].columns_dict) >= {"id", "type", "difficulty", "status", "created_at"}
+    indexed = {tuple(i.columns) for i in db["sessions"].indexes}
+    assert ("created_at",) in indexed
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert not migrations.pending(open_db(tmp_path / "m.db"))
+
+
+def test_a_file_that_is_not_sqlite_is_refused_and_untouched(cli, home):
+    home.mkdir(parents=True)
+    target = home / "mockint.db"
+    target.write_bytes(b"my precious notes")
+    result = cli("history")
+    assert result.exit_code == 1
+    assert "is not a mockint database" in result.stderr
+    assert target.read_bytes() == b"my precious notes"
+
+
+def test_unwritable_data_directory(cli, home, monkeypatch):
+    home.mkdir(parents=True)
+    # Permission bits do not bind root (CI runs as root), so ask the OS check to say no.
+    monkeypatch.setattr(os, "access", lambda path, mode: False)
+    result = cli("history")
+    assert result.exit_code == 1
+    assert "not writable" in result.stderr
+
+
+def test_data_directory_that_is_a_file(cli, home):
+    home.parent.mkdir(parents=True, exist_ok=True)
+    home.write_text("not a directory")
+    result = cli("history")
+    assert result.exit_code == 1
+    assert "Cannot create the data directory" in result.stderr
+    assert "MOCKINT_HOME" in result.stderr
+
+
+def test_every_answer_is_committed_when_given(cli, pack_file, home):
+    cli("start", "--pack", str(pack_file), input="first answer\n\n/pause\n")
+    # A second connection sees the answer: it was committed, not held in a transaction.
+    rows = sqlite3.connect(home / "mockint.db").execute("SELECT kind, text FROM turns").fetchall()
+    assert ("answer", "first answer") in rows
+
+
+def test_debug_shows_traceback(cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("MOCKINT_DEBUG", "1")
+    result = cli("report", "zzzz")
+    assert result.exit_code != 0
+    assert result.exception is not None

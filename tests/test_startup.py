@@ -1,0 +1,39 @@
+"""`mockint --help` and offline commands must not import heavy or network libraries."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+HEAVY = ("httpx", "google.genai", "sounddevice", "wordfreq", "snowballstemmer", "sqlite_utils")
+
+
+def test_help_imports_nothing_heavy():
+    code = (
+        "import sys; from mockint.cli.app import app; "
+        "from typer.testing import CliRunner; CliRunner().invoke(app, ['--help']); "
+        f"print([m for m in {HEAVY!r} if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_price_and_history_do_not_import_graders_or_network(tmp_path):
+    code = (
+        "import sys; from mockint.cli.app import app; from typer.testing import CliRunner; "
+        "r = CliRunner(); r.invoke(app, ['price']); r.invoke(app, ['history']); "
+        "print([m for m in ('httpx', 'google.genai', 'sounddevice', 'wordfreq') if m in sys.modules])"
+    )
+    env = {"MOCKINT_HOME": str(tmp_path), "PATH": ""}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def test_python_dash_m_and_version():
+    out = subprocess.run(
+        [sys.executable, "-m", "mockint", "--version"], capture_output=True, text=True
+    )
+    assert out.returncode == 0
+    assert out.stdout.startswith("mockint ")
