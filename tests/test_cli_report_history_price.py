@@ -134,3 +134,11 @@ def test_price_table_and_json(cli):
     }
     table = cli("price")
     assert "₹99" in table.stdout and "Machine Coding" in table.stdout
+
+
+def test_rich_report_to_a_file_is_plain_text(cli, tmp_path, pack_file):
+    report = finished_session(cli, tmp_path, pack_file)
+    out = tmp_path / "r.txt"
+    assert cli("report", report["sessionId"], "--output", str(out)).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert f"{report['overallScore']}/100" in text and "\x1b[" not in text

@@ -26,6 +26,16 @@ def money(amount: int, currency: str) -> str:
     return f"₹{amount}" if currency == "INR" else f"{amount} {currency}"
 
 
+def setup_header(result: SetupResult) -> Text:
+    p = result.pricing
+    return Text.assemble(
+        ("Session ", "bold"),
+        (result.session_id, "bold cyan"),
+        f"  {result.type.label} · {result.difficulty.label} · {len(result.questions)} questions · "
+        f"about {result.estimated_duration} min · {money(p.user_price, p.currency)}",
+    )
+
+
 def setup_table(result: SetupResult) -> Group:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False)
     table.add_column("#", justify="right", style="dim")
@@ -34,14 +44,7 @@ def setup_table(result: SetupResult) -> Group:
     table.add_column("Minutes", justify="right")
     for i, q in enumerate(result.questions, 1):
         table.add_row(str(i), user_text(q.text), f"{q.difficulty}/10", str(q.time_allocation))
-    p = result.pricing
-    header = Text.assemble(
-        ("Session ", "bold"),
-        (result.session_id, "bold cyan"),
-        f"  {result.type.label} · {result.difficulty.label} · {len(result.questions)} questions · "
-        f"about {result.estimated_duration} min · {money(p.user_price, p.currency)}",
-    )
-    return Group(header, table)
+    return Group(setup_header(result), table)
 
 
 def report_view(report: Report) -> Group:

@@ -44,7 +44,17 @@ def report(
     if format == ReportFormat.RICH and output is None:
         console.out.print(render.report_view(result))
         return
-    if format == ReportFormat.JSON:
+    if format == ReportFormat.RICH:
+        from io import StringIO
+
+        from rich.console import Console
+
+        buffer = StringIO()
+        Console(file=buffer, width=100, no_color=True, highlight=False).print(
+            render.report_view(result)
+        )
+        text = buffer.getvalue()
+    elif format == ReportFormat.JSON:
         import json
 
         text = json.dumps(result.dump(), indent=2, ensure_ascii=False) + "\n"

@@ -76,7 +76,7 @@ def start(
             console.warn(warning)
         interview = Interview.open(db, result.session_id)
         if not json and not answers:
-            console.err.print(render.setup_table(result))
+            console.err.print(render.setup_header(result))
     if runner.run(interview) == Outcome.PAUSED:
         console.note(
             f"Paused. Your answers are saved; resume with: mockint start {interview.session.id}"

@@ -123,7 +123,7 @@ def strengths(results: list[AnswerResult]) -> list[str]:
         if len(answered) >= 2 and min(v for _, v in answered) >= 0.65:
             dimension = rubric_for(results[answered[0][0] - 1].question.type).dimensions[name]
             found.append(
-                f"{dimension.label} was solid in all {len(answered)} answered {type_name} questions."
+                f"{dimension.label}: solid in all {len(answered)} answered {type_name} questions."
             )
     reasoned = [
         i for i, r in enumerate(results, 1) if r.reasoning_connectives >= 2 and r.content >= 0.4
@@ -166,7 +166,7 @@ def weaknesses(results: list[AnswerResult]) -> list[str]:
         if weak and len(weak) * 2 >= len(values):
             dimension = rubric_for(results[weak[0] - 1].question.type).dimensions[name]
             found.append(
-                f"{dimension.label} was weak or missing in {len(weak)} of {len(values)} "
+                f"{dimension.label}: weak or missing in {len(weak)} of {len(values)} "
                 f"{type_name} answers ({', '.join(f'Q{i}' for i in weak)})."
             )
     return found
