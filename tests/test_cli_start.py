@@ -174,3 +174,26 @@ def test_end_of_input_keeps_the_typed_answer(cli, pack_file, home):
     assert db.execute("SELECT text FROM turns WHERE kind = 'answer'").fetchall() == [
         ("half an answer",)
     ]
+
+
+def test_ctrl_c_exits_130_and_keeps_given_answers(cli, pack_file, home, monkeypatch):
+    from mockint.runners.text import TextRunner
+
+    lines = iter(["first answer", ""])
+
+    def read(self, prompt):
+        try:
+            return next(lines)
+        except StopIteration:
+            raise KeyboardInterrupt from None
+
+    monkeypatch.setattr(TextRunner, "_read", read)
+    result = cli("start", "--pack", str(pack_file))
+    assert result.exit_code == 130
+    assert (
+        "Interrupted. Answers given so far are saved; resume with: mockint start" in result.stderr
+    )
+    db = sqlite3.connect(home / "mockint.db")
+    assert db.execute("SELECT text FROM turns WHERE kind = 'answer'").fetchall() == [
+        ("first answer",)
+    ]

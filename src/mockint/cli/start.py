@@ -77,7 +77,14 @@ def start(
         interview = Interview.open(db, result.session_id)
         if not json and not answers:
             console.err.print(render.setup_header(result))
-    if runner.run(interview) == Outcome.PAUSED:
+    try:
+        outcome = runner.run(interview)
+    except KeyboardInterrupt:
+        console.error(
+            f"Interrupted. Answers given so far are saved; resume with: mockint start {interview.session.id}"
+        )
+        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+    if outcome == Outcome.PAUSED:
         console.note(
             f"Paused. Your answers are saved; resume with: mockint start {interview.session.id}"
         )
