@@ -117,3 +117,15 @@ def test_debug_shows_traceback(cli, tmp_path, monkeypatch):
     result = cli("report", "zzzz")
     assert result.exit_code != 0
     assert result.exception is not None
+
+
+def test_unreadable_user_files(cli, tmp_path):
+    binary = tmp_path / "pack.toml"
+    binary.write_bytes(b"\xff\xfe\x00bad")
+    result = cli("setup", "--pack", str(binary))
+    assert result.exit_code == 2
+    assert "is not UTF-8 text" in result.stderr
+    folder = tmp_path / "answers"
+    folder.mkdir()
+    result = cli("start", "-t", "dsa", "-d", "easy", "--answers", str(folder))
+    assert result.exit_code == 2

@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import RootModel, ValidationError
 
 from mockint.errors import InputFileError
+from mockint.userfiles import read_user_text
 from mockint.validation import describe
 
 AnswerList = RootModel[list[str | None]]
@@ -48,15 +49,7 @@ def load_answers(path: Path) -> list[str | None] | dict[str, str | None]:
         import sys
 
         return parse_answers(sys.stdin.read(), origin="Answers on stdin")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputFileError(f"Answers file {path} does not exist. Check the path.") from None
-    except UnicodeDecodeError:
-        raise InputFileError(f"Answers file {path} is not UTF-8 text.") from None
-    except OSError as exc:
-        raise InputFileError(f"Cannot read answers file {path}: {exc.strerror}.") from None
-    return parse_answers(text, origin=f"Answers file {path}")
+    return parse_answers(read_user_text(path, "Answers file"), origin=f"Answers file {path}")
 
 
 def match_answers(

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from mockint.errors import InputFileError
 from mockint.models import Question
+from mockint.userfiles import read_user_text
 from mockint.validation import describe
 
 
@@ -63,16 +64,4 @@ def parse_pack(text: str, origin: str = "pack") -> Pack:
 
 
 def load_pack(path: Path) -> Pack:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputFileError(f"Pack file {path} does not exist. Check the path.") from None
-    except IsADirectoryError:
-        raise InputFileError(f"Pack {path} is a directory; give a .toml file.") from None
-    except OSError as exc:
-        raise InputFileError(f"Cannot read pack file {path}: {exc.strerror}.") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputFileError(f"Pack file {path} is not UTF-8 text. Save it as UTF-8.") from None
-    return parse_pack(text, origin=f"Pack file {path}")
+    return parse_pack(read_user_text(path, "Pack file"), origin=f"Pack file {path}")
