@@ -65,6 +65,7 @@ def test_too_many_answers_is_a_usage_error_and_stores_nothing(cli, tmp_path, pac
     assert result.exit_code == 2
     assert "has 3 answers but the session has only 2 questions" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+    assert json.loads(cli("history", "--json").stdout)["total"] == 0
 
 
 def test_unknown_question_id_in_answers_is_a_usage_error(cli, tmp_path, pack_file):

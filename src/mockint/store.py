@@ -127,6 +127,15 @@ def get_session(db: Database, ref: str) -> SessionRecord:
     return _session_from_row(dict(zip(columns, row.fetchone(), strict=True)))
 
 
+def discard_new_session(db: Database, session_id: str) -> None:
+    """Remove a session that was created but never started (no turns)."""
+    with write(db):
+        if db.execute("SELECT 1 FROM turns WHERE session_id = ? LIMIT 1", [session_id]).fetchone():
+            return
+        db.execute("DELETE FROM session_questions WHERE session_id = ?", [session_id])
+        db.execute("DELETE FROM sessions WHERE id = ?", [session_id])
+
+
 def session_questions(db: Database, session_id: str) -> list[Question]:
     rows = db.execute(
         "SELECT question_json FROM session_questions WHERE session_id = ? ORDER BY position",

@@ -79,6 +79,12 @@ def start(
             console.err.print(render.setup_header(result))
     try:
         outcome = runner.run(interview)
+    except UsageError:
+        if session_id is None:  # the answers did not fit: leave no empty session behind
+            from mockint.store import discard_new_session
+
+            discard_new_session(db, interview.session.id)
+        raise
     except KeyboardInterrupt:
         console.error(
             f"Interrupted. Answers given so far are saved; resume with: mockint start {interview.session.id}"
