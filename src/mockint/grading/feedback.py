@@ -11,6 +11,7 @@ from collections import defaultdict
 
 from mockint.grading.offline import AnswerResult, PointResult
 from mockint.grading.rubric import rubric_for
+from mockint.grading.text import key_terms
 from mockint.models import KeyPointEvidence
 
 EXCERPT = 160
@@ -173,8 +174,6 @@ def weaknesses(results: list[AnswerResult]) -> list[str]:
 
 
 def _named_terms(point: PointResult) -> list[str]:
-    from mockint.grading.text import key_terms
-
     return key_terms(point.key_point, limit=2)
 
 
@@ -189,8 +188,6 @@ def recommendations(results: list[AnswerResult], limit: int = 6) -> list[str]:
         if index in seen:
             continue
         seen.add(index)
-        from mockint.grading.text import key_terms
-
         concepts = ", ".join(key_terms(point.key_point, limit=3))
         found.append(f"Study {concepts} ({label(index, result)}): {point.key_point}")
         if len(found) >= limit - 2:
