@@ -6,13 +6,12 @@ committed as it is given, so an interrupted interview resumes where it stopped.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
 from mockint import pricing, store
-from mockint.errors import SessionStateError
+from mockint.errors import SessionStateError, UsageError
 from mockint.models import (
     AnsweredQuestion,
     Question,
@@ -25,9 +24,8 @@ from mockint.models import (
     TurnKind,
     TurnRole,
 )
+from mockint.runners.base import Outcome, Runner
 from mockint.sources import SelectionRequest, get_source
-
-Progress = Callable[[str], None]
 
 
 def setup_interview(db: Database, request: SelectionRequest, mode: str = "text") -> SetupResult:
@@ -94,6 +92,30 @@ class Interview:
             )
         return cls(db, session, store.answered_questions(db, session.id))
 
+    @classmethod
+    def resume(cls, db: Database, ref: str, request: SelectionRequest) -> Interview:
+        """Open session ``ref`` to continue it; selection options cannot apply to it."""
+        given = request.model_dump(exclude_defaults=True, exclude={"recent"})
+        if given:
+            raise UsageError(
+                f"--{next(iter(given)).replace('_', '-')} chooses questions for a new session; "
+                f"session {ref} already has its questions. Drop the option or the id."
+            )
+        return cls.open(db, ref)
+
+    def run(self, runner: Runner, *, discard_if_refused: bool = False) -> Outcome:
+        """Let ``runner`` ask the pending questions.
+
+        With ``discard_if_refused``, a new session whose runner refuses its input
+        (answers that do not fit) is removed, so no empty session is left behind.
+        """
+        try:
+            return runner.run(self)
+        except UsageError:
+            if discard_if_refused:
+                store.discard_new_session(self.db, self.session.id)
+            raise
+
     @property
     def questions(self) -> list[Question]:
         return [item.question for item in self.items]
@@ -155,13 +177,11 @@ class Interview:
     def _refresh(self) -> None:
         self.items = store.answered_questions(self.db, self.session.id)
 
-    def finish(self, grader_name: str = "offline", progress: Progress | None = None) -> Report:
+    def finish(self, grader_name: str = "offline") -> Report:
         """Grade the answers, store the report and complete the session."""
         from mockint.grading import get_grader
 
         self.begin()
-        if progress:
-            progress("Grading your answers")
         ended = store.now()
         report = get_grader(grader_name).grade(self.session, self.items)
         report = report.model_copy(

@@ -9,7 +9,7 @@ import typer
 
 from mockint.cli import console, options, render
 from mockint.cli.common import database, selection_request
-from mockint.errors import ExitCode, UsageError
+from mockint.errors import ExitCode
 
 
 def start(
@@ -58,13 +58,7 @@ def start(
     request = selection_request(type, difficulty, focus, notes, count, pack, seed)
     runner = get_runner("scripted" if answers else "text", answers=answers)
     if session_id is not None:
-        given = request.model_dump(exclude_defaults=True, exclude={"recent"})
-        if given:
-            raise UsageError(
-                f"--{next(iter(given)).replace('_', '-')} chooses questions for a new session; "
-                f"session {session_id} already has its questions. Drop the option or the id."
-            )
-        interview = Interview.open(db, session_id)
+        interview = Interview.resume(db, session_id, request)
         done = len(interview.items) - len(interview.pending())
         if done:
             console.note(
@@ -78,13 +72,7 @@ def start(
         if not json and not answers:
             console.err.print(render.setup_header(result))
     try:
-        outcome = runner.run(interview)
-    except UsageError:
-        if session_id is None:  # the answers did not fit: leave no empty session behind
-            from mockint.store import discard_new_session
-
-            discard_new_session(db, interview.session.id)
-        raise
+        outcome = interview.run(runner, discard_if_refused=session_id is None)
     except KeyboardInterrupt:
         console.error(
             f"Interrupted. Answers given so far are saved; resume with: mockint start {interview.session.id}"

@@ -93,12 +93,8 @@ def _dimension_rollup(
 ) -> dict[tuple[str, str], list[tuple[int, float]]]:
     rollup: dict[tuple[str, str], list[tuple[int, float]]] = defaultdict(list)
     for index, result in enumerate(results, 1):
-        rubric = rubric_for(result.question.type)
         for name, value in result.dimensions.items():
             rollup[(result.question.type.value, name)].append((index, value))
-        if not result.dimensions:
-            for name in rubric.dimensions:
-                rollup[(result.question.type.value, name)].append((index, 0.0))
     return rollup
 
 

@@ -104,11 +104,6 @@ def _lexicon() -> tuple[
     return pattern, symbolic, by_stems, by_word
 
 
-def concept_names() -> set[str]:
-    _, _, by_stems, by_word = _lexicon()
-    return set(by_stems.values()) | set(by_word.values())
-
-
 def canonicalise(text: str) -> str:
     """Lower-case ``text`` and replace symbolic lexicon phrases ("O(n log n)") by concepts."""
     pattern, mapping, _, _ = _lexicon()
@@ -222,13 +217,13 @@ def terms_of(text: str) -> Terms:
         w = weight(token)
         if w > weights.get(term, 0.0):
             weights[term] = w
-            surface[term] = _display(token, text)
+            surface[term] = _display(token)
         order.append(term)
     bigrams = frozenset(tuple(sorted(pair)) for pair in pairwise(order) if pair[0] != pair[1])
     return Terms(weights, surface, bigrams)  # type: ignore[arg-type]
 
 
-def _display(token: str, original: str) -> str:
+def _display(token: str) -> str:
     if token.startswith(CONCEPT_MARK):
         return token[1:].replace("-", " ")
     return token
