@@ -66,17 +66,6 @@ def test_missing_pack(cli, tmp_path):
     assert "does not exist" in result.stderr
 
 
-def test_migrations_build_the_schema(tmp_path):
-    db = open_db(tmp_path / "m.db")
-    assert {"sessions", "session_questions", "turns", "reports"} <= set(db.table_names())
-    assert [m.name for m in migrations.applied(db)] == ["m001_initial"]
-    assert set(db["sessions"].columns_dict) >= {"id", "type", "difficulty", "status", "created_at"}
-    indexed = {tuple(i.columns) for i in db["sessions"].indexes}
-    assert ("created_at",) in indexed
-    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert not migrations.pending(open_db(tmp_path / "m.db"))
-
-
 def test_a_file_that_is_not_sqlite_is_refused_and_untouched(cli, home):
     home.mkdir(parents=True)
     target = home / "mockint.db"

@@ -8,10 +8,13 @@ lock so that several processes opening a new database at once do not race.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -93,6 +96,51 @@ def m001_initial(db: Database) -> None:
     db.table("reports").create_index(["overall_score"])
 
 
+@migrations()
+def m002_scores(db: Database) -> None:
+    """Scores where queries need them: on the session, and one row per dimension.
+
+    With years of sessions, history and statistics then read small indexes
+    instead of every report's JSON.
+    """
+    db.table("sessions").add_column("score", int)
+    db.execute(
+        "UPDATE sessions SET score = (SELECT overall_score FROM reports WHERE session_id = sessions.id)"
+    )
+    db.table("sessions").create_index(["type", "difficulty", "created_at", "score"])
+    db.execute("DROP INDEX idx_sessions_type_difficulty_created_at")
+    db.table("sessions").create_index(["score", "created_at"])
+    db.table("sessions").create_index(["parent_id"])
+    # WITHOUT ROWID: a session's scores are read straight from the primary key
+    db.execute(
+        "CREATE TABLE report_scores (session_id TEXT NOT NULL REFERENCES sessions(id), "
+        "dimension TEXT NOT NULL, score INTEGER NOT NULL, "
+        "PRIMARY KEY (session_id, dimension)) WITHOUT ROWID"
+    )
+    db.table("report_scores").create_index(["dimension", "score"])
+    rows = db.execute("SELECT session_id, report_json FROM reports").fetchall()
+    db.table("report_scores").insert_all(
+        (
+            {"session_id": session_id, "dimension": dimension, "score": score}
+            for session_id, report_json in rows
+            for dimension, score in dimension_scores(json.loads(report_json)).items()
+        ),
+        batch_size=1000,
+    )
+
+
+def dimension_scores(report: dict[str, Any]) -> dict[str, int]:
+    """The area and rubric scores of a report (its JSON form), by dimension name."""
+    breakdown = report.get("scoreBreakdown") or {}
+    scores = {
+        "technical-depth": breakdown.get("technicalDepth"),
+        "communication": breakdown.get("communication"),
+        "problem-solving": breakdown.get("problemSolving"),
+        **{f"rubric:{name}": value for name, value in (breakdown.get("rubric") or {}).items()},
+    }
+    return {name: int(value) for name, value in scores.items() if isinstance(value, int | float)}
+
+
 def _check_is_sqlite(path: Path) -> None:
     try:
         with path.open("rb") as handle:
@@ -148,13 +196,38 @@ def open_db(path: Path | None = None) -> Database:
         db = Database(conn, execute_plugins=False)
         if migrations.pending(db):
             with _migration_lock(path):
-                migrations.apply(db)
+                _migrate(db, path)
     except sqlite3.DatabaseError as exc:
         raise StorageError(
             f"Cannot use the database {path}: {exc}. It may be damaged; move it away "
             "to start afresh (mockint never overwrites it)."
         ) from None
     return db
+
+
+def _migrate(db: Database, path: Path) -> None:
+    """Apply pending migrations; an existing database is backed up first."""
+    applied = migrations.applied(db)
+    if not migrations.pending(db):  # another process migrated while we waited
+        return
+    if applied:
+        backup_database(db, path, applied[-1].name)
+    migrations.apply(db)
+
+
+def backup_database(db: Database, path: Path, version: str) -> Path:
+    """Copy the database (consistently, with SQLite's backup API) next to it."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.stem}.{version}.{stamp}.backup{path.suffix}")
+    try:
+        with contextlib.closing(sqlite3.connect(target)) as copy:
+            db.conn.backup(copy)
+    except (OSError, sqlite3.Error) as exc:
+        raise StorageError(
+            f"Cannot back up {path} before upgrading it ({exc}); nothing was changed. "
+            "Free some disk space or fix the directory's permissions, then try again."
+        ) from None
+    return target
 
 
 @contextlib.contextmanager

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from mockint.db import write
+from mockint.db import dimension_scores, write
 from mockint.errors import NotFoundError, UsageError
 from mockint.models import (
     AnsweredQuestion,
@@ -26,6 +26,7 @@ from mockint.models import (
     TurnKind,
     TurnRole,
 )
+from mockint.timespec import stamp
 
 MIN_PREFIX = 4
 
@@ -39,7 +40,7 @@ def new_session_id() -> str:
 
 
 def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+    return stamp(value) if value else None
 
 
 def _session_from_row(row: dict[str, Any]) -> SessionRecord:
@@ -125,6 +126,24 @@ def get_session(db: Database, ref: str) -> SessionRecord:
     row = db.execute("SELECT * FROM sessions WHERE id = ?", [session_id])
     columns = [c[0] for c in row.description]
     return _session_from_row(dict(zip(columns, row.fetchone(), strict=True)))
+
+
+SESSION_TABLES = ("report_scores", "reports", "turns", "session_questions")
+
+
+def delete_sessions(db: Database, session_ids: list[str]) -> int:
+    """Remove sessions with their questions, turns and reports, in one transaction."""
+    if not session_ids:
+        return 0
+    with write(db):
+        for start in range(0, len(session_ids), 500):
+            chunk = session_ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for table in SESSION_TABLES:
+                db.execute(f"DELETE FROM {table} WHERE session_id IN ({marks})", chunk)
+            db.execute(f"UPDATE sessions SET parent_id = NULL WHERE parent_id IN ({marks})", chunk)
+            db.execute(f"DELETE FROM sessions WHERE id IN ({marks})", chunk)
+    return len(session_ids)
 
 
 def discard_new_session(db: Database, session_id: str) -> None:
@@ -246,8 +265,18 @@ def save_report(db: Database, report: Report, ended_at: datetime) -> None:
             },
             pk="session_id",
         )
+        db.execute("DELETE FROM report_scores WHERE session_id = ?", [report.session_id])
+        db.table("report_scores").insert_all(
+            {"session_id": report.session_id, "dimension": name, "score": score}
+            for name, score in dimension_scores(report.dump()).items()
+        )
         db.table("sessions").update(
-            report.session_id, {"status": Status.COMPLETED.value, "ended_at": _iso(ended_at)}
+            report.session_id,
+            {
+                "status": Status.COMPLETED.value,
+                "ended_at": _iso(ended_at),
+                "score": report.overall_score,
+            },
         )
 
 

@@ -1,10 +1,11 @@
-"""Reading files a user names on the command line, with errors they can act on."""
+"""Reading and writing files a user names on the command line, with errors they can act on."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from mockint.errors import InputFileError
+from mockint.errors import InputFileError, StorageError
 
 
 def read_user_text(path: Path, label: str) -> str:
@@ -21,3 +22,18 @@ def read_user_text(path: Path, label: str) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         raise InputFileError(f"{label} {path} is not UTF-8 text. Save it as UTF-8.") from None
+
+
+def write_user_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all (a temporary file, then a rename)."""
+    if not path.parent.is_dir():
+        raise StorageError(f"Cannot write {path}: the directory {path.parent} does not exist.")
+    if path.is_dir():
+        raise StorageError(f"Cannot write {path}: it is a directory; give a file name.")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise StorageError(f"Cannot write {path}: {exc.strerror}.") from None

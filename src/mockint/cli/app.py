@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from mockint import __version__
-from mockint.cli import history, price, report, start
+from mockint.cli import delete, export, history, price, report, start
 from mockint.cli import setup as setup_cmd
 from mockint.cli.errors import Command, Group, handled
 
@@ -47,5 +47,7 @@ for name, func in (
     ("report", report.report),
     ("history", history.history),
     ("price", price.price),
+    ("export", export.export),
+    ("delete", delete.delete),
 ):
     app.command(name, cls=Command)(handled(func))

@@ -5,12 +5,26 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mockint.enums import Difficulty, InterviewType
+from mockint.enums import Difficulty, InterviewType, Status
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
+    from mockint.models import HistoryFilter
     from mockint.sources import SelectionRequest
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Print ``text`` on stdout, or write it to ``output`` and say so on stderr."""
+    from mockint.cli import console
+
+    if output is None:
+        console.print_text(text)
+        return
+    from mockint.userfiles import write_user_text
+
+    write_user_text(output, text)
+    console.note(f"Wrote {output}")
 
 
 def database() -> Database:
@@ -38,4 +52,23 @@ def selection_request(
         count=count,
         pack=pack,
         seed=seed,
+    )
+
+
+def history_filter(
+    type: InterviewType | None,
+    difficulty: Difficulty | None,
+    status: Status | None,
+    since: str | None,
+    until: str | None,
+) -> HistoryFilter:
+    from mockint.models import HistoryFilter
+    from mockint.timespec import parse_moment
+
+    return HistoryFilter(
+        type=type,
+        difficulty=difficulty,
+        status=status,
+        since=parse_moment(since, "--since") if since else None,
+        until=parse_moment(until, "--until", end=True) if until else None,
     )

@@ -34,6 +34,15 @@ def user_text(text: str | None, style: str = "") -> Text:
     return Text(inert(text), style=style)
 
 
+def plain(renderable: Any, width: int = 100) -> str:
+    """A Rich renderable as plain text (for files): no colour, no escape codes."""
+    from io import StringIO
+
+    buffer = StringIO()
+    Console(file=buffer, width=width, no_color=True, highlight=False).print(renderable)
+    return buffer.getvalue()
+
+
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     sys.stdout.flush()

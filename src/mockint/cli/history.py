@@ -1,4 +1,4 @@
-"""``mockint history``: past sessions and statistics."""
+"""``mockint history``: past sessions, statistics and the score trend."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from mockint.cli import console, options, render
-from mockint.cli.common import database
+from mockint.cli.common import database, history_filter
 
 
 class Sort(StrEnum):
@@ -20,6 +20,8 @@ def history(
     type: options.TypeOption = None,
     difficulty: options.DifficultyOption = None,
     status: options.StatusOption = None,
+    since: options.SinceOption = None,
+    until: options.UntilOption = None,
     sort: Annotated[
         Sort, typer.Option("--sort", help="Order by date (newest first) or score (best first).")
     ] = Sort.DATE,
@@ -27,29 +29,42 @@ def history(
     limit: Annotated[
         int, typer.Option("--limit", "-l", min=1, max=1000, help="Sessions per page.")
     ] = 10,
+    chart: Annotated[
+        bool, typer.Option("--chart", help="Draw the score over time (one line per type).")
+    ] = False,
     json: options.JsonOption = False,
 ) -> None:
-    """List past interviews with scores, and statistics.
+    """List past interviews with scores and statistics, or chart your progress.
 
-    Example: `mockint history --type dsa --sort score`
+    Examples: `mockint history --type dsa --sort score` ·
+    `mockint history --since 30d --chart`
     """
-    from mockint.history import list_history
+    from mockint.history import list_history, trend
 
-    result = list_history(
-        database(),
-        interview_type=type,
-        difficulty=difficulty,
-        status=status,
-        sort=sort.value,
-        page=page,
-        limit=limit,
-    )
+    db = database()
+    filters = history_filter(type, difficulty, status, since, until)
+    result = list_history(db, filters, sort=sort.value, page=page, limit=limit)
+    points = trend(db, filters) if chart else []
     if json:
-        console.print_json(result.dump())
+        data = result.dump()
+        if chart:
+            data["trend"] = [p.dump() for p in points]
+        console.print_json(data)
         return
     if not result.total:
         console.note(
-            "No interviews yet. Start one with: mockint start --type dsa --difficulty medium"
+            "No interviews match. Start one with: mockint start --type dsa --difficulty medium"
+            if filters.model_dump(exclude_none=True)
+            else "No interviews yet. Start one with: mockint start --type dsa --difficulty medium"
         )
+        return
+    if chart:
+        if not points:
+            console.note("No graded interviews to chart yet: finish one first.")
+            return
+        from mockint.cli.chart import trend_chart
+
+        title = f"Score over time · {type.label if type else 'all types'}"
+        console.out.print(trend_chart(points, width=console.out.width, title=title))
         return
     console.out.print(render.history_table(result))

@@ -69,3 +69,23 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON on stdout."
 StatusOption = Annotated[
     Status | None, typer.Option("--status", "-s", help="Session status.", case_sensitive=False)
 ]
+
+DATES = "Date range"
+SinceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--since",
+        help="Only sessions from this date or age on: 2026-11-01, 30d, 2w, today.",
+        rich_help_panel=DATES,
+        show_default=False,
+    ),
+]
+UntilOption = Annotated[
+    str | None,
+    typer.Option(
+        "--until",
+        help="Only sessions up to this date (inclusive) or age: 2026-11-30, 7d, yesterday.",
+        rich_help_panel=DATES,
+        show_default=False,
+    ),
+]

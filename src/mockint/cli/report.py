@@ -9,13 +9,13 @@ from typing import Annotated
 import typer
 
 from mockint.cli import console, render
-from mockint.cli.common import database
-from mockint.errors import StorageError
+from mockint.cli.common import database, write_output
 
 
 class ReportFormat(StrEnum):
     RICH = "rich"
     MARKDOWN = "markdown"
+    HTML = "html"
     JSON = "json"
 
 
@@ -24,7 +24,10 @@ def report(
         str, typer.Argument(help="Session id, a unique prefix of it, or `last`.")
     ],
     format: Annotated[
-        ReportFormat, typer.Option("--format", "-F", help="Output format.")
+        ReportFormat,
+        typer.Option(
+            "--format", "-F", help="Output format (html is one self-contained file to keep)."
+        ),
     ] = ReportFormat.RICH,
     output: Annotated[
         Path | None,
@@ -35,36 +38,19 @@ def report(
 ) -> None:
     """Show the report of a finished interview, or export it.
 
-    Example: `mockint report last --format markdown --output report.md`
+    Examples: `mockint report last` · `mockint report last --format html --output report.html`
     """
-    from mockint.export import report_markdown
     from mockint.interview import load_report
 
     result = load_report(database(), session_id)
-    if format == ReportFormat.RICH and output is None:
-        console.out.print(render.report_view(result))
-        return
     if format == ReportFormat.RICH:
-        from io import StringIO
-
-        from rich.console import Console
-
-        buffer = StringIO()
-        Console(file=buffer, width=100, no_color=True, highlight=False).print(
-            render.report_view(result)
-        )
-        text = buffer.getvalue()
-    elif format == ReportFormat.JSON:
-        import json
-
-        text = json.dumps(result.dump(), indent=2, ensure_ascii=False) + "\n"
+        if output is None:
+            console.out.print(render.report_view(result))
+            return
+        text = console.plain(render.report_view(result))
     else:
-        text = report_markdown(result)
-    if output is None:
-        console.print_text(text)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise StorageError(f"Cannot write {output}: {exc.strerror}.") from None
-    console.note(f"Wrote {output}")
+        from mockint.formats import DocumentFormat
+        from mockint.formats import render as render_document
+
+        text = render_document(result, DocumentFormat(format.value))
+    write_output(text, output)

@@ -1,0 +1,50 @@
+"""The score trend drawn in the terminal with plotext (imported only for ``--chart``)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+
+if TYPE_CHECKING:
+    from mockint.models import TrendPoint
+
+#: more points than this per line are averaged per day, then per ISO week
+MAX_POINTS = 60
+
+
+def _series(points: list[TrendPoint]) -> tuple[list[str], list[float]]:
+    """Dates (``YYYY-MM-DD``) and scores, averaged per day or week when there are many."""
+    for key in ("%Y-%m-%d", "%G-W%V"):
+        buckets: defaultdict[str, list[int]] = defaultdict(list)
+        first_day: dict[str, str] = {}
+        for p in points:
+            bucket = p.date.astimezone().strftime(key)
+            buckets[bucket].append(p.score)
+            first_day.setdefault(bucket, p.date.astimezone().strftime("%Y-%m-%d"))
+        if len(buckets) <= MAX_POINTS or key == "%G-W%V":
+            dates = [first_day[b] for b in buckets]
+            return dates, [round(sum(v) / len(v), 1) for v in buckets.values()]
+    raise AssertionError("unreachable")
+
+
+def trend_chart(points: list[TrendPoint], *, width: int, title: str) -> Text:
+    import plotext as plt
+
+    plt.clear_figure()
+    plt.date_form("Y-m-d")
+    plt.theme("clear")
+    by_type: defaultdict[str, list[TrendPoint]] = defaultdict(list)
+    for point in points:
+        by_type[point.type.label].append(point)
+    for label, series in by_type.items():
+        dates, scores = _series(series)
+        if len(dates) == 1:
+            plt.scatter(dates, scores, label=label, marker="dot")
+        else:
+            plt.plot(dates, scores, label=label, marker="braille")
+    plt.ylim(0, 100)
+    plt.plotsize(max(40, min(width, 120)), 20)
+    plt.title(title)
+    return Text.from_ansi(plt.build())

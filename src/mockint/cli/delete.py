@@ -1,0 +1,55 @@
+"""``mockint delete``: remove sessions with their answers and reports."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from mockint.cli import console
+from mockint.cli.common import database
+from mockint.errors import UsageError
+
+
+def delete(
+    session_ids: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Sessions to delete (ids, unique prefixes or `last`).", show_default=False
+        ),
+    ] = None,
+    older_than: Annotated[
+        str | None,
+        typer.Option(
+            "--older-than",
+            help="Delete every session created more than this long ago: 90d, 12w, 1y.",
+            show_default=False,
+        ),
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete sessions with their questions, answers and reports. Asks first unless --yes.
+
+    Examples: `mockint delete 3f9a2c` · `mockint delete --older-than 90d --yes`
+    """
+    from mockint.deletion import plan_deletion
+    from mockint.store import delete_sessions
+
+    db = database()
+    plan = plan_deletion(db, session_ids or [], older_than)
+    if not plan.session_ids:
+        console.note("No sessions match; nothing deleted.")
+        return
+    if not yes:
+        console.err.print(plan.summary)
+        try:
+            confirmed = typer.confirm("Delete them? This cannot be undone", default=False, err=True)
+        except typer.Abort:
+            raise UsageError(
+                "No confirmation (input is closed); nothing was deleted. Add --yes to delete without asking."
+            ) from None
+        if not confirmed:
+            console.note("Nothing deleted.")
+            return
+    count = delete_sessions(db, plan.session_ids)
+    console.note(f"Deleted {count} session{'s' if count != 1 else ''}.")

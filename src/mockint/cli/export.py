@@ -1,0 +1,69 @@
+"""``mockint export``: every session (or the filtered ones) with transcripts and reports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mockint.cli import console, options
+from mockint.cli.common import database, history_filter
+
+
+class ExportFormat(StrEnum):
+    JSONL = "jsonl"
+    MARKDOWN = "markdown"
+
+
+def export(
+    format: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format", "-F", help="jsonl: one JSON object per session; markdown: one file each."
+        ),
+    ] = ExportFormat.JSONL,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Directory to write into (default: stdout for jsonl, "
+            "./mockint-export-DATE for markdown).",
+            file_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+    type: options.TypeOption = None,
+    difficulty: options.DifficultyOption = None,
+    status: options.StatusOption = None,
+    since: options.SinceOption = None,
+    until: options.UntilOption = None,
+) -> None:
+    """Export your sessions with their transcripts and reports: your data is yours.
+
+    Examples: `mockint export > sessions.jsonl` ·
+    `mockint export --format markdown --output interviews/ --since 30d`
+    """
+    from mockint.export import iter_exports, write_jsonl, write_markdown
+
+    db = database()
+    exports = iter_exports(db, history_filter(type, difficulty, status, since, until))
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    if format == ExportFormat.MARKDOWN:
+        directory = output or Path(f"mockint-export-{stamp}")
+        count = write_markdown(exports, directory)
+        console.note(f"Exported {count} session{'s' if count != 1 else ''} to {directory}/")
+        return
+    if output is None:
+        import sys
+
+        count = write_jsonl(exports, sys.stdout)
+        console.note(f"Exported {count} session{'s' if count != 1 else ''}.")
+        return
+    from mockint.export import write_jsonl_file
+
+    path = write_jsonl_file(exports, output / f"mockint-export-{stamp}.jsonl")
+    console.note(f"Exported to {path}")

@@ -1,0 +1,42 @@
+"""Deleting sessions: by id, or everything older than an age (the retention rule)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlite_utils import Database
+
+from mockint import store
+from mockint.errors import UsageError
+from mockint.timespec import parse_age, stamp
+
+
+@dataclass(frozen=True)
+class DeletionPlan:
+    session_ids: list[str]
+    summary: str
+
+
+def plan_deletion(
+    db: Database, refs: list[str], older_than: str | None, now: datetime | None = None
+) -> DeletionPlan:
+    """Which sessions a delete would remove, and a one-line summary of them."""
+    if not refs and older_than is None:
+        raise UsageError("Say what to delete: session ids, or --older-than AGE (for example 90d).")
+    ids = list(dict.fromkeys(store.resolve_session_id(db, ref) for ref in refs))
+    if older_than is not None:
+        cutoff = (now or datetime.now(UTC)) - parse_age(older_than)
+        ids += [
+            r[0]
+            for r in db.execute(
+                "SELECT id FROM sessions WHERE created_at < ? ORDER BY created_at", [stamp(cutoff)]
+            ).fetchall()
+            if r[0] not in ids
+        ]
+    if not ids:
+        return DeletionPlan([], "")
+    what = f"{len(ids)} session{'s' if len(ids) != 1 else ''}"
+    if len(ids) <= 5:
+        what += ": " + ", ".join(ids)
+    return DeletionPlan(ids, f"This deletes {what}, with their answers and reports.")

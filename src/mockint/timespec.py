@@ -1,0 +1,64 @@
+"""Dates and ages as people type them: ``2026-11-01``, ``30d``, ``2w``, ``today``.
+
+Calendar dates are read in the local time zone (the user's day), and every
+result is an aware UTC ``datetime``, the form timestamps are stored in.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+
+from mockint.errors import UsageError
+
+_AGE = re.compile(r"^(\d{1,5})\s*(h|d|w|y)$", re.IGNORECASE)
+_UNIT_HOURS = {"h": 1, "d": 24, "w": 24 * 7, "y": 24 * 365}
+FORMS = "a date (2026-11-01), a date and time (2026-11-01T09:30), an age (12h, 30d, 2w, 1y), today or yesterday"
+
+
+def parse_age(value: str, option: str = "--older-than") -> timedelta:
+    """``90d`` -> 90 days; hours, days, weeks and years are understood."""
+    match = _AGE.match(value.strip())
+    if not match:
+        raise UsageError(
+            f"{option} {value!r} is not an age; use a number and a unit: 12h, 90d, 2w, 1y."
+        )
+    return timedelta(hours=int(match.group(1)) * _UNIT_HOURS[match.group(2).lower()])
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time()).astimezone().astimezone(UTC)
+
+
+def parse_moment(
+    value: str, option: str, *, end: bool = False, now: datetime | None = None
+) -> datetime:
+    """A point in time from a date, a date and time, an age before ``now``, or a day name.
+
+    With ``end``, a bare date means the end of that day (so ``--until 2026-11-01``
+    includes the whole of the first of November).
+    """
+    now = now or datetime.now(UTC)
+    text = value.strip().lower()
+    day: date | None = None
+    if text in ("today", "yesterday"):
+        day = now.astimezone().date() - timedelta(days=1 if text == "yesterday" else 0)
+    elif _AGE.match(text):
+        return now - parse_age(text, option)
+    else:
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            try:
+                moment = datetime.fromisoformat(value.strip())
+            except ValueError:
+                raise UsageError(f"{option} {value!r} is not a date; use {FORMS}.") from None
+            if moment.tzinfo is None:
+                moment = moment.astimezone()
+            return moment.astimezone(UTC)
+    return _local_midnight(day + timedelta(days=1) if end else day)
+
+
+def stamp(moment: datetime) -> str:
+    """The stored text form of a timestamp, comparable as a string."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")

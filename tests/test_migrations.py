@@ -1,0 +1,93 @@
+"""The schema: built by migrations on an empty database, upgraded in place with a backup."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import Database
+
+from mockint.db import migrations, open_db
+from mockint.history import statistics
+from conftest import write_json
+
+
+def test_migrations_build_the_schema(tmp_path):
+    db = open_db(tmp_path / "m.db")
+    assert {"sessions", "session_questions", "turns", "reports", "report_scores"} <= set(
+        db.table_names()
+    )
+    assert [m.name for m in migrations.applied(db)] == ["m001_initial", "m002_scores"]
+    assert set(db["sessions"].columns_dict) >= {"id", "type", "status", "created_at", "score"}
+    indexed = {tuple(i.columns) for i in db["sessions"].indexes}
+    assert ("created_at",) in indexed
+    assert ("type", "difficulty", "created_at", "score") in indexed
+    assert ("score", "created_at") in indexed
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert not migrations.pending(open_db(tmp_path / "m.db"))
+    assert not list(tmp_path.glob("*.backup.db")), "a new database needs no backup"
+
+
+def _old_database(path):
+    """A database at schema m001, as the first release left it."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrations.apply(Database(conn), stop_before="m002_scores")
+    conn.close()
+
+
+def test_an_older_database_is_backed_up_then_upgraded_with_its_data(cli, home, tmp_path):
+    # A graded session made with the current code, then its database taken back to m001's shape.
+    answers = write_json(tmp_path / "a.json", ["I would use a hash map for linear time."] * 2)
+    assert (
+        cli(
+            "start", "-t", "dsa", "-d", "easy", "-n", "2", "--answers", str(answers), "--json"
+        ).exit_code
+        == 0
+    )
+    current = home / "mockint.db"
+    rows = {
+        table: list(Database(current)[table].rows)
+        for table in ("sessions", "session_questions", "turns", "reports")
+    }
+    current.unlink()
+    _old_database(current)
+    old = Database(current)
+    for table, items in rows.items():
+        for item in items:
+            if table == "sessions":
+                item.pop("score")
+            old[table].insert(item)
+    old.conn.close()
+    before = current.read_bytes()
+
+    db = open_db(current)
+
+    backups = list(home.glob("mockint.m001_initial.*.backup.db"))
+    assert len(backups) == 1
+    copy = Database(backups[0])
+    assert [m.name for m in migrations.applied(copy)] == ["m001_initial"]
+    assert copy["sessions"].count == 1 and "score" not in copy["sessions"].columns_dict
+    assert len(before) > 0
+    # upgraded in place: scores filled in from the stored report
+    score = rows["reports"][0]["overall_score"]
+    assert db.execute("SELECT score FROM sessions").fetchone()[0] == score
+    assert db["report_scores"].count >= 3
+    assert statistics(db).best_score_achieved == score
+    assert statistics(db).dimensions.keys() == {
+        "technical-depth",
+        "communication",
+        "problem-solving",
+    }
+    # and opening it again changes nothing more
+    open_db(current)
+    assert len(list(home.glob("*.backup.db"))) == 1
+
+
+def test_a_damaged_database_is_reported_and_left_alone(cli, home):
+    home.mkdir(parents=True)
+    target = home / "mockint.db"
+    target.write_bytes(b"SQLite format 3\x00" + b"\xff" * 2000)
+    result = cli("history")
+    assert result.exit_code == 1
+    assert "Cannot use the database" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert target.read_bytes() == b"SQLite format 3\x00" + b"\xff" * 2000
