@@ -253,7 +253,9 @@ def _most_missed(
     points = [
         MissedKeyPoint(key_point=point, question_id=qid, missed=n, asked=asked_questions[qid])
         for (point, qid), n in sorted(
-            missed_points.items(), key=lambda kv: (-kv[1], kv[0][1], kv[0][0])
+            missed_points.items(),
+            # most often, then most often relative to how often asked
+            key=lambda kv: (-kv[1], -kv[1] / asked_questions[kv[0][1]], kv[0][1], kv[0][0]),
         )[:TOP_MISSED]
     ]
     topics = sorted(

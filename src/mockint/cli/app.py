@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from mockint import __version__
-from mockint.cli import delete, export, history, price, report, start
+from mockint.cli import delete, export, history, next, price, report, retry, start
 from mockint.cli import setup as setup_cmd
 from mockint.cli.errors import Command, Group, handled
 
@@ -47,6 +47,8 @@ for name, func in (
     ("report", report.report),
     ("history", history.history),
     ("price", price.price),
+    ("next", next.next_interview),
+    ("retry", retry.retry),
     ("export", export.export),
     ("delete", delete.delete),
 ):

@@ -89,3 +89,22 @@ UntilOption = Annotated[
         show_default=False,
     ),
 ]
+
+AnswersOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--answers",
+        "-a",
+        help="JSON file of answers for an unattended run (`-` for stdin).",
+        dir_okay=False,
+    ),
+]
+FailUnderOption = Annotated[
+    int | None,
+    typer.Option(
+        "--fail-under",
+        min=0,
+        max=100,
+        help="Exit with code 1 when the overall score is below this.",
+    ),
+]

@@ -14,6 +14,8 @@ from mockint.cli.console import user_text
 
 if TYPE_CHECKING:
     from mockint.models import HistoryPage, PriceRow, Report, SetupResult
+    from mockint.recommend import Recommendation
+    from mockint.retry import Comparison
 
 
 def score_style(score: int | None) -> str:
@@ -136,11 +138,39 @@ def history_table(page: HistoryPage) -> Group:
     by_type.add_column("Type")
     by_type.add_column("Completed", justify="right")
     by_type.add_column("Average", justify="right")
+    by_type.add_column("Best", justify="right")
+    by_type.add_column("Last", justify="right")
     for name, t in s.by_type.items():
         by_type.add_row(
-            name, str(t.count), f"{t.average_score}" if t.average_score is not None else "-"
+            name,
+            str(t.count),
+            f"{t.average_score}" if t.average_score is not None else "-",
+            str(t.best_score) if t.best_score is not None else "-",
+            str(t.last_score) if t.last_score is not None else "-",
         )
-    return Group(table, stats, by_type)
+    parts: list[object] = [table, stats, by_type]
+    if s.dimensions or s.rubric:
+        averages = Text("Averages: ", style="bold")
+        for name, value in {**s.dimensions, **s.rubric}.items():
+            averages.append(f"{name.replace('-', ' ')} ")
+            averages.append(f"{value:g}", style=score_style(round(value)))
+            averages.append("  ")
+        parts.append(averages)
+    if s.most_missed_topics:
+        weak = Text(f"Weakest topics (last {s.recent_sessions_considered} sessions): ", style="bold")
+        weak.append_text(
+            user_text(", ".join(f"{t.topic} ({t.missed}/{t.asked})" for t in s.most_missed_topics))
+        )
+        parts.append(weak)
+    if s.most_missed_key_points:
+        missed = Text("Most missed key points:", style="bold")
+        for point in s.most_missed_key_points:
+            missed.append("\n  • ")
+            missed.append_text(user_text(point.key_point))
+            missed.append(f"  ({point.missed}x)", style="dim")
+        parts.append(missed)
+    parts.append(Text("Next: `mockint next` suggests what to practise.", style="dim"))
+    return Group(*parts)  # type: ignore[arg-type]
 
 
 def price_table(rows: list[PriceRow]) -> Table:
@@ -157,3 +187,44 @@ def price_table(rows: list[PriceRow]) -> Table:
             money(r.margin, r.currency),
         )
     return table
+
+
+def _change(value: float) -> Text:
+    if value > 0:
+        return Text(f"+{value:g}", style="green")
+    return Text(f"{value:g}", style="red" if value < 0 else "dim")
+
+
+def comparison_table(comparison: Comparison) -> Table:
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        title=f"Compared with session {comparison.previous_session_id}",
+        title_justify="left",
+    )
+    table.add_column("Question", overflow="fold")
+    for column in ("Before", "Now", "Change"):
+        table.add_column(column, justify="right")
+    for q in comparison.questions:
+        table.add_row(user_text(q.text), str(q.previous_score), str(q.score), _change(q.change))
+    table.add_row(
+        Text("Average", style="bold"),
+        f"{comparison.previous_average:g}",
+        f"{comparison.average:g}",
+        _change(comparison.change),
+    )
+    return table
+
+
+def recommendation(result: Recommendation) -> Group:
+    head = Text.assemble(
+        ("Next: ", "bold"),
+        (f"{result.type.label} · {result.difficulty.label}", "bold cyan"),
+        (f"  (from {result.based_on_sessions} recent graded sessions)", "dim"),
+    )
+    reasons = Text()
+    for reason in result.reasons:
+        reasons.append("  • ")
+        reasons.append_text(user_text(reason))
+        reasons.append("\n")
+    return Group(head, reasons)

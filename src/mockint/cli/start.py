@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from mockint.cli import console, options, render
 from mockint.cli.common import database, selection_request
 from mockint.errors import ExitCode
+
+if TYPE_CHECKING:
+    from mockint.interview import Interview
+    from mockint.runners import Runner
 
 
 def start(
@@ -26,25 +30,9 @@ def start(
     count: options.CountOption = None,
     pack: options.PackOption = None,
     seed: options.SeedOption = None,
-    answers: Annotated[
-        Path | None,
-        typer.Option(
-            "--answers",
-            "-a",
-            help="JSON file of answers for an unattended run (`-` for stdin).",
-            dir_okay=False,
-        ),
-    ] = None,
+    answers: options.AnswersOption = None,
     json: options.JsonOption = False,
-    fail_under: Annotated[
-        int | None,
-        typer.Option(
-            "--fail-under",
-            min=0,
-            max=100,
-            help="Exit with code 1 when the overall score is below this.",
-        ),
-    ] = None,
+    fail_under: options.FailUnderOption = None,
 ) -> None:
     """Run an interview: a new one from the selection options, or resume SESSION_ID.
 
@@ -52,18 +40,12 @@ def start(
     `mockint start --pack my.toml --answers answers.json --json --fail-under 60`
     """
     from mockint.interview import Interview, setup_interview
-    from mockint.runners import Outcome, get_runner
 
     db = database()
     request = selection_request(type, difficulty, focus, notes, count, pack, seed)
-    runner = get_runner("scripted" if answers else "text", answers=answers)
+    runner = make_runner(answers)
     if session_id is not None:
         interview = Interview.resume(db, session_id, request)
-        done = len(interview.items) - len(interview.pending())
-        if done:
-            console.note(
-                f"Resuming session {interview.session.id} at question {done + 1} of {len(interview.items)}."
-            )
     else:
         result = setup_interview(db, request)
         for warning in result.warnings:
@@ -71,8 +53,33 @@ def start(
         interview = Interview.open(db, result.session_id)
         if not json and not answers:
             console.err.print(render.setup_header(result))
+    conduct(interview, runner, json=json, fail_under=fail_under, new=session_id is None)
+
+
+def make_runner(answers: Path | None) -> Runner:
+    """The scripted runner for ``--answers`` (its file is read now), else the terminal."""
+    from mockint.runners import get_runner
+
+    return get_runner("scripted" if answers else "text", answers=answers)
+
+
+def conduct(
+    interview: Interview, runner: Runner, *, json: bool, fail_under: int | None, new: bool
+) -> None:
+    """Run ``interview`` to its end (or a pause), then grade it and show the report.
+
+    A retry's report also shows the change per question since the first attempt.
+    """
+    from mockint.retry import compare_with_parent
+    from mockint.runners import Outcome
+
+    done = len(interview.items) - len(interview.pending())
+    if done:
+        console.note(
+            f"Resuming session {interview.session.id} at question {done + 1} of {len(interview.items)}."
+        )
     try:
-        outcome = interview.run(runner, discard_if_refused=session_id is None)
+        outcome = interview.run(runner, discard_if_refused=new)
     except KeyboardInterrupt:
         console.error(
             f"Interrupted. Answers given so far are saved; resume with: mockint start {interview.session.id}"
@@ -85,10 +92,16 @@ def start(
         return
     with console.err.status("Grading your answers…"):
         report = interview.finish()
+    comparison = compare_with_parent(interview.db, report)
     if json:
-        console.print_json(report.dump())
+        data = report.dump()
+        if comparison is not None:
+            data["comparison"] = comparison.dump()
+        console.print_json(data)
     else:
         console.out.print(render.report_view(report))
+        if comparison is not None:
+            console.out.print(render.comparison_table(comparison))
         console.note(f"Saved. Export it with: mockint report {report.session_id} --format markdown")
     if fail_under is not None and report.overall_score < fail_under:
         console.error(f"Score {report.overall_score} is below --fail-under {fail_under}.")

@@ -1,0 +1,193 @@
+"""Reports as HTML and Markdown, the full export, and deleting sessions."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from conftest import write_json
+from history_data import add_session
+from mockint import store
+from mockint.db import open_db
+from mockint.export import read_jsonl
+from mockint.models import Difficulty, InterviewType
+
+HOSTILE = (
+    "<script>alert('x')</script>\n# Not a heading\n[click me](http://evil.example/)\n"
+    "![img](http://evil.example/a.png) **bold** | pipe | \x1b[31mred\x1b[0m"
+)
+
+
+@pytest.fixture
+def hostile_session(cli, tmp_path):
+    """A graded session whose first answer is hostile text."""
+    answers = write_json(tmp_path / "a.json", [HOSTILE, "I would use a hash map, linear time."])
+    result = cli("start", "-t", "dsa", "-d", "easy", "-n", "2", "--answers", str(answers), "--json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)["sessionId"]
+
+
+def test_html_report_is_self_contained_and_escapes_user_text(cli, hostile_session, tmp_path):
+    out = tmp_path / "report.html"
+    result = cli("report", hostile_session, "--format", "html", "--output", str(out))
+    assert result.exit_code == 0
+    html = out.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    assert "<script" not in html.lower()
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+    assert '<a href="http://evil.example/' not in html and "<img" not in html
+    assert "\x1b" not in html
+    # self-contained: inline CSS, no external resources of any kind
+    assert "<style>" in html
+    assert not re.search(r"<link|src=|@import|url\(", html)
+    # the breakdown chart: one bar per score, widths in proportion to the scores
+    bars = re.findall(r'<rect class="bar (?:good|fair|poor)"[^>]*width="([\d.]+)"', html)
+    report = json.loads(cli("report", hostile_session, "--format", "json").stdout)
+    b = report["scoreBreakdown"]
+    expected = [b["technicalDepth"], b["communication"], b["problemSolving"], *b["rubric"].values()]
+    assert [float(w) for w in bars] == [round(300 * s / 100, 1) for s in expected]
+    assert "@media print" in html
+
+
+def test_markdown_report_escapes_headings_links_and_html(cli, hostile_session):
+    md = cli("report", hostile_session, "--format", "markdown").stdout
+    assert "\n> \\# Not a heading" in md
+    assert "\\[click me\\]\\(http://evil\\.example/\\)" in md
+    assert "&lt;script&gt;" in md and "<script>" not in md
+    assert "\x1b" not in md
+
+
+def test_export_jsonl_round_trip_matches_the_database(cli, hostile_session, tmp_path, home):
+    answers = write_json(tmp_path / "b.json", ["Closures keep their scope."])
+    assert (
+        cli(
+            "start", "-t", "javascript", "-d", "easy", "-n", "1", "--answers", str(answers)
+        ).exit_code
+        == 0
+    )
+    out_dir = tmp_path / "out"
+    result = cli("export", "--output", str(out_dir))
+    assert result.exit_code == 0
+    [path] = out_dir.glob("mockint-export-*.jsonl")
+    exported = read_jsonl(path)
+    db = open_db()
+    assert len(exported) == 2
+    for item in exported:
+        sid = item.session.id
+        assert item.session == store.get_session(db, sid)
+        assert item.questions == store.session_questions(db, sid)
+        assert item.turns == store.list_turns(db, sid)
+        assert item.report == store.get_report(db, sid)
+    hostile = next(i for i in exported if i.session.id == hostile_session)
+    assert any(t.text == HOSTILE for t in hostile.turns)  # stored and exported exactly as given
+    # stdout form is the same data, and filters apply
+    lines = cli("export", "--type", "javascript").stdout.splitlines()
+    assert len(lines) == 1 and json.loads(lines[0])["session"]["type"] == "javascript"
+
+
+def test_export_markdown_writes_one_file_per_session_with_transcript(
+    cli, hostile_session, tmp_path
+):
+    result = cli("export", "--format", "markdown", "--output", str(tmp_path / "md"))
+    assert result.exit_code == 0
+    [path] = (tmp_path / "md").glob("*.md")
+    assert hostile_session in path.name
+    text = path.read_text(encoding="utf-8")
+    assert "## Transcript" in text and "**Interviewer** · Q1" in text
+    assert "<script>" not in text
+
+
+def test_export_of_an_empty_history(cli):
+    result = cli("export")
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "Exported 0 sessions" in result.stderr
+
+
+def test_read_jsonl_rejects_a_damaged_line(tmp_path):
+    path = tmp_path / "x.jsonl"
+    path.write_text('{"session": 3}\n', encoding="utf-8")
+    with pytest.raises(Exception, match="line 1"):
+        read_jsonl(path)
+
+
+@pytest.fixture
+def aged(home):
+    db = open_db()
+    now = datetime.now(UTC)
+    for sid, days in (("b00000000001", 200), ("b00000000002", 95), ("b00000000003", 10)):
+        add_session(db, sid, InterviewType.DSA, Difficulty.EASY, days, 60, now=now)
+    return db
+
+
+def _ids(db) -> list[str]:
+    return [r[0] for r in db.execute("SELECT id FROM sessions ORDER BY id").fetchall()]
+
+
+def test_delete_with_yes_removes_everything_of_the_session(cli, aged):
+    result = cli("delete", "b00000000001", "--yes")
+    assert result.exit_code == 0 and "Deleted 1 session." in result.stderr
+    assert _ids(aged) == ["b00000000002", "b00000000003"]
+    for table in ("session_questions", "turns", "reports", "report_scores"):
+        found = aged.execute(f"SELECT COUNT(*) FROM {table} WHERE session_id = 'b00000000001'")
+        assert found.fetchone()[0] == 0, table
+
+
+def test_delete_asks_first(cli, aged):
+    declined = cli("delete", "b00000000001", input="n\n")
+    assert declined.exit_code == 0 and "Nothing deleted." in declined.stderr
+    assert len(_ids(aged)) == 3
+    closed = cli("delete", "b00000000001")  # no input at all
+    assert closed.exit_code == 2 and "Add --yes" in closed.stderr
+    assert len(_ids(aged)) == 3
+    confirmed = cli("delete", "b00000000001", input="y\n")
+    assert confirmed.exit_code == 0 and "This deletes 1 session" in confirmed.stderr
+    assert _ids(aged) == ["b00000000002", "b00000000003"]
+
+
+def test_delete_older_than(cli, aged):
+    result = cli("delete", "--older-than", "90d", "--yes")
+    assert result.exit_code == 0 and "Deleted 2 sessions." in result.stderr
+    assert _ids(aged) == ["b00000000003"]
+    nothing = cli("delete", "--older-than", "1y", "--yes")
+    assert nothing.exit_code == 0 and "nothing deleted" in nothing.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((), "Say what to delete"),
+        (("--older-than", "ninety days"), "is not an age"),
+        (("nosuchsession",), "No session 'nosuchsession'"),
+    ],
+)
+def test_delete_bad_input_changes_nothing(cli, aged, args, message):
+    result = cli("delete", *args, "--yes")
+    assert result.exit_code == 2
+    assert message in result.stderr and result.stderr.count("\n") == 1
+    assert len(_ids(aged)) == 3
+
+
+def test_report_output_to_a_missing_directory(cli, hostile_session, tmp_path):
+    result = cli("report", hostile_session, "-F", "html", "-o", str(tmp_path / "no" / "r.html"))
+    assert result.exit_code == 1 and "does not exist" in result.stderr
+
+
+def test_stdout_export_is_streamed(cli, hostile_session):
+    # jsonl to stdout is valid line by line
+    buffer = io.StringIO(cli("export").stdout)
+    assert [json.loads(line)["formatVersion"] for line in buffer] == [1]
+
+
+def test_deleting_a_parent_keeps_its_retry(cli, hostile_session, tmp_path):
+    answers = write_json(tmp_path / "r.json", ["again", "again"])
+    retried = cli("retry", hostile_session, "--answers", str(answers), "--json")
+    assert retried.exit_code == 0, retried.stderr
+    child = json.loads(retried.stdout)["sessionId"]
+    assert cli("delete", hostile_session, "--yes").exit_code == 0
+    db = open_db()
+    assert store.get_session(db, child).parent_id is None

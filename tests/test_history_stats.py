@@ -1,0 +1,226 @@
+"""History filters, sorting, pages and statistics on a known data set (exact numbers)."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+
+from history_data import NOW, add_session, question
+from mockint.db import open_db
+from mockint.history import list_history, statistics, trend
+from mockint.models import Difficulty, HistoryFilter, InterviewType, Status
+
+CACHE = question("sd-cache", InterviewType.SYSTEM_DESIGN, ["caching", "scalability"])
+SHARD = question("sd-shard", InterviewType.SYSTEM_DESIGN, ["databases", "scalability"])
+TWO_SUM = question("dsa-two-sum", InterviewType.DSA, ["hashing", "arrays"])
+
+
+@pytest.fixture
+def db(home):
+    """Seven sessions over two months: five graded, one in progress, one just set up."""
+    db = open_db()
+    dsa, sd = InterviewType.DSA, InterviewType.SYSTEM_DESIGN
+    add_session(
+        db,
+        "a00000000001",
+        dsa,
+        Difficulty.EASY,
+        60,
+        40,
+        questions=[(TWO_SUM, 40, ["dsa-two-sum point two"])],
+        rubric={"approach": 40},
+    )
+    add_session(
+        db,
+        "a00000000002",
+        dsa,
+        Difficulty.EASY,
+        40,
+        70,
+        questions=[(TWO_SUM, 70, [])],
+        rubric={"approach": 80},
+    )
+    add_session(
+        db,
+        "a00000000003",
+        dsa,
+        Difficulty.HARD,
+        20,
+        55,
+        questions=[(TWO_SUM, 55, ["dsa-two-sum point two"])],
+        rubric={"approach": 60},
+    )
+    add_session(
+        db,
+        "a00000000004",
+        sd,
+        Difficulty.MEDIUM,
+        10,
+        30,
+        questions=[
+            (CACHE, 20, ["sd-cache point one", "sd-cache point two"]),
+            (SHARD, 40, ["sd-shard point one"]),
+        ],
+        rubric={"scaling": 30},
+    )
+    add_session(
+        db,
+        "a00000000005",
+        sd,
+        Difficulty.MEDIUM,
+        2,
+        50,
+        questions=[(CACHE, 45, ["sd-cache point one"]), (SHARD, 55, [])],
+        rubric={"scaling": 50},
+    )
+    add_session(db, "a00000000006", dsa, Difficulty.MEDIUM, 1, None)
+    add_session(db, "a00000000007", sd, Difficulty.EASY, 0.5, None, status=Status.SETUP)
+    return db  # fmt: skip
+
+
+def ids(page) -> list[str]:
+    return [item.session_id for item in page.interviews]
+
+
+def test_default_listing_is_newest_first_with_page_of_ten(db):
+    page = list_history(db)
+    assert ids(page) == [f"a0000000000{n}" for n in (7, 6, 5, 4, 3, 2, 1)]
+    assert (page.total, page.page, page.total_pages, page.limit) == (7, 1, 1, 10)
+
+
+def test_filters_by_type_difficulty_and_status(db):
+    assert ids(list_history(db, HistoryFilter(type=InterviewType.DSA))) == [
+        "a00000000006", "a00000000003", "a00000000002", "a00000000001"
+    ]  # fmt: skip
+    assert ids(list_history(db, HistoryFilter(difficulty=Difficulty.EASY))) == [
+        "a00000000007", "a00000000002", "a00000000001"
+    ]  # fmt: skip
+    assert ids(list_history(db, HistoryFilter(status=Status.IN_PROGRESS))) == ["a00000000006"]
+    assert ids(list_history(db, HistoryFilter(status=Status.SETUP))) == ["a00000000007"]
+
+
+def test_date_range_bounds(db):
+    since = HistoryFilter(since=NOW - timedelta(days=20))
+    assert ids(list_history(db, since))[-1] == "a00000000003"  # exactly 20 days ago is included
+    window = HistoryFilter(since=NOW - timedelta(days=45), until=NOW - timedelta(days=5))
+    assert ids(list_history(db, window)) == ["a00000000004", "a00000000003", "a00000000002"]
+
+
+def test_sort_by_score_puts_ungraded_last(db):
+    assert ids(list_history(db, sort="score")) == [
+        "a00000000002", "a00000000003", "a00000000005", "a00000000001", "a00000000004",
+        "a00000000007", "a00000000006",
+    ]  # fmt: skip
+
+
+def test_page_boundaries(db):
+    first, second, third = (list_history(db, page=n, limit=3) for n in (1, 2, 3))
+    assert [len(p.interviews) for p in (first, second, third)] == [3, 3, 1]
+    assert first.total_pages == 3
+    assert set(ids(first)) | set(ids(second)) | set(ids(third)) == {
+        f"a0000000000{n}" for n in range(1, 8)
+    }
+    beyond = list_history(db, page=4, limit=3)
+    assert beyond.interviews == [] and beyond.total == 7
+
+
+def test_statistics_exact(db):
+    s = statistics(db)
+    assert s.total_interviews == 5
+    assert s.average_score == 49.0  # (40 + 70 + 55 + 30 + 50) / 5
+    assert s.best_score_achieved == 70
+    assert s.by_type["dsa"].count == 3
+    assert s.by_type["dsa"].average_score == 55.0
+    assert s.by_type["dsa"].best_score == 70
+    assert s.by_type["dsa"].last_score == 55
+    assert s.by_type["system-design"].average_score == 40.0
+    assert s.by_type["system-design"].last_score == 50
+    groups = {(g.type.value, g.difficulty.value): g for g in s.by_type_and_difficulty}
+    assert groups[("dsa", "easy")].count == 2
+    assert groups[("dsa", "easy")].average_score == 55.0
+    assert groups[("dsa", "easy")].last_score == 70
+    assert groups[("dsa", "hard")].best_score == 55
+    assert s.dimensions == {"technical-depth": 49.0, "communication": 59.0, "problem-solving": 39.0}
+    assert s.rubric == {"approach": 60.0, "scaling": 40.0}
+    assert s.recent_sessions_considered == 5
+    top = s.most_missed_key_points[0]
+    assert (top.key_point, top.question_id, top.missed, top.asked) == (
+        "sd-cache point one", "sd-cache", 2, 2
+    )  # fmt: skip
+    assert [(p.key_point, p.missed) for p in s.most_missed_key_points[1:3]] == [
+        ("dsa-two-sum point two", 2),
+        ("sd-cache point two", 1),
+    ]
+    topics = {t.topic: t for t in s.most_missed_topics}
+    assert topics["caching"].missed == 2 and topics["caching"].average_score == 32.5
+    assert topics["scalability"].missed == 3 and topics["scalability"].asked == 4
+    assert s.most_missed_topics[0].topic == "scalability"
+
+
+def test_statistics_follow_the_filters(db):
+    s = statistics(db, HistoryFilter(type=InterviewType.SYSTEM_DESIGN))
+    assert (s.total_interviews, s.average_score, s.best_score_achieved) == (2, 40.0, 50)
+    assert s.rubric == {"scaling": 40.0}
+    assert {t.topic for t in s.most_missed_topics} == {"caching", "scalability", "databases"}
+    recent = statistics(db, HistoryFilter(since=NOW - timedelta(days=15)))
+    assert recent.total_interviews == 2
+
+
+def test_trend_is_oldest_first(db):
+    points = trend(db, HistoryFilter(type=InterviewType.DSA))
+    assert [p.score for p in points] == [40, 70, 55]
+
+
+def test_empty_history(cli):
+    result = cli("history")
+    assert result.exit_code == 0
+    assert "No interviews yet" in result.stderr
+    data = json.loads(cli("history", "--json").stdout)
+    assert data["total"] == 0 and data["interviews"] == []
+    assert data["statistics"]["totalInterviews"] == 0
+    assert data["statistics"]["mostMissedTopics"] == []
+    chart = cli("history", "--chart")
+    assert chart.exit_code == 0
+
+
+def test_cli_json_keeps_the_core_shape_and_adds_fields(cli, db):
+    data = json.loads(cli("history", "--json", "--type", "dsa", "--limit", "2").stdout)
+    assert list(data)[:5] == ["interviews", "total", "page", "totalPages", "statistics"]
+    assert data["total"] == 4 and data["totalPages"] == 2
+    item = data["interviews"][0]
+    assert {"sessionId", "type", "difficulty", "status", "date", "duration", "score"} <= set(item)
+    stats = data["statistics"]
+    assert {"totalInterviews", "averageScore", "bestScoreAchieved", "byType"} <= set(stats)
+    assert stats["byType"]["dsa"]["averageScore"] == 55.0
+
+
+def test_cli_date_options(cli, db):
+    data = json.loads(
+        cli("history", "--json", "--since", "2026-10-20", "--until", "2026-11-01").stdout
+    )
+    assert [i["sessionId"] for i in data["interviews"]] == ["a00000000003"]
+    bad = cli("history", "--since", "last tuesday")
+    assert bad.exit_code == 2
+    assert bad.stderr.count("\n") == 1 and "is not a date" in bad.stderr
+    backwards = cli("history", "--since", "2026-11-10", "--until", "2026-11-01")
+    assert backwards.exit_code == 2 and "--since must be earlier" in backwards.stderr
+
+
+def test_cli_chart(cli, db):
+    result = cli("history", "--chart", "--type", "system-design")
+    assert result.exit_code == 0
+    assert "Score over time · System Design" in result.stdout
+    assert "System Design" in result.stdout
+    assert "\x1b" not in result.stdout  # not a terminal: no colour codes
+    data = json.loads(cli("history", "--chart", "--json").stdout)
+    assert [p["score"] for p in data["trend"]] == [40, 70, 55, 30, 50]
+
+
+def test_cli_table_shows_statistics(cli, db):
+    result = cli("history", "--limit", "3")
+    assert result.exit_code == 0
+    assert "Page 1 of 3" in result.stdout
+    assert "a00000000007" in result.stdout
+    assert "scalability" in result.stdout  # most-missed topics are shown
