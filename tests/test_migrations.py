@@ -6,9 +6,9 @@ import sqlite3
 
 from sqlite_utils import Database
 
+from conftest import write_json
 from mockint.db import migrations, open_db
 from mockint.history import statistics
-from conftest import write_json
 
 
 def test_migrations_build_the_schema(tmp_path):

@@ -6,8 +6,6 @@ import sqlite3
 
 import pytest
 
-from mockint.db import migrations, open_db
-
 
 def test_pack_with_no_filters_asks_every_question_in_file_order(cli, pack_file):
     data = json.loads(cli("setup", "--pack", str(pack_file), "--json").stdout)

@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import RootModel, ValidationError
 
 from mockint.errors import InputFileError
-from mockint.userfiles import read_user_text
+from mockint.userfiles import is_storable, read_user_text
 from mockint.validation import describe
 
 AnswerList = RootModel[list[str | None]]
@@ -26,6 +26,10 @@ def parse_answers(text: str, origin: str = "answers") -> list[str | None] | dict
         raise InputFileError(
             f"{origin} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})."
         ) from None
+    except RecursionError:
+        raise InputFileError(
+            f"{origin} nests lists or objects too deeply; give a flat list or object of answers."
+        ) from None
     model: type[AnswerList] | type[AnswerMap]
     if isinstance(data, list):
         model = AnswerList
@@ -37,11 +41,20 @@ def parse_answers(text: str, origin: str = "answers") -> list[str | None] | dict
             "mapping question id to answer."
         )
     try:
-        return model.model_validate(data).root
+        answers = model.model_validate(data).root
     except ValidationError as exc:
         raise InputFileError(
             f"{origin}: {describe(exc, root='answers')}. Each answer must be a string (or null to skip)."
         ) from None
+    texts = answers.values() if isinstance(answers, dict) else answers
+    keys = answers.keys() if isinstance(answers, dict) else ()
+    for text in (*texts, *keys):
+        if text is not None and not is_storable(text):
+            raise InputFileError(
+                f"{origin} holds text that is not valid Unicode (a lone surrogate escape such "
+                "as \\ud800); save it as plain UTF-8 text."
+            )
+    return answers
 
 
 def load_answers(path: Path) -> list[str | None] | dict[str, str | None]:

@@ -54,6 +54,10 @@ def parse_pack(text: str, origin: str = "pack") -> Pack:
         raise InputFileError(
             f"{origin} is not valid TOML: {exc}. Fix the syntax at that line."
         ) from None
+    except RecursionError:
+        raise InputFileError(
+            f"{origin} nests arrays or tables too deeply to be a question pack."
+        ) from None
     try:
         return Pack.model_validate(data)
     except ValidationError as exc:

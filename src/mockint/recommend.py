@@ -97,15 +97,14 @@ def _type_needs(sessions: list[dict[str, Any]], now: datetime) -> list[TypeNeed]
     return sorted(needs, key=lambda n: (-n.need, n.type.value))
 
 
-def _sessions(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Per session (newest first): type, date, difficulty and overall score of its questions."""
-    by_session: dict[str, dict[str, Any]] = {}
-    for r in results:
-        s = by_session.setdefault(
-            r["session_id"], {"type": r["type"], "date": r["date"], "scores": []}
-        )
-        s["scores"].append(r["score"])
-    return [{**s, "score": sum(s["scores"]) / len(s["scores"])} for s in by_session.values()]
+def _sessions(db: Database) -> list[dict[str, Any]]:
+    """The latest graded sessions (newest first): type, date and overall score."""
+    rows = db.execute(
+        "SELECT type, created_at, score FROM sessions WHERE score IS NOT NULL "
+        "ORDER BY created_at DESC LIMIT ?",
+        [WINDOW],
+    ).fetchall()
+    return [{"type": r[0], "date": datetime.fromisoformat(r[1]), "score": r[2]} for r in rows]
 
 
 def _difficulty(db: Database, interview_type: InterviewType, reasons: list[str]) -> Difficulty:
@@ -183,7 +182,7 @@ def recommend(db: Database, now: datetime | None = None) -> Recommendation:
     now = now or datetime.now(UTC)
     where, params = where_clause(HistoryFilter(), graded_only=True)
     results = recent_results(db, where, params, WINDOW)
-    sessions = _sessions(results)
+    sessions = _sessions(db)
     reasons: list[str] = []
     if not sessions:
         choice, difficulty, focus = InterviewType.DSA, Difficulty.MEDIUM, []

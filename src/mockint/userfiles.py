@@ -37,3 +37,12 @@ def write_user_text(path: Path, text: str) -> None:
     except OSError as exc:
         temporary.unlink(missing_ok=True)
         raise StorageError(f"Cannot write {path}: {exc.strerror}.") from None
+
+
+def is_storable(text: str) -> bool:
+    """Whether ``text`` is valid Unicode that can be stored (no lone surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -9,24 +9,18 @@ interpreted.
 from __future__ import annotations
 
 import json
-import re
 import sys
 from typing import Any
 
 from rich.console import Console
 from rich.text import Text
 
+from mockint.safetext import inert, one_line
+
+__all__ = ["err", "error", "inert", "note", "out", "plain", "print_json", "user_text", "warn"]
+
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def inert(text: str | None) -> str:
-    """``text`` with control characters shown as visible escapes."""
-    if not text:
-        return ""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
 
 
 def user_text(text: str | None, style: str = "") -> Text:
@@ -54,11 +48,13 @@ def print_text(text: str) -> None:
 
 
 def error(message: str) -> None:
-    err.print(Text("Error: ", style="bold red") + Text(inert(message), style="red"), soft_wrap=True)
+    err.print(
+        Text("Error: ", style="bold red") + Text(one_line(message), style="red"), soft_wrap=True
+    )
 
 
 def warn(message: str) -> None:
-    err.print(Text("Warning: ", style="yellow") + Text(inert(message)), soft_wrap=True)
+    err.print(Text("Warning: ", style="yellow") + Text(one_line(message)), soft_wrap=True)
 
 
 def note(message: str) -> None:

@@ -12,7 +12,8 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from mockint.cli.console import error
-from mockint.errors import ExitCode, MockintError
+from mockint.errors import ExitCode, MockintError, UsageError
+from mockint.userfiles import is_storable
 
 F = TypeVar("F", bound=Callable[..., Any])
 # Typer may vendor click; its usage-error class is reached through a public one.
@@ -31,6 +32,7 @@ def handled(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            _check_text_arguments(kwargs)
             return func(*args, **kwargs)
         except MockintError as exc:
             if debug():
@@ -47,6 +49,17 @@ def handled(func: F) -> F:
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _check_text_arguments(kwargs: dict[str, Any]) -> None:
+    """Refuse text arguments that are not valid UTF-8 (bytes the shell passed through)."""
+    for name, value in kwargs.items():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and not is_storable(item):
+                raise UsageError(
+                    f"The value of {name.replace('_', '-')} is not valid UTF-8 text; "
+                    "check your terminal's encoding."
+                )
 
 
 class _OneLineUsageErrors:

@@ -157,7 +157,9 @@ def history_table(page: HistoryPage) -> Group:
             averages.append("  ")
         parts.append(averages)
     if s.most_missed_topics:
-        weak = Text(f"Weakest topics (last {s.recent_sessions_considered} sessions): ", style="bold")
+        weak = Text(
+            f"Weakest topics (last {s.recent_sessions_considered} sessions): ", style="bold"
+        )
         weak.append_text(
             user_text(", ".join(f"{t.topic} ({t.missed}/{t.asked})" for t in s.most_missed_topics))
         )

@@ -6,9 +6,10 @@ autoescaping, so everything the user typed shows as text, never as markup.
 
 from __future__ import annotations
 
-import re
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
+
+from mockint.safetext import strip_controls
 
 if TYPE_CHECKING:
     from mockint.models import Report
@@ -40,12 +41,9 @@ def breakdown_bars(report: Report) -> list[dict[str, Any]]:
     ]
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def _no_controls(value: object) -> object:
     """Control characters (terminal escapes) have no place in a document: drop them."""
-    return _CONTROL.sub("", value) if isinstance(value, str) else value
+    return strip_controls(value) if isinstance(value, str) else value
 
 
 def report_html(report: Report) -> str:

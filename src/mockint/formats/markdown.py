@@ -10,16 +10,16 @@ import html
 import re
 
 from mockint.models import Report, SessionExport, TurnKind
+from mockint.safetext import strip_controls
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def md_escape(text: str | None) -> str:
     """Escape user text for Markdown (and any HTML inside it)."""
     if not text:
         return ""
-    cleaned = _CONTROL.sub("", text)
+    cleaned = strip_controls(text)
     return _MD_SPECIAL.sub(r"\\\1", html.escape(cleaned, quote=False))
 
 

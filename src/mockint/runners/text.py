@@ -17,6 +17,7 @@ from rich.text import Text
 from mockint.interview import Interview
 from mockint.models import Question
 from mockint.runners.base import Outcome
+from mockint.safetext import inert
 
 HELP = "Type your answer over as many lines as you like; an empty line submits it.\nCommands: /hint  /skip  /pause (resume later)  /help"
 
@@ -58,8 +59,9 @@ class TextRunner:
         title = (
             f"Question {position} of {total} · {question.type.label} · {question.time_minutes} min"
         )
-        body = Text(question.text.replace("\x1b", "\\x1b"))
-        subtitle = ", ".join(t.replace("-", " ") for t in question.topics) or None
+        body = Text(inert(question.text))
+        topics = ", ".join(t.replace("-", " ") for t in question.topics)
+        subtitle = Text(inert(topics)) if topics else None
         return Panel(
             body,
             title=title,

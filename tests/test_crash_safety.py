@@ -1,0 +1,228 @@
+"""Answers survive a killed process, Ctrl-C and concurrent runs.
+
+These tests run the real ``mockint`` program in a child process (in a
+pseudo-terminal for the interactive ones) and check the database through the
+library afterwards.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pexpect
+
+from conftest import write_json
+from mockint import store
+from mockint.db import open_db
+from mockint.models import Status
+
+MOCKINT = [sys.executable, "-m", "mockint"]
+TIMEOUT = 30  # generous: the machine running the suite may be slow and busy
+ANSI = r"(?:\x1b\[[0-9;]*m)*"
+PROMPT = "› "
+
+
+def spawn(*args: str) -> pexpect.spawn:
+    """``mockint ARGS`` in a pseudo-terminal, with the test's environment (MOCKINT_HOME).
+
+    Everything the program writes is kept in ``child.logfile_read`` (a StringIO).
+    """
+    child = pexpect.spawn(
+        MOCKINT[0],
+        [*MOCKINT[1:], *args],
+        env=dict(os.environ),
+        encoding="utf-8",
+        timeout=TIMEOUT,
+        dimensions=(50, 160),
+    )
+    child.logfile_read = io.StringIO()
+    return child
+
+
+def transcript(child: pexpect.spawn) -> str:
+    return child.logfile_read.getvalue()
+
+
+def type_answer(child: pexpect.spawn, *lines: str) -> None:
+    """Type an answer line by line at the prompt, then an empty line to submit it."""
+    for line in [*lines, ""]:
+        child.expect_exact(PROMPT)
+        child.sendline(line)
+    child.expect_exact("Saved after")
+
+
+def new_session(child: pexpect.spawn) -> tuple[str, int]:
+    """The session id from the set-up header, and the number of questions."""
+    child.expect(rf"Session {ANSI}([0-9a-f]{{12}})")
+    session_id = child.match.group(1)
+    child.expect(r"Question 1 of (\d+)")
+    return session_id, int(child.match.group(1))
+
+
+def test_a_killed_interview_keeps_its_answers_and_resumes_at_the_next_question(home: Path):
+    first = [
+        "I would scan the prices once, keeping the lowest price so far,",
+        "and the best profit.",
+    ]
+    second = "Walk the list with prev, curr and next pointers, reversing each link in place."
+    child = spawn("start", "--type", "dsa", "--difficulty", "easy", "--seed", "1")
+    session_id, total = new_session(child)
+    assert total >= 3
+    type_answer(child, *first)
+    child.expect_exact(f"Question 2 of {total}")
+    type_answer(child, second)
+    child.expect_exact(f"Question 3 of {total}")
+    child.expect_exact(PROMPT)
+    child.sendline("a third answer, typed but never submitted")
+    child.expect_exact(PROMPT)
+    child.kill(signal.SIGKILL)
+    child.wait()
+    assert child.signalstatus == signal.SIGKILL
+
+    db = open_db(home / "mockint.db")
+    try:
+        assert store.get_session(db, session_id).status == Status.IN_PROGRESS
+        items = store.answered_questions(db, session_id)
+        assert [item.answer for item in items[:3]] == ["\n".join(first), second, None]
+        assert not any(item.skipped for item in items)
+        answers = [t.text for t in store.list_turns(db, session_id) if t.kind.value == "answer"]
+        assert answers == ["\n".join(first), second]
+    finally:
+        db.conn.close()
+
+    resumed = spawn("start", session_id[:6])
+    resumed.expect_exact(f"Resuming session {session_id} at question 3 of {total}.")
+    resumed.expect_exact(f"Question 3 of {total}")
+    assert "Question 1 of" not in transcript(resumed)
+    assert "Question 2 of" not in transcript(resumed)
+    type_answer(resumed, "Use a hash map from value to index while scanning once.")
+    resumed.expect_exact(f"Question 4 of {total}")
+    resumed.expect_exact(PROMPT)
+    resumed.sendline("/pause")
+    resumed.expect_exact(f"resume with: mockint start {session_id}")
+    resumed.expect(pexpect.EOF)
+    resumed.close()
+    assert resumed.exitstatus == 0
+
+    db = open_db(home / "mockint.db")
+    try:
+        items = store.answered_questions(db, session_id)
+        assert [item.answer for item in items[:4]] == [
+            "\n".join(first),
+            second,
+            "Use a hash map from value to index while scanning once.",
+            None,
+        ]
+    finally:
+        db.conn.close()
+
+
+def test_ctrl_c_at_the_prompt_exits_130_keeps_the_answer_and_says_how_to_resume(home: Path):
+    child = spawn("start", "--type", "dsa", "--difficulty", "easy", "--seed", "2")
+    session_id, total = new_session(child)
+    type_answer(child, "Sort first, then use two pointers from both ends.")
+    child.expect_exact(f"Question 2 of {total}")
+    child.expect_exact(PROMPT)
+    child.send("\x03")
+    child.expect_exact(
+        f"Interrupted. Answers given so far are saved; resume with: mockint start {session_id}"
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "Traceback" not in transcript(child)
+
+    db = open_db(home / "mockint.db")
+    try:
+        items = store.answered_questions(db, session_id)
+        assert items[0].answer == "Sort first, then use two pointers from both ends."
+        assert items[1].answer is None and not items[1].skipped
+        assert store.get_session(db, session_id).status == Status.IN_PROGRESS
+    finally:
+        db.conn.close()
+
+
+# Runs ``mockint ARGS`` like the console script does, but only once every run has started and
+# imported its modules, so that all of them reach the new database at the same moment.
+BARRIER_START = """
+import sys, time
+from pathlib import Path
+
+import mockint.cli.app, mockint.db, mockint.interview, mockint.runners
+
+ready, go = Path(sys.argv[1]), Path(sys.argv[2])
+ready.touch()
+while not go.exists():
+    time.sleep(0.002)
+sys.argv = ["mockint", *sys.argv[3:]]
+from mockint.cli import main
+
+main()
+"""
+
+
+def test_eight_scripted_runs_at_once_on_a_new_database_all_complete(cli, home: Path, tmp_path):
+    assert not home.exists()  # no database yet: the runs also race to create and migrate it
+    go = tmp_path / "go"
+    files = [
+        write_json(
+            tmp_path / f"answers-{i}.json",
+            [f"Run {i}: I would keep a hash map from each value to its index, scanning once."],
+        )
+        for i in range(8)
+    ]
+    start = ["start", "-t", "dsa", "-d", "easy", "--json", "--answers"]
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                BARRIER_START,
+                str(tmp_path / f"ready-{i}"),
+                str(go),
+                *start,
+                str(path),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=dict(os.environ),
+            text=True,
+            encoding="utf-8",
+        )
+        for i, path in enumerate(files)
+    ]
+    deadline = time.monotonic() + 60
+    try:
+        while not all((tmp_path / f"ready-{i}").exists() for i in range(8)):
+            assert time.monotonic() < deadline, "the runs did not start"
+            assert all(p.poll() is None for p in procs), "a run ended before the start signal"
+            time.sleep(0.01)
+    finally:
+        go.touch()  # never leave a run waiting
+    reports = []
+    for i, proc in enumerate(procs):
+        stdout, stderr = proc.communicate(timeout=120)
+        assert proc.returncode == 0, f"run {i} failed: {stderr}"
+        report = json.loads(stdout)
+        assert report["status"] == "COMPLETED"
+        assert report["questions"][0]["answer"] == (
+            f"Run {i}: I would keep a hash map from each value to its index, scanning once."
+        )
+        reports.append(report)
+    session_ids = {r["sessionId"] for r in reports}
+    assert len(session_ids) == 8
+
+    result = cli("history", "--json", "--limit", "100")
+    assert result.exit_code == 0, result.output
+    history = json.loads(result.stdout)
+    assert history["total"] == 8
+    assert {item["sessionId"] for item in history["interviews"]} == session_ids
+    assert {item["status"] for item in history["interviews"]} == {"COMPLETED"}
+    assert history["statistics"]["totalInterviews"] == 8

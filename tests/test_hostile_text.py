@@ -1,0 +1,201 @@
+"""Hostile user text is stored exactly and displayed inert.
+
+Answers may hold terminal escape sequences, Rich markup, HTML and Markdown: the
+database keeps them byte for byte, the terminal report shows them as visible
+text (never interpreted), and the Markdown export escapes them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import write_json
+from mockint import store
+from mockint.db import open_db
+
+HOSTILE = {
+    "ansi": "Red \x1b[31mALERT\x1b[0m, then clear the screen \x1b[2J\x1b[H and go on.",
+    "osc8": "Click \x1b]8;;http://evil.example/\x1b\\here\x1b]8;;\x1b\\ and the title \x1b]0;pwned\x07.",
+    "bel-backspace": "Ring\x07 the bell, then erase\x08\x08\x08 it.",
+    "markup": "Use [bold red]x[/] and [link=http://evil.example]y[/link] for it.",
+    "html": "<script>alert(1)</script> <img src=x onerror=alert(2)>",
+    "markdown": "# heading\n[link](http://x)\n![img](http://x/i.png)\n| a | b |",
+}
+SGR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def hostile_pack(tmp_path: Path) -> Path:
+    questions = "".join(
+        f"""
+[[questions]]
+id = "q-{name}"
+type = "dsa"
+difficulty = "easy"
+text = "Explain how you would find duplicates in an array ({name})."
+key_points = ["Use a hash set to remember the values already seen."]
+"""
+        for name in HOSTILE
+    )
+    path = tmp_path / "hostile.toml"
+    path.write_text(f'name = "hostile"\n{questions}', encoding="utf-8")
+    return path
+
+
+def stored_answers(home: Path, session_id: str) -> dict[str, str | None]:
+    db = open_db(home / "mockint.db")
+    try:
+        return {item.question.id: item.answer for item in store.answered_questions(db, session_id)}
+    finally:
+        db.conn.close()
+
+
+@pytest.fixture
+def hostile_session(cli, tmp_path) -> str:
+    answers = write_json(tmp_path / "hostile.json", {f"q-{k}": v for k, v in HOSTILE.items()})
+    result = cli(
+        "start", "--pack", str(hostile_pack(tmp_path)), "--answers", str(answers), "--json"
+    )
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)["sessionId"]
+
+
+def test_hostile_answers_are_stored_exactly(cli, home, hostile_session):
+    assert stored_answers(home, hostile_session) == {f"q-{k}": v for k, v in HOSTILE.items()}
+    report = json.loads(cli("report", hostile_session, "--format", "json").stdout)
+    assert [q["answer"] for q in report["questions"]] == list(HOSTILE.values())
+
+
+def test_hostile_answers_typed_at_the_prompt_are_stored_exactly(cli, home, tmp_path):
+    lines = [HOSTILE["ansi"], HOSTILE["osc8"], HOSTILE["bel-backspace"], HOSTILE["markup"]]
+    typed = "".join(f"{line}\n\n" for line in lines) + "/pause\n"
+    result = cli("start", "--pack", str(hostile_pack(tmp_path)), input=typed)
+    assert result.exit_code == 0, result.output
+    session_id = result.stderr.split("mockint start ")[-1].split()[0]
+    stored = stored_answers(home, session_id)
+    assert [stored[f"q-{k}"] for k in ("ansi", "osc8", "bel-backspace", "markup")] == lines
+
+
+def test_the_terminal_report_shows_hostile_answers_inert(cli, hostile_session):
+    result = cli("report", hostile_session)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    for control in ("\x1b", "\x07", "\x08", "\x9b"):
+        assert control not in out
+    assert "Red \\x1b[31mALERT\\x1b[0m" in out
+    assert "Click \\x1b]8;;http://evil.example/\\x1b\\here" in out
+    assert "Ring\\x07 the bell, then erase\\x08\\x08\\x08 it." in out
+    assert "Use [bold red]x[/] and [link=http://evil.example]y[/link] for it." in out
+    assert "<script>alert(1)</script>" in out
+
+
+def test_the_terminal_report_in_colour_keeps_only_its_own_styling(home, hostile_session):
+    # In a colour terminal the report has its own escape codes (SGR colours); once those are
+    # removed, nothing of the answers' control sequences may remain.
+    env = dict(os.environ, FORCE_COLOR="1", TERM="xterm-256color")
+    env.pop("NO_COLOR", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "mockint", "report", hostile_session],
+        capture_output=True,
+        env=env,
+        timeout=60,
+        encoding="utf-8",
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert SGR.search(proc.stdout), "expected a coloured report"
+    assert "\x1b[31mALERT" not in proc.stdout
+    plain = SGR.sub("", proc.stdout)
+    assert "\x1b" not in plain and "\x07" not in plain and "\x08" not in plain
+    assert "Red \\x1b[31mALERT\\x1b[0m" in plain
+    assert "[bold red]x[/]" in plain
+
+
+def test_the_markdown_export_escapes_hostile_answers(cli, hostile_session):
+    result = cli("report", hostile_session, "--format", "markdown")
+    assert result.exit_code == 0, result.output
+    md = result.stdout
+    for control in ("\x1b", "\x07", "\x08"):
+        assert control not in md
+    assert "<script>" not in md and "&lt;script&gt;alert\\(1\\)&lt;/script&gt;" in md
+    assert "<img" not in md and "&lt;img src=x onerror=alert\\(2\\)&gt;" in md
+    assert "> \\# heading" in md
+    assert not any(line.lstrip("> ").startswith("# heading") for line in md.splitlines())
+    assert "[link](http://x)" not in md and "\\[link\\]\\(http://x\\)" in md
+    assert "![img]" not in md
+    assert "[bold red]x[/]" not in md and "\\[bold red\\]x\\[/\\]" in md
+
+
+def test_a_one_megabyte_answer_is_stored_exactly_and_displayed_inert(cli, home, tmp_path):
+    chunk = "Keep a hash set of seen values; \x1b[31mred\x1b[0m <b>bold</b> [bold]m[/] #h\x07\n"
+    answer = (chunk * (1_000_000 // len(chunk) + 1))[:1_000_000]
+    answers = write_json(tmp_path / "big.json", {"q-ansi": answer})
+    result = cli(
+        "start", "--pack", str(hostile_pack(tmp_path)), "--answers", str(answers), "--json"
+    )
+    assert result.exit_code == 0, result.output
+    session_id = json.loads(result.stdout)["sessionId"]
+    stored = stored_answers(home, session_id)["q-ansi"]
+    assert stored is not None and len(stored) == 1_000_000
+    assert stored == answer
+
+    markdown = cli("report", session_id, "--format", "markdown")
+    assert markdown.exit_code == 0
+    assert "\x1b" not in markdown.stdout and "\x07" not in markdown.stdout
+    assert "<b>" not in markdown.stdout
+    assert markdown.stdout.count("&lt;b&gt;bold&lt;/b&gt;") >= answer.count("<b>bold</b>")
+
+    rich = cli("report", session_id)
+    assert rich.exit_code == 0
+    assert "\x1b" not in rich.stdout and "\x07" not in rich.stdout
+    assert rich.stdout.count("[bold]m[/]") >= answer.count("[bold]m[/]")
+
+
+@pytest.mark.parametrize(
+    "topic", ["[/x]", "[bold red]boom[/]"], ids=["unbalanced-markup", "style-markup"]
+)
+def test_pack_topics_are_shown_inert_in_the_question_panel(cli, tmp_path, topic):
+    pack = tmp_path / "topics.toml"
+    pack.write_text(
+        f"""name = "topics"
+[[questions]]
+id = "q1"
+type = "dsa"
+difficulty = "easy"
+text = "Find duplicates in an array."
+key_points = ["Use a hash set to remember the values already seen."]
+topics = [{json.dumps(topic)}]
+""",
+        encoding="utf-8",
+    )
+    result = cli("start", "--pack", str(pack), input="/pause\n")
+    assert result.exit_code == 0, repr(result.exception)
+    assert "Question 1 of 1" in result.stderr
+    assert topic in result.stderr
+
+
+def test_hostile_question_text_from_a_pack_is_shown_inert(cli, tmp_path):
+    pack = tmp_path / "question.toml"
+    pack.write_text(
+        """name = "question"
+[[questions]]
+id = "q1"
+type = "dsa"
+difficulty = "easy"
+text = "Find \\u001b[31mduplicates\\u001b[0m in [bold]an array[/bold] <i>fast</i>."
+key_points = ["Use a hash set to remember the values already seen."]
+""",
+        encoding="utf-8",
+    )
+    shown = "Find \\x1b[31mduplicates\\x1b[0m in [bold]an array[/bold] <i>fast</i>."
+    setup = cli("setup", "--pack", str(pack))
+    assert setup.exit_code == 0, setup.output
+    assert "\x1b" not in setup.stdout and shown in setup.stdout
+    run = cli("start", "--pack", str(pack), input="/pause\n")
+    assert run.exit_code == 0, run.output
+    assert "\x1b" not in run.stderr and shown in run.stderr
