@@ -1,10 +1,13 @@
-"""Start-up and end-to-end speed on this machine.
+"""Every speed figure the README quotes, measured on this machine.
 
-- `mockint --help` wall time against a bare `python -c pass`;
+- `mockint --help` wall time against a bare `python -c pass` (target: within 0.25 s);
 - a complete scripted 7-question offline interview (set-up, answers, grading,
-  saving, JSON report), run as a fresh process each time.
+  saving, JSON report), run as a fresh process each time (target: under 1 s);
+- offline grader throughput;
+- history, filters and statistics over 100,000 stored sessions (target: under
+  150 ms each; see history.py, which builds that database: about 40 s, 3 GB).
 
-    python benchmarks/speed.py [--runs 10]
+    python benchmarks/speed.py [--runs 10] [--sessions 100000] [--skip-history]
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ def timed(cmd: list[str], runs: int, env: dict[str, str] | None = None) -> float
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--sessions", type=int, default=100_000)
+    parser.add_argument("--skip-history", action="store_true")
     args = parser.parse_args()
     bare = timed([sys.executable, "-c", "pass"], args.runs)
     help_time = timed([sys.executable, "-m", "mockint", "--help"], args.runs)
@@ -69,6 +74,25 @@ def main() -> None:
         history = timed([sys.executable, "-m", "mockint", "history", "--json"], args.runs, env)
     print(f"7-question scripted offline interview, end to end: {interview * 1000:7.1f} ms")
     print(f"mockint history --json ({args.runs} sessions):     {history * 1000:7.1f} ms")
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    import grader_calibration
+
+    rate, graded = grader_calibration.throughput(
+        grader_calibration.ROOT / "pack.toml", grader_calibration.ROOT / "answers.toml"
+    )
+    print(f"offline grader: {rate:.0f} answers/s on one core ({graded} distinct answers)")
+    if args.skip_history:
+        return
+    import history as history_benchmark
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "mockint.db"
+        began = time.perf_counter()
+        history_benchmark.build(path, args.sessions)
+        print(f"built {args.sessions:,} sessions in {time.perf_counter() - began:.0f} s")
+        for name, ms in history_benchmark.measure(path, 5).items():
+            print(f"  {name:32s} {ms:7.1f} ms")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,24 @@ from __future__ import annotations
 import subprocess
 import sys
 
-HEAVY = ("httpx", "google.genai", "sounddevice", "wordfreq", "snowballstemmer", "sqlite_utils")
+NETWORK_AND_AUDIO = (
+    "httpx",
+    "httpx2",
+    "google.genai",
+    "sounddevice",
+    "faster_whisper",
+    "pocketsphinx",
+    "pyttsx3",
+)
+HEAVY = (
+    *NETWORK_AND_AUDIO,
+    "wordfreq",
+    "snowballstemmer",
+    "sqlite_utils",
+    "pydantic",
+    "jinja2",
+    "plotext",
+)
 
 
 def test_help_imports_nothing_heavy():
@@ -22,7 +39,8 @@ def test_price_and_history_do_not_import_graders_or_network(tmp_path):
     code = (
         "import sys; from mockint.cli.app import app; from typer.testing import CliRunner; "
         "r = CliRunner(); r.invoke(app, ['price']); r.invoke(app, ['history']); "
-        "print([m for m in ('httpx', 'google.genai', 'sounddevice', 'wordfreq') if m in sys.modules])"
+        f"print([m for m in {(*NETWORK_AND_AUDIO, 'wordfreq', 'jinja2', 'plotext')!r} "
+        "if m in sys.modules])"
     )
     env = {"MOCKINT_HOME": str(tmp_path), "PATH": ""}
     out = subprocess.run(

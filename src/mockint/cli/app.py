@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from mockint import __version__
-from mockint.cli import delete, export, history, next, price, report, retry, start
+from mockint.cli import delete, export, history, keys, next, price, report, retry, start
 from mockint.cli import setup as setup_cmd
 from mockint.cli.errors import Command, Group, handled
 
@@ -53,3 +53,5 @@ for name, func in (
     ("delete", delete.delete),
 ):
     app.command(name, cls=Command)(handled(func))
+
+app.add_typer(keys.app, name="keys")

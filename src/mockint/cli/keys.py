@@ -1,0 +1,72 @@
+"""``mockint keys``: store, list and remove API keys (never shown, never logged)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from mockint.cli import console, options
+from mockint.cli.errors import Command, Group, handled
+
+app = typer.Typer(
+    cls=Group,
+    no_args_is_help=True,
+    help="Store API keys in a file only you can read (mode 0600), list or remove them.",
+)
+
+NameArgument = Annotated[str, typer.Argument(help="gemini, vapi-public or vapi-private.")]
+
+
+def set_key(name: NameArgument) -> None:
+    """Store a key: typed at a hidden prompt, or read from stdin when piped.
+
+    Examples: `mockint keys set gemini` · `pass show gemini | mockint keys set gemini`
+    """
+    from mockint.errors import UsageError
+    from mockint.keys import check_name, key_file, set_key
+
+    check_name(name)
+    if sys.stdin.isatty():
+        value = typer.prompt(f"Paste your {name} key", hide_input=True, err=True)
+    else:
+        value = sys.stdin.readline()
+        if not value.strip():
+            raise UsageError("No key on stdin. Pipe it in, or run this in a terminal to be asked.")
+    set_key(name, value)
+    console.note(f"Stored the {name} key in {key_file()} (readable only by you).")
+
+
+def list_keys(json: options.JsonOption = False) -> None:
+    """Show which keys are set and where each comes from (the keys themselves are never shown).
+
+    Example: `mockint keys list`
+    """
+    from mockint.keys import key_sources
+
+    sources = key_sources()
+    if json:
+        console.print_json(
+            {name: {"set": bool(src), "source": src} for name, src in sources.items()}
+        )
+        return
+    for name, source in sources.items():
+        console.print_text(f"{name:13s} {'set (' + source + ')' if source else 'not set'}")
+
+
+def remove_key(name: NameArgument) -> None:
+    """Remove a stored key (environment variables are left alone).
+
+    Example: `mockint keys remove gemini`
+    """
+    from mockint.keys import remove_key
+
+    if remove_key(name):
+        console.note(f"Removed the stored {name} key.")
+    else:
+        console.note(f"No stored {name} key.")
+
+
+for command_name, func in (("set", set_key), ("list", list_keys), ("remove", remove_key)):
+    app.command(command_name, cls=Command)(handled(func))

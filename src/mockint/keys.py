@@ -1,0 +1,120 @@
+"""API keys: stored in a file only its owner can read, or taken from the environment.
+
+A key is looked up in the key file first (``mockint keys set``), then in the
+environment. Keys travel as ``SecretStr`` so that no repr, log line or error
+message shows them, and they are never written anywhere but the key file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from mockint.errors import StorageError, UsageError
+from mockint.paths import config_dir
+
+#: key name -> environment variables that may hold it, in order of preference
+KEYS: dict[str, tuple[str, ...]] = {
+    "gemini": ("GEMINI_API_KEY", "GOOGLE_API_KEY"),
+    "vapi-public": ("VAPI_PUBLIC_KEY",),
+    "vapi-private": ("VAPI_PRIVATE_KEY",),
+}
+FILE_MODE = 0o600
+
+
+@dataclass(frozen=True)
+class Key:
+    name: str
+    value: SecretStr
+    source: str  # "key file" or the environment variable's name
+
+
+def key_file() -> Path:
+    return config_dir() / "keys.json"
+
+
+def check_name(name: str) -> str:
+    if name not in KEYS:
+        raise UsageError(f"Unknown key {name!r}; the keys are: {', '.join(KEYS)}.")
+    return name
+
+
+def _read_file() -> dict[str, str]:
+    path = key_file()
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise StorageError(f"Cannot read the key file {path}: {exc.strerror}.") from None
+    if stat.S_IMODE(path.stat().st_mode) & 0o077:
+        raise StorageError(
+            f"The key file {path} can be read by other users; mockint will not use it. "
+            f"Fix it with: chmod 600 {path}"
+        )
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError:
+        raise StorageError(
+            f"The key file {path} is damaged. Delete it and set your keys again with "
+            "`mockint keys set NAME`."
+        ) from None
+    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def _write_file(keys: dict[str, str]) -> None:
+    path = key_file()
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # created with owner-only permissions from the first byte, then renamed into place
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(keys, handle, indent=2)
+        os.chmod(temporary, FILE_MODE)
+        os.replace(temporary, path)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise StorageError(f"Cannot write the key file {path}: {exc.strerror}.") from None
+
+
+def set_key(name: str, value: str) -> None:
+    check_name(name)
+    value = value.strip()
+    if not value or any(c.isspace() for c in value):
+        raise UsageError("That key is empty or contains spaces; paste the key alone.")
+    keys = _read_file()
+    keys[name] = value
+    _write_file(keys)
+
+
+def remove_key(name: str) -> bool:
+    """Remove a stored key; False when there was none."""
+    keys = _read_file()
+    if check_name(name) not in keys:
+        return False
+    del keys[name]
+    _write_file(keys)
+    return True
+
+
+def get_key(name: str) -> Key | None:
+    """The key ``name`` from the key file, else from the environment, else None."""
+    stored = _read_file().get(check_name(name))
+    if stored:
+        return Key(name, SecretStr(stored), "key file")
+    for variable in KEYS[name]:
+        value = os.environ.get(variable, "").strip()
+        if value:
+            return Key(name, SecretStr(value), variable)
+    return None
+
+
+def key_sources() -> dict[str, str | None]:
+    """Where each key comes from (never the key itself)."""
+    return {name: (found.source if (found := get_key(name)) else None) for name in KEYS}

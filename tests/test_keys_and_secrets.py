@@ -1,0 +1,91 @@
+"""API keys: stored owner-only, looked up file-then-environment, and never leaked."""
+
+from __future__ import annotations
+
+import json
+import stat
+
+import pytest
+
+from conftest import write_json
+from mockint.keys import get_key, key_file
+
+KEY = "AIzaSyD-test-SECRET-9f8e7d6c5b4a"
+
+
+def test_keys_set_stores_the_key_owner_only(cli, home):
+    result = cli("keys", "set", "gemini", input=KEY + "\n")
+    assert result.exit_code == 0, result.stderr
+    assert KEY not in result.stdout + result.stderr
+    path = key_file()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert json.loads(path.read_text())["gemini"] == KEY
+    listed = cli("keys", "list")
+    assert "gemini        set (key file)" in listed.stdout
+    assert KEY not in listed.stdout
+
+
+def test_file_comes_before_environment(cli, monkeypatch):
+    monkeypatch.setenv("GOOGLE_API_KEY", "from-google-env")
+    assert get_key("gemini").source == "GOOGLE_API_KEY"
+    monkeypatch.setenv("GEMINI_API_KEY", "from-gemini-env")
+    assert get_key("gemini").value.get_secret_value() == "from-gemini-env"
+    cli("keys", "set", "gemini", input=KEY + "\n")
+    found = get_key("gemini")
+    assert (found.source, found.value.get_secret_value()) == ("key file", KEY)
+    assert KEY not in repr(found)
+    assert cli("keys", "remove", "gemini").exit_code == 0
+    assert get_key("gemini").source == "GEMINI_API_KEY"
+
+
+def test_a_key_file_others_can_read_is_refused(cli, home):
+    cli("keys", "set", "gemini", input=KEY + "\n")
+    key_file().chmod(0o644)
+    result = cli("keys", "list")
+    assert result.exit_code == 1
+    assert "chmod 600" in result.stderr and KEY not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (("keys", "set", "openai"), KEY, "Unknown key 'openai'"),
+        (("keys", "set", "gemini"), "", "No key on stdin"),
+        (("keys", "set", "gemini"), "two words\n", "contains spaces"),
+    ],
+)
+def test_bad_key_input(cli, args, stdin, message):
+    result = cli(*args, input=stdin)
+    assert result.exit_code == 2
+    assert message in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_no_key_reaches_the_database_exports_or_output(cli, home, tmp_path, monkeypatch):
+    """A full session with keys set everywhere, then every byte mockint wrote is searched."""
+    env_key = "AIzaSyD-env-SECRET-0a1b2c3d4e5f"
+    monkeypatch.setenv("GEMINI_API_KEY", env_key)
+    monkeypatch.setenv("VAPI_PRIVATE_KEY", env_key + "-vapi")
+    cli("keys", "set", "gemini", input=KEY + "\n")
+    answers = write_json(tmp_path / "a.json", ["A hash map gives linear time.", None])
+    outputs = [
+        cli("start", "-t", "dsa", "-d", "easy", "-n", "2", "--answers", str(answers), "--json"),
+        cli("report", "last"),
+        cli("report", "last", "-F", "markdown", "-o", str(tmp_path / "r.md")),
+        cli("report", "last", "-F", "html", "-o", str(tmp_path / "r.html")),
+        cli("history", "--json", "--chart"),
+        cli("export", "--output", str(tmp_path / "export")),
+        cli("export", "-F", "markdown", "--output", str(tmp_path / "md")),
+        cli("keys", "list", "--json"),
+        cli("next"),
+    ]
+    assert all(o.exit_code == 0 for o in outputs), [o.stderr for o in outputs]
+    written = [p for p in [*home.rglob("*"), *tmp_path.rglob("*")] if p.is_file()]
+    assert any(p.name == "mockint.db" for p in written)
+    for secret in (KEY, env_key):
+        needle = secret.encode()
+        for path in written:
+            if path == key_file():
+                continue
+            assert needle not in path.read_bytes(), f"key found in {path}"
+        for output in outputs:
+            assert secret not in output.stdout + output.stderr
