@@ -226,3 +226,25 @@ def test_eight_scripted_runs_at_once_on_a_new_database_all_complete(cli, home: P
     assert {item["sessionId"] for item in history["interviews"]} == session_ids
     assert {item["status"] for item in history["interviews"]} == {"COMPLETED"}
     assert history["statistics"]["totalInterviews"] == 8
+
+
+def test_ctrl_c_at_a_confirmation_or_key_prompt_exits_130_and_changes_nothing(cli, home, tmp_path):
+    answers = write_json(tmp_path / "a.json", ["A hash map."])
+    assert (
+        cli("start", "-t", "dsa", "-d", "easy", "-n", "1", "--answers", str(answers)).exit_code == 0
+    )
+    child = spawn("delete", "last")
+    child.expect_exact("Delete them?")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130, transcript(child)
+    assert open_db()["sessions"].count == 1
+    child = spawn("keys", "set", "gemini")
+    child.expect_exact("(hidden)")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130, transcript(child)
+    assert "Traceback" not in transcript(child)
+    assert not (home / "keys.json").exists()

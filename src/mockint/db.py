@@ -1,8 +1,9 @@
 """The SQLite database: opening it, its migrations and write transactions.
 
 One ``open_db()`` creates the data directory, refuses files that are not
-SQLite, sets WAL and a busy timeout, and applies pending migrations under a
-lock so that several processes opening a new database at once do not race.
+SQLite, sets a busy timeout, and switches to WAL and applies pending
+migrations under a file lock, so that several processes opening a new
+database at once do not race.
 """
 
 from __future__ import annotations
@@ -191,12 +192,15 @@ def open_db(path: Path | None = None) -> Database:
     try:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA foreign_keys = ON")
         db = Database(conn, execute_plugins=False)
-        if migrations.pending(db):
-            with _migration_lock(path):
+        # Switching a new file to WAL can fail at once with "database is locked" when
+        # another process does the same (SQLite does not wait on the busy timeout
+        # there), so that switch and the migrations happen under one file lock.
+        with _migration_lock(path):
+            conn.execute("PRAGMA journal_mode = WAL")
+            if migrations.pending(db):
                 _migrate(db, path)
+        conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.DatabaseError as exc:
         raise StorageError(
             f"Cannot use the database {path}: {exc}. It may be damaged; move it away "
@@ -208,8 +212,6 @@ def open_db(path: Path | None = None) -> Database:
 def _migrate(db: Database, path: Path) -> None:
     """Apply pending migrations; an existing database is backed up first."""
     applied = migrations.applied(db)
-    if not migrations.pending(db):  # another process migrated while we waited
-        return
     if applied:
         backup_database(db, path, applied[-1].name)
     migrations.apply(db)

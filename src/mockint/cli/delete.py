@@ -43,12 +43,12 @@ def delete(
     if not yes:
         console.err.print(plan.summary)
         try:
-            confirmed = typer.confirm("Delete them? This cannot be undone", default=False, err=True)
-        except typer.Abort:
+            answer = console.err.input("Delete them? This cannot be undone [y/N]: ")
+        except EOFError:
             raise UsageError(
                 "No confirmation (input is closed); nothing was deleted. Add --yes to delete without asking."
             ) from None
-        if not confirmed:
+        if answer.strip().lower() not in ("y", "yes"):
             console.note("Nothing deleted.")
             return
     count = delete_sessions(db, plan.session_ids)

@@ -29,7 +29,10 @@ def set_key(name: NameArgument) -> None:
 
     check_name(name)
     if sys.stdin.isatty():
-        value = typer.prompt(f"Paste your {name} key", hide_input=True, err=True)
+        try:
+            value = console.err.input(f"Paste your {name} key (hidden): ", password=True)
+        except EOFError:
+            raise UsageError("No key given; nothing was stored.") from None
     else:
         value = sys.stdin.readline()
         if not value.strip():
