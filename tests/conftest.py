@@ -17,6 +17,16 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "home"
     monkeypatch.setenv("MOCKINT_HOME", str(path))
     monkeypatch.delenv("MOCKINT_DEBUG", raising=False)
+    # a developer's own keys never reach a test (and no test calls the real API)
+    for variable in (
+        "GEMINI_API_KEY",
+        "GOOGLE_API_KEY",
+        "MOCKINT_GEMINI_BASE_URL",
+        "MOCKINT_GEMINI_MODEL",
+        "VAPI_PUBLIC_KEY",
+        "VAPI_PRIVATE_KEY",
+    ):
+        monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("COLUMNS", "120")
     return path
 

@@ -8,7 +8,9 @@ import stat
 import pytest
 
 from conftest import write_json
+from gemini_server import content_reply, start_server
 from mockint.keys import get_key, key_file
+from test_gemini import question_set
 
 KEY = "AIzaSyD-test-SECRET-9f8e7d6c5b4a"
 
@@ -63,6 +65,9 @@ def test_bad_key_input(cli, args, stdin, message):
 def test_no_key_reaches_the_database_exports_or_output(cli, home, tmp_path, monkeypatch):
     """A full session with keys set everywhere, then every byte mockint wrote is searched."""
     env_key = "AIzaSyD-env-SECRET-0a1b2c3d4e5f"
+    server_state, server = start_server()  # questions come from a local Gemini stand-in
+    server_state.reply(200, content_reply(question_set(2)))
+    monkeypatch.setenv("MOCKINT_GEMINI_BASE_URL", server_state.url)
     monkeypatch.setenv("GEMINI_API_KEY", env_key)
     monkeypatch.setenv("VAPI_PRIVATE_KEY", env_key + "-vapi")
     cli("keys", "set", "gemini", input=KEY + "\n")
@@ -78,7 +83,11 @@ def test_no_key_reaches_the_database_exports_or_output(cli, home, tmp_path, monk
         cli("keys", "list", "--json"),
         cli("next"),
     ]
+    server.shutdown()
     assert all(o.exit_code == 0 for o in outputs), [o.stderr for o in outputs]
+    # the key file's key (it wins over the environment) went to Gemini, and nowhere else
+    assert server_state.requests[0]["headers"]["x-goog-api-key"] == KEY
+    assert json.loads(outputs[0].stdout)["questions"][0]["text"].startswith("Server question")
     written = [p for p in [*home.rglob("*"), *tmp_path.rglob("*")] if p.is_file()]
     assert any(p.name == "mockint.db" for p in written)
     for secret in (KEY, env_key):

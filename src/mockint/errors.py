@@ -50,3 +50,11 @@ class StorageError(MockintError):
 
 class GradingError(MockintError):
     """A grader could not produce a report."""
+
+
+class ProviderUnavailable(Exception):
+    """A network provider could not help; the caller falls back offline and says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from mockint import pricing, store
-from mockint.errors import SessionStateError, UsageError
+from mockint.errors import ProviderUnavailable, SessionStateError, UsageError
 from mockint.models import (
     AnsweredQuestion,
     Question,
@@ -36,7 +36,15 @@ def setup_interview(db: Database, request: SelectionRequest, mode: str = "text")
                 "recent": store.recently_asked(db, request.type.value, request.difficulty.value)
             }
         )
-    selection = get_source(request).select(request)
+    try:
+        selection = get_source(request).select(request)
+    except ProviderUnavailable as exc:
+        # fall back, and say so: these questions are the bank's, never presented as Gemini's
+        selection = get_source(request, offline=True).select(request)
+        selection.source = f"bank (Gemini unavailable: {exc.reason})"
+        selection.warnings.append(
+            f"Gemini could not write the questions ({exc.reason}); using the built-in bank."
+        )
     session = SessionRecord(
         id=store.new_session_id(),
         type=selection.type,

@@ -41,6 +41,8 @@ def selection_request(
     count: int | None,
     pack: Path | None,
     seed: int | None,
+    provider: str = "auto",
+    model: str | None = None,
 ) -> SelectionRequest:
     from mockint.sources import SelectionRequest
 
@@ -52,6 +54,8 @@ def selection_request(
         count=count,
         pack=pack,
         seed=seed,
+        provider=provider,
+        model=model,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -106,5 +107,33 @@ FailUnderOption = Annotated[
         min=0,
         max=100,
         help="Exit with code 1 when the overall score is below this.",
+    ),
+]
+
+PROVIDERS = "Providers"
+
+
+class Provider(StrEnum):
+    AUTO = "auto"
+    OFFLINE = "offline"
+    GEMINI = "gemini"
+
+
+ProviderOption = Annotated[
+    Provider,
+    typer.Option(
+        "--provider",
+        help="Who writes the questions: gemini, offline (the built-in bank), or auto "
+        "(Gemini when a key is configured).",
+        rich_help_panel=PROVIDERS,
+    ),
+]
+ModelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        help="Gemini model (default: MOCKINT_GEMINI_MODEL, else a current Flash-Lite model).",
+        rich_help_panel=PROVIDERS,
+        show_default=False,
     ),
 ]

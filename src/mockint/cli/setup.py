@@ -14,6 +14,8 @@ def setup(
     count: options.CountOption = None,
     pack: options.PackOption = None,
     seed: options.SeedOption = None,
+    provider: options.ProviderOption = options.Provider.AUTO,
+    model: options.ModelOption = None,
     json: options.JsonOption = False,
 ) -> None:
     """Create an interview session and show its questions (without key points) and price.
@@ -22,8 +24,11 @@ def setup(
     """
     from mockint.interview import setup_interview
 
-    request = selection_request(type, difficulty, focus, notes, count, pack, seed)
-    result = setup_interview(database(), request)
+    request = selection_request(
+        type, difficulty, focus, notes, count, pack, seed, provider.value, model
+    )
+    with console.err.status("Preparing your questions…"):
+        result = setup_interview(database(), request)
     for warning in result.warnings:
         console.warn(warning)
     if json:

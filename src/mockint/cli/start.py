@@ -30,6 +30,8 @@ def start(
     count: options.CountOption = None,
     pack: options.PackOption = None,
     seed: options.SeedOption = None,
+    provider: options.ProviderOption = options.Provider.AUTO,
+    model: options.ModelOption = None,
     answers: options.AnswersOption = None,
     json: options.JsonOption = False,
     fail_under: options.FailUnderOption = None,
@@ -42,12 +44,15 @@ def start(
     from mockint.interview import Interview, setup_interview
 
     db = database()
-    request = selection_request(type, difficulty, focus, notes, count, pack, seed)
+    request = selection_request(
+        type, difficulty, focus, notes, count, pack, seed, provider.value, model
+    )
     runner = make_runner(answers)
     if session_id is not None:
         interview = Interview.resume(db, session_id, request)
     else:
-        result = setup_interview(db, request)
+        with console.err.status("Preparing your questions…"):
+            result = setup_interview(db, request)
         for warning in result.warnings:
             console.warn(warning)
         interview = Interview.open(db, result.session_id)

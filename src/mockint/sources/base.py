@@ -20,6 +20,9 @@ class SelectionRequest(BaseModel):
     count: int | None = None
     seed: int | None = None
     pack: Path | None = None
+    #: "auto" (Gemini when a key is configured), "offline" or "gemini"
+    provider: str = "auto"
+    model: str | None = None
     #: question id -> ISO time it was last asked to this person
     recent: dict[str, str] = Field(default_factory=dict)
 

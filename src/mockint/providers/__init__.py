@@ -1,0 +1,1 @@
+"""Network providers (Gemini), each imported only when it is used."""
