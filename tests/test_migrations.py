@@ -13,10 +13,20 @@ from mockint.history import statistics
 
 def test_migrations_build_the_schema(tmp_path):
     db = open_db(tmp_path / "m.db")
-    assert {"sessions", "session_questions", "turns", "reports", "report_scores"} <= set(
-        db.table_names()
-    )
-    assert [m.name for m in migrations.applied(db)] == ["m001_initial", "m002_scores"]
+    assert {
+        "sessions",
+        "session_questions",
+        "turns",
+        "reports",
+        "report_scores",
+        "api_usage",
+    } <= set(db.table_names())
+    assert [m.name for m in migrations.applied(db)] == [
+        "m001_initial",
+        "m002_scores",
+        "m003_api_usage",
+    ]
+    assert set(db["api_usage"].columns_dict) >= {"session_id", "model", "purpose", "cost_usd"}
     assert set(db["sessions"].columns_dict) >= {"id", "type", "status", "created_at", "score"}
     indexed = {tuple(i.columns) for i in db["sessions"].indexes}
     assert ("created_at",) in indexed

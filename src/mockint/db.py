@@ -130,6 +130,28 @@ def m002_scores(db: Database) -> None:
     )
 
 
+@migrations()
+def m003_api_usage(db: Database) -> None:
+    """Every paid API call (tokens and cost) against the session it served."""
+    db.table("api_usage").create(
+        {
+            "id": int,
+            "session_id": str,
+            "provider": str,
+            "model": str,
+            "purpose": str,
+            "prompt_tokens": int,
+            "output_tokens": int,
+            "cost_usd": float,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("session_id", "sessions", "id")],
+        not_null={"session_id", "provider", "purpose", "created_at"},
+    )
+    db.table("api_usage").create_index(["session_id"])
+
+
 def dimension_scores(report: dict[str, Any]) -> dict[str, int]:
     """The area and rubric scores of a report (its JSON form), by dimension name."""
     breakdown = report.get("scoreBreakdown") or {}

@@ -7,6 +7,7 @@ line on stderr and exits with the error's code.
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import Any
 
 
 class ExitCode(IntEnum):
@@ -53,8 +54,13 @@ class GradingError(MockintError):
 
 
 class ProviderUnavailable(Exception):
-    """A network provider could not help; the caller falls back offline and says why."""
+    """A network provider could not help; the caller falls back offline and says why.
 
-    def __init__(self, reason: str) -> None:
+    ``calls`` are the paid API calls made before giving up (``ApiCall`` models),
+    recorded against the session all the same.
+    """
+
+    def __init__(self, reason: str, calls: list[Any] | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.calls: list[Any] = list(calls or [])

@@ -7,6 +7,7 @@ committed as it is given, so an interrupted interview resumes where it stopped.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
@@ -25,6 +26,9 @@ from mockint.models import (
     TurnRole,
 )
 from mockint.runners.base import Outcome, Runner
+
+if TYPE_CHECKING:
+    from mockint.followups import FollowUpWriter
 from mockint.sources import SelectionRequest, get_source
 
 
@@ -45,6 +49,7 @@ def setup_interview(db: Database, request: SelectionRequest, mode: str = "text")
         selection.warnings.append(
             f"Gemini could not write the questions ({exc.reason}); using the built-in bank."
         )
+        selection.usage = exc.calls
     session = SessionRecord(
         id=store.new_session_id(),
         type=selection.type,
@@ -60,6 +65,7 @@ def setup_interview(db: Database, request: SelectionRequest, mode: str = "text")
         created_at=store.now(),
     )
     store.create_session(db, session, selection.questions)
+    store.add_api_calls(db, session.id, selection.usage)
     return SetupResult(
         session_id=session.id,
         type=session.type,
@@ -80,6 +86,14 @@ def summarise(question: Question) -> QuestionSummary:
         time_allocation=question.time_minutes,
         topics=question.topics,
     )
+
+
+@dataclass(frozen=True)
+class FollowUpResult:
+    """The follow-up asked (None when there is none), and why not, when that is news."""
+
+    text: str | None
+    note: str | None = None
 
 
 @dataclass
@@ -103,7 +117,7 @@ class Interview:
     @classmethod
     def resume(cls, db: Database, ref: str, request: SelectionRequest) -> Interview:
         """Open session ``ref`` to continue it; selection options cannot apply to it."""
-        given = request.model_dump(exclude_defaults=True, exclude={"recent"})
+        given = request.model_dump(exclude_defaults=True, exclude={"recent", "provider", "model"})
         if given:
             raise UsageError(
                 f"--{next(iter(given)).replace('_', '-')} chooses questions for a new session; "
@@ -182,18 +196,65 @@ class Interview:
         self._refresh()
         return text
 
+    def follow_up(self, question: Question, writer: FollowUpWriter) -> FollowUpResult:
+        """Ask ``writer`` for a follow-up when the answer missed key points (once per question)."""
+        from mockint.grading.offline import grade_answer
+
+        item = self.items[self.position(question.id) - 1]
+        if item.follow_up is not None or not item.answer:
+            return FollowUpResult(None)
+        missed = [p.key_point for p in grade_answer(item).points if not p.covered]
+        if not missed:
+            return FollowUpResult(None)
+        before = len(writer.calls)
+        try:
+            text = writer.write(question, item.answer, missed)
+        except ProviderUnavailable as exc:
+            return FollowUpResult(None, f"no follow-up: Gemini unavailable ({exc.reason})")
+        finally:
+            store.add_api_calls(self.db, self.session.id, writer.calls[before:])
+        self._turn(question.id, TurnRole.INTERVIEWER, TurnKind.FOLLOW_UP, text)
+        self._refresh()
+        return FollowUpResult(text)
+
+    def answer_follow_up(self, question_id: str, text: str, seconds: float | None = None) -> None:
+        self._turn(
+            question_id, TurnRole.CANDIDATE, TurnKind.ANSWER, text, seconds=seconds, follow_up=True
+        )
+        self._refresh()
+
     def _refresh(self) -> None:
         self.items = store.answered_questions(self.db, self.session.id)
 
-    def finish(self, grader_name: str = "offline") -> Report:
-        """Grade the answers, store the report and complete the session."""
-        from mockint.grading import get_grader
+    def finish(self, provider: str = "offline", model: str | None = None) -> Report:
+        """Grade the answers, store the report and complete the session.
+
+        With Gemini (``provider``), a failed call falls back to the offline grader
+        and the report says so; it never presents offline scores as Gemini's.
+        """
+        from mockint.grading import get_grader, grader_for
 
         self.begin()
+        grader = grader_for(provider, model)
+        notes = [f"Questions: {self.session.source}."]
+        try:
+            report = grader.grade(self.session, self.items)
+            calls = grader.calls
+            notes.append(f"Graded by {report.grader}.")
+        except ProviderUnavailable as exc:
+            calls = exc.calls
+            report = get_grader("offline").grade(self.session, self.items)
+            report.grader = f"offline (Gemini unavailable: {exc.reason})"
+            notes.append(f"Graded offline: Gemini was unavailable ({exc.reason}).")
+        store.add_api_calls(self.db, self.session.id, calls)
         ended = store.now()
-        report = get_grader(grader_name).grade(self.session, self.items)
         report = report.model_copy(
-            update={"status": Status.COMPLETED, "date": self.session.created_at}
+            update={
+                "status": Status.COMPLETED,
+                "date": self.session.created_at,
+                "notes": notes + report.notes,
+                "api_cost": store.api_cost(self.db, self.session.id),
+            }
         )
         if self.session.started_at is not None:
             report.duration_seconds = int((ended - self.session.started_at).total_seconds())

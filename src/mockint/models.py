@@ -161,6 +161,13 @@ class AnsweredQuestion(BaseModel):
     skipped: bool = False
     hints_used: int = 0
     seconds_taken: float | None = None
+    follow_up: str | None = None
+    follow_up_answer: str | None = None
+
+    @property
+    def graded_text(self) -> str:
+        """What the candidate said on this question: the answer and any follow-up answer."""
+        return "\n\n".join(t for t in (self.answer, self.follow_up_answer) if t and t.strip())
 
 
 class KeyPointEvidence(ApiModel):
@@ -182,6 +189,8 @@ class QuestionReport(ApiModel):
     dimensions: dict[str, int] = Field(default_factory=dict)
     skipped: bool = False
     hints_used: int = 0
+    follow_up: str | None = None
+    follow_up_answer: str | None = None
 
 
 class ScoreBreakdown(ApiModel):
@@ -189,6 +198,29 @@ class ScoreBreakdown(ApiModel):
     communication: int = Field(ge=0, le=100)
     problem_solving: int = Field(ge=0, le=100)
     rubric: dict[str, int] = Field(default_factory=dict)
+
+
+class ApiCall(ApiModel):
+    """One call to a paid API, recorded against the session it served."""
+
+    provider: str
+    model: str
+    purpose: str
+    prompt_tokens: int = 0
+    output_tokens: int = 0
+    #: as the provider prices it, in US dollars
+    cost_usd: float = 0.0
+
+
+class ApiCost(ApiModel):
+    """What a session's API calls actually cost (US dollars, as providers price them)."""
+
+    currency: str = "USD"
+    total: float
+    calls: int
+    prompt_tokens: int
+    output_tokens: int
+    by_purpose: dict[str, float] = Field(default_factory=dict)
 
 
 class Report(ApiModel):
@@ -206,6 +238,9 @@ class Report(ApiModel):
     generated_at: datetime
     date: datetime | None = None
     duration_seconds: int | None = None
+    #: where parts of the report came from, fallbacks, disagreements between graders
+    notes: list[str] = Field(default_factory=list)
+    api_cost: ApiCost | None = None
 
 
 class HistoryItem(ApiModel):

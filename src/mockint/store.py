@@ -17,6 +17,8 @@ from mockint.db import dimension_scores, write
 from mockint.errors import NotFoundError, UsageError
 from mockint.models import (
     AnsweredQuestion,
+    ApiCall,
+    ApiCost,
     Pricing,
     Question,
     Report,
@@ -128,7 +130,7 @@ def get_session(db: Database, ref: str) -> SessionRecord:
     return _session_from_row(dict(zip(columns, row.fetchone(), strict=True)))
 
 
-SESSION_TABLES = ("report_scores", "reports", "turns", "session_questions")
+SESSION_TABLES = ("api_usage", "report_scores", "reports", "turns", "session_questions")
 
 
 def delete_sessions(db: Database, session_ids: list[str]) -> int:
@@ -217,6 +219,10 @@ def answered_questions(db: Database, session_id: str) -> list[AnsweredQuestion]:
             asked_at.setdefault(turn.question_id, turn.created_at)
         elif turn.kind == TurnKind.HINT:
             item.hints_used += 1
+        elif turn.kind == TurnKind.FOLLOW_UP:
+            item.follow_up = turn.text
+        elif turn.kind == TurnKind.ANSWER and turn.meta.get("follow_up"):
+            item.follow_up_answer = turn.text
         elif turn.kind == TurnKind.ANSWER:
             item.answer = turn.text
             item.skipped = False
@@ -285,6 +291,38 @@ def get_report(db: Database, session_id: str) -> Report | None:
         "SELECT report_json FROM reports WHERE session_id = ?", [session_id]
     ).fetchone()
     return Report.model_validate_json(row[0]) if row else None
+
+
+def add_api_calls(db: Database, session_id: str, calls: list[ApiCall]) -> None:
+    if not calls:
+        return
+    with write(db):
+        db.table("api_usage").insert_all(
+            {
+                "session_id": session_id,
+                **call.model_dump(),
+                "created_at": _iso(now()),
+            }
+            for call in calls
+        )
+
+
+def api_cost(db: Database, session_id: str) -> ApiCost | None:
+    """The session's API cost so far (None when it made no paid calls)."""
+    rows = db.execute(
+        "SELECT purpose, COUNT(*), SUM(prompt_tokens), SUM(output_tokens), SUM(cost_usd) "
+        "FROM api_usage WHERE session_id = ? GROUP BY purpose ORDER BY purpose",
+        [session_id],
+    ).fetchall()
+    if not rows:
+        return None
+    return ApiCost(
+        total=round(sum(r[4] for r in rows), 6),
+        calls=sum(r[1] for r in rows),
+        prompt_tokens=sum(r[2] for r in rows),
+        output_tokens=sum(r[3] for r in rows),
+        by_purpose={r[0]: round(r[4], 6) for r in rows},
+    )
 
 
 def recently_asked(db: Database, interview_type: str, difficulty: str) -> dict[str, str]:

@@ -22,6 +22,8 @@ def retry(
         ),
     ] = None,
     answers: options.AnswersOption = None,
+    provider: options.ProviderOption = options.Provider.AUTO,
+    model: options.ModelOption = None,
     json: options.JsonOption = False,
     fail_under: options.FailUnderOption = None,
 ) -> None:
@@ -33,9 +35,17 @@ def retry(
     from mockint.retry import setup_retry
 
     db = database()
-    runner = make_runner(answers)
+    runner = make_runner(answers, provider.value, model)
     result = setup_retry(db, session_id, question)
     interview = Interview.open(db, result.session_id)
     if not json and not answers:
         console.err.print(render.setup_header(result))
-    conduct(interview, runner, json=json, fail_under=fail_under, new=True)
+    conduct(
+        interview,
+        runner,
+        json=json,
+        fail_under=fail_under,
+        new=True,
+        provider=provider.value,
+        model=model,
+    )

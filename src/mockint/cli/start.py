@@ -12,6 +12,7 @@ from mockint.cli.common import database, selection_request
 from mockint.errors import ExitCode
 
 if TYPE_CHECKING:
+    from mockint.followups import FollowUpWriter
     from mockint.interview import Interview
     from mockint.runners import Runner
 
@@ -47,7 +48,7 @@ def start(
     request = selection_request(
         type, difficulty, focus, notes, count, pack, seed, provider.value, model
     )
-    runner = make_runner(answers)
+    runner = make_runner(answers, provider.value, model)
     if session_id is not None:
         interview = Interview.resume(db, session_id, request)
     else:
@@ -58,18 +59,47 @@ def start(
         interview = Interview.open(db, result.session_id)
         if not json and not answers:
             console.err.print(render.setup_header(result))
-    conduct(interview, runner, json=json, fail_under=fail_under, new=session_id is None)
+    conduct(
+        interview,
+        runner,
+        json=json,
+        fail_under=fail_under,
+        new=session_id is None,
+        provider=provider.value,
+        model=model,
+    )
 
 
-def make_runner(answers: Path | None) -> Runner:
-    """The scripted runner for ``--answers`` (its file is read now), else the terminal."""
+def make_runner(answers: Path | None, provider: str = "auto", model: str | None = None) -> Runner:
+    """The scripted runner for ``--answers`` (its file is read now), else the terminal
+    (which asks follow-ups when Gemini is in use)."""
     from mockint.runners import get_runner
 
-    return get_runner("scripted" if answers else "text", answers=answers)
+    if answers:
+        return get_runner("scripted", answers=answers)
+    return get_runner("text", follow_ups=follow_up_writer(provider, model))
+
+
+def follow_up_writer(provider: str, model: str | None) -> FollowUpWriter | None:
+    from mockint.providers import use_gemini
+
+    if not use_gemini(provider):
+        return None
+    from mockint.followups import GeminiFollowUps
+    from mockint.providers.gemini import GeminiClient, require_key
+
+    return GeminiFollowUps(GeminiClient(require_key()), model)
 
 
 def conduct(
-    interview: Interview, runner: Runner, *, json: bool, fail_under: int | None, new: bool
+    interview: Interview,
+    runner: Runner,
+    *,
+    json: bool,
+    fail_under: int | None,
+    new: bool,
+    provider: str = "auto",
+    model: str | None = None,
 ) -> None:
     """Run ``interview`` to its end (or a pause), then grade it and show the report.
 
@@ -96,7 +126,7 @@ def conduct(
         )
         return
     with console.err.status("Grading your answers…"):
-        report = interview.finish()
+        report = interview.finish(provider, model)
     comparison = compare_with_parent(interview.db, report)
     if json:
         data = report.dump()

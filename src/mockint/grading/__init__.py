@@ -10,12 +10,24 @@ from mockint.grading.base import Grader
 
 __all__ = ["GRADERS", "Grader", "get_grader"]
 
-GRADERS = ("offline",)
+GRADERS = ("offline", "gemini")
 
 
-def get_grader(name: str = "offline") -> Grader:
+def get_grader(name: str = "offline", model: str | None = None) -> Grader:
     if name == "offline":
         from mockint.grading.offline import OfflineGrader
 
         return OfflineGrader()
+    if name == "gemini":
+        from mockint.grading.gemini import GeminiGrader
+        from mockint.providers.gemini import GeminiClient, require_key
+
+        return GeminiGrader(GeminiClient(require_key()), model)
     raise UsageError(f"Unknown grader {name!r}. Choose one of: {', '.join(GRADERS)}.")
+
+
+def grader_for(provider: str, model: str | None = None) -> Grader:
+    """The grader ``--provider`` asks for (see :func:`mockint.providers.use_gemini`)."""
+    from mockint.providers import use_gemini
+
+    return get_grader("gemini" if use_gemini(provider) else "offline", model)

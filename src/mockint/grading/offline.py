@@ -19,6 +19,7 @@ from mockint.grading.rubric import AREAS, Dimension, rubric_for
 from mockint.grading.text import Analysed, Sentence, Terms, analyse, terms_of
 from mockint.models import (
     AnsweredQuestion,
+    ApiCall,
     Question,
     QuestionReport,
     Report,
@@ -200,7 +201,7 @@ def grade_answer(item: AnsweredQuestion) -> AnswerResult:
     question = item.question
     result = AnswerResult(question, item.answer, item.skipped, hints_used=item.hints_used)
     rubric = rubric_for(question.type)
-    analysed = analyse(item.answer or "")
+    analysed = analyse(item.graded_text)
     kept = []
     for sentence in analysed.sentences:
         if addressed_to_grader(sentence.text):
@@ -299,6 +300,9 @@ class OfflineGrader:
 
     name = "offline"
 
+    def __init__(self) -> None:
+        self.calls: list[ApiCall] = []
+
     def grade(self, session: SessionRecord, items: list[AnsweredQuestion]) -> Report:
         from mockint.grading import feedback
         from mockint.store import now
@@ -324,8 +328,10 @@ class OfflineGrader:
                 dimensions={k: round(100 * v) for k, v in r.dimensions.items()},
                 skipped=r.skipped or not (r.answer or "").strip(),
                 hints_used=r.hints_used,
+                follow_up=item.follow_up,
+                follow_up_answer=item.follow_up_answer,
             )
-            for r in results
+            for r, item in zip(results, items, strict=True)
         ]
         return Report(
             session_id=session.id,

@@ -14,43 +14,45 @@ and is reported with its fix. Neither message ever contains the key.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import threading
 from functools import cache
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from mockint.errors import MockintError, ProviderUnavailable, UsageError
+from mockint.models import ApiCall
 from mockint.resources import load_toml
 
 T = TypeVar("T", bound=BaseModel)
+#: reasons for which asking again may help (the SDK retries only transport failures)
+UNUSABLE_REPLY = frozenset({"malformed reply", "empty reply"})
 BASE_URL_VARIABLE = "MOCKINT_GEMINI_BASE_URL"
 MODEL_VARIABLE = "MOCKINT_GEMINI_MODEL"
 
 
 class GeminiUnavailable(ProviderUnavailable):
-    """Gemini could not give a usable answer; ``reason`` is short and safe to show."""
+    """Gemini could not give a usable answer; ``reason`` is short and safe to show.
+
+    ``usage`` is a call that was paid for anyway (a reply that could not be used).
+    """
+
+    def __init__(self, reason: str, usage: ApiCall | None = None) -> None:
+        super().__init__(reason, [usage] if usage else [])
 
 
 class GeminiRequestError(MockintError):
     """A request Gemini refuses whatever the retries: bad key, model or request."""
 
 
-@dataclass(frozen=True)
-class Usage:
-    model: str
-    prompt_tokens: int
-    output_tokens: int
-
-    @property
-    def cost_usd(self) -> float:
-        price = model_prices().get(self.model)
-        if price is None:
-            return 0.0
-        return (
-            self.prompt_tokens * price["input_per_million"]
-            + self.output_tokens * price["output_per_million"]
-        ) / 1_000_000
+def call_cost(model: str, prompt_tokens: int, output_tokens: int) -> float:
+    """US dollars for one call, from the price table (0 for a model not in it)."""
+    price = model_prices().get(model)
+    if price is None:
+        return 0.0
+    return (
+        prompt_tokens * price["input_per_million"] + output_tokens * price["output_per_million"]
+    ) / 1_000_000
 
 
 @cache
@@ -62,9 +64,17 @@ def model_prices() -> dict[str, dict[str, float]]:
     return dict(settings()["models"])
 
 
-def default_model(purpose: str) -> str:
-    """The model for ``purpose`` ("questions" or "report"): environment, else the table."""
-    return os.environ.get(MODEL_VARIABLE, "").strip() or str(settings()["defaults"][purpose])
+def default_model(purpose: str, option: str | None = None) -> str:
+    """The model for ``purpose`` ("questions" or "report"): the option, the environment,
+    the config file, else the defaults in ``data/gemini.toml``."""
+    from mockint.config import setting
+
+    return (
+        (option or "").strip()
+        or os.environ.get(MODEL_VARIABLE, "").strip()
+        or setting("gemini", f"{purpose}_model", "model")
+        or str(settings()["defaults"][purpose])
+    )
 
 
 def _reason(exc: Exception) -> str:
@@ -108,8 +118,35 @@ class GeminiClient:
             )
         return self._client
 
-    def generate(self, *, model: str, system: str, prompt: str, schema: type[T]) -> tuple[T, Usage]:
-        """One structured call: the reply parsed as ``schema``, and its token usage."""
+    def generate(
+        self, *, model: str, system: str, prompt: str, schema: type[T], purpose: str
+    ) -> tuple[T, ApiCall]:
+        """One structured call: the reply parsed as ``schema``, and the call's usage.
+
+        Retries happen inside the SDK; the whole call, retries included, is bounded
+        by ``deadline_seconds``.
+        """
+        outcome: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                outcome["value"] = self._generate(model, system, prompt, schema, purpose)
+            except BaseException as exc:  # handed to the calling thread
+                outcome["error"] = exc
+
+        worker = threading.Thread(target=run, name="gemini-call", daemon=True)
+        worker.start()
+        deadline = float(settings()["deadline_seconds"])
+        worker.join(deadline)
+        if worker.is_alive():
+            raise GeminiUnavailable(f"no answer within {deadline:.0f} s")
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["value"]  # type: ignore[no-any-return]
+
+    def _generate(
+        self, model: str, system: str, prompt: str, schema: type[T], purpose: str
+    ) -> tuple[T, ApiCall]:
         from google.genai import errors, types
 
         config = types.GenerateContentConfig(
@@ -135,18 +172,23 @@ class GeminiClient:
                 raise GeminiUnavailable(_reason(exc)) from None
             raise
         meta = response.usage_metadata
-        usage = Usage(
+        prompt_tokens = (meta.prompt_token_count or 0) if meta else 0
+        output_tokens = (meta.candidates_token_count or 0) if meta else 0
+        usage = ApiCall(
+            provider="gemini",
             model=model,
-            prompt_tokens=(meta.prompt_token_count or 0) if meta else 0,
-            output_tokens=(meta.candidates_token_count or 0) if meta else 0,
+            purpose=purpose,
+            prompt_tokens=prompt_tokens,
+            output_tokens=output_tokens,
+            cost_usd=call_cost(model, prompt_tokens, output_tokens),
         )
         text = response.text
         if not text:
-            raise GeminiUnavailable("empty reply")
+            raise GeminiUnavailable("empty reply", usage)
         try:
             return schema.model_validate_json(text), usage
         except ValidationError:
-            raise GeminiUnavailable("malformed reply") from None
+            raise GeminiUnavailable("malformed reply", usage) from None
 
 
 def _request_error(code: int, model: str) -> GeminiRequestError:

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.panel import Panel
 from rich.text import Text
 
 from mockint.interview import Interview
+
+if TYPE_CHECKING:
+    from mockint.followups import FollowUpWriter
 from mockint.models import Question
 from mockint.runners.base import Outcome
 from mockint.safetext import inert
@@ -35,10 +39,12 @@ class TextRunner:
         console: Console | None = None,
         read_line: Callable[[str], str] | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        follow_ups: FollowUpWriter | None = None,
     ) -> None:
         self.console = console or Console(stderr=True, highlight=False)
         self.read_line = read_line or self._read
         self.monotonic = monotonic
+        self.follow_ups = follow_ups
 
     def _read(self, prompt: str) -> str:
         return self.console.input(Text.from_markup(prompt))
@@ -75,8 +81,43 @@ class TextRunner:
         self, interview: Interview, question: Question, position: int, total: int
     ) -> Outcome | None:
         self.console.print(self._panel(question, position, total))
-        started = self.monotonic()
         allowed = question.time_minutes * 60
+        got = self._collect(interview, question, allowed, commands=True)
+        if isinstance(got, Outcome) or got is None:
+            return got
+        text, seconds = got
+        interview.answer(question.id, text, seconds=seconds)
+        note = " (over the time allocation)" if seconds > allowed else ""
+        self.console.print(Text(f"Saved after {clock(seconds)}{note}.", style="dim"))
+        if self.follow_ups is None:
+            return None
+        with self.console.status("Thinking of a follow-up…"):
+            follow_up = interview.follow_up(question, self.follow_ups)
+        if follow_up.note:
+            self.console.print(Text(follow_up.note, style="dim"))
+        if follow_up.text is None:
+            return None
+        self.console.print(
+            Panel(
+                Text(inert(follow_up.text)),
+                title="Follow-up",
+                title_align="left",
+                border_style="magenta",
+            )
+        )
+        got = self._collect(interview, question, allowed, commands=False)
+        if isinstance(got, Outcome):
+            return got
+        if got is not None:
+            interview.answer_follow_up(question.id, got[0], seconds=got[1])
+            self.console.print(Text("Saved.", style="dim"))
+        return None
+
+    def _collect(
+        self, interview: Interview, question: Question, allowed: int, *, commands: bool
+    ) -> tuple[str, float] | Outcome | None:
+        """Read one answer: its text and seconds, an Outcome (paused), or None (skipped)."""
+        started = self.monotonic()
         lines: list[str] = []
         while True:
             elapsed = self.monotonic() - started
@@ -86,19 +127,22 @@ class TextRunner:
             except EOFError:
                 # Input closed (Ctrl-D or end of a pipe): keep what was typed, then pause.
                 if lines:
-                    interview.answer(
-                        question.id, "\n".join(lines), seconds=round(self.monotonic() - started, 1)
-                    )
+                    seconds = round(self.monotonic() - started, 1)
+                    if commands:
+                        interview.answer(question.id, "\n".join(lines), seconds=seconds)
+                    else:
+                        interview.answer_follow_up(question.id, "\n".join(lines), seconds=seconds)
                 return Outcome.PAUSED
             command = line.strip().lower()
             if not lines and command.startswith("/"):
                 if command == "/skip":
-                    interview.skip(question.id)
+                    if commands:
+                        interview.skip(question.id)
                     self.console.print(Text("Skipped.", style="yellow"))
                     return None
                 if command == "/pause":
                     return Outcome.PAUSED
-                if command == "/hint":
+                if command == "/hint" and commands:
                     hint = interview.hint(question)
                     self.console.print(
                         Text(hint or "No more hints for this question.", style="magenta")
@@ -111,11 +155,6 @@ class TextRunner:
                 continue
             if not line.strip():
                 if lines:
-                    break
+                    return "\n".join(lines), round(self.monotonic() - started, 1)
                 continue
             lines.append(line)
-        seconds = round(self.monotonic() - started, 1)
-        interview.answer(question.id, "\n".join(lines), seconds=seconds)
-        note = " (over the time allocation)" if seconds > allowed else ""
-        self.console.print(Text(f"Saved after {clock(seconds)}{note}.", style="dim"))
-        return None

@@ -11,9 +11,6 @@ from mockint.sources.base import QuestionSource, Selection, SelectionRequest
 __all__ = ["QuestionSource", "Selection", "SelectionRequest", "get_source"]
 
 
-PROVIDERS = ("auto", "offline", "gemini")
-
-
 def get_source(request: SelectionRequest, *, offline: bool = False) -> QuestionSource:
     """The source that serves ``request``: a pack when one is given; else Gemini when
     asked for (or, with ``auto``, when a key is configured); else the bank."""
@@ -21,14 +18,13 @@ def get_source(request: SelectionRequest, *, offline: bool = False) -> QuestionS
         from mockint.sources.pack import PackSource
 
         return PackSource(request.pack)
-    if not offline and request.provider != "offline":
-        from mockint.keys import get_key
+    from mockint.providers import use_gemini
 
-        if request.provider == "gemini" or get_key("gemini") is not None:
-            from mockint.providers.gemini import GeminiClient, require_key
-            from mockint.sources.gemini import GeminiSource
+    if not offline and use_gemini(request.provider):
+        from mockint.providers.gemini import GeminiClient, require_key
+        from mockint.sources.gemini import GeminiSource
 
-            return GeminiSource(GeminiClient(require_key()), request.model)
+        return GeminiSource(GeminiClient(require_key()), request.model)
     from mockint.sources.bank import BankSource
 
     return BankSource()

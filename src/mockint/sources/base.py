@@ -7,7 +7,7 @@ from typing import Protocol
 
 from pydantic import BaseModel, Field
 
-from mockint.models import Difficulty, InterviewType, Question
+from mockint.models import ApiCall, Difficulty, InterviewType, Question
 
 
 class SelectionRequest(BaseModel):
@@ -36,6 +36,8 @@ class Selection(BaseModel):
     source: str
     estimated_minutes: int
     warnings: list[str] = Field(default_factory=list)
+    #: paid API calls made to choose these questions
+    usage: list[ApiCall] = Field(default_factory=list)
 
 
 class QuestionSource(Protocol):

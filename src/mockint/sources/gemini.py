@@ -14,9 +14,15 @@ from importlib.resources import files
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic.alias_generators import to_camel
 
-from mockint.models import Difficulty, InterviewType, Question
+from mockint.errors import ProviderUnavailable
+from mockint.models import ApiCall, Difficulty, InterviewType, Question
 from mockint.pricing import duration_minutes
-from mockint.providers.gemini import GeminiClient, GeminiUnavailable, Usage, default_model
+from mockint.providers.gemini import (
+    UNUSABLE_REPLY,
+    GeminiClient,
+    GeminiUnavailable,
+    default_model,
+)
 from mockint.sources.base import Selection, SelectionRequest
 
 SYSTEM = (
@@ -26,6 +32,10 @@ SYSTEM = (
 )
 LEVELS = {"easy": (1, 3), "medium": (4, 6), "hard": (6, 8), "expert": (8, 10)}
 DEFAULT_COUNT = 6
+
+
+class InvalidSet(Exception):
+    """A reply that parsed but is not a usable question set."""
 
 
 class GeneratedQuestion(BaseModel):
@@ -51,14 +61,14 @@ def _slug(value: str) -> str:
 def to_questions(
     generated: GeneratedSet, kind: InterviewType, difficulty: Difficulty, count: int
 ) -> list[Question]:
-    """Validated bank-shaped questions, or GeminiUnavailable saying what was wrong."""
+    """Validated bank-shaped questions, or InvalidSet saying what was wrong."""
     if len(generated.questions) != count:
-        raise GeminiUnavailable(f"asked for {count} questions, got {len(generated.questions)}")
+        raise InvalidSet(f"asked for {count} questions, got {len(generated.questions)}")
     questions, seen = [], set()
     for item in generated.questions:
         qid = f"gemini-{kind.value}-{_slug(item.id)}"
         if qid in seen:
-            raise GeminiUnavailable("duplicate question ids")
+            raise InvalidSet("duplicate question ids")
         seen.add(qid)
         try:
             questions.append(
@@ -75,7 +85,7 @@ def to_questions(
                 )
             )
         except ValidationError:
-            raise GeminiUnavailable("a question outside the allowed ranges") from None
+            raise InvalidSet("a question outside the allowed ranges") from None
     return questions
 
 
@@ -84,8 +94,8 @@ class GeminiSource:
 
     def __init__(self, client: GeminiClient, model: str | None = None) -> None:
         self.client = client
-        self.model = model or default_model("questions")
-        self.usage: list[Usage] = []
+        self.model = default_model("questions", model)
+        self.usage: list[ApiCall] = []
 
     def prompt(
         self, request: SelectionRequest, kind: InterviewType, difficulty: Difficulty, count: int
@@ -114,15 +124,26 @@ class GeminiSource:
         count = request.count or DEFAULT_COUNT
         prompt = self.prompt(request, kind, difficulty, count)
         problem = ""
-        for _attempt in range(2):  # an invalid set is asked for once more
-            generated, usage = self.client.generate(
-                model=self.model, system=SYSTEM, prompt=prompt, schema=GeneratedSet
-            )
+        for _attempt in range(2):  # an unusable set is asked for once more
+            try:
+                generated, usage = self.client.generate(
+                    model=self.model,
+                    system=SYSTEM,
+                    prompt=prompt,
+                    schema=GeneratedSet,
+                    purpose="questions",
+                )
+            except GeminiUnavailable as exc:
+                self.usage += exc.calls
+                if exc.reason not in UNUSABLE_REPLY:  # retries already spent in the SDK
+                    raise ProviderUnavailable(exc.reason, self.usage) from None
+                problem = exc.reason
+                continue
             self.usage.append(usage)
             try:
                 questions = to_questions(generated, kind, difficulty, count)
-            except GeminiUnavailable as exc:
-                problem = exc.reason
+            except InvalidSet as exc:
+                problem = str(exc)
                 continue
             return Selection(
                 questions=sorted(questions, key=lambda q: q.difficulty_level),
@@ -130,5 +151,6 @@ class GeminiSource:
                 difficulty=difficulty,
                 source=f"gemini ({self.model})",
                 estimated_minutes=sum(q.time_minutes for q in questions),
+                usage=self.usage,
             )
-        raise GeminiUnavailable(problem)
+        raise ProviderUnavailable(problem, self.usage)
