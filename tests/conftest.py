@@ -83,3 +83,22 @@ key_points = [
 def write_json(path: Path, data: object) -> Path:
     path.write_text(json.dumps(data), encoding="utf-8")
     return path
+
+
+GEMINI_KEY = "AIzaSyD-fake-gemini-key-0123456789"
+
+
+@pytest.fixture
+def gemini(monkeypatch):
+    """A local server speaking Gemini's wire format, with mockint pointed at it and a key set."""
+    from gemini_server import start_server
+    from mockint.providers import gemini as provider
+
+    state, server = start_server()
+    monkeypatch.setenv("MOCKINT_GEMINI_BASE_URL", state.url)
+    monkeypatch.setenv("GEMINI_API_KEY", GEMINI_KEY)
+    # keep the SDK's backoff short so retries do not slow the suite
+    monkeypatch.setitem(provider.settings(), "initial_delay_seconds", 0.05)
+    monkeypatch.setitem(provider.settings(), "max_delay_seconds", 0.1)
+    yield state
+    server.shutdown()

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-from gemini_server import content_reply, error_reply, start_server
+from conftest import GEMINI_KEY as KEY
+from gemini_server import content_reply, error_reply
 from mockint.db import open_db
-
-KEY = "AIzaSyD-fake-gemini-key-0123456789"
 
 
 def question_set(count: int, prefix: str = "q") -> str:
@@ -29,20 +26,6 @@ def question_set(count: int, prefix: str = "q") -> str:
             ]
         }
     )
-
-
-@pytest.fixture
-def gemini(monkeypatch):
-    state, server = start_server()
-    monkeypatch.setenv("MOCKINT_GEMINI_BASE_URL", state.url)
-    monkeypatch.setenv("GEMINI_API_KEY", KEY)
-    # keep the SDK's backoff short so retries do not slow the suite
-    from mockint.providers import gemini as provider
-
-    monkeypatch.setitem(provider.settings(), "initial_delay_seconds", 0.05)
-    monkeypatch.setitem(provider.settings(), "max_delay_seconds", 0.1)
-    yield state
-    server.shutdown()
 
 
 def setup_json(cli, *extra: str):

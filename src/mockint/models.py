@@ -344,3 +344,13 @@ class SessionExport(ApiModel):
         data = super().dump()
         data["questions"] = [q.model_dump(mode="json") for q in self.questions]
         return data
+
+
+class SessionCost(ApiModel):
+    """What a session is priced at, and what its API calls actually cost."""
+
+    session_id: str
+    type: InterviewType
+    difficulty: Difficulty
+    pricing: Pricing
+    api_cost: ApiCost | None

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from mockint.models import Difficulty, InterviewType, PriceRow, Pricing
+from typing import TYPE_CHECKING
+
+from mockint.models import Difficulty, InterviewType, PriceRow, Pricing, SessionCost
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 from mockint.resources import load_toml
 
 
@@ -51,3 +56,17 @@ def price_table(
                 )
             )
     return rows
+
+
+def session_cost(db: Database, ref: str) -> SessionCost:
+    """The price of session ``ref`` and the actual cost of its API calls (US dollars)."""
+    from mockint import store
+
+    session = store.get_session(db, ref)
+    return SessionCost(
+        session_id=session.id,
+        type=session.type,
+        difficulty=session.difficulty,
+        pricing=session.pricing,
+        api_cost=store.api_cost(db, session.id),
+    )

@@ -2,19 +2,42 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+import typer
+
 from mockint.cli import console, options, render
 
 
 def price(
     type: options.TypeOption = None,
     difficulty: options.DifficultyOption = None,
+    session: Annotated[
+        str | None,
+        typer.Option(
+            "--session",
+            help="Show what this session (id, prefix or `last`) is priced at and what its "
+            "API calls actually cost.",
+            show_default=False,
+        ),
+    ] = None,
     json: options.JsonOption = False,
 ) -> None:
     """Show price, duration, cost and margin per interview type and difficulty.
 
-    Example: `mockint price --type dsa --difficulty hard`
+    Examples: `mockint price --type dsa --difficulty hard` · `mockint price --session last`
     """
     from mockint import pricing
+
+    if session is not None:
+        from mockint.cli.common import database
+
+        cost = pricing.session_cost(database(), session)
+        if json:
+            console.print_json(cost.dump())
+            return
+        console.out.print(render.session_cost(cost))
+        return
 
     rows = pricing.price_table(type, difficulty)
     if json:

@@ -13,7 +13,7 @@ from rich.text import Text
 from mockint.cli.console import user_text
 
 if TYPE_CHECKING:
-    from mockint.models import HistoryPage, PriceRow, Report, SetupResult
+    from mockint.models import ApiCost, HistoryPage, PriceRow, Report, SessionCost, SetupResult
     from mockint.recommend import Recommendation
     from mockint.retry import Comparison
 
@@ -74,6 +74,14 @@ def report_view(report: Report) -> Group:
             Text(str(value), style=score_style(value)),
         )
     parts: list[object] = [head, scores]
+    if report.notes or report.api_cost:
+        about = Text(style="dim")
+        for line in report.notes:
+            about.append_text(user_text(line, style="dim"))
+            about.append("\n")
+        if report.api_cost:
+            about.append(api_cost_line(report.api_cost) + "\n")
+        parts.append(about)
     for i, q in enumerate(report.questions, 1):
         body = Text()
         body.append("Q: ", style="bold")
@@ -86,6 +94,15 @@ def report_view(report: Report) -> Group:
             body.append_text(user_text(point.key_point))
             body.append("\n    ")
             body.append_text(user_text(point.note, style="dim"))
+        if q.follow_up:
+            body.append("\nFollow-up: ", style="bold magenta")
+            body.append_text(user_text(q.follow_up))
+            body.append("\nA: ", style="bold")
+            body.append_text(
+                user_text(q.follow_up_answer)
+                if q.follow_up_answer
+                else Text("(not answered)", style="dim")
+            )
         body.append("\n")
         body.append_text(user_text(q.feedback, style="italic"))
         parts.append(
@@ -110,6 +127,13 @@ def report_view(report: Report) -> Group:
             text.append("\n")
         parts.append(text)
     return Group(*parts)  # type: ignore[arg-type]
+
+
+def api_cost_line(cost: ApiCost) -> str:
+    return (
+        f"API cost: ${cost.total:.4f} {cost.currency} ({cost.calls} call{'s' if cost.calls != 1 else ''}, "
+        f"{cost.prompt_tokens:,} prompt + {cost.output_tokens:,} output tokens)"
+    )
 
 
 def history_table(page: HistoryPage) -> Group:
@@ -230,3 +254,21 @@ def recommendation(result: Recommendation) -> Group:
         reasons.append_text(user_text(reason))
         reasons.append("\n")
     return Group(head, reasons)
+
+
+def session_cost(cost: SessionCost) -> Text:
+    p = cost.pricing
+    text = Text.assemble(
+        ("Session ", "bold"),
+        (cost.session_id, "bold cyan"),
+        f"  {cost.type.label} · {cost.difficulty.label}\n",
+        f"Price {money(p.user_price, p.currency)} · cost {money(p.cost_price, p.currency)} · "
+        f"margin {money(p.margin, p.currency)}\n",
+    )
+    if cost.api_cost is None:
+        text.append("No paid API calls (offline).", style="dim")
+    else:
+        text.append(api_cost_line(cost.api_cost))
+        for purpose, amount in cost.api_cost.by_purpose.items():
+            text.append(f"\n  {purpose}: ${amount:.4f}", style="dim")
+    return text

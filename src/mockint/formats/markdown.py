@@ -41,6 +41,12 @@ def report_markdown(report: Report) -> str:
         f"- **Overall score:** {report.overall_score}/100",
         f"- **Graded by:** {report.grader}",
     ]
+    if report.api_cost is not None:
+        c = report.api_cost
+        lines.append(
+            f"- **API cost:** ${c.total:.4f} {c.currency} ({c.calls} calls, "
+            f"{c.prompt_tokens} prompt + {c.output_tokens} output tokens)"
+        )
     if report.duration_seconds is not None:
         lines.append(
             f"- **Time taken:** {report.duration_seconds // 60} min {report.duration_seconds % 60} s"
@@ -58,6 +64,8 @@ def report_markdown(report: Report) -> str:
     lines += [
         f"| {name.replace('-', ' ').capitalize()} | {value} |" for name, value in b.rubric.items()
     ]
+    if report.notes:
+        lines += ["", "## Notes", ""] + [f"- {md_escape(note)}" for note in report.notes]
     lines += ["", "## Questions", ""]
     for i, q in enumerate(report.questions, 1):
         lines += [
@@ -70,6 +78,13 @@ def report_markdown(report: Report) -> str:
             _block(q.answer),
             "",
         ]
+        if q.follow_up:
+            lines += [
+                f"**Follow-up:** {md_escape(q.follow_up)}",
+                "",
+                _block(q.follow_up_answer) if q.follow_up_answer else "> *(not answered)*",
+                "",
+            ]
         if q.key_point_evidence:
             lines += ["**Key points:**", ""]
             for item in q.key_point_evidence:
