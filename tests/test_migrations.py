@@ -25,6 +25,7 @@ def test_migrations_build_the_schema(tmp_path):
         "m001_initial",
         "m002_scores",
         "m003_api_usage",
+        "m004_calls",
     ]
     assert set(db["api_usage"].columns_dict) >= {"session_id", "model", "purpose", "cost_usd"}
     assert set(db["sessions"].columns_dict) >= {"id", "type", "status", "created_at", "score"}

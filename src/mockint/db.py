@@ -152,6 +152,32 @@ def m003_api_usage(db: Database) -> None:
     db.table("api_usage").create_index(["session_id"])
 
 
+@migrations()
+def m004_calls(db: Database) -> None:
+    """Live voice calls (Vapi): one row per call, linked to its session."""
+    db.table("calls").create(
+        {
+            "call_id": str,
+            "session_id": str,
+            "provider": str,
+            "kind": str,
+            "status": str,
+            "ended_reason": str,
+            "web_call_url": str,
+            "recording_url": str,
+            "cost_usd": float,
+            "cost_breakdown_json": str,
+            "collected": int,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="call_id",
+        foreign_keys=[("session_id", "sessions", "id")],
+        not_null={"session_id", "provider", "kind", "created_at"},
+    )
+    db.table("calls").create_index(["session_id", "created_at"])
+
+
 def dimension_scores(report: dict[str, Any]) -> dict[str, int]:
     """The area and rubric scores of a report (its JSON form), by dimension name."""
     breakdown = report.get("scoreBreakdown") or {}

@@ -103,6 +103,8 @@ class Interview:
     db: Database
     session: SessionRecord
     items: list[AnsweredQuestion] = field(default_factory=list)
+    #: said in the report about how this run went (a call that ended early...)
+    notes: list[str] = field(default_factory=list)
 
     @classmethod
     def open(cls, db: Database, ref: str) -> Interview:
@@ -226,6 +228,10 @@ class Interview:
     def _refresh(self) -> None:
         self.items = store.answered_questions(self.db, self.session.id)
 
+    def reload(self) -> None:
+        """Re-read the answers (after a runner stored turns itself)."""
+        self._refresh()
+
     def finish(self, provider: str = "offline", model: str | None = None) -> Report:
         """Grade the answers, store the report and complete the session.
 
@@ -236,7 +242,7 @@ class Interview:
 
         self.begin()
         grader = grader_for(provider, model)
-        notes = [f"Questions: {self.session.source}."]
+        notes = [f"Questions: {self.session.source}.", *self.notes]
         try:
             report = grader.grade(self.session, self.items)
             calls = grader.calls

@@ -130,7 +130,14 @@ def get_session(db: Database, ref: str) -> SessionRecord:
     return _session_from_row(dict(zip(columns, row.fetchone(), strict=True)))
 
 
-SESSION_TABLES = ("api_usage", "report_scores", "reports", "turns", "session_questions")
+SESSION_TABLES = (
+    "calls",
+    "api_usage",
+    "report_scores",
+    "reports",
+    "turns",
+    "session_questions",
+)
 
 
 def delete_sessions(db: Database, session_ids: list[str]) -> int:

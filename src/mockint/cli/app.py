@@ -7,7 +7,18 @@ from typing import Annotated
 import typer
 
 from mockint import __version__
-from mockint.cli import delete, export, history, keys, next, price, report, retry, start
+from mockint.cli import (
+    complete,
+    delete,
+    export,
+    history,
+    keys,
+    next,
+    price,
+    report,
+    retry,
+    start,
+)
 from mockint.cli import setup as setup_cmd
 from mockint.cli.errors import Command, Group, handled
 
@@ -47,6 +58,7 @@ for name, func in (
     ("report", report.report),
     ("history", history.history),
     ("price", price.price),
+    ("complete", complete.complete),
     ("next", next.next_interview),
     ("retry", retry.retry),
     ("export", export.export),

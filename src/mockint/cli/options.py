@@ -137,3 +137,50 @@ ModelOption = Annotated[
         show_default=False,
     ),
 ]
+
+VOICE = "Voice"
+
+
+class Mode(StrEnum):
+    TEXT = "text"
+    VAPI = "vapi"
+
+
+ModeOption = Annotated[
+    Mode,
+    typer.Option(
+        "--mode",
+        "-m",
+        help="text: typed in the terminal; vapi: a live voice call with Vapi's AI interviewer.",
+        rich_help_panel=VOICE,
+    ),
+]
+PhoneOption = Annotated[
+    str | None,
+    typer.Option(
+        "--phone",
+        help="With --mode vapi: call this number (E.164, like +14155550123) instead of a web "
+        "call; needs VAPI_PHONE_NUMBER_ID.",
+        rich_help_panel=VOICE,
+        show_default=False,
+    ),
+]
+NoBrowserOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-browser",
+        help="With --mode vapi: print the call's link instead of opening it.",
+        rich_help_panel=VOICE,
+    ),
+]
+TimeoutOption = Annotated[
+    float | None,
+    typer.Option(
+        "--timeout",
+        min=1,
+        help="With --mode vapi: stop watching the call after this many seconds "
+        "(finish later with `mockint complete`).",
+        rich_help_panel=VOICE,
+        show_default=False,
+    ),
+]

@@ -9,7 +9,7 @@ import typer
 
 from mockint.cli import console, options, render
 from mockint.cli.common import database, selection_request
-from mockint.errors import ExitCode
+from mockint.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
     from mockint.followups import FollowUpWriter
@@ -34,6 +34,10 @@ def start(
     provider: options.ProviderOption = options.Provider.AUTO,
     model: options.ModelOption = None,
     answers: options.AnswersOption = None,
+    mode: options.ModeOption = options.Mode.TEXT,
+    phone: options.PhoneOption = None,
+    no_browser: options.NoBrowserOption = False,
+    timeout: options.TimeoutOption = None,
     json: options.JsonOption = False,
     fail_under: options.FailUnderOption = None,
 ) -> None:
@@ -48,12 +52,22 @@ def start(
     request = selection_request(
         type, difficulty, focus, notes, count, pack, seed, provider.value, model
     )
-    runner = make_runner(answers, provider.value, model)
+    runner: Runner
+    if mode == options.Mode.VAPI:
+        from mockint.cli.call import vapi_runner
+
+        if answers is not None:
+            raise UsageError("--answers is for text interviews; drop it or --mode vapi.")
+        runner = vapi_runner(phone=phone, no_browser=no_browser, timeout=timeout)
+    else:
+        if phone is not None:
+            raise UsageError("--phone needs --mode vapi.")
+        runner = make_runner(answers, provider.value, model)
     if session_id is not None:
         interview = Interview.resume(db, session_id, request)
     else:
         with console.err.status("Preparing your questions…"):
-            result = setup_interview(db, request)
+            result = setup_interview(db, request, mode=mode.value)
         for warning in result.warnings:
             console.warn(warning)
         interview = Interview.open(db, result.session_id)
@@ -105,7 +119,6 @@ def conduct(
 
     A retry's report also shows the change per question since the first attempt.
     """
-    from mockint.retry import compare_with_parent
     from mockint.runners import Outcome
 
     done = len(interview.items) - len(interview.pending())
@@ -116,8 +129,9 @@ def conduct(
     try:
         outcome = interview.run(runner, discard_if_refused=new)
     except KeyboardInterrupt:
+        again = "complete" if runner.name == "vapi" else "start"
         console.error(
-            f"Interrupted. Answers given so far are saved; resume with: mockint start {interview.session.id}"
+            f"Interrupted. Answers given so far are saved; resume with: mockint {again} {interview.session.id}"
         )
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
     if outcome == Outcome.PAUSED:
@@ -125,6 +139,15 @@ def conduct(
             f"Paused. Your answers are saved; resume with: mockint start {interview.session.id}"
         )
         return
+    grade_and_show(interview, json=json, fail_under=fail_under, provider=provider, model=model)
+
+
+def grade_and_show(
+    interview: Interview, *, json: bool, fail_under: int | None, provider: str, model: str | None
+) -> None:
+    """Grade a finished interview, print its report (and a retry's comparison)."""
+    from mockint.retry import compare_with_parent
+
     with console.err.status("Grading your answers…"):
         report = interview.finish(provider, model)
     comparison = compare_with_parent(interview.db, report)

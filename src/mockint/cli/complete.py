@@ -1,0 +1,55 @@
+"""``mockint complete``: fetch and grade a Vapi call that ended while mockint was not watching."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from mockint.cli import options
+from mockint.cli.common import database
+
+
+def complete(
+    session_id: Annotated[
+        str, typer.Argument(help="The session of the call (id, prefix or `last`).")
+    ],
+    timeout: options.TimeoutOption = None,
+    provider: options.ProviderOption = options.Provider.AUTO,
+    model: options.ModelOption = None,
+    json: options.JsonOption = False,
+    fail_under: options.FailUnderOption = None,
+) -> None:
+    """Collect the transcript of a session's Vapi call (waiting if it is still running) and grade it.
+
+    Nothing is lost when the terminal closed mid-call: as long as Vapi has the call, this
+    finishes it. Example: `mockint complete 3f9a2c`
+    """
+    from mockint.calls import collect, session_call
+    from mockint.cli.call import CallDisplay, vapi_client
+    from mockint.cli.start import grade_and_show
+    from mockint.interview import Interview
+    from mockint.runners.vapi import watch
+
+    db = database()
+    interview = Interview.open(db, session_id)
+    row = session_call(db, interview.session.id)
+    client = vapi_client("vapi-private")
+    display = CallDisplay(no_browser=True)
+    try:
+        call = watch(
+            client,
+            client.get_call(row["call_id"]),
+            interview.session.id,
+            progress=display.progress,
+            on_interrupt=display.on_interrupt,
+            timeout=timeout,
+        )
+    finally:
+        display.close()
+    summary = collect(db, interview.session, call)
+    interview.reload()
+    interview.notes.append(summary.note)
+    grade_and_show(
+        interview, json=json, fail_under=fail_under, provider=provider.value, model=model
+    )

@@ -1,0 +1,51 @@
+"""A minimal page on 127.0.0.1 that joins a Vapi web call from the browser.
+
+Vapi's web call is a Daily room; its own web client joins it with an audio-only
+call object and tells Vapi when the interviewer's audio is playing. This page
+does the same for a call the CLI created, and is served only while the CLI
+watches the call.
+"""
+
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib.resources import files
+
+
+def join_page(web_call_url: str, title: str) -> str:
+    from jinja2 import Environment
+
+    env = Environment(autoescape=True)
+    source = files("mockint").joinpath("data/templates/join.html.j2").read_text(encoding="utf-8")
+    return env.from_string(source).render(web_call_url=web_call_url, title=title)
+
+
+class JoinServer:
+    """Serves the join page at ``url`` until :meth:`close`."""
+
+    def __init__(self, web_call_url: str, title: str, port: int = 0) -> None:
+        page = join_page(web_call_url, title).encode("utf-8")
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                if self.path not in ("/", "/index.html"):
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(page)))
+                self.send_header("Cache-Control", "no-store")
+                self.end_headers()
+                self.wfile.write(page)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()

@@ -1,0 +1,178 @@
+"""Vapi's REST API: create a web or phone call, watch it, end it.
+
+Requests go through httpx (imported here, lazily) with bounded retries of 5xx
+answers and timeouts (tenacity). Vapi's error bodies
+(``{"message": [...] | "...", "error": "...", "statusCode": N}``) become one
+line; a 401 names the key to check. No message ever contains a key.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from typing import Any
+
+from pydantic import SecretStr
+
+from mockint.errors import MockintError, UsageError
+from mockint.resources import load_toml
+
+BASE_URL_VARIABLE = "MOCKINT_VAPI_BASE_URL"
+RETRIED = frozenset({500, 502, 503, 504})
+#: which key each kind of request is made with
+KEY_FOR = {"web": "vapi-public", "private": "vapi-private"}
+KEY_VARIABLE = {"vapi-public": "VAPI_PUBLIC_KEY", "vapi-private": "VAPI_PRIVATE_KEY"}
+
+
+class VapiError(MockintError):
+    """Vapi refused a request or could not be reached; the message is one line for the user."""
+
+
+@cache
+def settings() -> dict[str, Any]:
+    from mockint.config import load_config
+
+    data = dict(load_toml("vapi.toml"))
+    overrides = load_config().get("vapi", {})
+    if isinstance(overrides, dict):
+        for name, value in overrides.items():
+            if isinstance(value, dict) and isinstance(data.get(name), dict):
+                data[name] = {**data[name], **value}
+            else:
+                data[name] = value
+    return data
+
+
+def require_key(name: str) -> SecretStr:
+    from mockint.keys import get_key
+
+    found = get_key(name)
+    if found is None:
+        raise UsageError(
+            f"--mode vapi needs the {name} key: store it with `mockint keys set {name}` or set "
+            f"{KEY_VARIABLE[name]} (or use --mode text)."
+        )
+    return found.value
+
+
+def error_line(status: int, body: Any, key_name: str) -> str:
+    """Vapi's error body as one line of text for the user."""
+    if status == 401:
+        return (
+            f"Vapi refused the {key_name} key (401). Check it with `mockint keys list`, store it "
+            f"again with `mockint keys set {key_name}` or set {KEY_VARIABLE[key_name]}."
+        )
+    detail = ""
+    if isinstance(body, dict):
+        message = body.get("message")
+        if isinstance(message, list):
+            detail = "; ".join(str(m) for m in message)
+        elif message:
+            detail = str(message)
+        elif body.get("error"):
+            detail = str(body["error"])
+    detail = " ".join(detail.split())[:400]
+    return f"Vapi answered {status}" + (f": {detail}" if detail else "") + "."
+
+
+class VapiClient:
+    def __init__(self, keys: dict[str, SecretStr]) -> None:
+        self._keys = keys
+        s = settings()
+        self.base_url = (os.environ.get(BASE_URL_VARIABLE, "").strip() or s["base_url"]).rstrip("/")
+        self.attempts = int(s["attempts"])
+        self.timeout = float(s["request_timeout_seconds"])
+        self.retry_wait = float(s.get("retry_wait_seconds", 1.0))
+
+    def __repr__(self) -> str:  # never show a key
+        return f"VapiClient({self.base_url!r})"
+
+    def request(
+        self, method: str, path: str, key_name: str, body: dict[str, Any] | None = None
+    ) -> Any:
+        """One API request with bounded retries; the decoded JSON reply."""
+        import httpx
+        from tenacity import (
+            retry,
+            retry_if_exception,
+            stop_after_attempt,
+            wait_exponential,
+        )
+
+        class Retryable(Exception):
+            def __init__(self, status: int | None, reason: str) -> None:
+                super().__init__(reason)
+                self.status, self.reason = status, reason
+
+        key = self._keys.get(key_name)
+        if key is None:
+            raise UsageError(f"The {key_name} key is needed for this Vapi request.")
+
+        @retry(
+            retry=retry_if_exception(lambda e: isinstance(e, Retryable)),
+            stop=stop_after_attempt(self.attempts),
+            wait=wait_exponential(multiplier=self.retry_wait, max=8 * self.retry_wait),
+            reraise=True,
+        )
+        def once() -> Any:
+            try:
+                with httpx.Client(timeout=self.timeout) as client:
+                    response = client.request(
+                        method,
+                        self.base_url + path,
+                        json=body,
+                        headers={"Authorization": f"Bearer {key.get_secret_value()}"},
+                    )
+            except httpx.TimeoutException:
+                raise Retryable(None, "timed out") from None
+            except httpx.TransportError as exc:
+                raise Retryable(None, f"cannot connect ({type(exc).__name__})") from None
+            if response.status_code in RETRIED:
+                raise Retryable(response.status_code, f"{response.status_code}")
+            try:
+                data = response.json() if response.content else None
+            except ValueError:
+                data = None
+            if response.status_code >= 400:
+                raise VapiError(error_line(response.status_code, data, key_name))
+            return data
+
+        try:
+            return once()
+        except Retryable as exc:
+            raise VapiError(
+                f"Vapi is unavailable ({exc.reason}, after {self.attempts} tries). Try again "
+                "later, or practise with --mode text."
+            ) from None
+
+    def create_web_call(self, assistant: dict[str, Any]) -> dict[str, Any]:
+        # the room stays open if the browser tab reloads, so the user can join again
+        body = {"assistant": assistant, "roomDeleteOnUserLeaveEnabled": False}
+        return dict(self.request("POST", "/call/web", "vapi-public", body))
+
+    def create_phone_call(
+        self, assistant: dict[str, Any], phone_number_id: str, number: str
+    ) -> dict[str, Any]:
+        body = {
+            "assistant": assistant,
+            "phoneNumberId": phone_number_id,
+            "customer": {"number": number},
+        }
+        return dict(self.request("POST", "/call", "vapi-private", body))
+
+    def get_call(self, call_id: str) -> dict[str, Any]:
+        return dict(self.request("GET", f"/call/{call_id}", "vapi-private"))
+
+    def end_call(self, call: dict[str, Any]) -> bool:
+        """Ask Vapi to end a live call through its control URL; False when it has none."""
+        import httpx
+
+        control = (call.get("monitor") or {}).get("controlUrl")
+        if not control:
+            return False
+        try:
+            with httpx.Client(timeout=self.timeout) as client:
+                response = client.post(str(control), json={"type": "end-call"})
+        except httpx.HTTPError:
+            return False
+        return response.status_code < 400
