@@ -25,6 +25,9 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "MOCKINT_GEMINI_MODEL",
         "VAPI_PUBLIC_KEY",
         "VAPI_PRIVATE_KEY",
+        "VAPI_WEBHOOK_SECRET",
+        "VAPI_PHONE_NUMBER_ID",
+        "MOCKINT_VAPI_BASE_URL",
     ):
         monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("COLUMNS", "120")
@@ -100,5 +103,29 @@ def gemini(monkeypatch):
     # keep the SDK's backoff short so retries do not slow the suite
     monkeypatch.setitem(provider.settings(), "initial_delay_seconds", 0.05)
     monkeypatch.setitem(provider.settings(), "max_delay_seconds", 0.1)
+    yield state
+    server.shutdown()
+
+
+VAPI_PUBLIC = "pub-4f6a-test-public-key"
+VAPI_PRIVATE = "priv-9b2c-test-private-key"
+
+
+@pytest.fixture
+def vapi(monkeypatch):
+    """A local server speaking Vapi's API shape, with mockint pointed at it and keys set."""
+    from mockint.providers import vapi as provider
+    from vapi_server import start_vapi
+
+    state, server = start_vapi()
+    monkeypatch.setenv("MOCKINT_VAPI_BASE_URL", state.url)
+    monkeypatch.setenv("VAPI_PUBLIC_KEY", VAPI_PUBLIC)
+    monkeypatch.setenv("VAPI_PRIVATE_KEY", VAPI_PRIVATE)
+    for name, value in (
+        ("poll_seconds", 0.02),
+        ("artifact_wait_seconds", 1.0),
+        ("retry_wait_seconds", 0.01),
+    ):
+        monkeypatch.setitem(provider.settings(), name, value)
     yield state
     server.shutdown()

@@ -23,6 +23,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "gemini": ("GEMINI_API_KEY", "GOOGLE_API_KEY"),
     "vapi-public": ("VAPI_PUBLIC_KEY",),
     "vapi-private": ("VAPI_PRIVATE_KEY",),
+    # the shared secret Vapi sends to `mockint webhook serve`
+    "vapi-webhook": ("VAPI_WEBHOOK_SECRET",),
 }
 FILE_MODE = 0o600
 

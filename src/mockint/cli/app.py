@@ -18,6 +18,7 @@ from mockint.cli import (
     report,
     retry,
     start,
+    webhook,
 )
 from mockint.cli import setup as setup_cmd
 from mockint.cli.errors import Command, Group, handled
@@ -67,3 +68,4 @@ for name, func in (
     app.command(name, cls=Command)(handled(func))
 
 app.add_typer(keys.app, name="keys")
+app.add_typer(webhook.app, name="webhook")

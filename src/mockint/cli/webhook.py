@@ -1,0 +1,63 @@
+"""``mockint webhook serve``: receive Vapi's end-of-call reports (behind your own tunnel)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from mockint.cli import console
+from mockint.cli.errors import Command, Group, handled
+
+app = typer.Typer(
+    cls=Group,
+    no_args_is_help=True,
+    help="Receive Vapi server messages and grade calls as they end.",
+)
+
+
+def serve(
+    port: Annotated[
+        int, typer.Option("--port", "-p", min=0, max=65535, help="Port to listen on.")
+    ] = 8765,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+) -> None:
+    """Serve the webhook until Ctrl-C. Requests must carry the secret set with
+    `mockint keys set vapi-webhook` (X-Vapi-Secret header, or an HMAC signature when
+    `webhook_auth = "hmac"` is configured under [vapi] in config.toml).
+
+    Example: `mockint webhook serve --port 8765`
+    """
+    from mockint.db import open_db
+    from mockint.errors import UsageError
+    from mockint.interview import Interview
+    from mockint.keys import get_key
+    from mockint.providers.vapi import settings
+    from mockint.webhook import serve as run
+
+    secret = get_key("vapi-webhook")
+    if secret is None:
+        raise UsageError(
+            "The webhook needs a shared secret: `mockint keys set vapi-webhook` or set "
+            "VAPI_WEBHOOK_SECRET, and give the same secret to Vapi."
+        )
+
+    def grade(db, session_id: str, notes: list[str]) -> None:  # type: ignore[no-untyped-def]
+        interview = Interview.open(db, session_id)
+        interview.notes.extend(notes)
+        report = interview.finish("auto")
+        console.note(f"Graded session {session_id}: {report.overall_score}/100 ({report.grader}).")
+
+    run(
+        open_db,
+        host=host,
+        port=port,
+        secret=secret.value.get_secret_value(),
+        mode=str(settings()["webhook_auth"]),
+        max_age=float(settings()["webhook_max_age_seconds"]),
+        grade=grade,
+        log=console.note,
+    )
+
+
+app.command("serve", cls=Command)(handled(serve))
