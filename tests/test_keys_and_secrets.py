@@ -98,3 +98,26 @@ def test_no_key_reaches_the_database_exports_or_output(cli, home, tmp_path, monk
             assert needle not in path.read_bytes(), f"key found in {path}"
         for output in outputs:
             assert secret not in output.stdout + output.stderr
+
+
+def test_vapi_keys_never_reach_the_database_or_output(cli, home, tmp_path, vapi):
+    from conftest import VAPI_PRIVATE, VAPI_PUBLIC
+    from test_vapi import PACK, messages
+    from vapi_server import ended
+
+    pack = tmp_path / "voice.toml"
+    pack.write_text(PACK, encoding="utf-8")
+    vapi.states = [(200, ended(messages(3)))]
+    outputs = [
+        cli("start", "--pack", str(pack), "--mode", "vapi", "--no-browser", "--json"),
+        cli("report", "last", "-F", "html", "-o", str(tmp_path / "r.html")),
+        cli("export", "--output", str(tmp_path / "export")),
+        cli("price", "--session", "last", "--json"),
+    ]
+    assert all(o.exit_code == 0 for o in outputs), [o.stderr for o in outputs]
+    open_db_files = [p for p in [*home.rglob("*"), *tmp_path.rglob("*")] if p.is_file()]
+    for secret in (VAPI_PUBLIC, VAPI_PRIVATE):
+        for path in open_db_files:
+            assert secret.encode() not in path.read_bytes(), f"key found in {path}"
+        for output in outputs:
+            assert secret not in output.stdout + output.stderr
