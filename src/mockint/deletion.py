@@ -40,3 +40,15 @@ def plan_deletion(
     if len(ids) <= 5:
         what += ": " + ", ".join(ids)
     return DeletionPlan(ids, f"This deletes {what}, with their answers and reports.")
+
+
+def delete(db: Database, session_ids: list[str]) -> int:
+    """Delete sessions from the database, then their recordings from the data directory."""
+    import shutil
+
+    from mockint.paths import audio_dir
+
+    count = store.delete_sessions(db, session_ids)
+    for session_id in session_ids:
+        shutil.rmtree(audio_dir(session_id), ignore_errors=True)
+    return count

@@ -179,8 +179,11 @@ class Interview:
         self.begin()
         self._turn(question.id, TurnRole.INTERVIEWER, TurnKind.QUESTION, question.text)
 
-    def answer(self, question_id: str, text: str, seconds: float | None = None) -> None:
-        self._turn(question_id, TurnRole.CANDIDATE, TurnKind.ANSWER, text, seconds=seconds)
+    def answer(
+        self, question_id: str, text: str, seconds: float | None = None, **meta: object
+    ) -> None:
+        """Store an answer; ``meta`` keeps what else is known (engine, delivery, audio file)."""
+        self._turn(question_id, TurnRole.CANDIDATE, TurnKind.ANSWER, text, seconds=seconds, **meta)
         self._refresh()
 
     def skip(self, question_id: str) -> None:
@@ -253,6 +256,7 @@ class Interview:
             report.grader = f"offline (Gemini unavailable: {exc.reason})"
             notes.append(f"Graded offline: Gemini was unavailable ({exc.reason}).")
         store.add_api_calls(self.db, self.session.id, calls)
+        report = with_delivery(report, self.items)
         ended = store.now()
         report = report.model_copy(
             update={
@@ -269,6 +273,43 @@ class Interview:
             update={"status": Status.COMPLETED, "ended_at": ended}
         )
         return report
+
+
+def with_delivery(report: Report, items: list[AnsweredQuestion]) -> Report:
+    """Add spoken answers' delivery (and the speech engine used) to a report."""
+    from mockint.models import DeliveryMetrics
+
+    spoken = [item for item in items if item.answer_meta.get("delivery")]
+    if not spoken:
+        return report
+    from mockint.voice.delivery import overall
+
+    by_id = {item.question.id: item for item in spoken}
+    questions = []
+    for q in report.questions:
+        item = by_id.get(q.id)
+        if item is not None:
+            q = q.model_copy(
+                update={
+                    "delivery": DeliveryMetrics.model_validate(item.answer_meta["delivery"]),
+                    "transcribed_by": item.answer_meta.get("engine"),
+                }
+            )
+        questions.append(q)
+    engines = sorted({str(item.answer_meta.get("engine")) for item in spoken})
+    notes = [f"Answers spoken and transcribed on this machine by {', '.join(engines)}."]
+    if any(item.answer_meta.get("lower_accuracy") for item in spoken):
+        notes.append(
+            "pocketsphinx transcribes less accurately than Whisper: some words in your answers "
+            "may be wrong, and the scores with them."
+        )
+    return report.model_copy(
+        update={
+            "questions": questions,
+            "delivery": overall([q.delivery for q in questions if q.delivery is not None]),
+            "notes": report.notes + notes,
+        }
+    )
 
 
 def hints_for(question: Question) -> list[str]:

@@ -163,6 +163,8 @@ class AnsweredQuestion(BaseModel):
     seconds_taken: float | None = None
     follow_up: str | None = None
     follow_up_answer: str | None = None
+    #: what the answer turn recorded beyond its text (delivery of a spoken answer...)
+    answer_meta: dict[str, Any] = Field(default_factory=dict)
 
     @property
     def graded_text(self) -> str:
@@ -175,6 +177,21 @@ class KeyPointEvidence(ApiModel):
     covered: bool
     evidence: str | None = None
     note: str
+
+
+class DeliveryMetrics(ApiModel):
+    """How a spoken answer was delivered (from word timestamps)."""
+
+    words: int
+    talk_seconds: float
+    words_per_minute: float
+    filler_count: int
+    fillers: dict[str, int] = Field(default_factory=dict)
+    fillers_per_minute: float
+    long_pauses: int
+    longest_pause_seconds: float
+    allocated_seconds: float | None = None
+    advice: list[str] = Field(default_factory=list)
 
 
 class QuestionReport(ApiModel):
@@ -191,6 +208,9 @@ class QuestionReport(ApiModel):
     hints_used: int = 0
     follow_up: str | None = None
     follow_up_answer: str | None = None
+    #: spoken answers only: pace, fillers, pauses, and the speech engine used
+    delivery: DeliveryMetrics | None = None
+    transcribed_by: str | None = None
 
 
 class ScoreBreakdown(ApiModel):
@@ -241,6 +261,8 @@ class Report(ApiModel):
     #: where parts of the report came from, fallbacks, disagreements between graders
     notes: list[str] = Field(default_factory=list)
     api_cost: ApiCost | None = None
+    #: spoken interviews only: delivery over all answers
+    delivery: DeliveryMetrics | None = None
 
 
 class HistoryItem(ApiModel):

@@ -37,3 +37,8 @@ def config_dir() -> Path:
 
 def database_path() -> Path:
     return data_dir() / "mockint.db"
+
+
+def audio_dir(session_id: str) -> Path:
+    """Where a spoken session's answer recordings are kept (removed with the session)."""
+    return data_dir() / "audio" / session_id

@@ -232,6 +232,7 @@ def answered_questions(db: Database, session_id: str) -> list[AnsweredQuestion]:
             item.follow_up_answer = turn.text
         elif turn.kind == TurnKind.ANSWER:
             item.answer = turn.text
+            item.answer_meta = turn.meta
             item.skipped = False
             started = asked_at.get(turn.question_id)
             seconds = turn.meta.get("seconds")

@@ -28,12 +28,12 @@ def delete(
     ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Delete sessions with their questions, answers and reports. Asks first unless --yes.
+    """Delete sessions with their questions, answers, reports and recordings. Asks first unless --yes.
 
     Examples: `mockint delete 3f9a2c` · `mockint delete --older-than 90d --yes`
     """
+    from mockint.deletion import delete as delete_sessions
     from mockint.deletion import plan_deletion
-    from mockint.store import delete_sessions
 
     db = database()
     plan = plan_deletion(db, session_ids or [], older_than)

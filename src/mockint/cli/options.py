@@ -143,6 +143,7 @@ VOICE = "Voice"
 
 class Mode(StrEnum):
     TEXT = "text"
+    VOICE = "voice"
     VAPI = "vapi"
 
 
@@ -151,7 +152,8 @@ ModeOption = Annotated[
     typer.Option(
         "--mode",
         "-m",
-        help="text: typed in the terminal; vapi: a live voice call with Vapi's AI interviewer.",
+        help="text: typed in the terminal; voice: spoken, transcribed on this machine; "
+        "vapi: a live voice call with Vapi's AI interviewer.",
         rich_help_panel=VOICE,
     ),
 ]
@@ -182,5 +184,65 @@ TimeoutOption = Annotated[
         "(finish later with `mockint complete`).",
         rich_help_panel=VOICE,
         show_default=False,
+    ),
+]
+
+
+class SttEngine(StrEnum):
+    AUTO = "auto"
+    WHISPER = "whisper"
+    POCKETSPHINX = "pocketsphinx"
+
+
+AnswersAudioOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--answers-audio",
+        help="With --mode voice: take each answer from DIR/<question id>.wav or DIR/01.wav, "
+        "02.wav... instead of the microphone.",
+        file_okay=False,
+        rich_help_panel=VOICE,
+        show_default=False,
+    ),
+]
+SttEngineOption = Annotated[
+    SttEngine,
+    typer.Option(
+        "--stt-engine",
+        help="Speech to text: whisper (faster-whisper), pocketsphinx (no download, less "
+        "accurate), or auto (Whisper, else pocketsphinx).",
+        rich_help_panel=VOICE,
+    ),
+]
+SttModelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--stt-model",
+        help="Whisper model name (downloaded once, e.g. base.en) or a local model directory "
+        "(default: MOCKINT_STT_MODEL, else base.en).",
+        rich_help_panel=VOICE,
+        show_default=False,
+    ),
+]
+NoTtsOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-tts", help="Show questions without reading them aloud.", rich_help_panel=VOICE
+    ),
+]
+NoKeepAudioOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-keep-audio", help="Keep only transcripts, not the recordings.", rich_help_panel=VOICE
+    ),
+]
+SilenceOption = Annotated[
+    float,
+    typer.Option(
+        "--silence",
+        min=0.5,
+        max=30,
+        help="Seconds of silence after speaking that end an answer.",
+        rich_help_panel=VOICE,
     ),
 ]

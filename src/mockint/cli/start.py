@@ -35,6 +35,12 @@ def start(
     model: options.ModelOption = None,
     answers: options.AnswersOption = None,
     mode: options.ModeOption = options.Mode.TEXT,
+    answers_audio: options.AnswersAudioOption = None,
+    stt_engine: options.SttEngineOption = options.SttEngine.AUTO,
+    stt_model: options.SttModelOption = None,
+    no_tts: options.NoTtsOption = False,
+    no_keep_audio: options.NoKeepAudioOption = False,
+    silence: options.SilenceOption = 2.0,
     phone: options.PhoneOption = None,
     no_browser: options.NoBrowserOption = False,
     timeout: options.TimeoutOption = None,
@@ -44,6 +50,7 @@ def start(
     """Run an interview: a new one from the selection options, or resume SESSION_ID.
 
     Examples: `mockint start --type dsa --difficulty hard` ·
+    `mockint start --type behavioral --mode voice` ·
     `mockint start --pack my.toml --answers answers.json --json --fail-under 60`
     """
     from mockint.interview import Interview, setup_interview
@@ -53,7 +60,24 @@ def start(
         type, difficulty, focus, notes, count, pack, seed, provider.value, model
     )
     runner: Runner
-    if mode == options.Mode.VAPI:
+    if answers_audio is not None and mode != options.Mode.VOICE:
+        raise UsageError("--answers-audio needs --mode voice.")
+    if mode == options.Mode.VOICE:
+        from mockint.cli.voice import voice_runner
+
+        if answers is not None:
+            raise UsageError(
+                "--answers is for text interviews; use --answers-audio DIR with voice."
+            )
+        runner = voice_runner(
+            answers_audio=answers_audio,
+            stt_engine=stt_engine.value,
+            stt_model=stt_model,
+            tts=not no_tts,
+            keep_audio=not no_keep_audio,
+            silence=silence,
+        )
+    elif mode == options.Mode.VAPI:
         from mockint.cli.call import vapi_runner
 
         if answers is not None:

@@ -31,6 +31,20 @@ def clock(seconds: float) -> str:
     return f"{minutes:02d}:{secs:02d}"
 
 
+def question_panel(question: Question, position: int, total: int) -> Panel:
+    """A question as shown to the candidate: its text inert, topics as the subtitle."""
+    title = f"Question {position} of {total} · {question.type.label} · {question.time_minutes} min"
+    topics = ", ".join(t.replace("-", " ") for t in question.topics)
+    return Panel(
+        Text(inert(question.text)),
+        title=title,
+        title_align="left",
+        subtitle=Text(inert(topics)) if topics else None,
+        subtitle_align="left",
+        border_style="cyan",
+    )
+
+
 class TextRunner:
     name = "text"
 
@@ -61,26 +75,10 @@ class TextRunner:
                 return outcome
         return Outcome.COMPLETED
 
-    def _panel(self, question: Question, position: int, total: int) -> Panel:
-        title = (
-            f"Question {position} of {total} · {question.type.label} · {question.time_minutes} min"
-        )
-        body = Text(inert(question.text))
-        topics = ", ".join(t.replace("-", " ") for t in question.topics)
-        subtitle = Text(inert(topics)) if topics else None
-        return Panel(
-            body,
-            title=title,
-            title_align="left",
-            subtitle=subtitle,
-            subtitle_align="left",
-            border_style="cyan",
-        )
-
     def _ask(
         self, interview: Interview, question: Question, position: int, total: int
     ) -> Outcome | None:
-        self.console.print(self._panel(question, position, total))
+        self.console.print(question_panel(question, position, total))
         allowed = question.time_minutes * 60
         got = self._collect(interview, question, allowed, commands=True)
         if isinstance(got, Outcome) or got is None:
