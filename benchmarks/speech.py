@@ -24,14 +24,11 @@ from mockint.voice.audio import read_wav
 from mockint.voice.stt import SphinxEngine, WhisperEngine
 
 SENTENCES = [
-    "I would use a hash map so each lookup takes constant time.",
-    "Sort the intervals by their start, then merge the ones that overlap.",
-    "A cache in front of the database keeps the hot keys in memory.",
-    "The event loop runs callbacks when the call stack is empty.",
-    "I took ownership of the outage and wrote the postmortem for my team.",
-    "Shard the messages by conversation so one chat lives on one partition.",
-    "A closure keeps the variables of the scope where the function was defined.",
-    "Use a queue between the services so a slow consumer does not block the producer.",
+    line
+    for line in (Path(__file__).resolve().parent.parent / "tests" / "calibration" / "speech.txt")
+    .read_text(encoding="utf-8")
+    .splitlines()
+    if line.strip() and not line.startswith("#")
 ]
 
 

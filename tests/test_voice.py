@@ -24,13 +24,13 @@ from mockint.voice.delivery import measure, normalise
 from mockint.voice.stt import SphinxEngine, WhisperEngine, Word
 
 SENTENCES = [
-    "I would use a hash map so each lookup takes constant time.",
-    "Sort the intervals by their start, then merge the ones that overlap.",
-    "A cache in front of the database keeps the hot keys in memory.",
-    "The event loop runs callbacks when the call stack is empty.",
-    "I took ownership of the outage and wrote the postmortem for my team.",
+    line
+    for line in (Path(__file__).parent / "calibration" / "speech.txt")
+    .read_text(encoding="utf-8")
+    .splitlines()
+    if line.strip() and not line.startswith("#")
 ]
-#: measured on espeak-ng speech: tiny.en 0.34, pocketsphinx 0.89 (see the README)
+#: measured on these sentences: tiny.en 0.33, pocketsphinx 0.88 (benchmarks/speech.py, README)
 WHISPER_WER_BOUND = 0.5
 SPHINX_WER_BOUND = 0.97
 
