@@ -8,7 +8,8 @@ import typer
 
 from mockint.cli import console, options, render
 from mockint.cli.common import database
-from mockint.cli.start import conduct, make_runner
+from mockint.cli.runners import RunnerChoice, choose_runner
+from mockint.cli.start import conduct
 
 
 def retry(
@@ -35,7 +36,7 @@ def retry(
     from mockint.retry import setup_retry
 
     db = database()
-    runner = make_runner(answers, provider.value, model)
+    runner = choose_runner(RunnerChoice(answers=answers, provider=provider.value, model=model))
     result = setup_retry(db, session_id, question)
     interview = Interview.open(db, result.session_id)
     if not json and not answers:

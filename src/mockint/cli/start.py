@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from mockint.cli import console, options, render
 from mockint.cli.common import database, selection_request
-from mockint.errors import ExitCode, UsageError
+from mockint.cli.runners import RunnerChoice, choose_runner
+from mockint.errors import ExitCode
 
 if TYPE_CHECKING:
-    from mockint.followups import FollowUpWriter
     from mockint.interview import Interview
     from mockint.runners import Runner
 
@@ -59,34 +58,23 @@ def start(
     request = selection_request(
         type, difficulty, focus, notes, count, pack, seed, provider.value, model
     )
-    runner: Runner
-    if answers_audio is not None and mode != options.Mode.VOICE:
-        raise UsageError("--answers-audio needs --mode voice.")
-    if mode == options.Mode.VOICE:
-        from mockint.cli.voice import voice_runner
-
-        if answers is not None:
-            raise UsageError(
-                "--answers is for text interviews; use --answers-audio DIR with voice."
-            )
-        runner = voice_runner(
+    runner = choose_runner(
+        RunnerChoice(
+            mode=mode.value,
+            answers=answers,
+            provider=provider.value,
+            model=model,
             answers_audio=answers_audio,
             stt_engine=stt_engine.value,
             stt_model=stt_model,
             tts=not no_tts,
             keep_audio=not no_keep_audio,
             silence=silence,
+            phone=phone,
+            no_browser=no_browser,
+            timeout=timeout,
         )
-    elif mode == options.Mode.VAPI:
-        from mockint.cli.call import vapi_runner
-
-        if answers is not None:
-            raise UsageError("--answers is for text interviews; drop it or --mode vapi.")
-        runner = vapi_runner(phone=phone, no_browser=no_browser, timeout=timeout)
-    else:
-        if phone is not None:
-            raise UsageError("--phone needs --mode vapi.")
-        runner = make_runner(answers, provider.value, model)
+    )
     if session_id is not None:
         interview = Interview.resume(db, session_id, request)
     else:
@@ -106,27 +94,6 @@ def start(
         provider=provider.value,
         model=model,
     )
-
-
-def make_runner(answers: Path | None, provider: str = "auto", model: str | None = None) -> Runner:
-    """The scripted runner for ``--answers`` (its file is read now), else the terminal
-    (which asks follow-ups when Gemini is in use)."""
-    from mockint.runners import get_runner
-
-    if answers:
-        return get_runner("scripted", answers=answers)
-    return get_runner("text", follow_ups=follow_up_writer(provider, model))
-
-
-def follow_up_writer(provider: str, model: str | None) -> FollowUpWriter | None:
-    from mockint.providers import use_gemini
-
-    if not use_gemini(provider):
-        return None
-    from mockint.followups import GeminiFollowUps
-    from mockint.providers.gemini import GeminiClient, require_key
-
-    return GeminiFollowUps(GeminiClient(require_key()), model)
 
 
 def conduct(
