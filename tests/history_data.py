@@ -53,7 +53,8 @@ def add_session(
         id=sid,
         type=kind,
         difficulty=difficulty,
-        status=status or (Status.COMPLETED if score is not None else Status.IN_PROGRESS),
+        # a graded session is stored in progress; saving its report completes it
+        status=status or Status.IN_PROGRESS,
         estimated_minutes=20,
         pricing=pricing.pricing_for(difficulty),
         created_at=created,

@@ -191,3 +191,9 @@ def test_deleting_a_parent_keeps_its_retry(cli, hostile_session, tmp_path):
     assert cli("delete", hostile_session, "--yes").exit_code == 0
     db = open_db()
     assert store.get_session(db, child).parent_id is None
+
+
+def test_export_to_a_jsonl_file_name(cli, hostile_session, tmp_path):
+    target = tmp_path / "mine.jsonl"
+    assert cli("export", "--output", str(target)).exit_code == 0
+    assert target.is_file() and len(read_jsonl(target)) == 1

@@ -71,7 +71,7 @@ def test_report_comes_from_gemini_with_cost(cli, gemini, tmp_path):
     assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["grader"] == "gemini (gemini-3.5-flash)"
-    assert report["overallScore"] == 64
+    assert report["overallScore"] == 36  # the mean of 72 and the skipped question's 0
     assert report["scoreBreakdown"] == {
         "technicalDepth": 61, "communication": 100, "problemSolving": 0, "rubric": {}
     }  # fmt: skip
@@ -190,3 +190,34 @@ def test_bad_key_at_report_time_is_one_line(cli, gemini, tmp_path):
     assert KEY not in result.stderr
     # the answers are kept and the session can be finished later
     assert json.loads(cli("history", "--json").stdout)["interviews"][0]["status"] == "IN_PROGRESS"
+
+
+def test_overall_score_comes_from_the_questions_not_from_gemini(cli, gemini, tmp_path):
+    gemini.reply(200, content_reply(question_set(2)))
+    gemini.reply(200, content_reply(graded(IDS, [90, 90], overall=95)))
+    result = run_scripted(cli, tmp_path, "--fail-under", "60", answers=[None, None])
+    report = json.loads(result.stdout)
+    assert [q["score"] for q in report["questions"]] == [0, 0]
+    assert report["overallScore"] == 0
+    assert result.exit_code == 1  # --fail-under holds
+
+
+def test_a_refused_answers_file_leaves_no_session_even_after_paid_calls(cli, gemini, tmp_path):
+    gemini.reply(200, content_reply(question_set(2)))
+    result = run_scripted(cli, tmp_path, answers=["a", "b", "c"])
+    assert result.exit_code == 2
+    assert "3 answers" in result.stderr and "Traceback" not in result.stderr
+    assert json.loads(cli("history", "--json").stdout)["total"] == 0
+
+
+def test_a_session_graded_elsewhere_is_not_graded_again(cli, home, tmp_path):
+    from mockint.errors import SessionStateError
+    from mockint.interview import Interview
+
+    answers = write_json(tmp_path / "a.json", ["x"])
+    cli("setup", "-t", "dsa", "-d", "easy", "-n", "1")
+    db = open_db()
+    stale = Interview.open(db, "last")  # opened before another run finishes the session
+    assert cli("start", "last", "--answers", str(answers)).exit_code == 0
+    with pytest.raises(SessionStateError, match="already completed"):
+        stale.finish("offline")

@@ -224,3 +224,15 @@ def test_cli_table_shows_statistics(cli, db):
     assert "Page 1 of 3" in result.stdout
     assert "a00000000007" in result.stdout
     assert "scalability" in result.stdout  # most-missed topics are shown
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("history", "--since", "9999y"), ("history", "--since", "0001-01-01T00:00+05:00"),
+     ("delete", "--older-than", "99999y", "--yes"), ("history", "--page", "99999999999999999999"),
+     ("setup", "--seed", "99999999999999999999999")],
+)  # fmt: skip
+def test_out_of_range_values_are_one_line(cli, args):
+    result = cli(*args)
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr

@@ -387,3 +387,83 @@ def test_webhook_server_over_http(pending_call, monkeypatch):
     assert post({"Content-Type": "application/json", "X-Vapi-Secret": "s3cret-webhook"}) == 200
     report = open_db().execute("SELECT grader FROM reports WHERE session_id = ?", [pending_call])
     assert report.fetchone() == ("offline",)
+
+
+def test_webhook_waits_for_the_transcript_and_survives_bad_requests(pending_call):
+    db = open_db()
+    empty = json.dumps({"message": {"type": "end-of-call-report", "call": {"id": CALL_ID},
+                                    "artifact": {}}}).encode()  # fmt: skip
+    reply = handle(db, empty, {"X-Vapi-Secret": "s3cret-webhook"})
+    assert reply.status == 202
+    status = json.loads(json.dumps(db.execute("SELECT status FROM sessions").fetchone()))
+    assert status == ["IN_PROGRESS"]  # not graded on nothing: `complete` can still collect it
+    for body in (b"[]", b'{"message": "x"}', b'{"message": {"type": "status-update"}}'):
+        assert handle(db, body, {"X-Vapi-Secret": "s3cret-webhook"}).status == 400
+
+
+def test_webhook_server_refuses_a_bad_content_length(pending_call):
+    import socket
+    import threading
+
+    from mockint.webhook import serve
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    logs: list[str] = []
+    threading.Thread(target=serve, daemon=True, kwargs={
+        "db_factory": open_db, "host": "127.0.0.1", "port": port, "secret": "s3cret-webhook",
+        "mode": "secret", "max_age": 300, "grade": lambda db, sid, notes: None,
+        "log": logs.append}).start()  # fmt: skip
+    for _ in range(100):
+        if logs:
+            break
+        time.sleep(0.02)
+    for length in ("abc", "-1"):
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as conn:
+            conn.sendall(f"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: {length}\r\n\r\n".encode())
+            assert conn.recv(100).startswith(b"HTTP/1.0 400")
+
+
+def test_resuming_a_session_with_an_uncollected_call_points_to_complete(cli, pending_call, vapi):
+    created = len([r for r in vapi.requests if r["method"] == "POST"])
+    result = cli("start", pending_call)  # the stored mode (vapi) is used
+    assert result.exit_code == 2
+    assert f"mockint complete {pending_call}" in result.stderr
+    assert len([r for r in vapi.requests if r["method"] == "POST"]) == created  # no new paid call
+
+
+def test_the_webhook_secret_travels_to_vapi_as_a_header(cli, vapi, pack, monkeypatch):
+    from mockint.providers import vapi as provider
+
+    monkeypatch.setitem(provider.settings(), "server_url", "https://tunnel.example/hook")
+    monkeypatch.setenv("VAPI_WEBHOOK_SECRET", "s3cret-webhook")
+    vapi.states = [(200, ended(messages(3)))]
+    assert start_call(cli, pack).exit_code == 0
+    server = vapi.requests[0]["body"]["assistant"]["server"]
+    assert server == {
+        "url": "https://tunnel.example/hook",
+        "headers": {"X-Vapi-Secret": "s3cret-webhook"},
+    }
+
+
+def test_a_status_with_markup_is_shown_as_text():
+    from mockint.cli.call import CallDisplay
+    from mockint.runners.vapi import CallProgress
+
+    display = CallDisplay(no_browser=True)
+    try:
+        display.progress(CallProgress("c1", "in-[/bold]progress", 1.0))
+    finally:
+        display.close()
+
+
+def test_join_page_refuses_other_hosts():
+    server = JoinServer("https://vapi.daily.co/room-1", "x")
+    try:
+        request = urllib.request.Request(server.url, headers={"Host": "evil.example"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=5)
+        assert refused.value.code == 403
+    finally:
+        server.close()

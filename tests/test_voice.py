@@ -244,6 +244,7 @@ def test_a_model_directory_that_does_not_exist(cli, tmp_path):
     result = start_voice(cli, directory, "--stt-model", str(tmp_path / "no-such-model"))
     assert result.exit_code == 1
     assert "does not exist" in result.stderr and result.stderr.count("\n") == 1
+    assert json.loads(cli("history", "--json").stdout)["total"] == 0  # checked before set-up
 
 
 def test_no_microphone_on_this_machine(cli):
@@ -259,3 +260,11 @@ def test_voice_options_need_voice_mode(cli, tmp_path):
     answers = write_json(tmp_path / "a.json", ["x"])
     both = cli("start", "--mode", "voice", "--answers", str(answers))
     assert both.exit_code == 2
+
+
+def test_an_answers_directory_without_wav_files(cli, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = start_voice(cli, empty)
+    assert result.exit_code == 2 and "holds no .wav files" in result.stderr
+    assert json.loads(cli("history", "--json").stdout)["total"] == 0

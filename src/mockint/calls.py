@@ -70,7 +70,10 @@ def words(text: str) -> set[str]:
 
 
 def build_assistant(
-    session: SessionRecord, questions: list[Question], settings: dict[str, Any]
+    session: SessionRecord,
+    questions: list[Question],
+    settings: dict[str, Any],
+    webhook_secret: str | None = None,
 ) -> dict[str, Any]:
     """The transient interviewer assistant for ``session``, as Vapi's API takes it."""
     spec = settings["assistant"]
@@ -102,7 +105,14 @@ def build_assistant(
     }
     server_url = settings.get("server_url")
     if server_url:
-        assistant["server"] = {"url": server_url}
+        # Vapi sends these headers with every server message: `mockint webhook serve`
+        # checks the secret. HMAC signing instead needs a credential made in Vapi.
+        server: dict[str, Any] = {"url": server_url}
+        if settings.get("server_credential_id"):
+            server["credentialId"] = settings["server_credential_id"]
+        elif webhook_secret:
+            server["headers"] = {"X-Vapi-Secret": webhook_secret}
+        assistant["server"] = server
     return assistant
 
 
@@ -183,21 +193,24 @@ def record_call(db: Database, session_id: str, call: dict[str, Any], kind: str) 
 
 
 def update_call(db: Database, call: dict[str, Any]) -> None:
-    artifact = call.get("artifact") or {}
     with write(db):
-        db.table("calls").update(
-            str(call["id"]),
-            {
-                "status": call.get("status"),
-                "ended_reason": call.get("endedReason"),
-                "recording_url": artifact.get("recordingUrl") or call.get("recordingUrl"),
-                "cost_usd": call.get("cost"),
-                "cost_breakdown_json": json.dumps(call.get("costBreakdown"))
-                if call.get("costBreakdown") is not None
-                else None,
-                "updated_at": store.now().isoformat(),
-            },
-        )
+        _update_call_row(db, call)
+
+
+def _update_call_row(db: Database, call: dict[str, Any]) -> None:
+    artifact = call.get("artifact") or {}
+    breakdown = call.get("costBreakdown")
+    db.table("calls").update(
+        str(call["id"]),
+        {
+            "status": call.get("status"),
+            "ended_reason": call.get("endedReason"),
+            "recording_url": artifact.get("recordingUrl") or call.get("recordingUrl"),
+            "cost_usd": call.get("cost"),
+            "cost_breakdown_json": json.dumps(breakdown) if breakdown is not None else None,
+            "updated_at": store.now().isoformat(),
+        },
+    )
 
 
 def session_call(db: Database, session_id: str) -> dict[str, Any]:
@@ -214,6 +227,15 @@ def session_call(db: Database, session_id: str) -> dict[str, Any]:
         )
     return {"call_id": row[0], "kind": row[1], "status": row[2], "collected": bool(row[3]),
             "ended_reason": row[4]}  # fmt: skip
+
+
+def uncollected_call(db: Database, session_id: str) -> str | None:
+    """The id of a call of this session whose transcript has not been collected, if any."""
+    row = db.execute(
+        "SELECT call_id FROM calls WHERE session_id = ? AND NOT collected ORDER BY created_at DESC",
+        [session_id],
+    ).fetchone()
+    return str(row[0]) if row else None
 
 
 def messages_of(call: dict[str, Any]) -> list[dict[str, Any]]:
@@ -241,49 +263,61 @@ class CallSummary:
         return f"Voice interview over Vapi; the call ended ({reason})."
 
 
-def collect(db: Database, session: SessionRecord, call: dict[str, Any]) -> CallSummary:
-    """Store an ended call's transcript as the session's turns, and its cost. Idempotent."""
-    questions = store.session_questions(db, session.id)
-    mapped = map_messages(messages_of(call), questions)
-    already = {t.question_id for t in store.list_turns(db, session.id)}
+def _turns_for(
+    session: SessionRecord, mapped: list[QuestionTranscript], done: set[str]
+) -> list[Turn]:
     turns: list[Turn] = []
     moment = store.now()
+
+    def turn(qid: str, role: TurnRole, kind: TurnKind, text: str, **meta: object) -> None:
+        turns.append(Turn(session_id=session.id, question_id=qid, role=role, kind=kind, text=text,
+                          created_at=moment, meta={"source": "vapi", **meta}))  # fmt: skip
+
     for item in mapped:
         qid = item.question.id
-        if item.asked is None or qid in already:
+        if item.asked is None or qid in done:
             continue
-        turns.append(Turn(session_id=session.id, question_id=qid, role=TurnRole.INTERVIEWER,
-                          kind=TurnKind.QUESTION, text=item.asked, created_at=moment,
-                          meta={"secondsFromStart": item.asked_at, "source": "vapi"}))  # fmt: skip
-        if item.answer:
-            seconds = (
-                round(item.answer_end - item.answer_start, 1)
-                if item.answer_end is not None and item.answer_start is not None
-                else None
-            )
-            turns.append(Turn(session_id=session.id, question_id=qid, role=TurnRole.CANDIDATE,
-                              kind=TurnKind.ANSWER, text="\n".join(item.answer), created_at=moment,
-                              meta={"secondsFromStart": item.answer_start, "seconds": seconds,
-                                    "source": "vapi"}))  # fmt: skip
-        else:
-            turns.append(Turn(session_id=session.id, question_id=qid, role=TurnRole.CANDIDATE,
-                              kind=TurnKind.SKIP, text="", created_at=moment,
-                              meta={"source": "vapi"}))  # fmt: skip
-    for turn in turns:
-        store.add_turn(db, turn)
-    update_call(db, call)
-    row = db.execute("SELECT collected FROM calls WHERE call_id = ?", [str(call["id"])]).fetchone()
-    if row is not None and not row[0] and call.get("cost") is not None:
-        store.add_api_calls(db, session.id, [ApiCall(provider="vapi", model="call", purpose="call",
-                                                     cost_usd=float(call["cost"]))])  # fmt: skip
+        turn(
+            qid, TurnRole.INTERVIEWER, TurnKind.QUESTION, item.asked, secondsFromStart=item.asked_at
+        )
+        if not item.answer:
+            turn(qid, TurnRole.CANDIDATE, TurnKind.SKIP, "")
+            continue
+        seconds = None
+        if item.answer_end is not None and item.answer_start is not None:
+            seconds = round(item.answer_end - item.answer_start, 1)
+        turn(qid, TurnRole.CANDIDATE, TurnKind.ANSWER, "\n".join(item.answer),
+             secondsFromStart=item.answer_start, seconds=seconds)  # fmt: skip
+    return turns
+
+
+def collect(db: Database, session: SessionRecord, call: dict[str, Any]) -> CallSummary:
+    """Store an ended call's transcript as the session's turns, and its cost.
+
+    One transaction: a call is collected once, whole, however many processes try.
+    """
+    questions = store.session_questions(db, session.id)
+    mapped = map_messages(messages_of(call), questions)
+    call_id = str(call["id"])
     with write(db):
-        db.table("calls").update(str(call["id"]), {"collected": 1})
+        row = db.execute("SELECT collected FROM calls WHERE call_id = ?", [call_id]).fetchone()
+        if row is None or not row[0]:
+            done = {r[0] for r in db.execute(
+                "SELECT DISTINCT question_id FROM turns WHERE session_id = ?", [session.id]
+            ).fetchall()}  # fmt: skip
+            for turn in _turns_for(session, mapped, done):
+                store.insert_turn(db, turn)
+            if row is not None:
+                _update_call_row(db, call)
+                db.table("calls").update(call_id, {"collected": 1})
+            if call.get("cost") is not None:
+                store.insert_api_calls(db, session.id, [ApiCall(
+                    provider="vapi", model="call", purpose="call", cost_usd=float(call["cost"]))])  # fmt: skip
     asked = sum(1 for m in mapped if m.asked is not None)
-    reason = call.get("endedReason")
     return CallSummary(
         asked=asked,
         answered=sum(1 for m in mapped if m.answer),
         total=len(questions),
-        ended_reason=reason,
+        ended_reason=call.get("endedReason"),
         early=asked < len(questions),
     )

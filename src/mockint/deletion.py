@@ -26,7 +26,10 @@ def plan_deletion(
         raise UsageError("Say what to delete: session ids, or --older-than AGE (for example 90d).")
     ids = list(dict.fromkeys(store.resolve_session_id(db, ref) for ref in refs))
     if older_than is not None:
-        cutoff = (now or datetime.now(UTC)) - parse_age(older_than)
+        try:
+            cutoff = (now or datetime.now(UTC)) - parse_age(older_than)
+        except OverflowError:
+            raise UsageError(f"--older-than {older_than!r} is longer ago than dates go.") from None
         ids += [
             r[0]
             for r in db.execute(

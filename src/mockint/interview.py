@@ -243,6 +243,11 @@ class Interview:
         """
         from mockint.grading import get_grader, grader_for
 
+        if store.get_session(self.db, self.session.id).status == Status.COMPLETED:
+            raise SessionStateError(
+                f"Session {self.session.id} is already completed (graded elsewhere meanwhile). "
+                f"See it with: mockint report {self.session.id}"
+            )
         self.begin()
         grader = grader_for(provider, model)
         notes = [f"Questions: {self.session.source}.", *self.notes]

@@ -29,6 +29,10 @@ class JoinServer:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
+                # only this machine's own address: a rebinding web page cannot read the room
+                if self.headers.get("Host") != host:
+                    self.send_error(403)
+                    return
                 if self.path not in ("/", "/index.html"):
                     self.send_error(404)
                     return
@@ -42,8 +46,10 @@ class JoinServer:
             def log_message(self, *args: object) -> None:
                 pass
 
+        host = ""  # set once the port is known; read by the handler per request
         self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/"
+        host = f"127.0.0.1:{self._server.server_address[1]}"
+        self.url = f"http://{host}/"
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
 
     def close(self) -> None:

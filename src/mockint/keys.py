@@ -90,6 +90,10 @@ def set_key(name: str, value: str) -> None:
     value = value.strip()
     if not value or any(c.isspace() for c in value):
         raise UsageError("That key is empty or contains spaces; paste the key alone.")
+    if not (value.isascii() and value.isprintable()):
+        raise UsageError(
+            "That key has characters keys never have (not plain ASCII); paste it again."
+        )
     keys = _read_file()
     keys[name] = value
     _write_file(keys)
@@ -113,6 +117,8 @@ def get_key(name: str) -> Key | None:
     for variable in KEYS[name]:
         value = os.environ.get(variable, "").strip()
         if value:
+            if not (value.isascii() and value.isprintable()):
+                raise UsageError(f"{variable} holds characters an API key never has; set it again.")
             return Key(name, SecretStr(value), variable)
     return None
 

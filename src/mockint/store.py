@@ -14,7 +14,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from mockint.db import dimension_scores, write
-from mockint.errors import NotFoundError, UsageError
+from mockint.errors import NotFoundError, SessionStateError, UsageError
 from mockint.models import (
     AnsweredQuestion,
     ApiCall,
@@ -160,7 +160,8 @@ def discard_new_session(db: Database, session_id: str) -> None:
     with write(db):
         if db.execute("SELECT 1 FROM turns WHERE session_id = ? LIMIT 1", [session_id]).fetchone():
             return
-        db.execute("DELETE FROM session_questions WHERE session_id = ?", [session_id])
+        for table in SESSION_TABLES:
+            db.execute(f"DELETE FROM {table} WHERE session_id = ?", [session_id])
         db.execute("DELETE FROM sessions WHERE id = ?", [session_id])
 
 
@@ -174,19 +175,24 @@ def session_questions(db: Database, session_id: str) -> list[Question]:
 
 def add_turn(db: Database, turn: Turn) -> Turn:
     with write(db):
-        table = db.table("turns")
-        table.insert(
-            {
-                "session_id": turn.session_id,
-                "question_id": turn.question_id,
-                "role": turn.role.value,
-                "kind": turn.kind.value,
-                "text": turn.text,
-                "created_at": _iso(turn.created_at),
-                "meta_json": json.dumps(turn.meta) if turn.meta else None,
-            }
-        )
-        return turn.model_copy(update={"id": table.last_pk})
+        return insert_turn(db, turn)
+
+
+def insert_turn(db: Database, turn: Turn) -> Turn:
+    """Insert a turn inside the caller's transaction."""
+    table = db.table("turns")
+    table.insert(
+        {
+            "session_id": turn.session_id,
+            "question_id": turn.question_id,
+            "role": turn.role.value,
+            "kind": turn.kind.value,
+            "text": turn.text,
+            "created_at": _iso(turn.created_at),
+            "meta_json": json.dumps(turn.meta) if turn.meta else None,
+        }
+    )
+    return turn.model_copy(update={"id": table.last_pk})
 
 
 def list_turns(db: Database, session_id: str) -> list[Turn]:
@@ -267,8 +273,17 @@ def set_status(
 
 
 def save_report(db: Database, report: Report, ended_at: datetime) -> None:
-    """Store the report and mark the session completed, in one transaction."""
+    """Store the report and mark the session completed, in one transaction.
+
+    A session another process completed meanwhile keeps its report.
+    """
     with write(db):
+        status = db.execute("SELECT status FROM sessions WHERE id = ?", [report.session_id])
+        if status.fetchone()[0] == Status.COMPLETED.value:
+            raise SessionStateError(
+                f"Session {report.session_id} was completed meanwhile (by another mockint); "
+                f"see it with: mockint report {report.session_id}"
+            )
         db.table("reports").upsert(
             {
                 "session_id": report.session_id,
@@ -305,14 +320,14 @@ def add_api_calls(db: Database, session_id: str, calls: list[ApiCall]) -> None:
     if not calls:
         return
     with write(db):
-        db.table("api_usage").insert_all(
-            {
-                "session_id": session_id,
-                **call.model_dump(),
-                "created_at": _iso(now()),
-            }
-            for call in calls
-        )
+        insert_api_calls(db, session_id, calls)
+
+
+def insert_api_calls(db: Database, session_id: str, calls: list[ApiCall]) -> None:
+    """Record paid calls inside the caller's transaction."""
+    db.table("api_usage").insert_all(
+        {"session_id": session_id, **call.model_dump(), "created_at": _iso(now())} for call in calls
+    )
 
 
 def api_cost(db: Database, session_id: str) -> ApiCost | None:

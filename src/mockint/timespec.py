@@ -26,6 +26,12 @@ def parse_age(value: str, option: str = "--older-than") -> timedelta:
     return timedelta(hours=int(match.group(1)) * _UNIT_HOURS[match.group(2).lower()])
 
 
+def _too_far(value: str, option: str) -> UsageError:
+    return UsageError(
+        f"{option} {value!r} is too far away; give a date between the years 1 and 9999."
+    )
+
+
 def _local_midnight(day: date) -> datetime:
     return datetime.combine(day, time()).astimezone().astimezone(UTC)
 
@@ -38,7 +44,13 @@ def parse_moment(
     With ``end``, a bare date means the end of that day (so ``--until 2026-11-01``
     includes the whole of the first of November).
     """
-    now = now or datetime.now(UTC)
+    try:
+        return _moment(value, option, end=end, now=now or datetime.now(UTC))
+    except OverflowError:
+        raise _too_far(value, option) from None
+
+
+def _moment(value: str, option: str, *, end: bool, now: datetime) -> datetime:
     text = value.strip().lower()
     day: date | None = None
     if text in ("today", "yesterday"):

@@ -87,11 +87,17 @@ def handle(db: Database, payload: Any, grade: Callable[[str, list[str]], None]) 
         return Reply(200, {"ok": True, "ignored": kind})
     if store.get_report(db, session_id) is not None:
         return Reply(200, {"ok": True, "duplicate": True})
+    artifact = message.get("artifact") or call.get("artifact") or {}
+    if not (isinstance(artifact, dict) and artifact.get("messages")):
+        # like the CLI watcher, never grade a call before its transcript is there
+        return Reply(
+            202, {"ok": True, "waiting": "no transcript yet; fetch it with mockint complete"}
+        )
     ended = {
         **call,
         "status": "ended",
         "endedReason": message.get("endedReason", call.get("endedReason")),
-        "artifact": message.get("artifact") or call.get("artifact") or {},
+        "artifact": artifact,
         "cost": message.get("cost", call.get("cost")),
         "costBreakdown": message.get("costBreakdown", call.get("costBreakdown")),
     }
@@ -120,6 +126,8 @@ def serve(
     authentic({}, b"", secret, mode)  # an unknown mode fails now, not per request
 
     class Handler(BaseHTTPRequestHandler):
+        timeout = 10  # a client that stalls is dropped, not waited for
+
         def _reply(self, reply: Reply) -> None:
             data = json.dumps(reply.body).encode()
             self.send_response(reply.status)
@@ -129,29 +137,40 @@ def serve(
             self.wfile.write(data)
 
         def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_BODY:
-                self._reply(Reply(413, {"error": "too large"}))
-                return
-            body = self.rfile.read(length)
+            try:
+                self._reply(self._handle())
+            except Exception as exc:  # never a traceback, never a dropped reply
+                log(f"error handling a request: {type(exc).__name__}")
+                self._reply(Reply(500, {"error": "internal error"}))
+
+        def _handle(self) -> Reply:
+            raw = self.headers.get("Content-Length") or "0"
+            if not raw.isdigit() or int(raw) > MAX_BODY:
+                return Reply(413 if raw.isdigit() else 400, {"error": "bad Content-Length"})
+            body = self.rfile.read(int(raw))
             if not authentic(dict(self.headers), body, secret, mode, max_age=max_age):
                 log(f"refused an unauthenticated request from {self.client_address[0]}")
-                self._reply(Reply(401, {"error": "unauthenticated"}))
-                return
+                return Reply(401, {"error": "unauthenticated"})
             try:
                 payload = json.loads(body)
             except ValueError:
-                self._reply(Reply(400, {"error": "not JSON"}))
-                return
+                return Reply(400, {"error": "not JSON"})
             db = db_factory()
             reply = handle(db, payload, lambda sid, notes: grade(db, sid, notes))
-            log(f"{reply.status} {(payload.get('message') or {}).get('type', '?')}")
-            self._reply(reply)
+            message = payload.get("message") if isinstance(payload, dict) else None
+            kind = message.get("type") if isinstance(message, dict) else None
+            log(f"{reply.status} {kind if isinstance(kind, str) else '?'}")
+            return reply
 
         def log_message(self, *args: object) -> None:
             pass
 
-    server = HTTPServer((host, port), Handler)
+    try:
+        server = HTTPServer((host, port), Handler)
+    except OSError as exc:
+        raise MockintError(
+            f"Cannot listen on {host}:{port}: {exc.strerror or exc}. Choose another --port or --host."
+        ) from None
     log(f"listening on http://{host}:{server.server_address[1]}/")
     try:
         server.serve_forever()

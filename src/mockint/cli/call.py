@@ -6,8 +6,11 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+from rich.text import Text
+
 from mockint.cli import console
 from mockint.errors import UsageError
+from mockint.safetext import inert
 
 if TYPE_CHECKING:
     from rich.status import Status
@@ -38,7 +41,7 @@ class CallDisplay:
     def progress(self, update: CallProgress) -> None:
         from mockint.runners.text import clock
 
-        text = f"Call {update.status} · {clock(update.elapsed)}"
+        text = Text(inert(f"Call {update.status} · {clock(update.elapsed)}"))
         if update.status != self.last:
             console.note(f"Call {update.call_id}: {update.status}")
             self.last = update.status

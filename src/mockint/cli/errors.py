@@ -39,7 +39,7 @@ def handled(func: F) -> F:
                 raise
             error(exc.message)
             raise typer.Exit(int(exc.exit_code)) from None
-        except sqlite3.OperationalError as exc:
+        except sqlite3.DatabaseError as exc:
             if debug():
                 raise
             error(f"Database error: {exc}. Try again; if it persists, run with MOCKINT_DEBUG=1.")

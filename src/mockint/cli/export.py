@@ -11,6 +11,7 @@ import typer
 
 from mockint.cli import console, options
 from mockint.cli.common import database, history_filter
+from mockint.errors import UsageError
 
 
 class ExportFormat(StrEnum):
@@ -30,9 +31,8 @@ def export(
         typer.Option(
             "--output",
             "-o",
-            help="Directory to write into (default: stdout for jsonl, "
-            "./mockint-export-DATE for markdown).",
-            file_okay=False,
+            help="Directory to write into, or a file ending in .jsonl (default: stdout for "
+            "jsonl, ./mockint-export-DATE for markdown).",
             show_default=False,
         ),
     ] = None,
@@ -54,6 +54,8 @@ def export(
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     if format == ExportFormat.MARKDOWN:
         directory = output or Path(f"mockint-export-{stamp}")
+        if directory.exists() and not directory.is_dir():
+            raise UsageError(f"--output {directory} is a file; markdown export needs a directory.")
         count = write_markdown(exports, directory)
         console.note(f"Exported {count} session{'s' if count != 1 else ''} to {directory}/")
         return
@@ -65,5 +67,6 @@ def export(
         return
     from mockint.export import write_jsonl_file
 
-    path = write_jsonl_file(exports, output / f"mockint-export-{stamp}.jsonl")
+    target = output if output.suffix == ".jsonl" else output / f"mockint-export-{stamp}.jsonl"
+    path = write_jsonl_file(exports, target)
     console.note(f"Exported to {path}")

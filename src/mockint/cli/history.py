@@ -25,7 +25,9 @@ def history(
     sort: Annotated[
         Sort, typer.Option("--sort", help="Order by date (newest first) or score (best first).")
     ] = Sort.DATE,
-    page: Annotated[int, typer.Option("--page", "-p", min=1, help="Page number.")] = 1,
+    page: Annotated[
+        int, typer.Option("--page", "-p", min=1, max=10_000_000, help="Page number.")
+    ] = 1,
     limit: Annotated[
         int, typer.Option("--limit", "-l", min=1, max=1000, help="Sessions per page.")
     ] = 10,

@@ -63,7 +63,11 @@ PackOption = Annotated[
 SeedOption = Annotated[
     int | None,
     typer.Option(
-        "--seed", help="Seed for a reproducible choice of questions.", rich_help_panel=SELECTION
+        "--seed",
+        min=0,
+        max=2**63 - 1,
+        help="Seed for a reproducible choice of questions.",
+        rich_help_panel=SELECTION,
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
@@ -148,13 +152,15 @@ class Mode(StrEnum):
 
 
 ModeOption = Annotated[
-    Mode,
+    Mode | None,
     typer.Option(
         "--mode",
         "-m",
         help="text: typed in the terminal; voice: spoken, transcribed on this machine; "
-        "vapi: a live voice call with Vapi's AI interviewer.",
+        "vapi: a live voice call with Vapi's AI interviewer. [default: text, or the "
+        "resumed session's mode]",
         rich_help_panel=VOICE,
+        show_default=False,
     ),
 ]
 PhoneOption = Annotated[

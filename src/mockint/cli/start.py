@@ -33,7 +33,7 @@ def start(
     provider: options.ProviderOption = options.Provider.AUTO,
     model: options.ModelOption = None,
     answers: options.AnswersOption = None,
-    mode: options.ModeOption = options.Mode.TEXT,
+    mode: options.ModeOption = None,
     answers_audio: options.AnswersAudioOption = None,
     stt_engine: options.SttEngineOption = options.SttEngine.AUTO,
     stt_model: options.SttModelOption = None,
@@ -58,9 +58,11 @@ def start(
     request = selection_request(
         type, difficulty, focus, notes, count, pack, seed, provider.value, model
     )
+    resumed = Interview.resume(db, session_id, request) if session_id is not None else None
+    chosen = mode.value if mode else (resumed.session.mode if resumed else "text")
     runner = choose_runner(
         RunnerChoice(
-            mode=mode.value,
+            mode=chosen,
             answers=answers,
             provider=provider.value,
             model=model,
@@ -75,11 +77,11 @@ def start(
             timeout=timeout,
         )
     )
-    if session_id is not None:
-        interview = Interview.resume(db, session_id, request)
+    if resumed is not None:
+        interview = resumed
     else:
         with console.err.status("Preparing your questions…"):
-            result = setup_interview(db, request, mode=mode.value)
+            result = setup_interview(db, request, mode=chosen)
         for warning in result.warnings:
             console.warn(warning)
         interview = Interview.open(db, result.session_id)

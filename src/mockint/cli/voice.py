@@ -69,6 +69,10 @@ def voice_runner(
     from mockint.voice.tts import get_speaker
 
     need("numpy", "Voice mode")
+    if stt_engine != "pocketsphinx":
+        from mockint.voice.stt import resolve_model
+
+        resolve_model(stt_model)  # a model directory that does not exist fails before anything
     display = VoiceDisplay()
     audio = AudioFiles(answers_audio) if answers_audio else Microphone(silence, display.level)
 

@@ -206,7 +206,9 @@ class GeminiGrader:
             type=session.type,
             difficulty=session.difficulty,
             status=session.status,
-            overall_score=clamp(graded.overall_score),
+            # the mean of the (clamped, skipped = 0) question scores: Gemini's own overall
+            # figure could not be checked against the questions it covers
+            overall_score=round(sum(q.score for q in questions) / max(1, len(questions))),
             score_breakdown=ScoreBreakdown(
                 technical_depth=clamp(graded.technical_depth),
                 communication=clamp(graded.communication),

@@ -145,10 +145,18 @@ class VapiClient:
                 "later, or practise with --mode text."
             ) from None
 
+    def _call(
+        self, method: str, path: str, key_name: str, body: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        reply = self.request(method, path, key_name, body)
+        if not isinstance(reply, dict) or not reply.get("id"):
+            raise VapiError(f"Vapi's answer to {method} {path} is not a call. Try again later.")
+        return reply
+
     def create_web_call(self, assistant: dict[str, Any]) -> dict[str, Any]:
         # the room stays open if the browser tab reloads, so the user can join again
         body = {"assistant": assistant, "roomDeleteOnUserLeaveEnabled": False}
-        return dict(self.request("POST", "/call/web", "vapi-public", body))
+        return self._call("POST", "/call/web", "vapi-public", body)
 
     def create_phone_call(
         self, assistant: dict[str, Any], phone_number_id: str, number: str
@@ -158,10 +166,10 @@ class VapiClient:
             "phoneNumberId": phone_number_id,
             "customer": {"number": number},
         }
-        return dict(self.request("POST", "/call", "vapi-private", body))
+        return self._call("POST", "/call", "vapi-private", body)
 
     def get_call(self, call_id: str) -> dict[str, Any]:
-        return dict(self.request("GET", f"/call/{call_id}", "vapi-private"))
+        return self._call("GET", f"/call/{call_id}", "vapi-private")
 
     def end_call(self, call: dict[str, Any]) -> bool:
         """Ask Vapi to end a live call through its control URL; False when it has none."""

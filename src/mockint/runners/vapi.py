@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockint.calls import build_assistant, collect, messages_of, record_call
-from mockint.errors import MockintError
+from mockint.errors import MockintError, SessionStateError
 from mockint.interview import Interview
 from mockint.providers.vapi import VapiClient, settings
 from mockint.runners.base import Outcome
@@ -99,7 +99,25 @@ class VapiRunner:
         self.sleep = sleep
 
     def run(self, interview: Interview) -> Outcome:
-        assistant = build_assistant(interview.session, interview.questions, settings())
+        from mockint.calls import uncollected_call
+
+        if not interview.pending():
+            return Outcome.COMPLETED
+        waiting = uncollected_call(interview.db, interview.session.id)
+        if waiting is not None:
+            raise SessionStateError(
+                f"Session {interview.session.id} already has a call ({waiting}) whose transcript "
+                f"has not been collected: finish it with `mockint complete {interview.session.id}`."
+            )
+        from mockint.keys import get_key
+
+        secret = get_key("vapi-webhook") if settings().get("server_url") else None
+        assistant = build_assistant(
+            interview.session,
+            interview.questions,
+            settings(),
+            secret.value.get_secret_value() if secret else None,
+        )
         if self.phone:
             call = self.client.create_phone_call(assistant, str(self.phone_number_id), self.phone)
             kind = "phone"

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from mockint.errors import UsageError
 from mockint.interview import Interview
 from mockint.models import Question
 from mockint.runners.base import Outcome
@@ -35,7 +36,12 @@ class AudioFiles:
 
     def __init__(self, directory: Path) -> None:
         if not directory.is_dir():
-            raise VoiceError(f"--answers-audio {directory} is not a directory of WAV files.")
+            raise UsageError(f"--answers-audio {directory} is not a directory of WAV files.")
+        if not any(directory.glob("*.wav")):
+            raise UsageError(
+                f"--answers-audio {directory} holds no .wav files: name them <question id>.wav "
+                "or 01.wav, 02.wav... in question order."
+            )
         self.directory = directory
 
     def path_for(self, question: Question, position: int) -> Path | None:

@@ -107,6 +107,21 @@ class SphinxEngine:
         )
 
 
+def resolve_model(model: str | None) -> tuple[str, bool]:
+    """The Whisper model to use and whether it is a local directory (which must exist)."""
+    from mockint.config import setting
+
+    name = (model or os.environ.get(MODEL_VARIABLE, "").strip() or setting("voice", "stt_model")
+            or DEFAULT_MODEL)  # fmt: skip
+    is_path = os.sep in name or name.startswith(".") or Path(name).expanduser().exists()
+    if is_path and not Path(name).expanduser().is_dir():
+        raise VoiceError(
+            f"The speech model directory {name} does not exist. Give a faster-whisper model "
+            "directory with --stt-model, a model name such as base.en, or --stt-engine pocketsphinx."
+        )
+    return (str(Path(name).expanduser()) if is_path else name), is_path
+
+
 def _installed(module: str) -> bool:
     import importlib.util
 
@@ -115,19 +130,10 @@ def _installed(module: str) -> bool:
 
 def get_engine(engine: str = "auto", model: str | None = None, note: object = None) -> Engine:
     """The speech engine to use, with a note (through ``note(str)``) when it falls back."""
-    from mockint.config import setting
-
     say = note if callable(note) else (lambda message: None)
     if engine not in ENGINES:
         raise VoiceError(f"Unknown speech engine {engine!r}; use one of: {', '.join(ENGINES)}.")
-    model = (model or os.environ.get(MODEL_VARIABLE, "").strip() or setting("voice", "stt_model")
-             or DEFAULT_MODEL)  # fmt: skip
-    is_path = os.sep in model or model.startswith(".") or Path(model).expanduser().exists()
-    if is_path and not Path(model).expanduser().is_dir():
-        raise VoiceError(
-            f"The speech model directory {model} does not exist. Give a faster-whisper model "
-            "directory with --stt-model, a model name such as base.en, or --stt-engine pocketsphinx."
-        )
+    model, is_path = resolve_model(model)
     if engine in ("auto", "whisper"):
         if not _installed("faster_whisper"):
             if engine == "whisper":
