@@ -290,18 +290,11 @@ def report_payload(msgs) -> bytes:
 
 
 def handle(db, body: bytes, headers: dict, mode="secret", secret="s3cret-webhook"):
-    from mockint.interview import Interview
     from mockint.webhook import Reply, authentic, handle
 
     if not authentic(headers, body, secret, mode):
         return Reply(401, {"error": "unauthenticated"})
-
-    def grade(session_id, notes):
-        interview = Interview.open(db, session_id)
-        interview.notes.extend(notes)
-        interview.finish("offline")
-
-    return handle(db, json.loads(body), grade)
+    return handle(db, json.loads(body), provider="offline")
 
 
 def test_webhook_accepts_the_shared_secret_and_is_idempotent(pending_call):
@@ -354,18 +347,11 @@ def test_webhook_server_over_http(pending_call, monkeypatch):
         port = probe.getsockname()[1]
     logs: list[str] = []
 
-    def grade(db, session_id, notes):
-        from mockint.interview import Interview
-
-        interview = Interview.open(db, session_id)
-        interview.notes.extend(notes)
-        interview.finish("offline")
-
     thread = threading.Thread(
         target=serve,
         kwargs={"db_factory": open_db, "host": "127.0.0.1", "port": port,
                 "secret": "s3cret-webhook", "mode": "secret", "max_age": 300,
-                "grade": grade, "log": logs.append},
+                "provider": "offline", "log": logs.append},
         daemon=True,
     )  # fmt: skip
     thread.start()
@@ -413,7 +399,7 @@ def test_webhook_server_refuses_a_bad_content_length(pending_call):
     logs: list[str] = []
     threading.Thread(target=serve, daemon=True, kwargs={
         "db_factory": open_db, "host": "127.0.0.1", "port": port, "secret": "s3cret-webhook",
-        "mode": "secret", "max_age": 300, "grade": lambda db, sid, notes: None,
+        "mode": "secret", "max_age": 300, "provider": "offline",
         "log": logs.append}).start()  # fmt: skip
     for _ in range(100):
         if logs:

@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from importlib.resources import files
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
@@ -20,6 +20,9 @@ from mockint import store
 from mockint.db import write
 from mockint.errors import NotFoundError
 from mockint.models import ApiCall, Question, SessionRecord, Turn, TurnKind, TurnRole
+
+if TYPE_CHECKING:
+    from mockint.interview import Interview
 
 INTERVIEWER_ROLES = frozenset({"assistant", "bot"})
 CANDIDATE_ROLES = frozenset({"user"})
@@ -321,3 +324,12 @@ def collect(db: Database, session: SessionRecord, call: dict[str, Any]) -> CallS
         ended_reason=call.get("endedReason"),
         early=asked < len(questions),
     )
+
+
+def collect_into(interview: Interview, call: dict[str, Any]) -> CallSummary:
+    """Collect an ended call into ``interview``: its turns stored, its answers reloaded,
+    and how the call went noted for the report."""
+    summary = collect(interview.db, interview.session, call)
+    interview.reload()
+    interview.notes.append(summary.note)
+    return summary

@@ -65,9 +65,10 @@ def _session_of(db: Database, call: dict[str, Any]) -> str | None:
     return str(found[0]) if found else None
 
 
-def handle(db: Database, payload: Any, grade: Callable[[str, list[str]], None]) -> Reply:
-    """Apply one server message. ``grade(session_id, notes)`` finishes a session."""
-    from mockint.calls import collect
+def handle(db: Database, payload: Any, provider: str = "auto") -> Reply:
+    """Apply one server message; an end-of-call report is collected and graded (``provider``)."""
+    from mockint.calls import collect_into
+    from mockint.interview import Interview
 
     message = payload.get("message") if isinstance(payload, dict) else None
     if not isinstance(message, dict) or not isinstance(message.get("call"), dict):
@@ -101,12 +102,21 @@ def handle(db: Database, payload: Any, grade: Callable[[str, list[str]], None]) 
         "cost": message.get("cost", call.get("cost")),
         "costBreakdown": message.get("costBreakdown", call.get("costBreakdown")),
     }
-    summary = collect(db, store.get_session(db, session_id), ended)
     try:
-        grade(session_id, [summary.note])
+        interview = Interview.open(db, session_id)
+        collect_into(interview, ended)
+        report = interview.finish(provider)
     except MockintError as exc:
         return Reply(500, {"error": exc.message})
-    return Reply(200, {"ok": True, "sessionId": session_id})
+    return Reply(
+        200,
+        {
+            "ok": True,
+            "sessionId": session_id,
+            "score": report.overall_score,
+            "grader": report.grader,
+        },
+    )
 
 
 def serve(
@@ -117,7 +127,7 @@ def serve(
     secret: str,
     mode: str,
     max_age: float,
-    grade: Callable[[Database, str, list[str]], None],
+    provider: str = "auto",
     log: Callable[[str], None],
 ) -> None:
     """Serve until interrupted. Requests are handled one at a time (SQLite writes)."""
@@ -156,10 +166,15 @@ def serve(
             except ValueError:
                 return Reply(400, {"error": "not JSON"})
             db = db_factory()
-            reply = handle(db, payload, lambda sid, notes: grade(db, sid, notes))
+            reply = handle(db, payload, provider)
             message = payload.get("message") if isinstance(payload, dict) else None
             kind = message.get("type") if isinstance(message, dict) else None
-            log(f"{reply.status} {kind if isinstance(kind, str) else '?'}")
+            graded = (
+                f": session {reply.body['sessionId']} scored {reply.body['score']}"
+                if "score" in reply.body
+                else ""
+            )
+            log(f"{reply.status} {kind if isinstance(kind, str) else '?'}{graded}")
             return reply
 
         def log_message(self, *args: object) -> None:

@@ -25,7 +25,7 @@ def complete(
     Nothing is lost when the terminal closed mid-call: as long as Vapi has the call, this
     finishes it. Example: `mockint complete 3f9a2c`
     """
-    from mockint.calls import collect, session_call
+    from mockint.calls import collect_into, session_call
     from mockint.cli.call import CallDisplay, vapi_client
     from mockint.cli.start import grade_and_show
     from mockint.interview import Interview
@@ -47,9 +47,7 @@ def complete(
         )
     finally:
         display.close()
-    summary = collect(db, interview.session, call)
-    interview.reload()
-    interview.notes.append(summary.note)
+    collect_into(interview, call)
     grade_and_show(
         interview, json=json, fail_under=fail_under, provider=provider.value, model=model
     )

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from mockint.cli import console
+from mockint.cli import console, options
 from mockint.cli.errors import Command, Group, handled
 
 app = typer.Typer(
@@ -21,6 +21,7 @@ def serve(
         int, typer.Option("--port", "-p", min=0, max=65535, help="Port to listen on.")
     ] = 8765,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    provider: options.ProviderOption = options.Provider.AUTO,
 ) -> None:
     """Serve the webhook until Ctrl-C. Requests must carry the secret set with
     `mockint keys set vapi-webhook` (X-Vapi-Secret header, or an HMAC signature when
@@ -30,7 +31,6 @@ def serve(
     """
     from mockint.db import open_db
     from mockint.errors import UsageError
-    from mockint.interview import Interview
     from mockint.keys import get_key
     from mockint.providers.vapi import settings
     from mockint.webhook import serve as run
@@ -42,12 +42,6 @@ def serve(
             "VAPI_WEBHOOK_SECRET, and give the same secret to Vapi."
         )
 
-    def grade(db, session_id: str, notes: list[str]) -> None:  # type: ignore[no-untyped-def]
-        interview = Interview.open(db, session_id)
-        interview.notes.extend(notes)
-        report = interview.finish("auto")
-        console.note(f"Graded session {session_id}: {report.overall_score}/100 ({report.grader}).")
-
     run(
         open_db,
         host=host,
@@ -55,7 +49,7 @@ def serve(
         secret=secret.value.get_secret_value(),
         mode=str(settings()["webhook_auth"]),
         max_age=float(settings()["webhook_max_age_seconds"]),
-        grade=grade,
+        provider=provider.value,
         log=console.note,
     )
 

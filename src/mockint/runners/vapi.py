@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from mockint.calls import build_assistant, collect, messages_of, record_call
+from mockint.calls import build_assistant, collect_into, messages_of, record_call
 from mockint.errors import MockintError, SessionStateError
 from mockint.interview import Interview
 from mockint.providers.vapi import VapiClient, settings
@@ -141,7 +141,5 @@ class VapiRunner:
             )
         finally:
             self.on_finish()
-        summary = collect(interview.db, interview.session, ended)
-        interview.reload()
-        interview.notes.append(summary.note)
+        collect_into(interview, ended)
         return Outcome.COMPLETED
