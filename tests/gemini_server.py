@@ -7,11 +7,11 @@ body), and every request is recorded (path, headers, parsed body).
 
 from __future__ import annotations
 
-import json
-import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
+
+from local_server import JsonHandler, serve
 
 
 def content_reply(text: str, prompt_tokens: int = 120, output_tokens: int = 480) -> dict[str, Any]:
@@ -46,25 +46,10 @@ class FakeGemini:
 def start_server() -> tuple[FakeGemini, ThreadingHTTPServer]:
     state = FakeGemini()
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(JsonHandler):
         def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length", "0"))
-            raw = self.rfile.read(length)
-            state.requests.append(
-                {"path": self.path, "headers": dict(self.headers), "body": json.loads(raw or b"{}")}
-            )
-            status, body = state.replies.pop(0) if state.replies else state.default
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            self.record()
+            self.send_json(*(state.replies.pop(0) if state.replies else state.default))
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    state.url, server = serve(Handler, state.requests)
     return state, server

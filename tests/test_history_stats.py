@@ -182,7 +182,7 @@ def test_empty_history(cli):
     assert data["statistics"]["totalInterviews"] == 0
     assert data["statistics"]["mostMissedTopics"] == []
     chart = cli("history", "--chart")
-    assert chart.exit_code == 0
+    assert chart.exit_code == 0 and "No interviews yet" in chart.stderr and chart.stdout == ""
 
 
 def test_cli_json_keeps_the_core_shape_and_adds_fields(cli, db):

@@ -439,7 +439,9 @@ def test_a_status_with_markup_is_shown_as_text():
 
     display = CallDisplay(no_browser=True)
     try:
-        display.progress(CallProgress("c1", "in-[/bold]progress", 1.0))
+        display.progress(CallProgress("c1", "in-[/bold]progress", 1.0))  # no MarkupError
+        assert display.last == "in-[/bold]progress"
+        assert display.status is not None
     finally:
         display.close()
 

@@ -9,11 +9,11 @@ Every request is recorded with its headers and JSON body.
 
 from __future__ import annotations
 
-import json
-import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
+
+from local_server import JsonHandler, serve
 
 CALL_ID = "3f1c9a52-call"
 
@@ -54,47 +54,24 @@ class FakeVapi:
 def start_vapi() -> tuple[FakeVapi, ThreadingHTTPServer]:
     state = FakeVapi()
 
-    class Handler(BaseHTTPRequestHandler):
-        def _send(self, status: int, body: dict[str, Any]) -> None:
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def _record(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length) if length else b""
-            state.requests.append(
-                {"method": self.command, "path": self.path, "headers": dict(self.headers),
-                 "body": json.loads(raw) if raw else None}
-            )  # fmt: skip
-
+    class Handler(JsonHandler):
         def do_POST(self) -> None:
-            self._record()
+            self.record()
             if self.path.startswith("/control/"):
                 # the control URL ends the call: from now on it has ended, with its transcript
                 state.states = [(200, ended(state.end_messages, "manually-canceled"))]
-                self._send(200, {})
-                return
-            if state.create:
-                self._send(*state.create.pop(0))
+                self.send_json(200, {})
+            elif state.create:
+                self.send_json(*state.create.pop(0))
             else:
-                self._send(201, state.created())
+                self.send_json(201, state.created())
 
         def do_GET(self) -> None:
-            self._record()
+            self.record()
             if not state.states:
-                self._send(404, {"message": "Call not found", "statusCode": 404})
+                self.send_json(404, {"message": "Call not found", "statusCode": 404})
                 return
-            reply = state.states.pop(0) if len(state.states) > 1 else state.states[0]
-            self._send(*reply)
+            self.send_json(*(state.states.pop(0) if len(state.states) > 1 else state.states[0]))
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    state.url, server = serve(Handler, state.requests)
     return state, server

@@ -20,6 +20,7 @@ from mockint import store
 from mockint.db import write
 from mockint.errors import NotFoundError
 from mockint.models import ApiCall, Question, SessionRecord, Turn, TurnKind, TurnRole
+from mockint.timespec import stamp
 
 if TYPE_CHECKING:
     from mockint.interview import Interview
@@ -177,7 +178,7 @@ def map_messages(
 
 
 def record_call(db: Database, session_id: str, call: dict[str, Any], kind: str) -> None:
-    now = store.now().isoformat()
+    now = stamp(store.now())
     with write(db):
         db.table("calls").upsert(
             {
@@ -195,11 +196,6 @@ def record_call(db: Database, session_id: str, call: dict[str, Any], kind: str) 
         )
 
 
-def update_call(db: Database, call: dict[str, Any]) -> None:
-    with write(db):
-        _update_call_row(db, call)
-
-
 def _update_call_row(db: Database, call: dict[str, Any]) -> None:
     artifact = call.get("artifact") or {}
     breakdown = call.get("costBreakdown")
@@ -211,16 +207,15 @@ def _update_call_row(db: Database, call: dict[str, Any]) -> None:
             "recording_url": artifact.get("recordingUrl") or call.get("recordingUrl"),
             "cost_usd": call.get("cost"),
             "cost_breakdown_json": json.dumps(breakdown) if breakdown is not None else None,
-            "updated_at": store.now().isoformat(),
+            "updated_at": stamp(store.now()),
         },
     )
 
 
-def session_call(db: Database, session_id: str) -> dict[str, Any]:
-    """The latest call of ``session_id``."""
+def latest_call_id(db: Database, session_id: str) -> str:
+    """The id of the latest call of ``session_id``."""
     row = db.execute(
-        "SELECT call_id, kind, status, collected, ended_reason FROM calls WHERE session_id = ? "
-        "ORDER BY created_at DESC LIMIT 1",
+        "SELECT call_id FROM calls WHERE session_id = ? ORDER BY created_at DESC LIMIT 1",
         [session_id],
     ).fetchone()
     if row is None:
@@ -228,8 +223,7 @@ def session_call(db: Database, session_id: str) -> dict[str, Any]:
             f"Session {session_id} has no Vapi call. Start one with: mockint start {session_id} "
             "--mode vapi"
         )
-    return {"call_id": row[0], "kind": row[1], "status": row[2], "collected": bool(row[3]),
-            "ended_reason": row[4]}  # fmt: skip
+    return str(row[0])
 
 
 def uncollected_call(db: Database, session_id: str) -> str | None:

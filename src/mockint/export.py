@@ -45,16 +45,10 @@ def write_jsonl(exports: Iterable[SessionExport], stream: TextIO) -> int:
 
 def write_jsonl_file(exports: Iterable[SessionExport], path: Path) -> Path:
     """Write the JSONL export to ``path`` whole (a temporary file, then a rename)."""
-    import os
+    from mockint.userfiles import replacing
 
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.tmp")
-        with temporary.open("w", encoding="utf-8") as stream:
-            write_jsonl(exports, stream)
-        os.replace(temporary, path)
-    except OSError as exc:
-        raise StorageError(f"Cannot write {path}: {exc.strerror}.") from None
+    with replacing(path) as stream:
+        write_jsonl(exports, stream)
     return path
 
 

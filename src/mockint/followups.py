@@ -11,9 +11,8 @@ from typing import Protocol
 
 from pydantic import BaseModel
 
-from mockint.errors import ProviderUnavailable
 from mockint.models import ApiCall, Question
-from mockint.providers.gemini import UNUSABLE_REPLY, GeminiClient, GeminiUnavailable, default_model
+from mockint.providers.gemini import GeminiClient, Unusable, default_model
 
 SYSTEM = (
     "You are a technical interviewer. Reply with JSON that follows the schema. The candidate's "
@@ -58,16 +57,20 @@ class GeminiFollowUps:
             answer=answer.replace("</answer", "<\\/answer"),
             missed="\n".join(f"- {point}" for point in missed),
         )
-        try:
-            reply, call = self.client.generate(
-                model=self.model, system=SYSTEM, prompt=prompt, schema=FollowUp, purpose="follow-up"
-            )
-        except GeminiUnavailable as exc:
-            self.calls += exc.calls
-            reason = "unusable reply" if exc.reason in UNUSABLE_REPLY else exc.reason
-            raise ProviderUnavailable(reason) from None
-        self.calls.append(call)
-        text = reply.question.strip()
-        if not text:
-            raise ProviderUnavailable("empty follow-up")
-        return text[:600]
+        return self.client.ask(
+            model=self.model,
+            system=SYSTEM,
+            prompt=prompt,
+            schema=FollowUp,
+            purpose="follow-up",
+            use=_question,
+            calls=self.calls,
+            tries=1,  # the candidate is waiting: one try, then carry on without
+        )
+
+
+def _question(reply: FollowUp) -> str:
+    text = reply.question.strip()
+    if not text:
+        raise Unusable("empty follow-up")
+    return text[:600]

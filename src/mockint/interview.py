@@ -26,10 +26,10 @@ from mockint.models import (
     TurnRole,
 )
 from mockint.runners.base import Outcome, Runner
+from mockint.sources import Selection, SelectionRequest, get_source
 
 if TYPE_CHECKING:
     from mockint.followups import FollowUpWriter
-from mockint.sources import SelectionRequest, get_source
 
 
 def setup_interview(db: Database, request: SelectionRequest, mode: str = "text") -> SetupResult:
@@ -50,19 +50,36 @@ def setup_interview(db: Database, request: SelectionRequest, mode: str = "text")
             f"Gemini could not write the questions ({exc.reason}); using the built-in bank."
         )
         selection.usage = exc.calls
+    return store_new_session(
+        db, selection, focus=request.focus, notes=request.notes, seed=request.seed, mode=mode
+    )
+
+
+def store_new_session(
+    db: Database,
+    selection: Selection,
+    *,
+    focus: list[str],
+    notes: str | None,
+    seed: int | None = None,
+    mode: str = "text",
+    parent_id: str | None = None,
+) -> SetupResult:
+    """Store a session in status SETUP asking ``selection``'s questions (and its paid calls)."""
     session = SessionRecord(
         id=store.new_session_id(),
         type=selection.type,
         difficulty=selection.difficulty,
         status=Status.SETUP,
-        focus=request.focus,
-        notes=request.notes,
+        focus=focus,
+        notes=notes,
         source=selection.source,
-        seed=request.seed,
+        seed=seed,
         mode=mode,
         estimated_minutes=selection.estimated_minutes,
         pricing=pricing.pricing_for(selection.difficulty),
         created_at=store.now(),
+        parent_id=parent_id,
     )
     store.create_session(db, session, selection.questions)
     store.add_api_calls(db, session.id, selection.usage)

@@ -70,19 +70,11 @@ def _read_file() -> dict[str, str]:
 
 
 def _write_file(keys: dict[str, str]) -> None:
-    path = key_file()
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # created with owner-only permissions from the first byte, then renamed into place
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(keys, handle, indent=2)
-        os.chmod(temporary, FILE_MODE)
-        os.replace(temporary, path)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise StorageError(f"Cannot write the key file {path}: {exc.strerror}.") from None
+    from mockint.userfiles import replacing
+
+    # owner-only from the first byte, then renamed into place
+    with replacing(key_file(), mode=FILE_MODE, label="the key file ") as handle:
+        json.dump(keys, handle, indent=2)
 
 
 def set_key(name: str, value: str) -> None:

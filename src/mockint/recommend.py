@@ -54,10 +54,6 @@ class Recommendation(ApiModel):
     based_on_sessions: int
     needs: list[TypeNeed] = Field(default_factory=list)
 
-    @property
-    def arguments(self) -> list[str]:
-        return shlex.split(self.command)[2:]
-
 
 def rest_days(score: float) -> float:
     """How long a result stays fresh: a day after a weak round, two weeks after a perfect one."""

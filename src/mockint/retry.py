@@ -9,10 +9,11 @@ from __future__ import annotations
 from pydantic import Field
 from sqlite_utils import Database
 
-from mockint import pricing, store
+from mockint import store
 from mockint.errors import SessionStateError, UsageError
-from mockint.interview import summarise
-from mockint.models import ApiModel, Report, SessionRecord, SetupResult, Status
+from mockint.interview import store_new_session
+from mockint.models import ApiModel, Report, SetupResult
+from mockint.sources import Selection
 
 
 class QuestionChange(ApiModel):
@@ -51,29 +52,15 @@ def setup_retry(db: Database, ref: str, question_ids: list[str] | None = None) -
             )
         wanted = set(question_ids)
         questions = [q for q in questions if q.id in wanted]
-    session = SessionRecord(
-        id=store.new_session_id(),
+    selection = Selection(
+        questions=questions,
         type=parent.type,
         difficulty=parent.difficulty,
-        status=Status.SETUP,
-        focus=parent.focus,
-        notes=parent.notes,
         source=parent.source,
-        mode="text",
         estimated_minutes=sum(q.time_minutes for q in questions),
-        pricing=pricing.pricing_for(parent.difficulty),
-        created_at=store.now(),
-        parent_id=parent.id,
     )
-    store.create_session(db, session, questions)
-    return SetupResult(
-        session_id=session.id,
-        type=session.type,
-        difficulty=session.difficulty,
-        questions=[summarise(q) for q in questions],
-        pricing=session.pricing,
-        estimated_duration=session.estimated_minutes,
-        source=session.source,
+    return store_new_session(
+        db, selection, focus=parent.focus, notes=parent.notes, parent_id=parent.id
     )
 
 

@@ -21,6 +21,7 @@ from sqlite_utils import Database
 from mockint import store
 from mockint.db import write
 from mockint.errors import MockintError, UsageError
+from mockint.timespec import stamp
 
 MAX_BODY = 5 * 2**20
 AUTH_MODES = ("secret", "hmac")
@@ -81,7 +82,7 @@ def handle(db: Database, payload: Any, provider: str = "auto") -> Reply:
         with write(db):
             db.table("calls").update(
                 str(call["id"]),
-                {"status": message.get("status"), "updated_at": store.now().isoformat()},
+                {"status": message.get("status"), "updated_at": stamp(store.now())},
             )
         return Reply(200, {"ok": True})
     if kind != "end-of-call-report":

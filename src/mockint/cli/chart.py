@@ -14,19 +14,21 @@ if TYPE_CHECKING:
 MAX_POINTS = 60
 
 
+def _averaged(points: list[TrendPoint], key: str) -> tuple[list[str], list[float]]:
+    """Scores averaged per ``key`` bucket (a strftime format), each dated by its first day."""
+    buckets: defaultdict[str, list[int]] = defaultdict(list)
+    first_day: dict[str, str] = {}
+    for p in points:
+        local = p.date.astimezone()
+        buckets[local.strftime(key)].append(p.score)
+        first_day.setdefault(local.strftime(key), local.strftime("%Y-%m-%d"))
+    return [first_day[b] for b in buckets], [round(sum(v) / len(v), 1) for v in buckets.values()]
+
+
 def _series(points: list[TrendPoint]) -> tuple[list[str], list[float]]:
-    """Dates (``YYYY-MM-DD``) and scores, averaged per day or week when there are many."""
-    for key in ("%Y-%m-%d", "%G-W%V"):
-        buckets: defaultdict[str, list[int]] = defaultdict(list)
-        first_day: dict[str, str] = {}
-        for p in points:
-            bucket = p.date.astimezone().strftime(key)
-            buckets[bucket].append(p.score)
-            first_day.setdefault(bucket, p.date.astimezone().strftime("%Y-%m-%d"))
-        if len(buckets) <= MAX_POINTS or key == "%G-W%V":
-            dates = [first_day[b] for b in buckets]
-            return dates, [round(sum(v) / len(v), 1) for v in buckets.values()]
-    raise AssertionError("unreachable")
+    """Daily averages, or weekly ones when there are too many days to draw."""
+    dates, scores = _averaged(points, "%Y-%m-%d")
+    return (dates, scores) if len(dates) <= MAX_POINTS else _averaged(points, "%G-W%V")
 
 
 def trend_chart(points: list[TrendPoint], *, width: int, title: str) -> Text:

@@ -25,7 +25,7 @@ def complete(
     Nothing is lost when the terminal closed mid-call: as long as Vapi has the call, this
     finishes it. Example: `mockint complete 3f9a2c`
     """
-    from mockint.calls import collect_into, session_call
+    from mockint.calls import collect_into, latest_call_id
     from mockint.cli.call import CallDisplay, vapi_client
     from mockint.cli.start import grade_and_show
     from mockint.interview import Interview
@@ -33,13 +33,13 @@ def complete(
 
     db = database()
     interview = Interview.open(db, session_id)
-    row = session_call(db, interview.session.id)
+    call_id = latest_call_id(db, interview.session.id)
     client = vapi_client("vapi-private")
     display = CallDisplay(no_browser=True)
     try:
         call = watch(
             client,
-            client.get_call(row["call_id"]),
+            client.get_call(call_id),
             interview.session.id,
             progress=display.progress,
             on_interrupt=display.on_interrupt,

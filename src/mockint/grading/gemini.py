@@ -16,7 +16,6 @@ from importlib.resources import files
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from mockint.errors import ProviderUnavailable
 from mockint.grading.offline import OfflineGrader
 from mockint.models import (
     AnsweredQuestion,
@@ -26,12 +25,7 @@ from mockint.models import (
     ScoreBreakdown,
     SessionRecord,
 )
-from mockint.providers.gemini import (
-    UNUSABLE_REPLY,
-    GeminiClient,
-    GeminiUnavailable,
-    default_model,
-)
+from mockint.providers.gemini import GeminiClient, Unusable, default_model
 
 SYSTEM = (
     "You are a careful, fair senior interviewer grading a mock technical interview. "
@@ -66,10 +60,6 @@ class GradedInterview(_Camel):
     strengths: list[str]
     weaknesses: list[str]
     recommendations: list[str]
-
-
-class ReportMismatch(Exception):
-    """A reply whose questions cannot be matched to the session's."""
 
 
 def clamp(value: int) -> int:
@@ -108,7 +98,7 @@ def match(graded: GradedInterview, items: list[AnsweredQuestion]) -> list[Graded
         return [by_id[item.question.id] for item in items]
     if len(graded.questions) == len(items):
         return list(graded.questions)
-    raise ReportMismatch(f"graded {len(graded.questions)} questions of {len(items)}")
+    raise Unusable(f"graded {len(graded.questions)} questions of {len(items)}")
 
 
 class GeminiGrader:
@@ -128,31 +118,16 @@ class GeminiGrader:
         )
 
     def grade(self, session: SessionRecord, items: list[AnsweredQuestion]) -> Report:
-        prompt = self.prompt(session, items)
-        problem = ""
-        for _attempt in range(2):  # an unusable report is asked for once more
-            try:
-                graded, call = self.client.generate(
-                    model=self.model,
-                    system=SYSTEM,
-                    prompt=prompt,
-                    schema=GradedInterview,
-                    purpose="report",
-                )
-            except GeminiUnavailable as exc:
-                self.calls += exc.calls
-                if exc.reason not in UNUSABLE_REPLY:
-                    raise ProviderUnavailable(exc.reason, self.calls) from None
-                problem = exc.reason
-                continue
-            self.calls.append(call)
-            try:
-                per_question = match(graded, items)
-            except ReportMismatch as exc:
-                problem = str(exc)
-                continue
-            return self._report(session, items, graded, per_question)
-        raise ProviderUnavailable(problem, self.calls)
+        graded, per_question = self.client.ask(
+            model=self.model,
+            system=SYSTEM,
+            prompt=self.prompt(session, items),
+            schema=GradedInterview,
+            purpose="report",
+            use=lambda graded: (graded, match(graded, items)),
+            calls=self.calls,
+        )
+        return self._report(session, items, graded, per_question)
 
     def _report(
         self,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from functools import cache
 from typing import Any, TypeVar
 
@@ -25,6 +26,7 @@ from mockint.models import ApiCall
 from mockint.resources import load_toml
 
 T = TypeVar("T", bound=BaseModel)
+R = TypeVar("R")
 #: reasons for which asking again may help (the SDK retries only transport failures)
 UNUSABLE_REPLY = frozenset({"malformed reply", "empty reply"})
 BASE_URL_VARIABLE = "MOCKINT_GEMINI_BASE_URL"
@@ -39,6 +41,10 @@ class GeminiUnavailable(ProviderUnavailable):
 
     def __init__(self, reason: str, usage: ApiCall | None = None) -> None:
         super().__init__(reason, [usage] if usage else [])
+
+
+class Unusable(Exception):
+    """A reply that parsed but cannot be used (wrong count, ids that do not match...)."""
 
 
 class GeminiRequestError(MockintError):
@@ -117,6 +123,44 @@ class GeminiClient:
                 api_key=self._key.get_secret_value(), vertexai=False, http_options=options
             )
         return self._client
+
+    def ask(
+        self,
+        *,
+        model: str,
+        system: str,
+        prompt: str,
+        schema: type[T],
+        purpose: str,
+        use: Callable[[T], R],
+        calls: list[ApiCall],
+        tries: int = 2,
+    ) -> R:
+        """A structured call whose reply ``use`` turns into a result.
+
+        A malformed reply, or one ``use`` refuses with :class:`Unusable`, is asked for
+        again, up to ``tries`` times (transport failures were already retried by the
+        SDK). Every paid call is appended to ``calls``; giving up raises
+        :class:`ProviderUnavailable` with the reason and those calls.
+        """
+        problem = ""
+        for _attempt in range(tries):
+            try:
+                reply, call = self.generate(
+                    model=model, system=system, prompt=prompt, schema=schema, purpose=purpose
+                )
+            except GeminiUnavailable as exc:
+                calls += exc.calls
+                if exc.reason not in UNUSABLE_REPLY:
+                    raise ProviderUnavailable(exc.reason, calls) from None
+                problem = exc.reason
+                continue
+            calls.append(call)
+            try:
+                return use(reply)
+            except Unusable as exc:
+                problem = str(exc)
+        raise ProviderUnavailable(problem, calls)
 
     def generate(
         self, *, model: str, system: str, prompt: str, schema: type[T], purpose: str

@@ -19,8 +19,6 @@ from mockint.resources import load_toml
 
 BASE_URL_VARIABLE = "MOCKINT_VAPI_BASE_URL"
 RETRIED = frozenset({500, 502, 503, 504})
-#: which key each kind of request is made with
-KEY_FOR = {"web": "vapi-public", "private": "vapi-private"}
 KEY_VARIABLE = {"vapi-public": "VAPI_PUBLIC_KEY", "vapi-private": "VAPI_PRIVATE_KEY"}
 
 

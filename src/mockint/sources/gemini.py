@@ -2,7 +2,7 @@
 
 One call returns the whole set as JSON bound to a schema; what comes back is
 validated (unique ids, count, ranges) and a bad set is asked for once more.
-When Gemini cannot help, :class:`GeminiUnavailable` tells the caller to fall
+When Gemini cannot help, :class:`ProviderUnavailable` tells the caller to fall
 back to the bank.
 """
 
@@ -14,15 +14,9 @@ from importlib.resources import files
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic.alias_generators import to_camel
 
-from mockint.errors import ProviderUnavailable
 from mockint.models import ApiCall, Difficulty, InterviewType, Question
 from mockint.pricing import duration_minutes
-from mockint.providers.gemini import (
-    UNUSABLE_REPLY,
-    GeminiClient,
-    GeminiUnavailable,
-    default_model,
-)
+from mockint.providers.gemini import GeminiClient, Unusable, default_model
 from mockint.sources.base import Selection, SelectionRequest
 
 SYSTEM = (
@@ -32,10 +26,6 @@ SYSTEM = (
 )
 LEVELS = {"easy": (1, 3), "medium": (4, 6), "hard": (6, 8), "expert": (8, 10)}
 DEFAULT_COUNT = 6
-
-
-class InvalidSet(Exception):
-    """A reply that parsed but is not a usable question set."""
 
 
 class GeneratedQuestion(BaseModel):
@@ -61,14 +51,14 @@ def _slug(value: str) -> str:
 def to_questions(
     generated: GeneratedSet, kind: InterviewType, difficulty: Difficulty, count: int
 ) -> list[Question]:
-    """Validated bank-shaped questions, or InvalidSet saying what was wrong."""
+    """Validated bank-shaped questions, or Unusable saying what was wrong."""
     if len(generated.questions) != count:
-        raise InvalidSet(f"asked for {count} questions, got {len(generated.questions)}")
+        raise Unusable(f"asked for {count} questions, got {len(generated.questions)}")
     questions, seen = [], set()
     for item in generated.questions:
         qid = f"gemini-{kind.value}-{_slug(item.id)}"
         if qid in seen:
-            raise InvalidSet("duplicate question ids")
+            raise Unusable("duplicate question ids")
         seen.add(qid)
         try:
             questions.append(
@@ -85,7 +75,7 @@ def to_questions(
                 )
             )
         except ValidationError:
-            raise InvalidSet("a question outside the allowed ranges") from None
+            raise Unusable("a question outside the allowed ranges") from None
     return questions
 
 
@@ -123,34 +113,20 @@ class GeminiSource:
         difficulty = request.difficulty or Difficulty.MEDIUM
         count = request.count or DEFAULT_COUNT
         prompt = self.prompt(request, kind, difficulty, count)
-        problem = ""
-        for _attempt in range(2):  # an unusable set is asked for once more
-            try:
-                generated, usage = self.client.generate(
-                    model=self.model,
-                    system=SYSTEM,
-                    prompt=prompt,
-                    schema=GeneratedSet,
-                    purpose="questions",
-                )
-            except GeminiUnavailable as exc:
-                self.usage += exc.calls
-                if exc.reason not in UNUSABLE_REPLY:  # retries already spent in the SDK
-                    raise ProviderUnavailable(exc.reason, self.usage) from None
-                problem = exc.reason
-                continue
-            self.usage.append(usage)
-            try:
-                questions = to_questions(generated, kind, difficulty, count)
-            except InvalidSet as exc:
-                problem = str(exc)
-                continue
-            return Selection(
-                questions=sorted(questions, key=lambda q: q.difficulty_level),
-                type=kind,
-                difficulty=difficulty,
-                source=f"gemini ({self.model})",
-                estimated_minutes=sum(q.time_minutes for q in questions),
-                usage=self.usage,
-            )
-        raise ProviderUnavailable(problem, self.usage)
+        questions = self.client.ask(
+            model=self.model,
+            system=SYSTEM,
+            prompt=prompt,
+            schema=GeneratedSet,
+            purpose="questions",
+            use=lambda generated: to_questions(generated, kind, difficulty, count),
+            calls=self.usage,
+        )
+        return Selection(
+            questions=sorted(questions, key=lambda q: q.difficulty_level),
+            type=kind,
+            difficulty=difficulty,
+            source=f"gemini ({self.model})",
+            estimated_minutes=sum(q.time_minutes for q in questions),
+            usage=self.usage,
+        )
