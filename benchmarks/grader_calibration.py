@@ -1,8 +1,9 @@
-"""Grader calibration and throughput on the calibration set in tests/calibration.
+"""Grader calibration and throughput on the calibration sets in tests/calibration.
 
 Prints the mean score of each answer level, the fraction of question pairs
 ranked correctly, and how many answers a second the offline grader handles
-on one core.
+on one core; then the same for the interview set (``interview.toml``: bank
+questions answered blind at seven levels, from terse expert to negated).
 
     python benchmarks/grader_calibration.py [--pack PACK --answers ANSWERS.toml]
 """
@@ -43,12 +44,12 @@ def score_all(pack: Path, answers: Path) -> dict[str, dict[str, int]]:
     return scores
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pack", type=Path, default=ROOT / "pack.toml")
     parser.add_argument("--answers", type=Path, default=ROOT / "answers.toml")
     parser.add_argument("--verbose", "-v", action="store_true")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     scores = score_all(args.pack, args.answers)
     if args.verbose:
         print("question".ljust(34) + "".join(level[:8].rjust(10) for level in LEVELS))
@@ -77,6 +78,44 @@ def main() -> None:
 
     rate, graded = throughput(args.pack, args.answers)
     print(f"\nThroughput: {rate:.0f} answers/s on one core ({graded} distinct answers)")
+    interview()
+
+
+INTERVIEW_LEVELS = (
+    "terse_expert",
+    "spoken",
+    "code_or_bullets",
+    "medium",
+    "shallow",
+    "negated",
+    "weak",
+)
+STRONG_LEVELS = ("terse_expert", "spoken", "code_or_bullets")
+
+
+def interview(path: Path = ROOT / "interview.toml") -> None:
+    """Mean score per level on the blind interview set, and how often levels are ordered."""
+    from mockint.sources.bank import bank_questions
+
+    bank = {q.id: q for q in bank_questions()}
+    data = tomllib.loads(path.read_text(encoding="utf-8"))["answers"]
+    rows = [
+        {
+            level: grade_answer(
+                AnsweredQuestion(question=bank[e["question"]], answer=e[level])
+            ).score
+            for level in INTERVIEW_LEVELS
+        }
+        for e in data
+    ]
+    print(f"\nInterview set ({len(rows)} bank questions, answered blind):")
+    for level in INTERVIEW_LEVELS:
+        print(f"  {level:16s} {statistics.mean(r[level] for r in rows):5.1f}")
+    for low in ("shallow", "negated", "weak"):
+        ok = sum(r[s] > r[low] for r in rows for s in STRONG_LEVELS)
+        print(f"  strong kinds > {low}: {ok}/{3 * len(rows)}")
+    ok = sum(r["medium"] > r["weak"] for r in rows)
+    print(f"  medium > weak: {ok}/{len(rows)}")
 
 
 def throughput(pack: Path, answers: Path, seconds: float = 2.0) -> tuple[float, int]:

@@ -12,14 +12,21 @@ from collections import defaultdict
 from mockint.grading.offline import AnswerResult, PointResult
 from mockint.grading.rubric import rubric_for
 from mockint.grading.text import key_terms
-from mockint.models import KeyPointEvidence
+from mockint.models import KeyPointEvidence, derive_concept
 
 EXCERPT = 160
 
 
 def excerpt(text: str, limit: int = EXCERPT) -> str:
+    """``text`` on one line, at most ``limit`` characters, cut at a word boundary."""
     flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-") + "…"
 
 
 def label(index: int, result: AnswerResult) -> str:
@@ -32,11 +39,23 @@ def label(index: int, result: AnswerResult) -> str:
 
 
 def point_note(point: PointResult) -> str:
+    if point.wrong_complexity and not point.covered:
+        return (
+            f"Wrong complexity: you said {point.wrong_complexity}, but this point needs "
+            f"{_classes_of(point)}."
+        )
+    if point.contradiction and not point.covered:
+        return f"You said the opposite: “{excerpt(point.contradiction, 120)}”"
     if point.covered:
         return f"Covered: “{excerpt(point.evidence or '', 120)}”"
     if point.named_not_explained:
         return "Named but not explained: the terms appear without a sentence saying how or why."
     if point.evidence and point.credit > 0:
+        if point.unstated_complexity:
+            return (
+                f"Partly covered: “{excerpt(point.evidence, 100)}”, but it does not state the "
+                f"complexity ({point.unstated_complexity})."
+            )
         missing = ", ".join(point.missing) if point.missing else "the specifics"
         return (
             f"Partly covered: “{excerpt(point.evidence, 100)}”, but it does not mention {missing}."
@@ -46,6 +65,13 @@ def point_note(point: PointResult) -> str:
     return "Missing."
 
 
+def _classes_of(point: PointResult) -> str:
+    from mockint.grading.claims import classes, describe
+
+    found = sorted(classes(point.key_point))
+    return ", ".join(describe(c) for c in found) or "another class"
+
+
 def evidence(result: AnswerResult) -> list[KeyPointEvidence]:
     return [
         KeyPointEvidence(
@@ -53,6 +79,8 @@ def evidence(result: AnswerResult) -> list[KeyPointEvidence]:
             covered=p.covered,
             evidence=p.evidence if p.covered else None,
             note=point_note(p),
+            concept=_concept(result, p),
+            contradicted=p.contradicted,
         )
         for p in result.points
     ]
@@ -68,15 +96,21 @@ def question_feedback(result: AnswerResult) -> str:
             "Text addressed to the grader was ignored and earned nothing: "
             f"“{excerpt(result.injected[0], 80)}”."
         )
+    opposite = [p for p in result.points if p.contradicted]
+    if opposite:
+        parts.append(
+            f"{len(opposite)} key point{'s were' if len(opposite) > 1 else ' was'} "
+            "stated wrongly or the other way round: see the notes."
+        )
     named = [p for p in result.points if p.named_not_explained]
     if named:
         parts.append(
             f"{len(named)} key point{'s were' if len(named) > 1 else ' was'} only named, "
             "not explained: say how it works and why it fits."
         )
-    if result.words and result.relevance < 0.12:
+    if result.off_topic:
         parts.append("Most of the answer is not about the question that was asked.")
-    if result.words < 15:
+    if result.words < 15 and result.content < 0.5:
         parts.append(
             f"Very short answer ({result.words} words): explain your reasoning in full sentences."
         )
@@ -148,15 +182,20 @@ def weaknesses(results: list[AnswerResult]) -> list[str]:
             found.append(
                 f"{label(index, result)}: contained instructions addressed to the grader; they were ignored and earned nothing."
             )
-        if result.words and result.relevance < 0.12:
+        if result.off_topic:
             found.append(f"{label(index, result)}: the answer did not address the question asked.")
+        for point in result.points:
+            if point.contradicted:
+                found.append(
+                    f"{label(index, result)}: {_concept(result, point)}: {point_note(point)}"
+                )
         named = [p for p in result.points if p.named_not_explained]
         if named:
             terms = sorted({m for p in named for m in _named_terms(p)})
             found.append(
                 f"{label(index, result)}: listed terms ({', '.join(terms[:5])}) without explaining them."
             )
-        elif result.words and result.words < 15:
+        elif result.words and result.words < 15 and result.content < 0.5:
             found.append(f"{label(index, result)}: a one-line answer ({result.words} words).")
     for (type_name, name), values in _dimension_rollup(results).items():
         weak = [i for i, v in values if v < 0.35 and results[i - 1].words]
@@ -167,6 +206,15 @@ def weaknesses(results: list[AnswerResult]) -> list[str]:
                 f"{type_name} answers ({', '.join(f'Q{i}' for i in weak)})."
             )
     return found
+
+
+def _concept(result: AnswerResult, point: PointResult) -> str:
+    """The key point's concept: the question's own, or derived from the key point's words."""
+    question = result.question
+    try:
+        return question.concept(question.key_points.index(point.key_point))
+    except ValueError:
+        return derive_concept(point.key_point)
 
 
 def _named_terms(point: PointResult) -> list[str]:
@@ -184,8 +232,7 @@ def recommendations(results: list[AnswerResult], limit: int = 6) -> list[str]:
         if index in seen:
             continue
         seen.add(index)
-        concepts = ", ".join(key_terms(point.key_point, limit=3))
-        found.append(f"Study {concepts} ({label(index, result)}): {point.key_point}")
+        found.append(f"Study {_concept(result, point)} ({label(index, result)}): {point.key_point}")
         if len(found) >= limit - 2:
             break
     advice: list[str] = []

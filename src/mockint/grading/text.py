@@ -1,10 +1,13 @@
 """Text analysis for the offline grader.
 
-Pipeline: lower-case, replace phrases of the concept lexicon by a concept
-token (so "priority queue" and "min-heap" both become ``§heap``), split into
-sentences and words, and stem words with the Snowball stemmer. Words are
-weighted by how informative they are in general English (wordfreq's Zipf
-frequency): "heap" counts for more than "use".
+Pipeline: split the answer into prose and code (fenced blocks and lines that
+read as code; comments count as prose, identifiers as words), split prose into
+sentences (bullets are sentences), expand common abbreviations ("BFS"), replace
+complexity claims by one neutral token (see ``claims``), mark negated spans,
+lower-case, replace phrases of the concept lexicon by a concept token (so
+"priority queue" and "min-heap" both become ``§heap``), and stem words with the
+Snowball stemmer. Words are weighted by how informative they are in general
+English (wordfreq's Zipf frequency): "heap" counts for more than "use".
 """
 
 from __future__ import annotations
@@ -15,6 +18,12 @@ from functools import cache, lru_cache
 from itertools import pairwise
 from typing import Any
 
+from mockint.grading.claims import (
+    COMPLEXITY_TOKEN,
+    may_negate,
+    polarity_spans,
+    replace_complexities,
+)
 from mockint.resources import load_toml
 
 CONCEPT_MARK = "§"
@@ -147,11 +156,25 @@ def words(text: str) -> list[str]:
 
 @dataclass
 class Sentence:
+    """One sentence (or a code block's identifiers) of an answer, analysed.
+
+    ``text`` is what the candidate wrote; ``words`` is the prepared text the
+    embedding model reads (abbreviations expanded, complexities neutral);
+    ``negated`` holds content terms that occur only inside negated spans, and
+    ``affirmed`` the prepared text without them.
+    """
+
     text: str
     tokens: list[str]
     stems: list[str]
     content: list[str]
     function_ratio: float
+    words: str = ""
+    #: (term, surface word) of each content word, in order
+    pairs: list[tuple[str, str]] = field(default_factory=list)
+    negated: frozenset[str] = frozenset()
+    affirmed: str = ""
+    code: bool = False
 
     @property
     def content_set(self) -> set[str]:
@@ -177,18 +200,166 @@ def split_sentences(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
-def analyse_sentence(raw: str) -> Sentence:
-    tokens = words(canonicalise(raw))
+# ------------------------------------------------------------------ abbreviations
+
+
+@cache
+def _abbreviations() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
+    data = _grader_words()["abbreviations"]
+    table = {k.lower(): v for k, v in data["any_case"].items()}
+    table.update({k: v for k, v in data["upper_case"].items()})
+    any_case = re.compile(
+        r"(?<![\w-])(" + "|".join(re.escape(k) for k in data["any_case"]) + r")s?(?![\w-])",
+        re.IGNORECASE,
+    )
+    upper = re.compile(
+        r"(?<![\w-])(" + "|".join(re.escape(k) for k in data["upper_case"]) + r")s?(?![\w-])"
+    )
+    return any_case, upper, table
+
+
+def expand_abbreviations(text: str) -> str:
+    """Replace abbreviations (``grader.toml``) by their expansion: "BFS" -> "breadth-first search"."""
+    any_case, upper, table = _abbreviations()
+    text = any_case.sub(lambda m: table[m.group(1).lower()], text)
+    return upper.sub(lambda m: table[m.group(1)], text)
+
+
+def prepare(text: str) -> str:
+    """The words a sentence says: abbreviations expanded, complexity claims neutral."""
+    return replace_complexities(expand_abbreviations(text))
+
+
+# ---------------------------------------------------------------------------- code
+
+_FENCE = re.compile(r"```[^\n]*\n(.*?)(?:```|\Z)", re.DOTALL)
+_CODE_LINE = re.compile(
+    r"^\s*(?:def |class |for .*[:{]\s*$|while .*[:{]\s*$|if .*[:{]\s*$|elif |else\s*[:{]|"
+    r"return\b|const |let |var |function\b|import |from \S+ import|\}|\{|"
+    r"[\w.\[\]]+\s*(?:=|\+=|-=|\*=|=>)\s*\S|[\w.]+\(.*\)\s*;?\s*$)"
+)
+_COMMENT = re.compile(r"(?:#|//)\s?(.*)$|/\*(.*?)\*/")
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+
+
+@cache
+def _code_keywords() -> frozenset[str]:
+    return frozenset(_grader_words()["code_keywords"])
+
+
+def _code_sentences(code: str) -> tuple[list[str], str]:
+    """(comments as prose sentences, the identifiers of the code as one line of words)."""
+    comments: list[str] = []
+    idents: list[str] = []
+    keywords = _code_keywords()
+    for line in code.splitlines():
+        comment = _COMMENT.search(line)
+        if comment:
+            comments.append((comment.group(1) or comment.group(2) or "").strip())
+            line = line[: comment.start()]
+        line = re.sub(r"(['\"]).*?\1", " ", line)
+        for ident in _IDENT.findall(line):
+            if ident in keywords or len(ident) < 2:
+                continue
+            parts = [p.lower() for p in _CAMEL.findall(ident.replace("_", " ")) if len(p) > 1]
+            # the whole identifier (heapq, deque, addEventListener) and its parts
+            idents.append(ident.lower())
+            idents.extend(p for p in parts if p != ident.lower())
+    seen: dict[str, None] = dict.fromkeys(idents)
+    return [c for c in comments if c], " ".join(seen)
+
+
+def segments(text: str) -> list[tuple[str, bool]]:
+    """Split an answer into (sentence, is_code) in order.
+
+    Fenced blocks and runs of lines that read as code become their comments
+    (prose) and one line of their identifiers (code); everything else is split
+    into sentences, a bullet being a sentence.
+    """
+    out: list[tuple[str, bool]] = []
+    last = 0
+    for match in _FENCE.finditer(text):
+        out.extend(_prose_and_loose_code(text[last : match.start()]))
+        out.extend(_code_block(match.group(1)))
+        last = match.end()
+    out.extend(_prose_and_loose_code(text[last:]))
+    return out
+
+
+def _code_block(code: str) -> list[tuple[str, bool]]:
+    comments, identifiers = _code_sentences(code)
+    out = [(c, False) for c in comments for c in split_sentences(c)]
+    if identifiers:
+        out.append((identifiers, True))
+    return out
+
+
+def _prose_and_loose_code(text: str) -> list[tuple[str, bool]]:
+    lines = text.splitlines()
+    if sum(1 for line in lines if _CODE_LINE.match(line)) < 2:
+        return [(s, False) for s in split_sentences(text)]
+    out: list[tuple[str, bool]] = []
+    prose: list[str] = []
+    code: list[str] = []
+    for line in [*lines, ""]:
+        if line.strip() and (_CODE_LINE.match(line) or (code and line.startswith((" ", "\t")))):
+            if prose:
+                out.extend((s, False) for s in split_sentences("\n".join(prose)))
+                prose = []
+            code.append(line)
+        else:
+            if code:
+                out.extend(_code_block("\n".join(code)))
+                code = []
+            prose.append(line)
+    out.extend((s, False) for s in split_sentences("\n".join(prose)))
+    return out
+
+
+# ------------------------------------------------------------------------ analysis
+
+
+def analyse_sentence(raw: str, code: bool = False) -> Sentence:
+    """Analyse one sentence; ``code`` marks a line of identifiers (never negated, never a list)."""
+    prepared = prepare(raw)
+    tokens = words(canonicalise(prepared))
     fw = function_words()
-    folded = [term for term, _ in concept_tokens(tokens)]
     fw_stems = _stemmed(fw)
+    pairs = concept_tokens(tokens)
+    folded = [term for term, _ in pairs]
+    content_pairs = [(t, w) for t, w in pairs if t not in fw_stems and w not in fw]
     content = [t for t in folded if t not in fw_stems]
     ratio = sum(1 for t in tokens if t in fw) / len(tokens) if tokens else 0.0
-    return Sentence(raw, tokens, folded, content, ratio)
+    negated: frozenset[str] = frozenset()
+    affirmed = prepared
+    if not code and may_negate(prepared):
+        spans = polarity_spans(prepared)
+        if any(span.negated for span in spans):
+            said: dict[bool, set[str]] = {True: set(), False: set()}
+            for span in spans:
+                terms = concept_tokens(words(canonicalise(span.text)))
+                said[span.negated].update(t for t, _ in terms if t not in fw_stems)
+            negated = frozenset(said[True] - said[False])
+            affirmed = " ".join(span.text for span in spans if not span.negated)
+    return Sentence(
+        raw,
+        tokens,
+        folded,
+        content,
+        1.0 if code else ratio,
+        words=prepared.replace(COMPLEXITY_TOKEN, "complexity"),
+        pairs=content_pairs,
+        negated=negated,
+        affirmed=affirmed.replace(COMPLEXITY_TOKEN, "complexity"),
+        code=code,
+    )
 
 
 def analyse(text: str) -> Analysed:
-    return Analysed(text, [s for s in map(analyse_sentence, split_sentences(text)) if s.tokens])
+    """Analyse an answer: its sentences and code, in order (empty ones dropped)."""
+    sentences = (analyse_sentence(raw, code) for raw, code in segments(text))
+    return Analysed(text, [s for s in sentences if s.tokens])
 
 
 @dataclass(frozen=True)

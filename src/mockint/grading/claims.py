@@ -1,0 +1,263 @@
+"""What an answer claims, beyond which words it uses: negation scope and complexity classes.
+
+Negation follows the cue-and-scope model of the *SEM 2012 shared task on negation
+(Morante and Blanco, 2012), reduced to rules: a cue ("not", "n't", "never", "no",
+"without", "instead of", "rather than") negates the words after it up to the end of
+its clause; a cue followed only by a predicate of usefulness ("is not needed",
+"doesn't help", "won't work") negates the clause's subject before it instead.
+Clauses end at punctuation and at connectives that start a new claim ("but",
+"because", "so", "which", "while").
+
+Complexity is parsed, not matched as words: "O(n log n)", "O(n·m)", "O(min(m, n))",
+"O(alpha(n))", "O(2^n)" and spoken forms ("o of n squared", "n log n", "linear",
+"constant time") become canonical classes such as ``n^2`` or ``n log n``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from mockint.resources import load_toml
+
+# --------------------------------------------------------------------- negation
+
+_CLAUSE_BREAK = re.compile(
+    r"[,;:()\[\]{}—–!?]|(?<=\w)\.(?=\s|$)|\s-\s|"
+    r"\b(?:but|because|although|though|whereas|while|which|so that|so|since|unless|"
+    r"otherwise|however|then|and then|except)\b",
+    re.IGNORECASE,
+)
+_TOKEN = re.compile(r"[A-Za-z0-9§][\w§'’+#.-]*[\w+#]|[A-Za-z0-9§]")
+
+
+@cache
+def _negation_words() -> dict[str, frozenset[str]]:
+    data = load_toml("grader.toml")["negation"]
+    return {key: frozenset(value) for key, value in data.items()}
+
+
+@cache
+def _any_cue() -> re.Pattern[str]:
+    words = _negation_words()
+    cues = sorted(words["cues"] | {p.split()[0] for p in words["phrase_cues"]} | {"rather"})
+    return re.compile(
+        r"n['’]t\b|\b(?:" + "|".join(re.escape(c) for c in cues) + r")\b", re.IGNORECASE
+    )
+
+
+def may_negate(text: str) -> bool:
+    """A fast check: whether ``text`` contains any negation cue at all."""
+    return _any_cue().search(text) is not None
+
+
+def _is_cue(token: str) -> bool:
+    cues = _negation_words()
+    lowered = token.lower().replace("’", "'")
+    return lowered in cues["cues"] or lowered.endswith("n't")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of words of one polarity: ``negated`` spans are what a cue denies."""
+
+    text: str
+    negated: bool
+
+
+def polarity_spans(text: str) -> list[Span]:
+    """Split ``text`` into spans of affirmed and negated words, in order.
+
+    Negation cues themselves are dropped. "not only" is not a negation.
+    """
+    spans: list[Span] = []
+    for clause in _CLAUSE_BREAK.split(text):
+        if clause and clause.strip():
+            spans.extend(_clause_spans(clause))
+    return spans
+
+
+def _clause_spans(clause: str) -> list[Span]:
+    tokens = _TOKEN.findall(clause)
+    words = _negation_words()
+    lowered = [t.lower().replace("’", "'") for t in tokens]
+    negated = [False] * len(tokens)
+    drop = [False] * len(tokens)
+    i = 0
+    while i < len(tokens):
+        word = lowered[i]
+        pair = f"{word} {lowered[i + 1]}" if i + 1 < len(tokens) else ""
+        if word == "not" and i + 1 < len(tokens) and lowered[i + 1] in words["not_a_cue_before"]:
+            i += 2
+            continue
+        if pair in words["phrase_cues"]:
+            drop[i] = drop[i + 1] = True
+            for j in range(i + 2, len(tokens)):
+                negated[j] = True
+            break
+        if _is_cue(word):
+            drop[i] = True
+            rest = [w for w in lowered[i + 1 :] if w not in words["filler"]]
+            if not rest or all(w in words["predicates"] for w in rest):
+                # "a heap is not needed": the subject before the cue is denied.
+                for j in range(i):
+                    negated[j] = True
+            for j in range(i + 1, len(tokens)):
+                negated[j] = True
+            break
+        i += 1
+    spans: list[Span] = []
+    for token, is_negated, dropped in zip(tokens, negated, drop, strict=True):
+        if dropped:
+            continue
+        if spans and spans[-1].negated == is_negated:
+            spans[-1] = Span(spans[-1].text + " " + token, is_negated)
+        else:
+            spans.append(Span(token, is_negated))
+    return spans
+
+
+def has_negation(text: str) -> bool:
+    """Whether ``text`` denies anything (a key point that itself says "not ...")."""
+    return may_negate(text) and any(_is_cue(t) for t in _TOKEN.findall(text))
+
+
+def affirmed_text(text: str) -> str:
+    """``text`` with its negated spans and cues removed: what it asserts."""
+    return " ".join(span.text for span in polarity_spans(text) if not span.negated)
+
+
+# ------------------------------------------------------------------- complexity
+
+_BIG_O = re.compile(r"\b(?:big[\s-]?)?[oOΘθΩ]\s*\(", re.UNICODE)
+_SPOKEN = re.compile(
+    r"\b(?:big\s+)?o\s+of\s+((?:the\s+)?(?:log(?:arithm)?\s+)?(?:[a-z]|one|1|two|2)"
+    r"(?:\s+(?:log\s+[a-z]|squared|cubed|times\s+[a-z]|plus\s+[a-z]|to\s+the\s+[a-z]))*)",
+    re.IGNORECASE,
+)
+_WORDED = re.compile(
+    r"\b(constant|linear|logarithmic|log|quadratic|cubic|exponential|linearithmic|factorial)"
+    r"[\s-]+(time|space|memory|complexity|runtime|extra space)\b|"
+    r"\bn\s*log\s*n\b|\bn\s+squared\b|\bn\s+cubed\b",
+    re.IGNORECASE,
+)
+_WORD_CLASS = {
+    "constant": "1",
+    "linear": "n",
+    "logarithmic": "log n",
+    "log": "log n",
+    "quadratic": "n^2",
+    "cubic": "n^3",
+    "exponential": "2^n",
+    "linearithmic": "n log n",
+    "factorial": "n!",
+}
+COMPLEXITY_TOKEN = "§complexity"
+
+
+@dataclass(frozen=True)
+class Complexity:
+    """One complexity claim: its canonical class and where it is in the text."""
+
+    cls: str
+    start: int
+    end: int
+
+
+def _closing(text: str, start: int) -> int:
+    depth = 1
+    for i in range(start, min(len(text), start + 60)):
+        if text[i] == "(":
+            depth += 1
+        elif text[i] == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
+
+
+def canonical_class(expression: str) -> str:
+    """Canonical form of the inside of O(...): "N*logN" -> "n log n", "m·n" -> "m*n"."""
+    e = expression.lower().replace("²", "^2").replace("³", "^3").replace("ⁿ", "^n")
+    e = e.replace("α", "alpha").replace("·", "*").replace("×", "*")
+    e = re.sub(r"\bsquared\b", "^2", e)
+    e = re.sub(r"\bcubed\b", "^3", e)
+    e = re.sub(r"\bone\b", "1", e)
+    e = re.sub(r"\btwo\b", "2", e)
+    e = re.sub(r"\bto\s+the\s+", "^", e)
+    e = re.sub(r"\btimes\b", "*", e)
+    e = re.sub(r"\bplus\b", "+", e)
+    e = re.sub(r"inverse\s+ackermann|ackermann", "alpha(n)", e)
+    e = re.sub(r"log\s*\(\s*([a-z])\s*\)", r"log \1", e)
+    e = re.sub(r"log\s*([a-z])\b", r"log \1", e)
+    e = re.sub(r"\s+", " ", e).strip()
+    e = re.sub(r"\s*([*+^])\s*", r"\1", e)
+    # n log n written without a space or with "*"
+    e = re.sub(r"\b([a-z])\s*\*?\s*log ([a-z])\b", r"\1 log \2", e)
+    e = re.sub(r"\b([a-z])log ([a-z])\b", r"\1 log \2", e)
+    e = re.sub(r"\b([a-z])\*\1\b", r"\1^2", e)
+    e = e.replace("^ ", "^")
+    # commutative products and sums: m*n == n*m, v+e == e+v
+    if re.fullmatch(r"[a-z](\*[a-z])+", e):
+        e = "*".join(sorted(e.split("*")))
+    elif re.fullmatch(r"[a-z](\+[a-z])+", e):
+        e = "+".join(sorted(e.split("+")))
+    elif re.fullmatch(r"[a-z][a-z]", e):  # "nm"
+        e = "*".join(sorted(e))
+    elif e.startswith("min(") or e.startswith("max("):
+        inner = e[4:-1] if e.endswith(")") else e[4:]
+        e = e[:4] + ",".join(sorted(p.strip() for p in inner.split(","))) + ")"
+    return e
+
+
+def complexities(text: str) -> list[Complexity]:
+    """Every complexity claim in ``text``, in order (overlaps resolved to the first)."""
+    found: list[Complexity] = []
+    for match in _BIG_O.finditer(text):
+        end = _closing(text, match.end())
+        if end > match.end():
+            cls = canonical_class(text[match.end() : end])
+            if cls:
+                found.append(Complexity(cls, match.start(), end + 1))
+    for match in _SPOKEN.finditer(text):
+        found.append(Complexity(canonical_class(match.group(1)), match.start(), match.end()))
+    for match in _WORDED.finditer(text):
+        word = (match.group(1) or "").lower()
+        cls = _WORD_CLASS[word] if word else canonical_class(match.group(0))
+        found.append(Complexity(cls, match.start(), match.end()))
+    found.sort(key=lambda c: (c.start, -c.end))
+    kept: list[Complexity] = []
+    for claim in found:
+        if not kept or claim.start >= kept[-1].end:
+            kept.append(claim)
+    return kept
+
+
+def classes(text: str) -> set[str]:
+    """The set of complexity classes ``text`` states."""
+    return {c.cls for c in complexities(text)}
+
+
+def replace_complexities(text: str) -> str:
+    """``text`` with each complexity claim replaced by one neutral token.
+
+    So that "n" in "O(n)" never counts as a word, and two different classes
+    compare by ``classes``, not by their letters.
+    """
+    claims = complexities(text)
+    if not claims:
+        return text
+    out: list[str] = []
+    last = 0
+    for claim in claims:
+        out.append(text[last : claim.start])
+        out.append(f" {COMPLEXITY_TOKEN} ")
+        last = claim.end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def describe(cls: str) -> str:
+    """A class as a reader expects it: "O(n log n)"."""
+    return f"O({cls})"

@@ -1,0 +1,106 @@
+"""Static sentence embeddings for the offline grader.
+
+The model is a model2vec distillation of sentence-transformers/all-MiniLM-L6-v2
+(Apache-2.0; see ``data/embeddings/NOTICE.md``), built by
+``tools/build_embeddings.py``: one 256-dimensional float16 vector per WordPiece
+token, averaged and L2-normalised at run time (Tulkens and van Dongen,
+"Model2Vec", 2024). Loading needs numpy, tokenizers and safetensors only, takes
+well under 0.3 s, and happens the first time an answer is graded, never at
+import or for ``--help``.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+from safetensors.numpy import load_file
+from tokenizers import Tokenizer
+
+from mockint.errors import MockintError
+
+Vector = npt.NDArray[np.float32]
+
+MODEL_DIR = "embeddings"
+
+
+class EmbeddingModelError(MockintError):
+    """The packaged embedding model is missing or damaged."""
+
+
+class EmbeddingModel:
+    """Token-table sentence embeddings: text in, unit vectors (float32, 256 dims) out."""
+
+    def __init__(self, tokenizer: Tokenizer, table: npt.NDArray[np.floating]) -> None:
+        self._tokenizer = tokenizer
+        self._table = np.asarray(table, dtype=np.float32)
+        self.dimensions = int(self._table.shape[1])
+        self._words: dict[str, Vector] = {}
+        self._zero = np.zeros(self.dimensions, dtype=np.float32)
+
+    @classmethod
+    def load(cls, folder: Path) -> EmbeddingModel:
+        """Load ``tokenizer.json`` and ``model.safetensors`` from ``folder``.
+
+        Raises EmbeddingModelError when a file is missing or unreadable.
+        """
+        try:
+            tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+            table = load_file(str(folder / "model.safetensors"))["embeddings"]
+        except Exception as exc:  # any unreadable file means a broken install
+            raise EmbeddingModelError(
+                f"The grader's embedding model in {folder} cannot be read ({type(exc).__name__}). "
+                "Reinstall mockint."
+            ) from None
+        return cls(tokenizer, table)
+
+    def _ids(self, text: str) -> list[int]:
+        return list(self._tokenizer.encode(text, add_special_tokens=False).ids)
+
+    def embed(self, text: str) -> Vector:
+        """Unit-length mean of the token vectors of ``text`` (zeros for no tokens)."""
+        ids = self._ids(text)
+        if not ids:
+            return self._zero
+        return _unit(self._table[ids].mean(axis=0))
+
+    def embed_many(self, texts: list[str]) -> npt.NDArray[np.float32]:
+        """One unit vector per text, as rows of a (len(texts), dimensions) array."""
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        for i, encoding in enumerate(self._tokenizer.encode_batch(texts, add_special_tokens=False)):
+            if encoding.ids:
+                out[i] = _unit(self._table[encoding.ids].mean(axis=0))
+        return out
+
+    def word(self, word: str) -> Vector:
+        """Unit vector of one word (cached): the mean of its WordPiece vectors."""
+        vector = self._words.get(word)
+        if vector is None:
+            vector = self.embed(word)
+            if len(self._words) < 200_000:
+                self._words[word] = vector
+        return vector
+
+    def words(self, words: list[str]) -> npt.NDArray[np.float32]:
+        """Unit vectors of ``words`` as rows of a (len(words), dimensions) array."""
+        if not words:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        return np.stack([self.word(w) for w in words])
+
+
+def _unit(vector: npt.NDArray[np.floating]) -> Vector:
+    norm = float(np.linalg.norm(vector))
+    return (vector / norm if norm else vector).astype(np.float32)
+
+
+@cache
+def default_model() -> EmbeddingModel:
+    """The packaged model, loaded once per process."""
+    folder = resources.files("mockint").joinpath("data", MODEL_DIR)
+    with resources.as_file(folder) as path:
+        return EmbeddingModel.load(Path(path))

@@ -1,0 +1,346 @@
+"""The offline grader on each kind of fault found in real use: negation, reversed and wrong
+complexity claims, abbreviations, terse and code answers, evidence, stories, concepts."""
+
+from __future__ import annotations
+
+import statistics
+import tomllib
+
+import pytest
+
+from conftest import CALIBRATION
+from mockint.grading import feedback
+from mockint.grading.claims import classes, polarity_spans
+from mockint.grading.offline import grade_answer
+from mockint.grading.text import analyse, expand_abbreviations
+from mockint.models import (
+    AnsweredQuestion,
+    Difficulty,
+    InterviewType,
+    Question,
+    derive_concept,
+)
+from mockint.sources.bank import bank_questions
+
+BANK = {q.id: q for q in bank_questions()}
+TWO_SUM = BANK["dsa-easy-two-sum"]
+WORD_LADDER = BANK["dsa-hard-word-ladder"]
+
+TOP_K = Question(
+    id="top-k",
+    type=InterviewType.DSA,
+    difficulty=Difficulty.MEDIUM,
+    text="How would you find the k largest numbers in a large unsorted array?",
+    key_points=[
+        "Use a min-heap of size k, evicting the smallest when it grows past k.",
+        "The heap approach runs in O(n log k) time and O(k) extra space.",
+        "Handle edge cases such as k larger than n and duplicate values.",
+    ],
+    time_minutes=4,
+)
+
+
+def grade(question: Question, answer: str):  # type: ignore[no-untyped-def]
+    return grade_answer(AnsweredQuestion(question=question, answer=answer))
+
+
+# ------------------------------------------------------------------ complexity
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("O(n)", {"n"}),
+        ("O(N log N)", {"n log n"}),
+        ("O(nlogn)", {"n log n"}),
+        ("runs in O(n^2)", {"n^2"}),
+        ("O(n²) time", {"n^2"}),
+        ("O(n·m)", {"m*n"}),
+        ("O(m * n)", {"m*n"}),
+        ("O(min(m, n))", {"min(m,n)"}),
+        ("O(alpha(n)) per operation", {"alpha(n)"}),
+        ("O(α(n))", {"alpha(n)"}),
+        ("O(2^n)", {"2^n"}),
+        ("O(V + E)", {"e+v"}),
+        ("it is o of n squared", {"n^2"}),
+        ("n log n overall", {"n log n"}),
+        ("linear time and constant space", {"n", "1"}),
+        ("O(1) lookups", {"1"}),
+        ("an index into the array", set()),
+        ("n items and a base case", set()),
+    ],
+)
+def test_complexity_claims_are_parsed_into_classes(text: str, expected: set[str]) -> None:
+    assert classes(text) == expected
+
+
+def test_a_single_letter_never_stands_for_a_complexity() -> None:
+    sentence = analyse("Loop over the n items and keep an index.").sentences[0]
+    assert "§complexity" not in sentence.content
+    assert not any(term.startswith("§quadratic") for term in sentence.content)
+
+
+def test_a_different_complexity_is_named_as_wrong() -> None:
+    answer = (
+        "I store each number's index in a hash map and look up the complement, target minus "
+        "the number, before inserting it. The whole thing is O(n^2), which is optimal."
+    )
+    result = grade(TWO_SUM, answer)
+    point = result.points[3]  # single-pass hash map solution in O(n)
+    assert not point.covered
+    assert point.wrong_complexity == "O(n^2)"
+    assert feedback.point_note(point) == (
+        "Wrong complexity: you said O(n^2), but this point needs O(n)."
+    )
+
+
+def test_the_same_complexity_written_another_way_covers_the_point() -> None:
+    answer = (
+        "A single pass with a hash map from value to index: for each element look up the "
+        "complement. That is linear time, and the map takes linear extra space."
+    )
+    assert grade(TWO_SUM, answer).points[3].covered
+
+
+# -------------------------------------------------------------------- negation
+
+
+def test_negation_scopes_over_what_follows_the_cue() -> None:
+    spans = polarity_spans("I wouldn't use a heap here, a sorted array is simpler")
+    assert [(s.text, s.negated) for s in spans] == [
+        ("I", False),
+        ("use a heap here", True),
+        ("a sorted array is simpler", False),
+    ]
+
+
+def test_a_predicate_of_usefulness_negates_its_subject() -> None:
+    spans = polarity_spans("a hash map doesn't help because lookups are linear")
+    assert [(s.text, s.negated) for s in spans] == [
+        ("a hash map help", True),
+        ("lookups are linear", False),
+    ]
+
+
+def test_not_only_is_not_a_negation() -> None:
+    assert not any(s.negated for s in polarity_spans("not only the heap but also the map"))
+
+
+def test_a_negated_key_point_earns_nothing_and_is_reported_as_the_opposite() -> None:
+    said = "I wouldn't use a min-heap of size k here, evicting the smallest is not needed."
+    result = grade(TOP_K, said)
+    point = result.points[0]
+    assert not point.covered
+    assert point.contradicted
+    assert feedback.point_note(point).startswith(
+        "You said the opposite: “I wouldn't use a min-heap"
+    )
+    affirmed = "I would use a min-heap of size k, evicting the smallest when it grows past k."
+    assert grade(TOP_K, affirmed).points[0].covered
+
+
+def test_instead_of_negates_the_alternative_it_names() -> None:
+    answer = "Instead of a hash map from value to index, I would compare every pair."
+    point = grade(TWO_SUM, answer).points[1]  # hash map + complement lookup
+    assert not point.covered
+
+
+def test_a_key_point_that_itself_says_not_is_still_matched() -> None:
+    # "... so the same index is never used twice": the check before inserting is what counts.
+    answer = "I look up the complement before inserting the current element into the map."
+    assert grade(TWO_SUM, answer).points[2].credit > 0
+
+
+# --------------------------------------------------- abbreviations, terse answers
+
+
+def test_abbreviations_are_expanded() -> None:
+    assert expand_abbreviations("BFS over the DAG, then DP") == (
+        "breadth-first search over the directed acyclic graph, then dynamic programming"
+    )
+    assert expand_abbreviations("an LRU cache with a TTL") == (
+        "an least recently used cache with a time to live"
+    )
+    # case-sensitive ones stay ordinary words in lower case
+    assert expand_abbreviations("a gc pause, cap the size") == "a gc pause, cap the size"
+
+
+def test_a_terse_answer_that_names_the_technique_is_about_the_question() -> None:
+    answer = (
+        "BFS from the begin word, trying every one-letter change, using a set for the dictionary."
+    )
+    result = grade(WORD_LADDER, answer)
+    assert not result.off_topic
+    assert result.points[1].credit > 0.05  # breadth-first search
+    assert not any("did not address" in w for w in feedback.weaknesses([result]))
+
+
+def test_a_correct_two_sentence_two_sum_answer_scores_well() -> None:
+    answer = (
+        "Use a hash map from each value to its index and, for every element, look up target "
+        "minus the element before inserting it. That is O(n) time and O(n) space."
+    )
+    result = grade(TWO_SUM, answer)
+    assert result.points[1].covered
+    assert result.points[3].credit >= 0.4
+    assert result.points[3].wrong_complexity is None
+    assert result.score >= 45
+
+
+def test_length_does_not_crush_a_terse_correct_answer() -> None:
+    terse = "Min-heap of size k, pop the smallest when it exceeds k: O(n log k) time, O(k) space."
+    padded = (
+        "So I would go with a min-heap of size k, and whenever it grows past k I pop the smallest "
+        "element off. Overall this runs in O(n log k) time and needs O(k) space."
+    )
+    assert grade(TOP_K, terse).score >= 40
+    assert grade(TOP_K, terse).score >= 0.6 * grade(TOP_K, padded).score
+
+
+# ------------------------------------------------------------------ code answers
+
+
+def test_code_is_read_for_identifiers_and_comments() -> None:
+    answer = """Here is how I would do it:
+```python
+import heapq
+
+def k_largest(nums, k):
+    heap = []  # min-heap holding the k largest values seen so far
+    for x in nums:
+        heapq.heappush(heap, x)
+        if len(heap) > k:
+            heapq.heappop(heap)  # evict the smallest
+    return heap
+```
+"""
+    result = grade(TOP_K, answer)
+    assert result.points[0].covered
+    kinds = [(s.code, s.text) for s in analyse(answer).sentences]
+    assert (False, "min-heap holding the k largest values seen so far") in kinds
+    assert any(code and "heapq" in text for code, text in kinds)
+
+
+def test_a_code_answer_is_not_discounted_as_a_list_of_terms() -> None:
+    code = "```js\nconst seen = new Map();\nnums.forEach((x, i) => seen.set(x, i));\n```"
+    sentence = next(s for s in analyse(code).sentences if s.code)
+    assert sentence.function_ratio == 1.0
+
+
+def test_bullet_points_count_like_sentences() -> None:
+    answer = (
+        "- keep a min-heap of size k\n- evict the smallest whenever it grows past k\n"
+        "- O(n log k) time and O(k) space"
+    )
+    assert len(analyse(answer).sentences) == 3
+    result = grade(TOP_K, answer)
+    assert result.points[0].covered and result.points[1].covered
+
+
+# --------------------------------------------------------------------- evidence
+
+
+def test_evidence_quotes_the_sentence_that_covers_the_point() -> None:
+    answer = (
+        "First I would check the input. I keep a min-heap of size k and evict the smallest "
+        "element when it grows past k. Then I return the heap's contents."
+    )
+    point = grade(TOP_K, answer).points[0]
+    assert point.evidence == (
+        "I keep a min-heap of size k and evict the smallest element when it grows past k."
+    )
+
+
+def test_excerpts_are_cut_at_word_boundaries() -> None:
+    text = "The quick brown fox jumps over the lazy dog near the riverbank today"
+    assert feedback.excerpt(text, 30) == "The quick brown fox jumps…"
+
+
+# -------------------------------------------------------------------- behaviour
+
+STORY = BANK["behavioral-easy-receiving-feedback"]
+
+
+def test_a_first_person_story_with_actions_and_a_result_scores_like_one() -> None:
+    story = (
+        "Last year my tech lead told me in code review that my pull requests were too big to "
+        "review well. I was a bit defensive at first, but I asked her for examples and agreed "
+        "to try splitting my work. I started breaking features into small stacked PRs of under "
+        "300 lines, each with a clear description. As a result review time dropped from about "
+        "three days to under one, and I learned to ask for feedback early; since then I coach "
+        "new hires on small PRs."
+    )
+    vague = (
+        "We always value feedback on our team and try to improve continuously. Feedback is "
+        "important and we take it seriously, and overall things got better over time."
+    )
+    assert grade(STORY, story).score >= 45
+    assert grade(STORY, story).score >= grade(STORY, vague).score + 25
+
+
+# -------------------------------------------------------------------- concepts
+
+
+def test_study_lines_name_the_key_points_concept() -> None:
+    answer = "I would check every pair with two nested loops."
+    result = grade(TWO_SUM, answer)
+    lines = feedback.recommendations([result])
+    assert lines[0].startswith("Study complement lookup in a hash map (Q1 (arrays)): ")
+
+
+@pytest.mark.parametrize(
+    ("key_point", "concept"),
+    [
+        (
+            "Use a hash map from value to index, and for each element look up its complement.",
+            "hash map from value to index",
+        ),
+        ("The brute-force approach checks every pair with nested loops.", "brute-force approach"),
+        ("Abstraction and reusability.", "abstraction and reusability"),
+        ("Handle edge cases such as duplicates and negative numbers.", "edge cases"),
+    ],
+)
+def test_a_concept_is_derived_from_the_key_points_own_words(key_point: str, concept: str) -> None:
+    assert derive_concept(key_point) == concept
+
+
+def test_every_bank_key_point_has_a_concept() -> None:
+    for question in BANK.values():
+        assert len(question.concepts) == len(question.key_points), question.id
+
+
+def test_a_pack_with_the_wrong_number_of_concepts_is_refused() -> None:
+    with pytest.raises(ValueError, match="one concept per key point"):
+        Question(
+            id="q",
+            type=InterviewType.DSA,
+            difficulty=Difficulty.EASY,
+            text="Why?",
+            key_points=["a", "b"],
+            concepts=["only one"],
+        )
+
+
+# ------------------------------------------------------------ blind interview set
+
+INTERVIEW = tomllib.loads((CALIBRATION / "interview.toml").read_text(encoding="utf-8"))["answers"]
+
+
+@pytest.fixture(scope="module")
+def interview_scores() -> list[dict[str, int]]:
+    return [
+        {
+            level: grade(BANK[e["question"]], text).score
+            for level, text in e.items()
+            if level != "question"
+        }
+        for e in INTERVIEW
+    ]
+
+
+def test_blind_interview_answers_are_ordered_by_quality(interview_scores) -> None:  # type: ignore[no-untyped-def]
+    mean = {lvl: statistics.mean(r[lvl] for r in interview_scores) for lvl in interview_scores[0]}
+    assert mean["spoken"] > mean["medium"] > mean["shallow"] > mean["weak"]
+    assert mean["code_or_bullets"] > mean["medium"]
+    assert all(r["medium"] > r["weak"] for r in interview_scores)
+    assert mean["negated"] < mean["spoken"] - 15
