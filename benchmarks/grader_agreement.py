@@ -26,9 +26,11 @@ import statistics
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from importlib import resources
 from pathlib import Path
 
 from mockint.enums import Difficulty, InterviewType
+from mockint.grading.embeddings import MODEL_DIR, EmbeddingModel
 from mockint.grading.offline import grade_answer
 from mockint.grading.text import split_sentences, stem, words
 from mockint.models import AnsweredQuestion, Question
@@ -167,6 +169,10 @@ def main() -> None:
     parser.add_argument("--no-calibration", action="store_true")
     args = parser.parse_args()
     rows = load(args.data, InterviewType(args.type))
+    start = time.perf_counter()
+    with resources.as_file(resources.files("mockint") / "data" / MODEL_DIR) as folder:
+        EmbeddingModel.load(Path(folder))
+    print(f"Embedding model load: {1000 * (time.perf_counter() - start):.0f} ms")
     # Warm the grader (lexicons, model) so the rate measures grading, not loading.
     offline_score(rows[0][0], rows[0][1])
     n_questions = len({q.id for q, _, _ in rows})
