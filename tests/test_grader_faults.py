@@ -21,23 +21,11 @@ from mockint.models import (
     derive_concept,
 )
 from mockint.sources.bank import bank_questions
+from test_grader import TOP_K
 
 BANK = {q.id: q for q in bank_questions()}
 TWO_SUM = BANK["dsa-easy-two-sum"]
 WORD_LADDER = BANK["dsa-hard-word-ladder"]
-
-TOP_K = Question(
-    id="top-k",
-    type=InterviewType.DSA,
-    difficulty=Difficulty.MEDIUM,
-    text="How would you find the k largest numbers in a large unsorted array?",
-    key_points=[
-        "Use a min-heap of size k, evicting the smallest when it grows past k.",
-        "The heap approach runs in O(n log k) time and O(k) extra space.",
-        "Handle edge cases such as k larger than n and duplicate values.",
-    ],
-    time_minutes=4,
-)
 
 
 def grade(question: Question, answer: str):  # type: ignore[no-untyped-def]
@@ -195,6 +183,19 @@ def test_length_does_not_crush_a_terse_correct_answer() -> None:
     )
     assert grade(TOP_K, terse).score >= 40
     assert grade(TOP_K, terse).score >= 0.6 * grade(TOP_K, padded).score
+
+
+def test_a_keyword_list_split_into_fragments_is_still_a_list() -> None:
+    # the same points as the explanation below, as a list cut into sentences
+    fragments = (
+        "Min-heap. Size k. Smallest on top. Pop and push. Log k per step. O(n log k). O(k) space."
+    )
+    explained = (
+        "I keep a priority queue holding at most k numbers with the smallest on top, so when a "
+        "new number is bigger than the top I pop the top and push it. Each step costs log k, "
+        "which gives n log k overall and only k extra memory."
+    )
+    assert grade(TOP_K, fragments).score <= grade(TOP_K, explained).score - 20
 
 
 # ------------------------------------------------------------------ code answers

@@ -127,7 +127,6 @@ class KeyPoint:
     vectors: npt.NDArray[np.float32]  # (terms, dims) unit rows
     embedding: npt.NDArray[np.float32]  # (dims,)
     classes: frozenset[str]
-    negated: bool
 
 
 @lru_cache(maxsize=4096)
@@ -160,7 +159,6 @@ def prepare_key_point(text: str, question: str) -> KeyPoint:
         vectors=vectors,
         embedding=model.embed(claims.replace_complexities(asserted)),
         classes=frozenset(claims.classes(text)),
-        negated=negated,
     )
 
 
@@ -211,7 +209,9 @@ class AnswerIndex:
         membership = np.zeros((len(windows), len(sentences)), dtype=np.float32)
         for w, window in enumerate(windows):
             membership[w, list(window)] = 1.0
-        prose = [_prose(s) for s in sentences]
+        fragments = sum(1 for s in sentences if not s.code and s.function_ratio == 0)
+        terse_ok = len(sentences) < 3 or 2 * fragments < len(sentences)
+        prose = [_prose(s, terse_ok) for s in sentences]
         return cls(
             sentences=sentences,
             windows=windows,
@@ -236,16 +236,21 @@ def _unit_rows(matrix: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     return out
 
 
-def _prose(sentence: Sentence) -> float:
-    """How much a sentence reads as an explanation (1.0) rather than a list of terms."""
+def _prose(sentence: Sentence, terse_ok: bool) -> float:
+    """How much a sentence reads as an explanation (1.0) rather than a list of terms.
+
+    ``terse_ok``: the answer is not mostly verbless fragments, so a short sentence
+    counts as terse rather than as an item of a list.
+    """
     if sentence.code:
         return 1.0
     prose = max(0.1, ramp(sentence.function_ratio, PROSE_FLOOR, PROSE_FULL))
     # A one-sentence dump of many terms is a list even with a few "and"s.
     if len(sentence.tokens) > 45 and sentence.function_ratio < 0.2:
         prose = min(prose, 0.3)
-    # Very short sentences ("BFS with a set.") are terse, not lists.
-    if len(sentence.tokens) <= 8 and sentence.text.count(",") < 2:
+    # A short sentence ("BFS with a set.", "Abstraction and reusability.") is terse, not a
+    # list, unless the answer is mostly such fragments: then it is a list split up.
+    if terse_ok and len(sentence.tokens) <= 8 and sentence.text.count(",") < 2:
         prose = max(prose, 0.8)
     return prose
 

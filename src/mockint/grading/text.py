@@ -289,7 +289,7 @@ def segments(text: str) -> list[tuple[str, bool]]:
 
 def _code_block(code: str) -> list[tuple[str, bool]]:
     comments, identifiers = _code_sentences(code)
-    out = [(c, False) for c in comments for c in split_sentences(c)]
+    out = [(s, False) for comment in comments for s in split_sentences(comment)]
     if identifiers:
         out.append((identifiers, True))
     return out
