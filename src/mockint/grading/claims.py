@@ -6,7 +6,9 @@ Negation follows the cue-and-scope model of the *SEM 2012 shared task on negatio
 its clause; a cue followed only by a predicate of usefulness ("is not needed",
 "doesn't help", "won't work") negates the clause's subject before it instead.
 Clauses end at punctuation and at connectives that start a new claim ("but",
-"because", "so", "which", "while").
+"because", "so", "which", "while", "when", "if"). Verbs that deny their object
+("avoids", "prevents", "omits") are cues too, and a cue followed only by a
+participle ("the base case is not included") denies the subject before it.
 
 Complexity is parsed, not matched as words: "O(n log n)", "O(n·m)", "O(min(m, n))",
 "O(alpha(n))", "O(2^n)" and spoken forms ("o of n squared", "n log n", "linear",
@@ -26,7 +28,8 @@ from mockint.resources import load_toml
 _CLAUSE_BREAK = re.compile(
     r"[,;:()\[\]{}—–!?]|(?<=\w)\.(?=\s|$)|\s-\s|"
     r"\b(?:but|because|although|though|whereas|while|which|so that|so|since|unless|"
-    r"otherwise|however|then|and then|except)\b",
+    r"otherwise|however|then|and then|except|when|whenever|where|if|after|before|until|"
+    r"every time|each time)\b",
     re.IGNORECASE,
 )
 _TOKEN = re.compile(r"[A-Za-z0-9§][\w§'’+#.-]*[\w+#]|[A-Za-z0-9§]")
@@ -93,14 +96,20 @@ def _clause_spans(clause: str) -> list[Span]:
             continue
         if pair in words["phrase_cues"]:
             drop[i] = drop[i + 1] = True
-            for j in range(i + 2, len(tokens)):
+            end = len(tokens)
+            if pair in words["contrast_cues"]:
+                # "instead of X": only the alternative X, up to where the clause goes on.
+                ends = words["contrast_scope_ends"]
+                end = next((j for j in range(i + 2, end) if lowered[j] in ends), end)
+            for j in range(i + 2, end):
                 negated[j] = True
             break
         if _is_cue(word):
             drop[i] = True
             rest = [w for w in lowered[i + 1 :] if w not in words["filler"]]
-            if not rest or all(w in words["predicates"] for w in rest):
-                # "a heap is not needed": the subject before the cue is denied.
+            if not rest or all(w in words["predicates"] for w in rest) or _is_participle(rest):
+                # "a heap is not needed", "the base case is not included": the subject
+                # before the cue is denied.
                 for j in range(i):
                     negated[j] = True
             for j in range(i + 1, len(tokens)):
@@ -118,9 +127,27 @@ def _clause_spans(clause: str) -> list[Span]:
     return spans
 
 
+def _is_participle(rest: list[str]) -> bool:
+    """Whether the words after a cue are only a verb's participle ("included", "given")."""
+    return len(rest) == 1 and len(rest[0]) > 4 and rest[0].endswith(("ed", "en"))
+
+
 def has_negation(text: str) -> bool:
     """Whether ``text`` denies anything (a key point that itself says "not ...")."""
     return may_negate(text) and any(_is_cue(t) for t in _TOKEN.findall(text))
+
+
+@cache
+def _contrast() -> re.Pattern[str]:
+    cues = "|".join(re.escape(c) for c in _negation_words()["contrast_cues"])
+    return re.compile(rf"\b(?:{cues})\b[^,;:.!?()]*", re.IGNORECASE)
+
+
+def without_contrasts(text: str) -> str:
+    """``text`` without the alternatives it sets aside: "managed it instead of becoming
+    defensive" -> "managed it". A key point that names an alternative does not ask the
+    answer to deny it."""
+    return _contrast().sub(" ", text)
 
 
 def affirmed_text(text: str) -> str:

@@ -38,6 +38,7 @@ from mockint.grading.text import (
     Sentence,
     Terms,
     analyse,
+    analyse_sentence,
     terms_of,
 )
 from mockint.models import (
@@ -53,14 +54,18 @@ from mockint.models import (
 from mockint.resources import load_toml
 
 # Weight of word alignment against sentence similarity in a window's match.
-ALIGNMENT_WEIGHT = 0.5
+ALIGNMENT_WEIGHT = 0.7
+# Exponent on a key-point word's informativeness (text.weight) in its alignment
+# weight: rare words count for more, but a common word the key point needs still counts.
+INFORMATIVENESS = 0.5
 # Match (0..1) that starts to earn credit, and that earns full credit.
-MATCH_FLOOR = 0.45
-MATCH_FULL = 0.8
-PARTIAL_FLOOR = 0.38
-PARTIAL_SHARE = 0.3
+MATCH_FLOOR = 0.22
+MATCH_FULL = 0.53
+# Power on the cosine similarity of two different words in soft alignment: related
+# words ("queue", "heap") count for less than near-synonyms ("evict", "remove").
+WORD_SIMILARITY_POWER = 1.5
 # Weight of a key-point word that the question already uses.
-QUESTION_WORD_WEIGHT = 0.3
+QUESTION_WORD_WEIGHT = 0.2
 # Share of function words below which a sentence reads as a list of terms.
 PROSE_FLOOR = 0.08
 PROSE_FULL = 0.28
@@ -68,11 +73,64 @@ COVERED = 0.5
 # Most a key point can earn when its complexity is not stated, or stated wrong.
 UNSTATED_COMPLEXITY = 0.45
 WRONG_COMPLEXITY = 0.15
+# Most a key point can earn by naming its concept alone (Question.concepts), and the
+# word alignment with the concept's head that starts to earn it and earns it all.
+CONCEPT_SHARE = 0.5
+CONCEPT_SPAN = (0.6, 0.95)
+_HEAD_END = re.compile(
+    r"\s(?:with|of|for|in|on|from|via|using|by|as|to|before|after|per|at|over|under|"
+    r"instead|rather|and|or|when|that|which)\s",
+    re.IGNORECASE,
+)
+
+
+_EXAMPLES = re.compile(
+    r"(?P<cue>,?\s*\b(?:such as|for example|for instance|e\.g\.,?|like|including)\s+)"
+    r"(?P<items>[^.;:()]+?)"
+    r"(?P<rest>(?:,\s*(?:and\s+(?:why|how|what|when|where)|because|so|which|to|then|rather|"
+    r"while)\b|\s+(?:because|to|so that)\s|[.;:()]|$).*)",
+    re.IGNORECASE | re.DOTALL,
+)
+_ITEM_SPLIT = re.compile(r",\s*(?:or|and)\s+|\s+or\s+|,\s*", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def example_variants(text: str) -> tuple[str, ...]:
+    """The key point once per example it gives ("Explain your role, such as on-call
+    engineer, investigator, or the person applying the fix" -> "Explain your role
+    on-call engineer", ...): examples are alternatives, and naming one covers the
+    point. Empty when ``text`` gives fewer than two examples."""
+    found = _EXAMPLES.search(text)
+    if not found:
+        return ()
+    items = [i.strip() for i in _ITEM_SPLIT.split(found["items"]) if i and i.strip()]
+    if len(items) < 2:
+        return ()
+    head = text[: found.start()]
+    return tuple(f"{head} {item}{found['rest']}" for item in items)
+
+
+def _concept(concept: str, question: str) -> KeyPoint | None:
+    """The concept's head prepared for matching, or None when naming it says nothing
+    the question does not (its informative words are all the question's own)."""
+    head = prepare_key_point(concept_head(concept), question)
+    asked = terms_of(question).weights
+    informative = [t for t in head.order if t not in asked and head.terms.weights[t] >= 0.7]
+    return head if informative else None
+
+
+def concept_head(concept: str) -> str:
+    """The head of a concept's noun phrase: what naming it means ("BFS" of "BFS with
+    visited-on-enqueue", "bidirectional BFS" whole)."""
+    head = _HEAD_END.split(concept, maxsplit=1)[0].strip()
+    return head or concept
+
+
 # Most a key point can earn from the answer's structure alone (see _credit_structure).
 STRUCTURE_CREDIT = 0.75
 # Exponent that maps mean key-point credit to the 0-100 score: below 1, an answer
 # that covers most points well scores near the top rather than in the middle.
-SCORE_CURVE = 0.7
+SCORE_CURVE = 0.85
 # Answers of at most this many sentences are also matched whole.
 SHORT_ANSWER = 4
 
@@ -118,30 +176,43 @@ def _surface(token: str) -> str:
 
 @dataclass(frozen=True)
 class KeyPoint:
-    """A key point prepared for matching: weighted terms, their vectors, its claims."""
+    """A key point prepared for matching: weighted terms, their vectors and polarity, its claims.
+
+    A key point that itself denies something ("the base case is not included")
+    keeps its denied terms, marked in ``denied``: an answer covers it by denying
+    them too ("no base case"), and contradicts it by affirming them.
+    """
 
     text: str
     terms: Terms
     order: tuple[str, ...]  # term keys, the row order of ``vectors`` and ``weights``
     weights: npt.NDArray[np.float32]
     vectors: npt.NDArray[np.float32]  # (terms, dims) unit rows
+    denied: npt.NDArray[np.bool_]  # (terms,) the term sits in a negated span of the key point
     embedding: npt.NDArray[np.float32]  # (dims,)
     classes: frozenset[str]
+
+    @property
+    def negated(self) -> bool:
+        return bool(self.denied.any())
 
 
 @lru_cache(maxsize=4096)
 def prepare_key_point(text: str, question: str) -> KeyPoint:
     """Prepare ``text`` (a key point of ``question``) once; cached per process."""
     model = default_model()
-    negated = claims.has_negation(text)
-    # What the key point asserts is what an answer must affirm ("... so the same
-    # index is never used twice" asserts the check, not the reuse).
-    asserted = claims.affirmed_text(text) if negated else text
+    asserted = claims.without_contrasts(text)
     terms = terms_of(asserted) if terms_of(asserted).weights else terms_of(text)
+    denied_terms = (
+        analyse_sentence(asserted).negated if claims.may_negate(asserted) else frozenset()
+    )
     asked = terms_of(question).weights
     order = tuple(terms.weights)
     weights = np.array(
-        [terms.weights[t] * (QUESTION_WORD_WEIGHT if t in asked else 1.0) for t in order],
+        [
+            terms.weights[t] ** INFORMATIVENESS * (QUESTION_WORD_WEIGHT if t in asked else 1.0)
+            for t in order
+        ],
         dtype=np.float32,
     )
     if order and not weights.sum():
@@ -157,7 +228,11 @@ def prepare_key_point(text: str, question: str) -> KeyPoint:
         order=order,
         weights=weights,
         vectors=vectors,
-        embedding=model.embed(claims.replace_complexities(asserted)),
+        denied=np.array([t in denied_terms for t in order], dtype=bool),
+        embedding=model.embed(
+            " ".join(_surface(terms.surface[t]) for t in order if t not in asked)
+            or claims.replace_complexities(asserted)
+        ),
         classes=frozenset(claims.classes(text)),
     )
 
@@ -167,7 +242,9 @@ class AnswerIndex:
     """An answer's sentences and candidate windows, with their vectors, built once.
 
     A window is one sentence, two adjacent ones, or (for answers of at most
-    ``SHORT_ANSWER`` sentences) the whole answer.
+    ``SHORT_ANSWER`` sentences) the whole answer. ``sentence_vectors`` embed each
+    sentence whole (what it is about); the window vectors used for matching embed
+    only content words the question does not already use (question demoting).
     """
 
     sentences: list[Sentence]
@@ -175,21 +252,25 @@ class AnswerIndex:
     words: npt.NDArray[np.float32]  # (words, dims) content-word vectors, all sentences
     owner: npt.NDArray[np.intp]  # sentence index of each row of ``words``
     negated_rows: npt.NDArray[np.bool_]  # rows inside negated spans
-    window_vectors: npt.NDArray[np.float32]  # (windows, dims) unit rows
+    sentence_vectors: npt.NDArray[np.float32]  # (sentences, dims) unit rows
+    window_vectors: npt.NDArray[np.float32]  # (windows, dims) unit rows, question-demoted
     window_affirmed: npt.NDArray[np.float32]  # (windows, dims), negated spans left out
     window_prose: npt.NDArray[np.float32]  # (windows,)
     window_span: npt.NDArray[np.float32]  # (windows,) 1.0 for one sentence, 0.97 for more
     terms: dict[str, list[int]]  # term -> sentences that affirm it
+    denied: dict[str, list[int]]  # term -> sentences that say it only inside a negated span
     said: dict[str, list[int]]  # term -> sentences that say it, affirmed or not
     classes: list[frozenset[str]]
 
     @classmethod
-    def of(cls, sentences: list[Sentence]) -> AnswerIndex:
+    def of(cls, sentences: list[Sentence], asked: frozenset[str] = frozenset()) -> AnswerIndex:
+        """Index ``sentences``; ``asked``: the question's terms, demoted in window vectors."""
         model = default_model()
         rows: list[str] = []
         owner: list[int] = []
         negated: list[bool] = []
         terms: dict[str, list[int]] = {}
+        denied: dict[str, list[int]] = {}
         said: dict[str, list[int]] = {}
         for i, s in enumerate(sentences):
             for term, token in s.pairs:
@@ -198,13 +279,14 @@ class AnswerIndex:
                 negated.append(term in s.negated)
             for term in set(s.content):
                 said.setdefault(term, []).append(i)
-                if term not in s.negated:
-                    terms.setdefault(term, []).append(i)
-        embeddings = model.embed_many([s.words for s in sentences])
-        affirmed = embeddings.copy()
+                polarity = denied if term in s.negated else terms
+                polarity.setdefault(term, []).append(i)
+        whole = model.embed_many([s.words for s in sentences])
+        demoted = model.embed_many([_content(s, asked, affirmed=False) for s in sentences])
+        affirmed = demoted.copy()
         for i, s in enumerate(sentences):
             if s.negated:
-                affirmed[i] = model.embed(s.affirmed)
+                affirmed[i] = model.embed(_content(s, asked, affirmed=True))
         windows = _windows(len(sentences))
         membership = np.zeros((len(windows), len(sentences)), dtype=np.float32)
         for w, window in enumerate(windows):
@@ -218,14 +300,27 @@ class AnswerIndex:
             words=model.words(rows),
             owner=np.array(owner, dtype=np.intp),
             negated_rows=np.array(negated, dtype=bool),
-            window_vectors=_unit_rows(membership @ embeddings),
+            sentence_vectors=whole,
+            window_vectors=_unit_rows(membership @ demoted),
             window_affirmed=_unit_rows(membership @ affirmed),
             window_prose=np.array([max(prose[i] for i in w) for w in windows], dtype=np.float32),
             window_span=np.array([1.0 if len(w) == 1 else 0.97 for w in windows], np.float32),
             terms=terms,
+            denied=denied,
             said=said,
             classes=[frozenset(claims.classes(s.text)) for s in sentences],
         )
+
+
+def _content(sentence: Sentence, asked: frozenset[str], affirmed: bool) -> str:
+    """The content words of ``sentence`` that the question does not use (and, if
+    ``affirmed``, that no negation denies); all its words if that leaves none."""
+    kept = [
+        _surface(token)
+        for term, token in sentence.pairs
+        if term not in asked and not (affirmed and term in sentence.negated)
+    ]
+    return " ".join(kept) or (sentence.affirmed if affirmed else sentence.words)
 
 
 def _unit_rows(matrix: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
@@ -326,6 +421,10 @@ class AnswerResult:
 # answer is not about the question, and from which it fully is.
 RELEVANT = 0.4
 RELEVANT_FULL = 0.75
+# How much closer (cosine) an answer may be to another bank question before it counts
+# as answering that one instead, partly (ELSEWHERE) and wholly (ELSEWHERE_FULL).
+ELSEWHERE = 0.12
+ELSEWHERE_FULL = 0.22
 # Cosine similarity from which a sentence counts as on topic (communication focus).
 SENTENCE_RELEVANT = 0.3
 
@@ -344,13 +443,29 @@ def _topic(question: Question) -> npt.NDArray[np.float32]:
 
 
 @cache
-def _background() -> npt.NDArray[np.float32]:
-    """(bank questions, dims): what answers to other questions are about."""
+def _background() -> tuple[tuple[tuple[str, InterviewType], ...], npt.NDArray[np.float32]]:
+    """((id, type) of each bank question, (bank questions, dims)): what answers to other
+    questions are about."""
     from mockint.sources.bank import bank_questions
 
-    return default_model().embed_many(
-        [claims.replace_complexities(_topic_text(q)) for q in bank_questions()]
+    questions = bank_questions()
+    return tuple((q.id, q.type) for q in questions), default_model().embed_many(
+        [claims.replace_complexities(_topic_text(q)) for q in questions]
     )
+
+
+def _closer_elsewhere(question: Question, whole: npt.NDArray[np.float32]) -> float:
+    """How much closer (cosine) the answer ``whole`` is to the nearest other bank
+    question of the same interview type than to ``question``; negative when it is
+    closest to this one."""
+    keys, topics = _background()
+    similarity = topics @ whole
+    others = [
+        s
+        for (qid, kind), s in zip(keys, similarity, strict=True)
+        if kind == question.type and qid != question.id
+    ]
+    return float(max(others) - whole @ _topic(question)) if others else 0.0
 
 
 @lru_cache(maxsize=4096)
@@ -366,40 +481,48 @@ def _windows(n: int) -> list[tuple[int, ...]]:
     return singles + pairs + whole
 
 
-def _matches(point: KeyPoint, index: AnswerIndex, affirmed_only: bool) -> npt.NDArray[np.float32]:
-    """(terms, sentences): how well each key-point term is matched in each sentence (0..1)."""
+def _matches(point: KeyPoint, index: AnswerIndex, consistent: bool) -> npt.NDArray[np.float32]:
+    """(terms, sentences): how well each key-point term is matched in each sentence (0..1).
+
+    ``consistent``: only by answer words of the same polarity (affirmed for an
+    affirmed term, inside a negated span for a denied one).
+    """
     n = len(index.sentences)
     out = np.zeros((len(point.order), n), dtype=np.float32)
     if not point.order or not n:
         return out
     if len(index.words):
-        similarity = point.vectors @ index.words.T
-        if affirmed_only and index.negated_rows.any():
-            similarity[:, index.negated_rows] = 0.0
+        similarity = np.clip(point.vectors @ index.words.T, 0.0, 1.0) ** WORD_SIMILARITY_POWER
+        if consistent and (index.negated_rows.any() or point.negated):
+            similarity[point.denied[:, None] != index.negated_rows[None, :]] = 0.0
         np.maximum.at(out.T, index.owner, similarity.T)
-    found = index.terms if affirmed_only else index.said
     for j, term in enumerate(point.order):
-        for i in found.get(term, ()):
+        if not consistent:
+            found = index.said.get(term, ())
+        else:
+            found = (index.denied if point.denied[j] else index.terms).get(term, ())
+        for i in found:
             out[j, i] = 1.0
     return out
 
 
-def _credit(match: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
-    """Credit (0..1) for a match: a ramp from MATCH_FLOOR to MATCH_FULL, with a share
-    (PARTIAL_SHARE) earned earlier, from PARTIAL_FLOOR, so partial answers still rank."""
-    strict = np.clip((match - MATCH_FLOOR) / (MATCH_FULL - MATCH_FLOOR), 0.0, 1.0)
-    early = np.clip((match - PARTIAL_FLOOR) / (MATCH_FULL - PARTIAL_FLOOR), 0.0, 1.0)
-    credit: npt.NDArray[np.float32] = (1 - PARTIAL_SHARE) * strict + PARTIAL_SHARE * early
-    return credit
-
-
 def _best_window(
-    point: KeyPoint, index: AnswerIndex, affirmed_only: bool
+    point: KeyPoint,
+    index: AnswerIndex,
+    consistent: bool,
+    alignment_weight: float = ALIGNMENT_WEIGHT,
+    span: tuple[float, float] | None = None,
 ) -> tuple[float, float, float, tuple[int, ...]]:
-    """(credit, match, prose, window) of the window that covers ``point`` best."""
+    """(credit, match, prose, window) of the window that covers ``point`` best.
+
+    ``consistent``: as in ``_matches``; an affirmed key point is then compared with
+    the windows' embeddings without their negated spans. ``alignment_weight`` and
+    ``span`` (the match that starts to earn credit, and that earns it all) default
+    to the grader's; concepts are matched by their words alone, more strictly.
+    """
     if not index.windows:
         return 0.0, 0.0, 0.0, ()
-    matches = _matches(point, index, affirmed_only)
+    matches = _matches(point, index, consistent)
     n = matches.shape[1]
     per_window = [matches]
     if n > 1:
@@ -408,12 +531,13 @@ def _best_window(
         per_window.append(matches.max(axis=1, keepdims=True))
     total = float(point.weights.sum()) or 1.0
     alignment = point.weights @ np.concatenate(per_window, axis=1) / total
-    vectors = index.window_affirmed if affirmed_only else index.window_vectors
+    vectors = index.window_affirmed if consistent and not point.negated else index.window_vectors
     similarity = np.clip(vectors @ point.embedding, 0.0, 1.0)
-    match = (ALIGNMENT_WEIGHT * alignment + (1 - ALIGNMENT_WEIGHT) * similarity) * (
+    match = (alignment_weight * alignment + (1 - alignment_weight) * similarity) * (
         index.window_span
     )
-    credit = _credit(match) * index.window_prose
+    low, high = span or (MATCH_FLOOR, MATCH_FULL)
+    credit = np.clip((match - low) / (high - low), 0.0, 1.0) * index.window_prose
     best = int(np.argmax(credit + 1e-6 * match))
     return (
         float(credit[best]),
@@ -423,8 +547,32 @@ def _best_window(
     )
 
 
-def _point(point: KeyPoint, dimension: Dimension, index: AnswerIndex) -> PointResult:
-    credit, match, prose, window = _best_window(point, index, affirmed_only=True)
+def _point(
+    point: KeyPoint,
+    dimension: Dimension,
+    index: AnswerIndex,
+    concept: KeyPoint | None = None,
+    variants: tuple[KeyPoint, ...] = (),
+) -> PointResult:
+    """Grade one key point.
+
+    ``variants``: the key point with one of its examples each ("such as A, B, or C",
+    see ``example_variants``); any one of them covers it. ``concept``: the head of
+    its short name ("BFS" of "BFS with visited-on-enqueue", see ``concept_head``),
+    which earns up to CONCEPT_SHARE of the point when the answer names it tersely.
+    """
+    credit, match, prose, window = _best_window(point, index, consistent=True)
+    for variant in variants:
+        found = _best_window(variant, index, consistent=True)
+        if found[0] > credit or (found[0] == credit and found[1] > match):
+            credit, match, prose, window = found
+    if concept is not None and credit < CONCEPT_SHARE:
+        named, named_match, named_prose, named_window = _best_window(
+            concept, index, consistent=True, alignment_weight=1.0, span=CONCEPT_SPAN
+        )
+        if CONCEPT_SHARE * named > credit:
+            credit, prose, window = CONCEPT_SHARE * named, named_prose, named_window
+            match = max(match, named_match)
     result = PointResult(
         key_point=point.text,
         dimension=dimension,
@@ -435,10 +583,10 @@ def _point(point: KeyPoint, dimension: Dimension, index: AnswerIndex) -> PointRe
         missing=[],
     )
     if credit < COVERED:
-        said, said_match, _, said_window = _best_window(point, index, affirmed_only=False)
-        negating = [i for i in said_window if index.sentences[i].negated]
-        if said >= COVERED and negating and said_match > match + 0.05:
-            result.contradiction = index.sentences[negating[0]].text
+        said, said_match, _, said_window = _best_window(point, index, consistent=False)
+        opposed = [i for i in said_window if _opposes(point, index.sentences[i])]
+        if said >= COVERED and opposed and said_match > match + 0.05:
+            result.contradiction = index.sentences[opposed[0]].text
             result.evidence = None
             result.credit = min(credit, 0.1)
     if point.classes and window:
@@ -461,6 +609,14 @@ def _point(point: KeyPoint, dimension: Dimension, index: AnswerIndex) -> PointRe
         if t not in index.said and not t.startswith(CONCEPT_MARK + "complexity")
     ][:3]
     return result
+
+
+def _opposes(point: KeyPoint, sentence: Sentence) -> bool:
+    """Whether ``sentence`` says a term of ``point`` with the opposite polarity."""
+    return any(
+        term in sentence.content_set and (term in sentence.negated) != bool(denied)
+        for term, denied in zip(point.order, point.denied, strict=True)
+    )
 
 
 def _evidence(index: AnswerIndex, window: tuple[int, ...]) -> str:
@@ -498,10 +654,16 @@ def grade_answer(item: AnsweredQuestion) -> AnswerResult:
         else:
             kept.append(sentence)
     analysed = Analysed(analysed.text, kept)
-    index = AnswerIndex.of(kept)
+    index = AnswerIndex.of(kept, frozenset(terms_of(question.text).weights))
     prepared = [prepare_key_point(kp, question.text) for kp in question.key_points]
+    variants = [
+        tuple(prepare_key_point(v, question.text) for v in example_variants(kp))
+        for kp in question.key_points
+    ]
+    concepts = [_concept(c, question.text) for c in question.concepts] or [None for _ in prepared]
     result.points = [
-        _point(point, _classify(question.type, point.text), index) for point in prepared
+        _point(point, _classify(question.type, point.text), index, concept, alternatives)
+        for point, concept, alternatives in zip(prepared, concepts, variants, strict=True)
     ]
     if not kept:
         result.dimensions = {name: 0.0 for name in rubric.dimensions}
@@ -509,11 +671,13 @@ def grade_answer(item: AnsweredQuestion) -> AnswerResult:
     # Relevance: the share of the bank's questions that the answer is further from
     # than from this one (1.0: about nothing else as much as about this question).
     topic = _topic(question)
-    closeness = index.window_vectors[: len(kept)] @ topic
-    whole = _unit_rows(index.window_vectors[: len(kept)].sum(axis=0, keepdims=True))[0]
-    result.relevance = float((_background() @ whole < float(whole @ topic)).mean())
+    closeness = index.sentence_vectors @ topic
+    whole = _unit_rows(index.sentence_vectors.sum(axis=0, keepdims=True))[0]
+    result.relevance = float((_background()[1] @ whole < float(whole @ topic)).mean())
     relevant = [bool(c >= SENTENCE_RELEVANT) for c in closeness]
-    asked = ramp(result.relevance, RELEVANT, RELEVANT_FULL)
+    # An answer far closer to another question than to this one answers that one.
+    elsewhere = 1 - ramp(_closer_elsewhere(question, whole), ELSEWHERE, ELSEWHERE_FULL)
+    asked = min(ramp(result.relevance, RELEVANT, RELEVANT_FULL), elsewhere)
     _credit_structure(result, kept, asked)
     result.words = analysed.word_count
     reasoning, _ = _connectives()
