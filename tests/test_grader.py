@@ -9,6 +9,7 @@ import pytest
 
 from conftest import CALIBRATION
 from mockint.grading.offline import grade_answer
+from mockint.grading.text import analyse
 from mockint.models import AnsweredQuestion, Difficulty, InterviewType, Question
 from mockint.packs import load_pack
 
@@ -53,9 +54,17 @@ def test_off_topic_and_injected_answers_score_like_weak_ones(scores):
     weak = statistics.mean(r["weak"] for r in scores.values())
     for level in ("off_topic", "injection"):
         assert statistics.mean(r[level] for r in scores.values()) <= weak + 5
-        # The worst case is an answer to a neighbouring question (islands BFS for top k),
-        # which shares much of the topic's vocabulary.
-        assert max(r[level] for r in scores.values()) <= 25, (level, scores)
+    # The worst case is an answer to a neighbouring question (islands BFS for top k),
+    # which shares much of the topic's vocabulary.
+    assert max(r["off_topic"] for r in scores.values()) <= 25, scores
+
+
+def test_text_addressed_to_the_grader_earns_nothing():
+    for entry in ANSWERS:
+        question, answer = QUESTIONS[entry["question"]], entry["injection"]
+        result = grade_answer(AnsweredQuestion(question=question, answer=answer))
+        honest = [s.text for s in analyse(answer).sentences if s.text not in result.injected]
+        assert result.score <= score(question, " ".join(honest)) + 2, answer
 
 
 def test_absolute_levels_are_sensible(scores):
@@ -109,7 +118,7 @@ def test_empty_skipped_and_one_line_answers_score_near_zero():
     assert score(TOP_K, None) == 0
     assert score(TOP_K, "   ") == 0
     # Names the technique, so not nothing, but far from a full answer.
-    assert score(TOP_K, "Use a heap.") <= 20
+    assert score(TOP_K, "Use a heap.") <= 25
 
 
 def test_padding_with_filler_does_not_raise_the_score():

@@ -683,15 +683,17 @@ def grade_answer(item: AnsweredQuestion) -> AnswerResult:
     reasoning, _ = _connectives()
     result.reasoning_connectives = _count_phrases(analysed.text, reasoning)
     coverage = sum(p.credit for p in result.points) / len(result.points)
-    length = (0.7 + 0.3 * ramp(result.words, 3, 20)) * (0.3 + 0.7 * asked)
-    result.content = coverage * length
+    # Neither length nor closeness to the bank's topics scales the content (a terse
+    # correct answer is correct); only answering another question instead does.
+    on_question = 0.3 + 0.7 * elsewhere
+    result.content = coverage * on_question
     result.communication = _communication(
         analysed, relevant, question.time_minutes, result.reasoning_connectives
     )
     for name, dimension in rubric.dimensions.items():
         own = [p.credit for p in result.points if p.dimension.name == name]
         if own:
-            result.dimensions[name] = sum(own) / len(own) * length
+            result.dimensions[name] = sum(own) / len(own) * on_question
         else:
             cued = any(
                 dimension.cued_by(s) and is_relevant
