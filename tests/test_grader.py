@@ -69,7 +69,7 @@ def test_text_addressed_to_the_grader_earns_nothing():
 
 def test_absolute_levels_are_sensible(scores):
     assert statistics.mean(r["strong"] for r in scores.values()) >= 75
-    assert statistics.mean(r["weak"] for r in scores.values()) <= 18
+    assert statistics.mean(r["weak"] for r in scores.values()) <= 20
 
 
 TOP_K = Question(

@@ -11,8 +11,9 @@ import pytest
 from conftest import CALIBRATION
 from mockint.grading import feedback
 from mockint.grading.claims import classes, polarity_spans
-from mockint.grading.offline import grade_answer
-from mockint.grading.text import analyse, expand_abbreviations
+from mockint.grading.offline import concept_head, example_variants, grade_answer
+from mockint.grading.story import story_quality
+from mockint.grading.text import analyse, correct_spelling, edit_distance, expand_abbreviations
 from mockint.models import (
     AnsweredQuestion,
     Difficulty,
@@ -131,6 +132,47 @@ def test_instead_of_negates_the_alternative_it_names() -> None:
     answer = "Instead of a hash map from value to index, I would compare every pair."
     point = grade(TWO_SUM, answer).points[1]  # hash map + complement lookup
     assert not point.covered
+
+
+RECURSION = Question(
+    id="infinite-recursion",
+    type=InterviewType.DSA,
+    difficulty=Difficulty.EASY,
+    text="What causes infinite recursion?",
+    key_points=[
+        "If the recursion step is defined incorrectly, or if the base case is not included."
+    ],
+    time_minutes=2,
+)
+
+
+def test_a_negated_key_point_is_covered_by_an_answer_that_denies_the_same_thing() -> None:
+    # the key point says "not included"; the answer says "no base case": the same claim
+    assert grade(RECURSION, "No base case, or a recursive step that never shrinks.").score >= 40
+    opposite = grade(RECURSION, "The base case is always included and correct.")
+    assert opposite.points[0].contradicted
+    assert opposite.score <= 10
+
+
+def test_verbs_that_deny_their_object_are_negation_cues() -> None:
+    spans = polarity_spans("It avoids making copies of large structures")
+    assert [(s.text, s.negated) for s in spans] == [
+        ("It", False),
+        ("making copies of large structures", True),
+    ]
+
+
+def test_a_participle_after_the_cue_denies_the_subject() -> None:
+    spans = polarity_spans("if the base case is not included")
+    assert [(s.text, s.negated) for s in spans] == [("the base case is included", True)]
+
+
+def test_instead_of_denies_only_the_alternative_not_the_rest_of_the_clause() -> None:
+    spans = polarity_spans("instead of recursion you can use iteration")
+    assert [(s.text, s.negated) for s in spans] == [
+        ("recursion", True),
+        ("you can use iteration", False),
+    ]
 
 
 def test_a_key_point_that_itself_says_not_is_still_matched() -> None:
@@ -345,3 +387,115 @@ def test_blind_interview_answers_are_ordered_by_quality(interview_scores) -> Non
     assert mean["code_or_bullets"] > mean["medium"]
     assert all(r["medium"] > r["weak"] for r in interview_scores)
     assert mean["negated"] < mean["spoken"] - 15
+
+
+# ------------------------------------------------------ examples, concept heads, topic
+
+
+def test_examples_in_a_key_point_are_alternatives() -> None:
+    assert example_variants(
+        "Explain your role, such as on-call engineer, investigator, or the person applying the fix."
+    ) == (
+        "Explain your role on-call engineer.",
+        "Explain your role investigator.",
+        "Explain your role the person applying the fix.",
+    )
+    assert example_variants("Use a heap of size k.") == ()
+
+
+@pytest.mark.parametrize(
+    ("concept", "head"),
+    [
+        ("BFS with visited-on-enqueue", "BFS"),
+        ("bidirectional BFS", "bidirectional BFS"),
+        ("complement lookup in a hash map", "complement lookup"),
+    ],
+)
+def test_a_concepts_head_is_what_naming_it_means(concept: str, head: str) -> None:
+    assert concept_head(concept) == head
+
+
+def test_naming_a_concept_tersely_earns_part_of_its_point_and_only_its_own() -> None:
+    result = grade(WORD_LADDER, "BFS from the begin word, trying every one-letter change.")
+    bfs = result.points[1]  # "BFS with visited-on-enqueue"
+    bidirectional = result.points[5]  # "bidirectional BFS": BFS alone does not name it
+    assert 0.3 <= bfs.credit <= 0.6
+    assert bidirectional.credit < 0.1
+
+
+def test_an_answer_to_a_neighbouring_question_is_discounted() -> None:
+    islands = (
+        "To count islands I scan every cell of the grid, and from each unvisited land cell I run "
+        "a breadth-first search that marks the whole island visited, counting one per search."
+    )
+    heap = "I keep a min-heap of size k and pop the smallest whenever it grows past k."
+    assert grade(TOP_K, islands).score <= 25
+    assert grade(TOP_K, heap).score >= grade(TOP_K, islands).score + 20
+
+
+# -------------------------------------------------------------------- stories
+
+
+def test_a_concrete_first_person_story_outscores_fluent_generalities() -> None:
+    story = (
+        "Last March I was on call when checkout started failing for 12% of users. I opened an "
+        "incident channel, checked the dashboards and found a config push from an hour before. "
+        "I rolled it back and errors were gone within 20 minutes. Afterwards I wrote the "
+        "postmortem and added a validation step to CI, and I learned to check recent changes first."
+    )
+    generic = (
+        "Production incidents are something we take very seriously. We followed our incident "
+        "process, communicated with stakeholders and made sure everyone was aligned. We "
+        "identified the root cause and improved resilience as a team going forward."
+    )
+    told, vague = story_of(story), story_of(generic)
+    assert told.actions == 1.0 and told.specifics >= 0.75 and told.ownership > 0.8
+    assert vague.score < told.score - 0.4
+    incident = BANK["behavioral-medium-production-incident"]
+    assert grade(incident, story).score >= grade(incident, generic).score + 25
+
+
+def test_a_spoken_story_with_a_lower_case_i_counts_its_actions() -> None:
+    spoken = "so um i got paged at two am and i rolled back the deploy, then i wrote it up"
+    quality = story_of(spoken)
+    assert quality.actions >= 0.75 and quality.ownership == 1.0
+
+
+def test_blame_and_deflection_are_red_flags() -> None:
+    incident = BANK["behavioral-medium-production-incident"]
+    owned = (
+        "Last year I shipped a change that broke logins for 5% of users. I rolled it back within "
+        "ten minutes, wrote the postmortem and added a test; I learned to canary risky changes."
+    )
+    blamed = (
+        "Last year the backend team shipped a change that broke logins for 5% of users. It wasn't "
+        "my code so I waited for them to roll it back. Honestly it was their fault, and I don't "
+        "think I learned anything."
+    )
+    result = grade(incident, blamed)
+    assert result.story is not None and len(result.story.red_flags) >= 2
+    assert result.score <= grade(incident, owned).score - 30
+    assert "red flag" in feedback.question_feedback(result)
+
+
+def story_of(text: str):  # type: ignore[no-untyped-def]
+    return story_quality(analyse(text).sentences, text)
+
+
+# -------------------------------------------------------------------- spelling
+
+
+def test_a_misspelt_key_word_still_counts_and_the_quote_keeps_the_spelling() -> None:
+    question = Question(
+        id="passing-lists",
+        type=InterviewType.DSA,
+        difficulty=Difficulty.EASY,
+        text="How are linked lists passed as arguments to a function?",
+        key_points=["By reference."],
+        time_minutes=2,
+    )
+    misspelt = grade(question, "by refrenece")
+    assert misspelt.score == grade(question, "by reference").score
+    assert misspelt.points[0].evidence == "by refrenece"
+    assert edit_distance("refrenece", "reference", 2) == 2
+    assert correct_spelling("a queue", frozenset({"queen"})) == "a queue"  # known words stay

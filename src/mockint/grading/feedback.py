@@ -110,6 +110,15 @@ def question_feedback(result: AnswerResult) -> str:
         )
     if result.off_topic:
         parts.append("Most of the answer is not about the question that was asked.")
+    if result.story and result.story.red_flags:
+        parts.append(
+            f"Reads as a red flag: “{excerpt(result.story.red_flags[0], 90)}”. Own your part "
+            "and say what you would do differently."
+        )
+    elif result.story and result.story.specifics < 0.3 and result.content < 0.6:
+        parts.append(
+            "Make the story concrete: a date, a number, a name, and what you yourself did."
+        )
     if result.words < 15 and result.content < 0.5:
         parts.append(
             f"Very short answer ({result.words} words): explain your reasoning in full sentences."
@@ -184,6 +193,11 @@ def weaknesses(results: list[AnswerResult]) -> list[str]:
             )
         if result.off_topic:
             found.append(f"{label(index, result)}: the answer did not address the question asked.")
+        if result.story and result.story.red_flags:
+            found.append(
+                f"{label(index, result)}: blame or deflection in the story: "
+                f"“{excerpt(result.story.red_flags[0], 90)}”."
+            )
         for point in result.points:
             if point.contradicted:
                 found.append(

@@ -32,6 +32,7 @@ import numpy.typing as npt
 from mockint.grading import claims
 from mockint.grading.embeddings import default_model
 from mockint.grading.rubric import AREAS, Dimension, rubric_for
+from mockint.grading.story import StoryQuality, story_quality
 from mockint.grading.text import (
     CONCEPT_MARK,
     Analysed,
@@ -60,7 +61,10 @@ ALIGNMENT_WEIGHT = 0.7
 INFORMATIVENESS = 0.5
 # Match (0..1) that starts to earn credit, and that earns full credit.
 MATCH_FLOOR = 0.22
-MATCH_FULL = 0.53
+MATCH_FULL = 0.5
+# Below MATCH_FLOOR, a match from MATCH_LOW up earns at most LOW_SHARE of the point.
+MATCH_LOW = 0.1
+LOW_SHARE = 0.1
 # Power on the cosine similarity of two different words in soft alignment: related
 # words ("queue", "heap") count for less than near-synonyms ("evict", "remove").
 WORD_SIMILARITY_POWER = 1.5
@@ -126,11 +130,14 @@ def concept_head(concept: str) -> str:
     return head or concept
 
 
+# Key-point coverage over which a story counts from nothing to fully (rubric story_weight).
+STORY_GATE = (0.02, 0.2)
+# Story quality (story.StoryQuality.score) that starts to count, and that counts fully.
+STORY_SPAN = (0.15, 0.65)
+# Share of the content each red flag in a story takes away (at most two count).
+RED_FLAG_PENALTY = 0.25
 # Most a key point can earn from the answer's structure alone (see _credit_structure).
 STRUCTURE_CREDIT = 0.75
-# Exponent that maps mean key-point credit to the 0-100 score: below 1, an answer
-# that covers most points well scores near the top rather than in the middle.
-SCORE_CURVE = 0.85
 # Answers of at most this many sentences are also matched whole.
 SHORT_ANSWER = 4
 
@@ -401,10 +408,12 @@ class AnswerResult:
     dimensions: dict[str, float] = field(default_factory=dict)
     reasoning_connectives: int = 0
     hints_used: int = 0
+    #: how well a behavioural answer tells a story (None for other types)
+    story: StoryQuality | None = None
 
     @property
     def score(self) -> int:
-        value = 100 * float(self.content) ** SCORE_CURVE * (0.85 + 0.15 * self.communication)
+        value = 100 * float(self.content) * (0.85 + 0.15 * self.communication)
         return round(float(value))
 
     @property
@@ -424,7 +433,7 @@ RELEVANT_FULL = 0.75
 # How much closer (cosine) an answer may be to another bank question before it counts
 # as answering that one instead, partly (ELSEWHERE) and wholly (ELSEWHERE_FULL).
 ELSEWHERE = 0.12
-ELSEWHERE_FULL = 0.22
+ELSEWHERE_FULL = 0.18
 # Cosine similarity from which a sentence counts as on topic (communication focus).
 SENTENCE_RELEVANT = 0.3
 
@@ -466,6 +475,16 @@ def _closer_elsewhere(question: Question, whole: npt.NDArray[np.float32]) -> flo
         if kind == question.type and qid != question.id
     ]
     return float(max(others) - whole @ _topic(question)) if others else 0.0
+
+
+@lru_cache(maxsize=1024)
+def _vocabulary_of(texts: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(w.lower() for text in texts for w in re.findall(r"[A-Za-z]{4,}", text))
+
+
+def _vocabulary(question: Question) -> frozenset[str]:
+    """The question's own words (four letters or more, lower case), for spelling."""
+    return _vocabulary_of((question.text, *question.key_points, *question.concepts))
 
 
 @lru_cache(maxsize=4096)
@@ -537,7 +556,12 @@ def _best_window(
         index.window_span
     )
     low, high = span or (MATCH_FLOOR, MATCH_FULL)
-    credit = np.clip((match - low) / (high - low), 0.0, 1.0) * index.window_prose
+    credit = np.clip((match - low) / (high - low), 0.0, 1.0)
+    if span is None:
+        # A small share is earned from MATCH_LOW up, so that faint evidence still ranks.
+        faint = np.clip((match - MATCH_LOW) / (MATCH_FLOOR - MATCH_LOW), 0.0, 1.0)
+        credit = LOW_SHARE * faint + (1 - LOW_SHARE) * credit
+    credit = credit * index.window_prose
     best = int(np.argmax(credit + 1e-6 * match))
     return (
         float(credit[best]),
@@ -646,7 +670,7 @@ def grade_answer(item: AnsweredQuestion) -> AnswerResult:
     question = item.question
     result = AnswerResult(question, item.answer, item.skipped, hints_used=item.hints_used)
     rubric = rubric_for(question.type)
-    analysed = analyse(item.graded_text)
+    analysed = analyse(item.graded_text, _vocabulary(question))
     kept = []
     for sentence in analysed.sentences:
         if addressed_to_grader(sentence.text):
@@ -686,6 +710,12 @@ def grade_answer(item: AnsweredQuestion) -> AnswerResult:
     # Neither length nor closeness to the bank's topics scales the content (a terse
     # correct answer is correct); only answering another question instead does.
     on_question = 0.3 + 0.7 * elsewhere
+    if rubric.story_weight:
+        # A story earns as far as it is about this question (some key point met).
+        result.story = story_quality(kept, analysed.text)
+        told = ramp(result.story.score, *STORY_SPAN) * ramp(coverage, *STORY_GATE)
+        coverage = (1 - rubric.story_weight) * coverage + rubric.story_weight * told
+        coverage *= 1 - RED_FLAG_PENALTY * min(2, len(result.story.red_flags))
     result.content = coverage * on_question
     result.communication = _communication(
         analysed, relevant, question.time_minutes, result.reasoning_connectives

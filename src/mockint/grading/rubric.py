@@ -39,7 +39,10 @@ class Rubric:
     default: str
     order: tuple[str, ...]
     dimensions: dict[str, Dimension]
-    coverage_full: float | None = None
+    #: share of an answer's content that comes from how well it tells a story (STAR)
+    story_weight: float = 0.0
+    #: what reads as a red flag in a story (blame, deflection, nothing learned)
+    red_flags: tuple[re.Pattern[str], ...] = ()
 
     def classify(self, key_point: str) -> Dimension:
         """The dimension a key point is graded under."""
@@ -69,5 +72,6 @@ def rubric_for(interview_type: InterviewType) -> Rubric:
         data["default"],
         tuple(data["order"]),
         dimensions,
-        data.get("coverage_full"),
+        data.get("story_weight", 0.0),
+        tuple(re.compile(p, re.IGNORECASE) for p in data.get("red_flags", ())),
     )

@@ -320,9 +320,57 @@ def _prose_and_loose_code(text: str) -> list[tuple[str, bool]]:
 # ------------------------------------------------------------------------ analysis
 
 
-def analyse_sentence(raw: str, code: bool = False) -> Sentence:
-    """Analyse one sentence; ``code`` marks a line of identifiers (never negated, never a list)."""
-    prepared = prepare(raw)
+# ------------------------------------------------------------------------ spelling
+
+_LONG_WORD = re.compile(r"[A-Za-z]{4,}")
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance between ``a`` and ``b``, or ``limit + 1`` once it exceeds ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, char in enumerate(a, 1):
+        current = [i]
+        for j, other in enumerate(b, 1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char != other))
+            )
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+def correct_spelling(text: str, vocabulary: frozenset[str]) -> str:
+    """``text`` with each word unknown to English ("refrenece") replaced by the word of
+    ``vocabulary`` (lower-case words of the question and its key points) it misspells:
+    within one edit for words of up to six letters, two for longer ones."""
+    if not vocabulary:
+        return text
+    from wordfreq import zipf_frequency
+
+    def fix(match: re.Match[str]) -> str:
+        word = match.group(0)
+        lowered = word.lower()
+        if lowered in vocabulary or zipf_frequency(lowered, "en") > 0:
+            return word
+        limit = 1 if len(lowered) <= 6 else 2
+        best = min(vocabulary, key=lambda v: edit_distance(lowered, v, limit))
+        return best if edit_distance(lowered, best, limit) <= limit else word
+
+    return _LONG_WORD.sub(fix, text)
+
+
+def analyse_sentence(
+    raw: str, code: bool = False, vocabulary: frozenset[str] = frozenset()
+) -> Sentence:
+    """Analyse one sentence; ``code`` marks a line of identifiers (never negated, never a list).
+
+    ``vocabulary``: the question's own words, to which misspellings are corrected
+    for matching (``text`` keeps what was written).
+    """
+    prepared = prepare(raw if code else correct_spelling(raw, vocabulary))
     tokens = words(canonicalise(prepared))
     fw = function_words()
     fw_stems = _stemmed(fw)
@@ -356,9 +404,12 @@ def analyse_sentence(raw: str, code: bool = False) -> Sentence:
     )
 
 
-def analyse(text: str) -> Analysed:
-    """Analyse an answer: its sentences and code, in order (empty ones dropped)."""
-    sentences = (analyse_sentence(raw, code) for raw, code in segments(text))
+def analyse(text: str, vocabulary: frozenset[str] = frozenset()) -> Analysed:
+    """Analyse an answer: its sentences and code, in order (empty ones dropped).
+
+    ``vocabulary``: see ``analyse_sentence``.
+    """
+    sentences = (analyse_sentence(raw, code, vocabulary) for raw, code in segments(text))
     return Analysed(text, [s for s in sentences if s.tokens])
 
 
