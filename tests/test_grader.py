@@ -152,3 +152,12 @@ def test_report_explains_with_evidence_and_names_concepts(cli, tmp_path, pack_fi
     assert all(e["note"].startswith(("Missing", "Partly", "Named")) for e in missed)
     assert any("Q2" in w and "Skipped" in w for w in report["weaknesses"])
     assert report["recommendations"] and report["recommendations"][0].startswith("Study ")
+
+
+def test_the_shipped_key_point_frequencies_match_the_bank():
+    # Rebuild with tools/build_key_point_frequency.py after changing the bank or lexicon.
+    from mockint.grading.offline import KEY_POINT_FREQUENCY, key_point_frequency
+    from mockint.resources import load_json
+    from mockint.sources.bank import bank_questions
+
+    assert load_json(KEY_POINT_FREQUENCY) == key_point_frequency(bank_questions())

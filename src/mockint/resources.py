@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 from functools import cache
 from importlib import resources
@@ -13,6 +14,13 @@ def load_toml(name: str) -> dict[str, Any]:
     """Parse ``mockint/data/<name>`` once per process."""
     text = resources.files("mockint").joinpath("data", name).read_text(encoding="utf-8")
     return tomllib.loads(text)
+
+
+@cache
+def load_json(name: str) -> Any:
+    """Parse ``mockint/data/<name>`` (JSON) once per process."""
+    text = resources.files("mockint").joinpath("data", name).read_text(encoding="utf-8")
+    return json.loads(text)
 
 
 def data_names(folder: str) -> list[str]:

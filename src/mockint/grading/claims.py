@@ -8,7 +8,7 @@ its clause; a cue followed only by a predicate of usefulness ("is not needed",
 Clauses end at punctuation and at connectives that start a new claim ("but",
 "because", "so", "which", "while", "when", "if"). Verbs that deny their object
 ("avoids", "prevents", "omits") are cues too, and a cue followed only by a
-participle ("the base case is not included") denies the subject before it.
+predicate after an auxiliary ("the base case is never met") denies the subject before it.
 
 Complexity is parsed, not matched as words: "O(n log n)", "O(n·m)", "O(min(m, n))",
 "O(alpha(n))", "O(2^n)" and spoken forms ("o of n squared", "n log n", "linear",
@@ -107,8 +107,12 @@ def _clause_spans(clause: str) -> list[Span]:
         if _is_cue(word):
             drop[i] = True
             rest = [w for w in lowered[i + 1 :] if w not in words["filler"]]
-            if not rest or all(w in words["predicates"] for w in rest) or _is_participle(rest):
-                # "a heap is not needed", "the base case is not included": the subject
+            if (
+                not rest
+                or all(w in words["predicates"] for w in rest)
+                or _is_predicate(rest, lowered[i - 1] if i else "", word)
+            ):
+                # "a heap is not needed", "the base case is never met": the subject
                 # before the cue is denied.
                 for j in range(i):
                     negated[j] = True
@@ -127,9 +131,11 @@ def _clause_spans(clause: str) -> list[Span]:
     return spans
 
 
-def _is_participle(rest: list[str]) -> bool:
-    """Whether the words after a cue are only a verb's participle ("included", "given")."""
-    return len(rest) == 1 and len(rest[0]) > 4 and rest[0].endswith(("ed", "en"))
+def _is_predicate(rest: list[str], before: str, cue: str) -> bool:
+    """Whether the one word after a cue is the predicate of the clause's subject: after
+    an auxiliary ("is never met", "was not included") or a contracted one ("isn't sorted")."""
+    auxiliary = before in _negation_words()["auxiliaries"] or cue.endswith("n't")
+    return len(rest) == 1 and auxiliary
 
 
 def has_negation(text: str) -> bool:

@@ -25,6 +25,8 @@ from mockint.errors import MockintError
 Vector = npt.NDArray[np.float32]
 
 MODEL_DIR = "embeddings"
+# Most whitespace-separated chunks whose token ids are kept per process.
+CHUNK_CACHE = 200_000
 
 
 class EmbeddingModelError(MockintError):
@@ -39,6 +41,7 @@ class EmbeddingModel:
         self._table = np.asarray(table, dtype=np.float32)
         self.dimensions = int(self._table.shape[1])
         self._words: dict[str, Vector] = {}
+        self._chunks: dict[str, list[int]] = {}
         self._zero = np.zeros(self.dimensions, dtype=np.float32)
 
     @classmethod
@@ -58,7 +61,18 @@ class EmbeddingModel:
         return cls(tokenizer, table)
 
     def _ids(self, text: str) -> list[int]:
-        return list(self._tokenizer.encode(text, add_special_tokens=False).ids)
+        """WordPiece ids of ``text``, tokenised one whitespace-separated chunk at a time
+        (cached): BERT's pre-tokeniser never joins across whitespace, so this equals
+        tokenising the whole text, without the tokenizer's per-call overhead."""
+        ids: list[int] = []
+        for chunk in text.split():
+            found = self._chunks.get(chunk)
+            if found is None:
+                found = list(self._tokenizer.encode(chunk, add_special_tokens=False).ids)
+                if len(self._chunks) < CHUNK_CACHE:
+                    self._chunks[chunk] = found
+            ids.extend(found)
+        return ids
 
     def embed(self, text: str) -> Vector:
         """Unit-length mean of the token vectors of ``text`` (zeros for no tokens)."""
@@ -72,10 +86,11 @@ class EmbeddingModel:
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
-        for i, encoding in enumerate(self._tokenizer.encode_batch(texts, add_special_tokens=False)):
-            if encoding.ids:
-                out[i] = _unit(self._table[encoding.ids].mean(axis=0))
-        return out
+        for i, text in enumerate(texts):
+            ids = self._ids(text)
+            if ids:
+                out[i] = self._table[ids].mean(axis=0)
+        return _unit_rows(out)
 
     def word(self, word: str) -> Vector:
         """Unit vector of one word (cached): the mean of its WordPiece vectors."""
@@ -91,6 +106,14 @@ class EmbeddingModel:
         if not words:
             return np.zeros((0, self.dimensions), dtype=np.float32)
         return np.stack([self.word(w) for w in words])
+
+
+def _unit_rows(matrix: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    out: npt.NDArray[np.float32] = np.divide(
+        matrix, norms, out=np.zeros_like(matrix), where=norms > 0
+    )
+    return out
 
 
 def _unit(vector: npt.NDArray[np.floating]) -> Vector:

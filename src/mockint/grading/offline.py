@@ -22,9 +22,11 @@ removed before grading.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -52,13 +54,10 @@ from mockint.models import (
     ScoreBreakdown,
     SessionRecord,
 )
-from mockint.resources import load_toml
+from mockint.resources import load_json, load_toml
 
 # Weight of word alignment against sentence similarity in a window's match.
 ALIGNMENT_WEIGHT = 0.7
-# Exponent on a key-point word's informativeness (text.weight) in its alignment
-# weight: rare words count for more, but a common word the key point needs still counts.
-INFORMATIVENESS = 0.5
 # Match (0..1) that starts to earn credit, and that earns full credit.
 MATCH_FLOOR = 0.22
 MATCH_FULL = 0.5
@@ -151,13 +150,14 @@ def ramp(value: float, low: float, high: float) -> float:
 
 
 @cache
-def _injection_patterns() -> tuple[re.Pattern[str], ...]:
+def _injection_pattern() -> re.Pattern[str]:
     patterns = load_toml("grader.toml")["injection_patterns"]
-    return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
 def addressed_to_grader(sentence: str) -> bool:
-    return any(p.search(sentence) for p in _injection_patterns())
+    """Whether ``sentence`` speaks to the grader (``grader.toml`` ``injection_patterns``)."""
+    return _injection_pattern().search(sentence) is not None
 
 
 @cache
@@ -204,6 +204,35 @@ class KeyPoint:
         return bool(self.denied.any())
 
 
+KEY_POINT_FREQUENCY = "key_point_frequency.json"
+
+
+def key_point_frequency(questions: list[Question]) -> dict[str, Any]:
+    """{"key_points": how many key points ``questions`` have, "terms": {term: how many of
+    them use it}}: what ``specificity`` reads, built from the bank by
+    ``tools/build_key_point_frequency.py`` into ``data/key_point_frequency.json``."""
+    counts: dict[str, int] = {}
+    points = [kp for q in questions for kp in q.key_points]
+    for point in points:
+        for term in terms_of(point).weights:
+            counts[term] = counts.get(term, 0) + 1
+    return {"key_points": len(points), "terms": dict(sorted(counts.items()))}
+
+
+@cache
+def _key_point_frequency() -> tuple[int, dict[str, int]]:
+    data = load_json(KEY_POINT_FREQUENCY)
+    return int(data["key_points"]), data["terms"]
+
+
+def specificity(term: str) -> float:
+    """How specific ``term`` is to a key point (0..1): its inverse document frequency
+    over the bank's key points (Sparck Jones, 1972), scaled so a term no key point
+    uses is 1.0. Words every rubric uses ("use", "data", "time") weigh little."""
+    total, counts = _key_point_frequency()
+    return math.log((total + 1) / (counts.get(term, 0) + 1)) / math.log(total + 1)
+
+
 @lru_cache(maxsize=4096)
 def prepare_key_point(text: str, question: str) -> KeyPoint:
     """Prepare ``text`` (a key point of ``question``) once; cached per process."""
@@ -216,10 +245,7 @@ def prepare_key_point(text: str, question: str) -> KeyPoint:
     asked = terms_of(question).weights
     order = tuple(terms.weights)
     weights = np.array(
-        [
-            terms.weights[t] ** INFORMATIVENESS * (QUESTION_WORD_WEIGHT if t in asked else 1.0)
-            for t in order
-        ],
+        [specificity(t) * (QUESTION_WORD_WEIGHT if t in asked else 1.0) for t in order],
         dtype=np.float32,
     )
     if order and not weights.sum():

@@ -80,7 +80,11 @@ MAX_PHRASE = 8
 
 @cache
 def _lexicon() -> tuple[
-    re.Pattern[str] | None, dict[str, str], dict[tuple[str, ...], str], dict[str, str]
+    re.Pattern[str] | None,
+    dict[str, str],
+    dict[tuple[str, ...], str],
+    dict[str, str],
+    dict[str, int],
 ]:
     """Symbolic phrases ("O(n)") matched on raw text; word phrases on stem sequences.
 
@@ -104,18 +108,22 @@ def _lexicon() -> tuple[
                     by_word.setdefault(form, token)
             elif 1 < len(found) <= MAX_PHRASE:
                 by_stems.setdefault(tuple(stem(w) for w in found), token)
+    # The longest phrase starting with each stem, so most tokens try no phrase at all.
+    longest: dict[str, int] = {}
+    for phrase in by_stems:
+        longest[phrase[0]] = max(longest.get(phrase[0], 0), len(phrase))
     pattern = None
     if symbolic:
         alternatives = sorted(symbolic, key=len, reverse=True)
         pattern = re.compile(
             r"(?<![\w§])(?:" + "|".join(re.escape(p) for p in alternatives) + r")(?![\w])"
         )
-    return pattern, symbolic, by_stems, by_word
+    return pattern, symbolic, by_stems, by_word, longest
 
 
 def canonicalise(text: str) -> str:
     """Lower-case ``text`` and replace symbolic lexicon phrases ("O(n log n)") by concepts."""
-    pattern, mapping, _, _ = _lexicon()
+    pattern, mapping, _, _, _ = _lexicon()
     lowered = text.lower().replace("’", "'")
     if pattern is None:
         return lowered
@@ -127,12 +135,12 @@ def concept_tokens(tokens: list[str]) -> list[tuple[str, str]]:
 
     Returns (term, surface word) pairs; a concept's surface is the concept token.
     """
-    _, _, by_stems, by_word = _lexicon()
+    _, _, by_stems, by_word, longest = _lexicon()
     stems = [stem(t) for t in tokens]
     out: list[tuple[str, str]] = []
     i = 0
     while i < len(stems):
-        for size in range(min(MAX_PHRASE, len(stems) - i), 1, -1):
+        for size in range(min(longest.get(stems[i], 0), len(stems) - i), 1, -1):
             concept = by_stems.get(tuple(stems[i : i + size]))
             if concept is not None:
                 out.append((concept, concept))
@@ -342,24 +350,37 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
+@lru_cache(maxsize=65536)
+def _known(word: str) -> bool:
+    """Whether ``word`` is an English word (wordfreq knows it)."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en") > 0
+
+
 def correct_spelling(text: str, vocabulary: frozenset[str]) -> str:
     """``text`` with each word unknown to English ("refrenece") replaced by the word of
     ``vocabulary`` (lower-case words of the question and its key points) it misspells:
     within one edit for words of up to six letters, two for longer ones."""
     if not vocabulary:
         return text
-    from wordfreq import zipf_frequency
 
     def fix(match: re.Match[str]) -> str:
         word = match.group(0)
         lowered = word.lower()
-        if lowered in vocabulary or zipf_frequency(lowered, "en") > 0:
+        if lowered in vocabulary or _known(lowered):
             return word
-        limit = 1 if len(lowered) <= 6 else 2
-        best = min(vocabulary, key=lambda v: edit_distance(lowered, v, limit))
-        return best if edit_distance(lowered, best, limit) <= limit else word
+        return _nearest(lowered, vocabulary) or word
 
     return _LONG_WORD.sub(fix, text)
+
+
+@lru_cache(maxsize=65536)
+def _nearest(word: str, vocabulary: frozenset[str]) -> str | None:
+    """The word of ``vocabulary`` that ``word`` misspells, if any (see correct_spelling)."""
+    limit = 1 if len(word) <= 6 else 2
+    best = min(vocabulary, key=lambda v: edit_distance(word, v, limit))
+    return best if edit_distance(word, best, limit) <= limit else None
 
 
 def analyse_sentence(
