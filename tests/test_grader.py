@@ -156,8 +156,9 @@ def test_report_explains_with_evidence_and_names_concepts(cli, tmp_path, pack_fi
 
 def test_the_shipped_key_point_frequencies_match_the_bank():
     # Rebuild with tools/build_key_point_frequency.py after changing the bank or lexicon.
-    from mockint.grading.offline import KEY_POINT_FREQUENCY, key_point_frequency
+    from mockint.grading.text import KEY_POINT_FREQUENCY, key_point_frequency
     from mockint.resources import load_json
     from mockint.sources.bank import bank_questions
 
-    assert load_json(KEY_POINT_FREQUENCY) == key_point_frequency(bank_questions())
+    points = [kp for q in bank_questions() for kp in q.key_points]
+    assert load_json(KEY_POINT_FREQUENCY) == key_point_frequency(points)

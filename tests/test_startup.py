@@ -16,7 +16,7 @@ NETWORK_AND_AUDIO = (
 )
 HEAVY = (
     *NETWORK_AND_AUDIO,
-    "wordfreq",
+    "tokenizers",
     "snowballstemmer",
     "sqlite_utils",
     "pydantic",
@@ -39,7 +39,7 @@ def test_price_and_history_do_not_import_graders_or_network(tmp_path):
     code = (
         "import sys; from mockint.cli.app import app; from typer.testing import CliRunner; "
         "r = CliRunner(); r.invoke(app, ['price']); r.invoke(app, ['history']); "
-        f"print([m for m in {(*NETWORK_AND_AUDIO, 'wordfreq', 'jinja2', 'plotext')!r} "
+        f"print([m for m in {(*NETWORK_AND_AUDIO, 'tokenizers', 'jinja2', 'plotext')!r} "
         "if m in sys.modules])"
     )
     env = {"MOCKINT_HOME": str(tmp_path), "PATH": ""}

@@ -92,6 +92,10 @@ class EmbeddingModel:
                 out[i] = self._table[ids].mean(axis=0)
         return _unit_rows(out)
 
+    def knows(self, word: str) -> bool:
+        """Whether ``word`` (lower case) is one token of the vocabulary."""
+        return self._tokenizer.token_to_id(word) is not None
+
     def word(self, word: str) -> Vector:
         """Unit vector of one word (cached): the mean of its WordPiece vectors."""
         vector = self._words.get(word)

@@ -22,11 +22,9 @@ removed before grading.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -54,7 +52,7 @@ from mockint.models import (
     ScoreBreakdown,
     SessionRecord,
 )
-from mockint.resources import load_json, load_toml
+from mockint.resources import load_toml
 
 # Weight of word alignment against sentence similarity in a window's match.
 ALIGNMENT_WEIGHT = 0.7
@@ -118,7 +116,7 @@ def _concept(concept: str, question: str) -> KeyPoint | None:
     the question does not (its informative words are all the question's own)."""
     head = prepare_key_point(concept_head(concept), question)
     asked = terms_of(question).weights
-    informative = [t for t in head.order if t not in asked and head.terms.weights[t] >= 0.7]
+    informative = [t for t in head.order if t not in asked and head.terms.weights[t] >= 0.5]
     return head if informative else None
 
 
@@ -204,35 +202,6 @@ class KeyPoint:
         return bool(self.denied.any())
 
 
-KEY_POINT_FREQUENCY = "key_point_frequency.json"
-
-
-def key_point_frequency(questions: list[Question]) -> dict[str, Any]:
-    """{"key_points": how many key points ``questions`` have, "terms": {term: how many of
-    them use it}}: what ``specificity`` reads, built from the bank by
-    ``tools/build_key_point_frequency.py`` into ``data/key_point_frequency.json``."""
-    counts: dict[str, int] = {}
-    points = [kp for q in questions for kp in q.key_points]
-    for point in points:
-        for term in terms_of(point).weights:
-            counts[term] = counts.get(term, 0) + 1
-    return {"key_points": len(points), "terms": dict(sorted(counts.items()))}
-
-
-@cache
-def _key_point_frequency() -> tuple[int, dict[str, int]]:
-    data = load_json(KEY_POINT_FREQUENCY)
-    return int(data["key_points"]), data["terms"]
-
-
-def specificity(term: str) -> float:
-    """How specific ``term`` is to a key point (0..1): its inverse document frequency
-    over the bank's key points (Sparck Jones, 1972), scaled so a term no key point
-    uses is 1.0. Words every rubric uses ("use", "data", "time") weigh little."""
-    total, counts = _key_point_frequency()
-    return math.log((total + 1) / (counts.get(term, 0) + 1)) / math.log(total + 1)
-
-
 @lru_cache(maxsize=4096)
 def prepare_key_point(text: str, question: str) -> KeyPoint:
     """Prepare ``text`` (a key point of ``question``) once; cached per process."""
@@ -245,7 +214,7 @@ def prepare_key_point(text: str, question: str) -> KeyPoint:
     asked = terms_of(question).weights
     order = tuple(terms.weights)
     weights = np.array(
-        [specificity(t) * (QUESTION_WORD_WEIGHT if t in asked else 1.0) for t in order],
+        [terms.weights[t] * (QUESTION_WORD_WEIGHT if t in asked else 1.0) for t in order],
         dtype=np.float32,
     )
     if order and not weights.sum():

@@ -6,12 +6,14 @@ sentences (bullets are sentences), expand common abbreviations ("BFS"), replace
 complexity claims by one neutral token (see ``claims``), mark negated spans,
 lower-case, replace phrases of the concept lexicon by a concept token (so
 "priority queue" and "min-heap" both become ``§heap``), and stem words with the
-Snowball stemmer. Words are weighted by how informative they are in general
-English (wordfreq's Zipf frequency): "heap" counts for more than "use".
+Snowball stemmer. Terms are weighted by how specific they are to a key point
+(inverse document frequency over the bank's key points): "heap" counts for more
+than "use".
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -24,7 +26,7 @@ from mockint.grading.claims import (
     polarity_spans,
     replace_complexities,
 )
-from mockint.resources import load_toml
+from mockint.resources import load_json, load_toml
 
 CONCEPT_MARK = "§"
 _WORD = re.compile(r"§[a-z0-9-]+|[a-z0-9]+(?:['’][a-z]+)?")
@@ -61,17 +63,34 @@ def stem(word: str) -> str:
     return str(_stemmer().stemWord(word))
 
 
-@lru_cache(maxsize=65536)
-def weight(word: str) -> float:
-    """How informative ``word`` is: 1.0 for concepts and rare words, low for common ones."""
-    if word.startswith(CONCEPT_MARK):
-        return 1.0
-    from wordfreq import zipf_frequency
+KEY_POINT_FREQUENCY = "key_point_frequency.json"
 
-    zipf = zipf_frequency(word, "en")
-    if zipf == 0.0:  # unknown to general English: jargon, identifiers
-        return 0.9
-    return max(0.15, min(1.0, (7.0 - zipf) / 4.0))
+
+@cache
+def _key_point_frequency() -> tuple[int, dict[str, int]]:
+    data = load_json(KEY_POINT_FREQUENCY)
+    return int(data["key_points"]), data["terms"]
+
+
+def specificity(term: str) -> float:
+    """How specific ``term`` (a stem or concept token) is to a key point (0..1): its
+    inverse document frequency over the bank's key points (Sparck Jones, 1972), scaled
+    so that a term no key point uses is 1.0. Words every rubric uses weigh little.
+
+    The counts ship as ``data/key_point_frequency.json``, built from the bank by
+    ``tools/build_key_point_frequency.py`` (see ``key_point_frequency``).
+    """
+    total, counts = _key_point_frequency()
+    return math.log((total + 1) / (counts.get(term, 0) + 1)) / math.log(total + 1)
+
+
+def key_point_frequency(key_points: list[str]) -> dict[str, Any]:
+    """{"key_points": len(key_points), "terms": {term: how many key points use it}}."""
+    counts: dict[str, int] = {}
+    for point in key_points:
+        for term in {t for t, _ in _terms(point)}:
+            counts[term] = counts.get(term, 0) + 1
+    return {"key_points": len(key_points), "terms": dict(sorted(counts.items()))}
 
 
 _SYMBOLIC = re.compile(r"[^a-z0-9\s'-]")
@@ -350,12 +369,12 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
-@lru_cache(maxsize=65536)
 def _known(word: str) -> bool:
-    """Whether ``word`` is an English word (wordfreq knows it)."""
-    from wordfreq import zipf_frequency
+    """Whether ``word`` is a word of the embedding model's vocabulary (a misspelling
+    falls apart into word pieces)."""
+    from mockint.grading.embeddings import default_model
 
-    return zipf_frequency(word, "en") > 0
+    return default_model().knows(word)
 
 
 def correct_spelling(text: str, vocabulary: frozenset[str]) -> str:
@@ -447,19 +466,21 @@ class Terms:
         return sum(self.weights.values())
 
 
+def _terms(text: str) -> list[tuple[str, str]]:
+    """(term, surface word) of each content word of ``text``, rubric phrasing removed."""
+    skip = _stemmed(function_words() | rubric_words())
+    return [(t, w) for t, w in concept_tokens(words(canonicalise(text))) if t not in skip]
+
+
 @lru_cache(maxsize=4096)
 def terms_of(text: str) -> Terms:
-    """Weighted content terms of rubric text (rubric phrasing words removed)."""
-    skip = _stemmed(function_words() | rubric_words())
+    """Content terms of rubric text, weighted by ``specificity`` (rubric phrasing removed)."""
     weights: dict[str, float] = {}
     surface: dict[str, str] = {}
     order: list[str] = []
-    for term, token in concept_tokens(words(canonicalise(text))):
-        if term in skip:
-            continue
-        w = weight(token)
-        if w > weights.get(term, 0.0):
-            weights[term] = w
+    for term, token in _terms(text):
+        if term not in weights:
+            weights[term] = specificity(term)
             surface[term] = _display(token)
         order.append(term)
     bigrams = frozenset(tuple(sorted(pair)) for pair in pairwise(order) if pair[0] != pair[1])
