@@ -499,3 +499,18 @@ def test_a_misspelt_key_word_still_counts_and_the_quote_keeps_the_spelling() -> 
     assert misspelt.points[0].evidence == "by refrenece"
     assert edit_distance("refrenece", "reference", 2) == 2
     assert correct_spelling("a queue", frozenset({"queen"})) == "a queue"  # known words stay
+
+
+def test_terse_notation_is_read_as_an_explanation_not_a_list() -> None:
+    median = BANK["dsa-hard-median-of-data-stream"]
+    notation = (
+        "Two heaps: max-heap lo (lower half), min-heap hi (upper half); invariant "
+        "max(lo) <= min(hi)."
+    )
+    listed = "two heaps, max-heap, min-heap, lower half, upper half, invariant, median, tops"
+    assert grade(median, notation).points[0].covered
+    assert grade(median, notation).score >= grade(median, listed).score + 10
+
+
+def test_identifier_abbreviations_are_expanded() -> None:
+    assert expand_abbreviations("prev/curr, len(arr)") == "previous/current, length(array)"

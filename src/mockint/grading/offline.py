@@ -333,15 +333,37 @@ def _unit_rows(matrix: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     return out
 
 
+_RELATION = re.compile(r"[=<>→(:]|->|\w\.\w|^\s*(?:return|yield|throw|await)\b")
+
+
+# Items of a sentence few enough that one relation among them makes it notation.
+SHORT_RUN = 4
+
+
+def _notation(text: str) -> bool:
+    """Whether ``text`` is terse notation rather than a list of terms: most of its comma-
+    or semicolon-separated items (or, in a short run of items, any) relate things
+    ("curr.next = prev", "max-heap lo (lower half)", "median: O(1)", "return prev") or
+    are phrases of five words or more."""
+    items = [item.split() for item in re.split(r"[,;]", text) if item.strip()]
+    related = sum(1 for item in items if len(item) >= 5 or _RELATION.search(" ".join(item)))
+    return 2 * related >= len(items) + 1 or (len(items) <= SHORT_RUN and related > 0)
+
+
 def _prose(sentence: Sentence, terse_ok: bool) -> float:
     """How much a sentence reads as an explanation (1.0) rather than a list of terms.
 
     ``terse_ok``: the answer is not mostly verbless fragments, so a short sentence
-    counts as terse rather than as an item of a list.
+    counts as terse rather than as an item of a list. Terse notation (``_notation``)
+    reads as an explanation too.
     """
     if sentence.code:
         return 1.0
     prose = max(0.1, ramp(sentence.function_ratio, PROSE_FLOOR, PROSE_FULL))
+    if prose >= 0.8:
+        return prose
+    if _notation(sentence.text):
+        return 0.8
     # A one-sentence dump of many terms is a list even with a few "and"s.
     if len(sentence.tokens) > 45 and sentence.function_ratio < 0.2:
         prose = min(prose, 0.3)
