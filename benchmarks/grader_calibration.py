@@ -79,6 +79,7 @@ def main(argv: list[str] | None = None) -> None:
     rate, graded = throughput(args.pack, args.answers)
     print(f"\nThroughput: {rate:.0f} answers/s on one core ({graded} distinct answers)")
     interview()
+    interview(ROOT / "interview_holdout.toml", "held-out interview set (no constant tuned on it)")
 
 
 INTERVIEW_LEVELS = (
@@ -93,7 +94,7 @@ INTERVIEW_LEVELS = (
 STRONG_LEVELS = ("terse_expert", "spoken", "code_or_bullets")
 
 
-def interview(path: Path = ROOT / "interview.toml") -> None:
+def interview(path: Path = ROOT / "interview.toml", name: str = "interview set") -> None:
     """Mean score per level on the blind interview set, and how often levels are ordered."""
     from mockint.sources.bank import bank_questions
 
@@ -108,10 +109,10 @@ def interview(path: Path = ROOT / "interview.toml") -> None:
         }
         for e in data
     ]
-    print(f"\nInterview set ({len(rows)} bank questions, answered blind):")
+    print(f"\n{name.capitalize()} ({len(rows)} bank questions, answered blind):")
     for level in INTERVIEW_LEVELS:
         print(f"  {level:16s} {statistics.mean(r[level] for r in rows):5.1f}")
-    for low in ("shallow", "negated", "weak"):
+    for low in ("medium", "shallow", "negated", "weak"):
         ok = sum(r[s] > r[low] for r in rows for s in STRONG_LEVELS)
         print(f"  strong kinds > {low}: {ok}/{3 * len(rows)}")
     ok = sum(r["medium"] > r["weak"] for r in rows)
