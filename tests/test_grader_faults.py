@@ -50,6 +50,8 @@ def grade(question: Question, answer: str):  # type: ignore[no-untyped-def]
         ("O(alpha(n)) per operation", {"alpha(n)"}),
         ("O(α(n))", {"alpha(n)"}),
         ("O(2^n)", {"2^n"}),
+        ("O(N L^2)", {"n*l^2"}),
+        ("O(N times L squared)", {"n*l^2"}),
         ("O(V + E)", {"e+v"}),
         ("it is o of n squared", {"n^2"}),
         ("n log n overall", {"n log n"}),

@@ -231,6 +231,8 @@ def canonical_class(expression: str) -> str:
     e = re.sub(r"\b([a-z])log ([a-z])\b", r"\1 log \2", e)
     e = re.sub(r"\b([a-z])\*\1\b", r"\1^2", e)
     e = e.replace("^ ", "^")
+    # factors side by side multiply: "n l^2" == "n*l^2" ("log" is not a factor)
+    e = re.sub(r"(?<![a-z])(?!log\b)([a-z0-9^()]+) (?!log\b)(?=[a-z0-9(])", r"\1*", e)
     # commutative products and sums: m*n == n*m, v+e == e+v
     if re.fullmatch(r"[a-z](\*[a-z])+", e):
         e = "*".join(sorted(e.split("*")))
