@@ -516,3 +516,38 @@ def test_terse_notation_is_read_as_an_explanation_not_a_list() -> None:
 
 def test_identifier_abbreviations_are_expanded() -> None:
     assert expand_abbreviations("prev/curr, len(arr)") == "previous/current, length(array)"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "flagged"),
+    [
+        ("The delay was the PM's fault.", True),
+        ("It slipped because QA was slow, not because of me.", True),
+        ("The previous team wrote terrible code.", True),
+        ("Nothing really to learn there.", True),
+        ("I don't think there was anything I would do differently.", True),
+        ("He had promised it by month end, which was not his fault.", False),
+        ("My mistake was not flagging the risk earlier.", False),
+        ("That was my fault, and I said so.", False),
+    ],
+)
+def test_red_flags_name_blame_and_no_lesson_not_defending_others(
+    sentence: str, flagged: bool
+) -> None:
+    assert bool(story_of(sentence).red_flags) is flagged
+
+
+def test_a_first_person_story_shows_ownership_in_the_rubric() -> None:
+    incident = BANK["behavioral-medium-production-incident"]
+    story = (
+        "Last March I was on call when checkout failed for 12% of users. I opened the incident, "
+        "I traced it to my own config change from an hour before and I rolled it back in ten "
+        "minutes. I wrote the postmortem and I added a CI check; I learned to canary changes."
+    )
+    assert grade(incident, story).dimensions["ownership"] >= 0.5
+
+
+def test_quotes_keep_the_candidates_semicolons() -> None:
+    assert analyse("Start with (-inf, +inf); going left narrows hi.").sentences[0].text == (
+        "Start with (-inf, +inf);"
+    )

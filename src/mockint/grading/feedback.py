@@ -100,7 +100,7 @@ def question_feedback(result: AnswerResult) -> str:
     if opposite:
         parts.append(
             f"{len(opposite)} key point{'s were' if len(opposite) > 1 else ' was'} "
-            "stated wrongly or the other way round: see the notes."
+            "stated wrongly or the other way round: see each key point's note."
         )
     named = [p for p in result.points if p.named_not_explained]
     if named:

@@ -133,6 +133,8 @@ STORY_GATE = (0.02, 0.2)
 STORY_SPAN = (0.15, 0.65)
 # Share of the content each red flag in a story takes away (at most two count).
 RED_FLAG_PENALTY = 0.25
+# Most the ownership and reflection dimensions show in a story with a red flag.
+RED_FLAG_CAP = 0.2
 # Most a key point can earn from the answer's structure alone (see _credit_structure).
 STRUCTURE_CREDIT = 0.75
 # Answers of at most this many sentences are also matched whole.
@@ -747,7 +749,23 @@ def grade_answer(item: AnsweredQuestion) -> AnswerResult:
                 for s, is_relevant in zip(kept, relevant, strict=True)
             )
             result.dimensions[name] = result.content * (1.0 if cued else 0.4)
+    if result.story is not None:
+        _story_dimensions(result, on_question)
     return result
+
+
+def _story_dimensions(result: AnswerResult, on_question: float) -> None:
+    """Ownership and reflection as the story shows them: a story told in the first person
+    owns its actions; a red flag (blame, nothing learned) caps both."""
+    story = result.story
+    assert story is not None
+    if "ownership" in result.dimensions:
+        shown = story.ownership * on_question
+        result.dimensions["ownership"] = max(result.dimensions["ownership"], shown)
+    if story.red_flags:
+        for name in ("ownership", "reflection"):
+            if name in result.dimensions:
+                result.dimensions[name] = min(result.dimensions[name], RED_FLAG_CAP)
 
 
 def _credit_structure(result: AnswerResult, kept: list[Sentence], on_question: float) -> None:

@@ -30,7 +30,7 @@ from mockint.resources import load_json, load_toml
 
 CONCEPT_MARK = "§"
 _WORD = re.compile(r"§[a-z0-9-]+|[a-z0-9]+(?:['’][a-z]+)?")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n\s*\n|\n\s*(?=[-*•]|\d+[.)]\s)|;\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n\s*\n|\n\s*(?=[-*•]|\d+[.)]\s)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
