@@ -551,3 +551,11 @@ def test_quotes_keep_the_candidates_semicolons() -> None:
     assert analyse("Start with (-inf, +inf); going left narrows hi.").sentences[0].text == (
         "Start with (-inf, +inf);"
     )
+
+
+def test_an_example_counts_only_when_the_answer_names_it() -> None:
+    kv = BANK["machine-coding-medium-kv-store-ttl"]
+    index = next(i for i, kp in enumerate(kv.key_points) if kp.startswith("Handle edge cases"))
+    generic = grade(kv, "I would think about the edge cases and test it well.").points[index]
+    named = grade(kv, "Edge cases: a zero TTL expires at once.").points[index]
+    assert generic.credit < 0.4 <= 0.8 <= named.credit

@@ -101,6 +101,12 @@ def example_variants(text: str) -> tuple[str, ...]:
     engineer, investigator, or the person applying the fix" -> "Explain your role
     on-call engineer", ...): examples are alternatives, and naming one covers the
     point. Empty when ``text`` gives fewer than two examples."""
+    return tuple(variant for variant, _ in _examples(text))
+
+
+@lru_cache(maxsize=4096)
+def _examples(text: str) -> tuple[tuple[str, str], ...]:
+    """(variant, example) for each example ``text`` gives (see ``example_variants``)."""
     found = _EXAMPLES.search(text)
     if not found:
         return ()
@@ -108,7 +114,7 @@ def example_variants(text: str) -> tuple[str, ...]:
     if len(items) < 2:
         return ()
     head = text[: found.start()]
-    return tuple(f"{head} {item}{found['rest']}" for item in items)
+    return tuple((f"{head} {item}{found['rest']}", item) for item in items)
 
 
 def _concept(concept: str, question: str) -> KeyPoint | None:
@@ -595,20 +601,25 @@ def _point(
     dimension: Dimension,
     index: AnswerIndex,
     concept: KeyPoint | None = None,
-    variants: tuple[KeyPoint, ...] = (),
+    variants: tuple[tuple[KeyPoint, KeyPoint], ...] = (),
 ) -> PointResult:
     """Grade one key point.
 
-    ``variants``: the key point with one of its examples each ("such as A, B, or C",
-    see ``example_variants``); any one of them covers it. ``concept``: the head of
+    ``variants``: (the key point with one of its examples, that example) for each
+    example it gives ("such as A, B, or C", see ``example_variants``); any one of them
+    covers it, if the answer names the example itself, not only the words around it. ``concept``: the head of
     its short name ("BFS" of "BFS with visited-on-enqueue", see ``concept_head``),
     which earns up to CONCEPT_SHARE of the point when the answer names it tersely.
     """
     credit, match, prose, window = _best_window(point, index, consistent=True)
-    for variant in variants:
+    for variant, example in variants:
         found = _best_window(variant, index, consistent=True)
         if found[0] > credit or (found[0] == credit and found[1] > match):
-            credit, match, prose, window = found
+            example_said = _best_window(
+                example, index, consistent=True, alignment_weight=1.0, span=CONCEPT_SPAN
+            )
+            if example_said[0] > 0:
+                credit, match, prose, window = found
     if concept is not None and credit < CONCEPT_SHARE:
         named, named_match, named_prose, named_window = _best_window(
             concept, index, consistent=True, alignment_weight=1.0, span=CONCEPT_SPAN
@@ -700,7 +711,10 @@ def grade_answer(item: AnsweredQuestion) -> AnswerResult:
     index = AnswerIndex.of(kept, frozenset(terms_of(question.text).weights))
     prepared = [prepare_key_point(kp, question.text) for kp in question.key_points]
     variants = [
-        tuple(prepare_key_point(v, question.text) for v in example_variants(kp))
+        tuple(
+            (prepare_key_point(v, question.text), prepare_key_point(e, question.text))
+            for v, e in _examples(kp)
+        )
         for kp in question.key_points
     ]
     concepts = [_concept(c, question.text) for c in question.concepts] or [None for _ in prepared]
