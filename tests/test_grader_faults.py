@@ -10,7 +10,7 @@ import pytest
 
 from conftest import CALIBRATION
 from mockint.grading import feedback
-from mockint.grading.claims import classes, polarity_spans
+from mockint.grading.claims import Span, classes, polarity_spans
 from mockint.grading.offline import concept_head, example_variants, grade_answer
 from mockint.grading.story import story_quality
 from mockint.grading.text import analyse, correct_spelling, edit_distance, expand_abbreviations
@@ -107,9 +107,10 @@ def test_negation_scopes_over_what_follows_the_cue() -> None:
 
 def test_a_predicate_of_usefulness_negates_its_subject() -> None:
     spans = polarity_spans("a hash map doesn't help because lookups are linear")
-    assert [(s.text, s.negated) for s in spans] == [
-        ("a hash map help", True),
-        ("lookups are linear", False),
+    assert [(s.text, s.negated, s.dismissed) for s in spans] == [
+        ("a hash map", True, True),
+        ("help", True, False),
+        ("lookups are linear", False, False),
     ]
 
 
@@ -559,3 +560,13 @@ def test_an_example_counts_only_when_the_answer_names_it() -> None:
     generic = grade(kv, "I would think about the edge cases and test it well.").points[index]
     named = grade(kv, "Edge cases: a zero TTL expires at once.").points[index]
     assert generic.credit < 0.4 <= 0.8 <= named.credit
+
+
+def test_dismissing_a_key_term_as_not_mattering_is_the_opposite() -> None:
+    spans = polarity_spans("Clock skew doesn't matter for time-based IDs")
+    assert spans[0] == Span("Clock skew", negated=True, dismissed=True)
+    balancer = BANK["system-design-easy-load-balancing"]
+    index = next(i for i, kp in enumerate(balancer.key_points) if "redundant" in kp)
+    said = "A single load balancer is fine, so redundancy isn't needed for it."
+    point = grade(balancer, said).points[index]
+    assert point.contradicted and not point.covered

@@ -67,6 +67,8 @@ class Span:
 
     text: str
     negated: bool
+    #: denied as not useful ("X is not needed", "X doesn't matter"): a dismissal
+    dismissed: bool = False
 
 
 def polarity_spans(text: str) -> list[Span]:
@@ -86,6 +88,7 @@ def _clause_spans(clause: str) -> list[Span]:
     words = _negation_words()
     lowered = [t.lower().replace("’", "'") for t in tokens]
     negated = [False] * len(tokens)
+    dismissed = [False] * len(tokens)
     drop = [False] * len(tokens)
     i = 0
     while i < len(tokens):
@@ -107,28 +110,39 @@ def _clause_spans(clause: str) -> list[Span]:
         if _is_cue(word):
             drop[i] = True
             rest = [w for w in lowered[i + 1 :] if w not in words["filler"]]
-            if (
-                not rest
-                or all(w in words["predicates"] for w in rest)
-                or _is_predicate(rest, lowered[i - 1] if i else "", word)
-            ):
+            useless = bool(rest) and (
+                all(w in words["predicates"] for w in rest) or _is_dismissal(rest)
+            )
+            if not rest or useless or _is_predicate(rest, lowered[i - 1] if i else "", word):
                 # "a heap is not needed", "the base case is never met": the subject
                 # before the cue is denied.
                 for j in range(i):
                     negated[j] = True
+                    dismissed[j] = useless
             for j in range(i + 1, len(tokens)):
                 negated[j] = True
             break
         i += 1
     spans: list[Span] = []
-    for token, is_negated, dropped in zip(tokens, negated, drop, strict=True):
+    for token, is_negated, is_dismissed, dropped in zip(
+        tokens, negated, dismissed, drop, strict=True
+    ):
         if dropped:
             continue
-        if spans and spans[-1].negated == is_negated:
-            spans[-1] = Span(spans[-1].text + " " + token, is_negated)
+        if spans and (spans[-1].negated, spans[-1].dismissed) == (is_negated, is_dismissed):
+            spans[-1] = Span(spans[-1].text + " " + token, is_negated, is_dismissed)
         else:
-            spans.append(Span(token, is_negated))
+            spans.append(Span(token, is_negated, is_dismissed))
     return spans
+
+
+def _is_dismissal(rest: list[str]) -> bool:
+    """Whether the words after a cue dismiss the subject, then say where or for what
+    ("doesn't matter for time-based ids", "isn't needed in this case")."""
+    words = _negation_words()
+    return (
+        len(rest) > 1 and rest[0] in words["usefulness"] and rest[1] in words["dismissal_continues"]
+    )
 
 
 def _is_predicate(rest: list[str], before: str, cue: str) -> bool:

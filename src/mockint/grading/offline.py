@@ -636,7 +636,12 @@ def _point(
         evidence=_evidence(index, window) if window and credit > 0 else None,
         missing=[],
     )
-    if credit < COVERED:
+    dismissal = _dismissal(point, index, window) if window and credit > 0 else None
+    if dismissal is not None:
+        result.contradiction = dismissal
+        result.evidence = None
+        result.credit = min(credit, 0.1)
+    elif credit < COVERED:
         said, said_match, _, said_window = _best_window(point, index, consistent=False)
         opposed = [i for i in said_window if _opposes(point, index.sentences[i])]
         if said >= COVERED and opposed and said_match > match + 0.05:
@@ -663,6 +668,28 @@ def _point(
         if t not in index.said and not t.startswith(CONCEPT_MARK + "complexity")
     ][:3]
     return result
+
+
+# Share of a key point's largest term weight from which a term is one of its key terms.
+KEY_TERM = 0.6
+
+
+def _dismissal(point: KeyPoint, index: AnswerIndex, window: tuple[int, ...]) -> str | None:
+    """The window's sentence that dismisses one of the key point's key terms as not
+    useful ("clock skew doesn't matter", "a heap isn't needed") when the window never
+    affirms it; else None."""
+    if not point.order:
+        return None
+    top = float(point.weights.max())
+    for j, term in enumerate(point.order):
+        if point.denied[j] or point.weights[j] < KEY_TERM * top:
+            continue
+        if any(i in window for i in index.terms.get(term, ())):
+            continue
+        for i in window:
+            if term in index.sentences[i].dismissed:
+                return index.sentences[i].text
+    return None
 
 
 def _opposes(point: KeyPoint, sentence: Sentence) -> bool:

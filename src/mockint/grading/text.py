@@ -202,6 +202,8 @@ class Sentence:
     negated: frozenset[str] = frozenset()
     affirmed: str = ""
     code: bool = False
+    #: content terms the sentence dismisses as not useful ("clock skew doesn't matter")
+    dismissed: frozenset[str] = frozenset()
 
     @property
     def content_set(self) -> set[str]:
@@ -420,15 +422,21 @@ def analyse_sentence(
     content = [t for t in folded if t not in fw_stems]
     ratio = sum(1 for t in tokens if t in fw) / len(tokens) if tokens else 0.0
     negated: frozenset[str] = frozenset()
+    dismissed: frozenset[str] = frozenset()
     affirmed = prepared
     if not code and may_negate(prepared):
         spans = polarity_spans(prepared)
         if any(span.negated for span in spans):
             said: dict[bool, set[str]] = {True: set(), False: set()}
+            dismissed_terms: set[str] = set()
             for span in spans:
                 terms = concept_tokens(words(canonicalise(span.text)))
-                said[span.negated].update(t for t, _ in terms if t not in fw_stems)
+                found = {t for t, _ in terms if t not in fw_stems}
+                said[span.negated].update(found)
+                if span.dismissed:
+                    dismissed_terms.update(found)
             negated = frozenset(said[True] - said[False])
+            dismissed = frozenset(dismissed_terms - said[False])
             affirmed = " ".join(span.text for span in spans if not span.negated)
     return Sentence(
         raw,
@@ -440,6 +448,7 @@ def analyse_sentence(
         pairs=content_pairs,
         negated=negated,
         affirmed=affirmed.replace(COMPLEXITY_TOKEN, "complexity"),
+        dismissed=dismissed,
         code=code,
     )
 
