@@ -2,8 +2,9 @@
 
 Prints the mean score of each answer level, the fraction of question pairs
 ranked correctly, and how many answers a second the offline grader handles
-on one core; then the same for the interview set (``interview.toml``: bank
-questions answered blind at seven levels, from terse expert to negated).
+on one core; then the same for the two blind interview sets (``interview.toml``
+and the held-out ``interview_holdout.toml``: bank questions answered blind at
+seven levels, from terse expert to negated).
 
     python benchmarks/grader_calibration.py [--pack PACK --answers ANSWERS.toml]
 """

@@ -137,15 +137,22 @@ def test_instead_of_negates_the_alternative_it_names() -> None:
     assert not point.covered
 
 
-RECURSION = Question(
-    id="infinite-recursion",
-    type=InterviewType.DSA,
-    difficulty=Difficulty.EASY,
-    text="What causes infinite recursion?",
-    key_points=[
-        "If the recursion step is defined incorrectly, or if the base case is not included."
-    ],
-    time_minutes=2,
+def short_question(qid: str, text: str, key_point: str) -> Question:
+    """A one-key-point easy DSA question, as the UNT set asks them."""
+    return Question(
+        id=qid,
+        type=InterviewType.DSA,
+        difficulty=Difficulty.EASY,
+        text=text,
+        key_points=[key_point],
+        time_minutes=2,
+    )
+
+
+RECURSION = short_question(
+    "infinite-recursion",
+    "What causes infinite recursion?",
+    "If the recursion step is defined incorrectly, or if the base case is not included.",
 )
 
 
@@ -482,20 +489,15 @@ def test_blame_and_deflection_are_red_flags() -> None:
 
 
 def story_of(text: str):  # type: ignore[no-untyped-def]
-    return story_quality(analyse(text).sentences, text)
+    return story_quality(analyse(text).sentences)
 
 
 # -------------------------------------------------------------------- spelling
 
 
 def test_a_misspelt_key_word_still_counts_and_the_quote_keeps_the_spelling() -> None:
-    question = Question(
-        id="passing-lists",
-        type=InterviewType.DSA,
-        difficulty=Difficulty.EASY,
-        text="How are linked lists passed as arguments to a function?",
-        key_points=["By reference."],
-        time_minutes=2,
+    question = short_question(
+        "passing-lists", "How are linked lists passed as arguments to a function?", "By reference."
     )
     misspelt = grade(question, "by refrenece")
     assert misspelt.score == grade(question, "by reference").score

@@ -2,13 +2,13 @@
 
 Negation follows the cue-and-scope model of the *SEM 2012 shared task on negation
 (Morante and Blanco, 2012), reduced to rules: a cue ("not", "n't", "never", "no",
-"without", "instead of", "rather than") negates the words after it up to the end of
-its clause; a cue followed only by a predicate of usefulness ("is not needed",
-"doesn't help", "won't work") negates the clause's subject before it instead.
-Clauses end at punctuation and at connectives that start a new claim ("but",
-"because", "so", "which", "while", "when", "if"). Verbs that deny their object
-("avoids", "prevents", "omits") are cues too, and a cue followed only by a
-predicate after an auxiliary ("the base case is never met") denies the subject before it.
+"without", and verbs that deny their object: "avoids", "prevents", "omits") negates
+the words after it up to the end of its clause; "instead of X" and "rather than X"
+negate X only. A cue followed by a predicate of usefulness ("is not needed",
+"doesn't matter for ...") also negates the clause's subject and marks it dismissed;
+one followed by a single predicate after an auxiliary ("the base case is never
+met") negates the subject too. Clauses end at punctuation and at connectives that
+start a new claim ("but", "because", "so", "which", "while", "when", "if").
 
 Complexity is parsed, not matched as words: "O(n log n)", "O(n·m)", "O(min(m, n))",
 "O(alpha(n))", "O(2^n)" and spoken forms ("o of n squared", "n log n", "linear",
@@ -152,11 +152,6 @@ def _is_predicate(rest: list[str], before: str, cue: str) -> bool:
     return len(rest) == 1 and auxiliary
 
 
-def has_negation(text: str) -> bool:
-    """Whether ``text`` denies anything (a key point that itself says "not ...")."""
-    return may_negate(text) and any(_is_cue(t) for t in _TOKEN.findall(text))
-
-
 @cache
 def _contrast() -> re.Pattern[str]:
     cues = "|".join(re.escape(c) for c in _negation_words()["contrast_cues"])
@@ -168,11 +163,6 @@ def without_contrasts(text: str) -> str:
     defensive" -> "managed it". A key point that names an alternative does not ask the
     answer to deny it."""
     return _contrast().sub(" ", text)
-
-
-def affirmed_text(text: str) -> str:
-    """``text`` with its negated spans and cues removed: what it asserts."""
-    return " ".join(span.text for span in polarity_spans(text) if not span.negated)
 
 
 # ------------------------------------------------------------------- complexity

@@ -25,8 +25,8 @@ from mockint.errors import MockintError
 Vector = npt.NDArray[np.float32]
 
 MODEL_DIR = "embeddings"
-# Most whitespace-separated chunks whose token ids are kept per process.
-CHUNK_CACHE = 200_000
+# Most whitespace-separated chunks (token ids) and words (vectors) kept per process.
+CACHE_SIZE = 200_000
 
 
 class EmbeddingModelError(MockintError):
@@ -69,7 +69,7 @@ class EmbeddingModel:
             found = self._chunks.get(chunk)
             if found is None:
                 found = list(self._tokenizer.encode(chunk, add_special_tokens=False).ids)
-                if len(self._chunks) < CHUNK_CACHE:
+                if len(self._chunks) < CACHE_SIZE:
                     self._chunks[chunk] = found
             ids.extend(found)
         return ids
@@ -90,7 +90,7 @@ class EmbeddingModel:
             ids = self._ids(text)
             if ids:
                 out[i] = self._table[ids].mean(axis=0)
-        return _unit_rows(out)
+        return unit_rows(out)
 
     def knows(self, word: str) -> bool:
         """Whether ``word`` (lower case) is one token of the vocabulary."""
@@ -101,7 +101,7 @@ class EmbeddingModel:
         vector = self._words.get(word)
         if vector is None:
             vector = self.embed(word)
-            if len(self._words) < 200_000:
+            if len(self._words) < CACHE_SIZE:
                 self._words[word] = vector
         return vector
 
@@ -112,7 +112,8 @@ class EmbeddingModel:
         return np.stack([self.word(w) for w in words])
 
 
-def _unit_rows(matrix: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+def unit_rows(matrix: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    """``matrix`` with each row scaled to unit length (zero rows stay zero)."""
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     out: npt.NDArray[np.float32] = np.divide(
         matrix, norms, out=np.zeros_like(matrix), where=norms > 0

@@ -6,14 +6,17 @@ measures combined:
 
 - soft word alignment: each informative word of the key point is matched to
   the closest word of the window, exactly (same stem or concept) or by cosine
-  similarity of static word embeddings, weighted by informativeness, with words
-  the question itself uses counting for less ("question demoting", Mohler,
-  Bunescu and Mihalcea, ACL 2011);
+  similarity of static word embeddings, weighted by specificity (``text.specificity``),
+  with words the question itself uses counting for less ("question demoting",
+  Mohler, Bunescu and Mihalcea, ACL 2011);
 - sentence similarity: cosine of the key point's and the window's embeddings
-  (``embeddings``).
+  (``embeddings``), both without the question's words.
 
-What the window denies does not count ("I wouldn't use a heap"): the key point
-is then reported as contradicted. A key point that states a complexity is
+Words match only words of the same polarity ("I wouldn't use a heap" earns nothing
+for "use a heap"; "no base case" covers "the base case is not included"), and a
+key point said the other way round, or dismissed ("X doesn't matter"), is reported
+as contradicted. Behavioural answers are also scored on the story they tell
+(``story``). A key point that states a complexity is
 covered only by the same class (``claims``), and a different class is named as
 wrong. A window that reads as a bare list of terms is discounted (anti-stuffing);
 code is read for its identifiers and comments. Text addressed to the grader is
@@ -30,7 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mockint.grading import claims
-from mockint.grading.embeddings import default_model
+from mockint.grading.embeddings import default_model, unit_rows
 from mockint.grading.rubric import AREAS, Dimension, rubric_for
 from mockint.grading.story import StoryQuality, story_quality
 from mockint.grading.text import (
@@ -71,6 +74,10 @@ QUESTION_WORD_WEIGHT = 0.2
 PROSE_FLOOR = 0.08
 PROSE_FULL = 0.28
 COVERED = 0.5
+# Most a key point said the other way round can earn.
+CONTRADICTED = 0.1
+# Share of a key point's largest term weight from which a term is one of its key terms.
+KEY_TERM = 0.6
 # Most a key point can earn when its complexity is not stated, or stated wrong.
 UNSTATED_COMPLEXITY = 0.45
 WRONG_COMPLEXITY = 0.15
@@ -95,7 +102,6 @@ _EXAMPLES = re.compile(
 _ITEM_SPLIT = re.compile(r",\s*(?:or|and)\s+|\s+or\s+|,\s*", re.IGNORECASE)
 
 
-@lru_cache(maxsize=4096)
 def example_variants(text: str) -> tuple[str, ...]:
     """The key point once per example it gives ("Explain your role, such as on-call
     engineer, investigator, or the person applying the fix" -> "Explain your role
@@ -311,8 +317,8 @@ class AnswerIndex:
             owner=np.array(owner, dtype=np.intp),
             negated_rows=np.array(negated, dtype=bool),
             sentence_vectors=whole,
-            window_vectors=_unit_rows(membership @ demoted),
-            window_affirmed=_unit_rows(membership @ affirmed),
+            window_vectors=unit_rows(membership @ demoted),
+            window_affirmed=unit_rows(membership @ affirmed),
             window_prose=np.array([max(prose[i] for i in w) for w in windows], dtype=np.float32),
             window_span=np.array([1.0 if len(w) == 1 else 0.97 for w in windows], np.float32),
             terms=terms,
@@ -331,14 +337,6 @@ def _content(sentence: Sentence, asked: frozenset[str], affirmed: bool) -> str:
         if term not in asked and not (affirmed and term in sentence.negated)
     ]
     return " ".join(kept) or (sentence.affirmed if affirmed else sentence.words)
-
-
-def _unit_rows(matrix: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    out: npt.NDArray[np.float32] = np.divide(
-        matrix, norms, out=np.zeros_like(matrix), where=norms > 0
-    )
-    return out
 
 
 _RELATION = re.compile(r"[=<>→(:]|->|\w\.\w|^\s*(?:return|yield|throw|await)\b")
@@ -438,8 +436,7 @@ class AnswerResult:
 
     @property
     def score(self) -> int:
-        value = 100 * float(self.content) * (0.85 + 0.15 * self.communication)
-        return round(float(value))
+        return round(100 * self.content * (0.85 + 0.15 * self.communication))
 
     @property
     def off_topic(self) -> bool:
@@ -606,10 +603,11 @@ def _point(
     """Grade one key point.
 
     ``variants``: (the key point with one of its examples, that example) for each
-    example it gives ("such as A, B, or C", see ``example_variants``); any one of them
-    covers it, if the answer names the example itself, not only the words around it. ``concept``: the head of
-    its short name ("BFS" of "BFS with visited-on-enqueue", see ``concept_head``),
-    which earns up to CONCEPT_SHARE of the point when the answer names it tersely.
+    example it gives ("such as A, B, or C", see ``example_variants``); any one of
+    them covers it, if the answer names the example itself, not only the words
+    around it. ``concept``: the head of its short name ("BFS" of "BFS with
+    visited-on-enqueue", see ``concept_head``), which earns up to CONCEPT_SHARE of
+    the point when the answer names it tersely.
     """
     credit, match, prose, window = _best_window(point, index, consistent=True)
     for variant, example in variants:
@@ -636,18 +634,16 @@ def _point(
         evidence=_evidence(index, window) if window and credit > 0 else None,
         missing=[],
     )
-    dismissal = _dismissal(point, index, window) if window and credit > 0 else None
-    if dismissal is not None:
-        result.contradiction = dismissal
-        result.evidence = None
-        result.credit = min(credit, 0.1)
-    elif credit < COVERED:
+    opposite = _dismissal(point, index, window) if window and credit > 0 else None
+    if opposite is None and credit < COVERED:
         said, said_match, _, said_window = _best_window(point, index, consistent=False)
         opposed = [i for i in said_window if _opposes(point, index.sentences[i])]
         if said >= COVERED and opposed and said_match > match + 0.05:
-            result.contradiction = index.sentences[opposed[0]].text
-            result.evidence = None
-            result.credit = min(credit, 0.1)
+            opposite = index.sentences[opposed[0]].text
+    if opposite is not None:
+        result.contradiction = opposite
+        result.evidence = None
+        result.credit = min(credit, CONTRADICTED)
     if point.classes and window:
         stated = frozenset().union(*(index.classes[i] for i in window))
         anywhere = frozenset().union(*index.classes)
@@ -668,10 +664,6 @@ def _point(
         if t not in index.said and not t.startswith(CONCEPT_MARK + "complexity")
     ][:3]
     return result
-
-
-# Share of a key point's largest term weight from which a term is one of its key terms.
-KEY_TERM = 0.6
 
 
 def _dismissal(point: KeyPoint, index: AnswerIndex, window: tuple[int, ...]) -> str | None:
@@ -756,7 +748,7 @@ def grade_answer(item: AnsweredQuestion) -> AnswerResult:
     # than from this one (1.0: about nothing else as much as about this question).
     topic = _topic(question)
     closeness = index.sentence_vectors @ topic
-    whole = _unit_rows(index.sentence_vectors.sum(axis=0, keepdims=True))[0]
+    whole = unit_rows(index.sentence_vectors.sum(axis=0, keepdims=True))[0]
     result.relevance = float((_background()[1] @ whole < float(whole @ topic)).mean())
     relevant = [bool(c >= SENTENCE_RELEVANT) for c in closeness]
     # An answer far closer to another question than to this one answers that one.
@@ -772,7 +764,7 @@ def grade_answer(item: AnsweredQuestion) -> AnswerResult:
     on_question = 0.3 + 0.7 * elsewhere
     if rubric.story_weight:
         # A story earns as far as it is about this question (some key point met).
-        result.story = story_quality(kept, analysed.text)
+        result.story = story_quality(kept)
         told = ramp(result.story.score, *STORY_SPAN) * ramp(coverage, *STORY_GATE)
         coverage = (1 - rubric.story_weight) * coverage + rubric.story_weight * told
         coverage *= 1 - RED_FLAG_PENALTY * min(2, len(result.story.red_flags))
@@ -791,15 +783,13 @@ def grade_answer(item: AnsweredQuestion) -> AnswerResult:
             )
             result.dimensions[name] = result.content * (1.0 if cued else 0.4)
     if result.story is not None:
-        _story_dimensions(result, on_question)
+        _story_dimensions(result, result.story, on_question)
     return result
 
 
-def _story_dimensions(result: AnswerResult, on_question: float) -> None:
+def _story_dimensions(result: AnswerResult, story: StoryQuality, on_question: float) -> None:
     """Ownership and reflection as the story shows them: a story told in the first person
     owns its actions; a red flag (blame, nothing learned) caps both."""
-    story = result.story
-    assert story is not None
     if "ownership" in result.dimensions:
         shown = story.ownership * on_question
         result.dimensions["ownership"] = max(result.dimensions["ownership"], shown)

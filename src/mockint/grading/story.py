@@ -74,10 +74,11 @@ def _words() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return specific, action
 
 
-def story_quality(sentences: list[Sentence], text: str) -> StoryQuality:
-    """Measure the story told by ``sentences`` (an answer's, ``text`` being its whole text)."""
+def story_quality(sentences: list[Sentence]) -> StoryQuality:
+    """Measure the story told by ``sentences`` (an answer's, in order)."""
     if not sentences:
         return StoryQuality(0.0, 0.0, 0.0, 0.0)
+    text = " ".join(s.text for s in sentences)
     specific, action = _words()
     rubric = rubric_for(InterviewType.BEHAVIORAL)
     shown = sum(

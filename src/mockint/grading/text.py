@@ -17,7 +17,6 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from itertools import pairwise
 from typing import Any
 
 from mockint.grading.claims import (
@@ -346,9 +345,6 @@ def _prose_and_loose_code(text: str) -> list[tuple[str, bool]]:
     return out
 
 
-# ------------------------------------------------------------------------ analysis
-
-
 # ------------------------------------------------------------------------ spelling
 
 _LONG_WORD = re.compile(r"[A-Za-z]{4,}")
@@ -380,7 +376,7 @@ def _known(word: str) -> bool:
 
 
 def correct_spelling(text: str, vocabulary: frozenset[str]) -> str:
-    """``text`` with each word unknown to English ("refrenece") replaced by the word of
+    """``text`` with each word the embedding vocabulary lacks ("refrenece") replaced by the word of
     ``vocabulary`` (lower-case words of the question and its key points) it misspells:
     within one edit for words of up to six letters, two for longer ones."""
     if not vocabulary:
@@ -402,6 +398,9 @@ def _nearest(word: str, vocabulary: frozenset[str]) -> str | None:
     limit = 1 if len(word) <= 6 else 2
     best = min(vocabulary, key=lambda v: edit_distance(word, v, limit))
     return best if edit_distance(word, best, limit) <= limit else None
+
+
+# ------------------------------------------------------------------------ analysis
 
 
 def analyse_sentence(
@@ -466,13 +465,8 @@ def analyse(text: str, vocabulary: frozenset[str] = frozenset()) -> Analysed:
 class Terms:
     """The weighted content of a key point or question."""
 
-    weights: dict[str, float]
-    surface: dict[str, str]
-    bigrams: frozenset[tuple[str, str]]
-
-    @property
-    def total(self) -> float:
-        return sum(self.weights.values())
+    weights: dict[str, float]  # term -> specificity, in the order the text says them
+    surface: dict[str, str]  # term -> the word to show for it
 
 
 def _terms(text: str) -> list[tuple[str, str]]:
@@ -486,14 +480,11 @@ def terms_of(text: str) -> Terms:
     """Content terms of rubric text, weighted by ``specificity`` (rubric phrasing removed)."""
     weights: dict[str, float] = {}
     surface: dict[str, str] = {}
-    order: list[str] = []
     for term, token in _terms(text):
         if term not in weights:
             weights[term] = specificity(term)
             surface[term] = _display(token)
-        order.append(term)
-    bigrams = frozenset(tuple(sorted(pair)) for pair in pairwise(order) if pair[0] != pair[1])
-    return Terms(weights, surface, bigrams)  # type: ignore[arg-type]
+    return Terms(weights, surface)
 
 
 def _display(token: str) -> str:
