@@ -13,7 +13,13 @@ from mockint.grading import feedback
 from mockint.grading.claims import Span, classes, polarity_spans
 from mockint.grading.offline import concept_head, example_variants, grade_answer
 from mockint.grading.story import story_quality
-from mockint.grading.text import analyse, correct_spelling, edit_distance, expand_abbreviations
+from mockint.grading.text import (
+    analyse,
+    correct_spelling,
+    edit_distance,
+    expand_abbreviations,
+    split_run_together,
+)
 from mockint.models import (
     AnsweredQuestion,
     Difficulty,
@@ -189,6 +195,60 @@ def test_a_key_point_that_itself_says_not_is_still_matched() -> None:
     # "... so the same index is never used twice": the check before inserting is what counts.
     answer = "I look up the complement before inserting the current element into the map."
     assert grade(TWO_SUM, answer).points[2].credit > 0
+
+
+SPECIFIERS = short_question(
+    "access-specifiers",
+    "What are the access-specifiers that can be used in a C++ class definition?",
+    "Private and public.",
+)
+
+
+def test_a_list_answers_a_key_point_that_is_itself_a_list() -> None:
+    # A key point that is a short phrase asks for no explanation; listing the same things
+    # (with commas, as people write lists) says all of it.
+    listed = grade(SPECIFIERS, "public, private, protected")
+    assert listed.points[0].covered and listed.points[0].credit == 1.0
+    assert listed.score >= 75
+    assert grade(SPECIFIERS, "static, long, unsigned").score <= 10
+
+
+def test_an_answer_covering_the_key_points_is_not_discounted_as_elsewhere() -> None:
+    # Closer to the bank's stack and queue questions than to this one, but it answers this one.
+    printer = short_question(
+        "printer-queue",
+        "What data structure is more appropriate for scheduling printing jobs at a printer, "
+        "a stack or a queue?",
+        "queue",
+    )
+    assert grade(printer, "Queue, its better to be FIFO than LIFO stack.").score >= 75
+
+
+@pytest.mark.parametrize(
+    ("word", "split"),
+    [
+        ("fasterbecause", "faster because"),
+        ("dynamicno", "dynamic no"),
+        ("directlyas", "directly as"),
+        ("enqueue", "enqueue"),  # a two-letter part must be a function word
+        ("memoization", "memoization"),
+        ("hashmap", "hashmap"),
+    ],
+)
+def test_two_words_run_together_are_split(word: str, split: str) -> None:
+    assert split_run_together(word) == split
+
+
+def test_a_key_point_with_run_together_words_keeps_its_negation() -> None:
+    # "dynamicno size constraints": the "no" inside the run-together word still negates.
+    queue = short_question(
+        "queue-implementation",
+        "Which queue implementation is preferred, array-based or list-based, and why?",
+        "Link-based, because they are dynamicno size constraints",
+    )
+    result = grade(queue, "List based is preferred because there are no size restrictions.")
+    assert not result.points[0].contradicted
+    assert result.points[0].credit > 0.5
 
 
 # --------------------------------------------------- abbreviations, terse answers

@@ -43,6 +43,7 @@ from mockint.grading.text import (
     Terms,
     analyse,
     analyse_sentence,
+    split_run_together_text,
     terms_of,
 )
 from mockint.models import (
@@ -151,6 +152,8 @@ RED_FLAG_CAP = 0.2
 STRUCTURE_CREDIT = 0.75
 # Answers of at most this many sentences are also matched whole.
 SHORT_ANSWER = 4
+# Tokens up to which a key point is a terse phrase rather than an explanation.
+TERSE_KEY_POINT = 6
 
 
 def ramp(value: float, low: float, high: float) -> float:
@@ -210,6 +213,9 @@ class KeyPoint:
     denied: npt.NDArray[np.bool_]  # (terms,) the term sits in a negated span of the key point
     embedding: npt.NDArray[np.float32]  # (dims,)
     classes: frozenset[str]
+    # The key point is itself a short phrase without explanation ("Private and public.",
+    # "queue"): an answer that lists the same things says all it asks for.
+    terse: bool = False
 
     @property
     def negated(self) -> bool:
@@ -220,7 +226,7 @@ class KeyPoint:
 def prepare_key_point(text: str, question: str) -> KeyPoint:
     """Prepare ``text`` (a key point of ``question``) once; cached per process."""
     model = default_model()
-    asserted = claims.without_contrasts(text)
+    asserted = claims.without_contrasts(split_run_together_text(text))
     terms = terms_of(asserted) if terms_of(asserted).weights else terms_of(text)
     denied_terms = (
         analyse_sentence(asserted).negated if claims.may_negate(asserted) else frozenset()
@@ -250,7 +256,13 @@ def prepare_key_point(text: str, question: str) -> KeyPoint:
             or claims.replace_complexities(asserted)
         ),
         classes=frozenset(claims.classes(text)),
+        terse=_terse_key_point(text),
     )
+
+
+def _terse_key_point(text: str) -> bool:
+    sentence = analyse_sentence(text)
+    return len(sentence.tokens) <= TERSE_KEY_POINT
 
 
 @dataclass
@@ -456,8 +468,12 @@ RELEVANT_FULL = 0.75
 # as answering that one instead, partly (ELSEWHERE) and wholly (ELSEWHERE_FULL).
 ELSEWHERE = 0.12
 ELSEWHERE_FULL = 0.18
-# Cosine similarity from which a sentence counts as on topic (communication focus).
-SENTENCE_RELEVANT = 0.3
+# Mean key-point credit from which an answer counts as answering this question
+# (partly, then wholly), however close it comes to another one.
+ANSWERED = (0.3, 0.7)
+# Share of the bank's questions a sentence must be further from than from this one to
+# count as on topic (communication focus and length).
+SENTENCE_RELEVANT = 0.5
 
 
 def _topic_text(question: Question) -> str:
@@ -583,12 +599,13 @@ def _best_window(
         # A small share is earned from MATCH_LOW up, so that faint evidence still ranks.
         faint = np.clip((match - MATCH_LOW) / (MATCH_FLOOR - MATCH_LOW), 0.0, 1.0)
         credit = LOW_SHARE * faint + (1 - LOW_SHARE) * credit
-    credit = credit * index.window_prose
+    if not point.terse:
+        credit = credit * index.window_prose
     best = int(np.argmax(credit + 1e-6 * match))
     return (
         float(credit[best]),
         float(match[best]),
-        float(index.window_prose[best]),
+        1.0 if point.terse else float(index.window_prose[best]),
         index.windows[best],
     )
 
@@ -685,11 +702,21 @@ def _dismissal(point: KeyPoint, index: AnswerIndex, window: tuple[int, ...]) -> 
 
 
 def _opposes(point: KeyPoint, sentence: Sentence) -> bool:
-    """Whether ``sentence`` says a term of ``point`` with the opposite polarity."""
-    return any(
-        term in sentence.content_set and (term in sentence.negated) != bool(denied)
-        for term, denied in zip(point.order, point.denied, strict=True)
-    )
+    """Whether ``sentence`` says the key point's terms mostly with the opposite polarity:
+    the terms it says the other way outweigh those it says the same way, and include a
+    key term (weight at least KEY_TERM of the heaviest)."""
+    top = float(point.weights.max()) if len(point.weights) else 0.0
+    same = opposite = 0.0
+    key = False
+    for term, denied, weight in zip(point.order, point.denied, point.weights, strict=True):
+        if term not in sentence.content_set:
+            continue
+        if (term in sentence.negated) != bool(denied):
+            opposite += float(weight)
+            key = key or weight >= KEY_TERM * top
+        else:
+            same += float(weight)
+    return key and opposite > same
 
 
 def _evidence(index: AnswerIndex, window: tuple[int, ...]) -> str:
@@ -703,14 +730,16 @@ def _communication(
     words = analysed.word_count
     if not sentences:
         return 0.0
+    on_topic = sum(len(s.tokens) for s, kept in zip(sentences, relevant, strict=True) if kept)
     _, sequence = _connectives()
-    structure = min(1.0, len(sentences) / 3)
+    structure = min(1.0, sum(relevant) / 3)
     reasoning = min(1.0, (connectives + min(1, _count_phrases(analysed.text, sequence))) / 3)
     prose = ramp(sum(s.function_ratio for s in sentences) / len(sentences), 0.12, 0.35)
     average = words / len(sentences)
     clarity = 1.0 if 6 <= average <= 35 else max(0.0, 1 - abs(average - 20) / 40)
-    length = min(1.0, words / max(40, minutes * 30))
-    focus = ramp(sum(relevant) / len(relevant), 0.3, 0.8)
+    # Only words on topic count towards length, and focus is their share of the words.
+    length = min(1.0, on_topic / max(40, minutes * 30))
+    focus = ramp(on_topic / max(1, sum(len(s.tokens) for s in sentences)), 0.3, 0.8)
     return (structure + reasoning + prose + clarity + length + focus) / 6
 
 
@@ -750,7 +779,8 @@ def grade_answer(item: AnsweredQuestion) -> AnswerResult:
     closeness = index.sentence_vectors @ topic
     whole = unit_rows(index.sentence_vectors.sum(axis=0, keepdims=True))[0]
     result.relevance = float((_background()[1] @ whole < float(whole @ topic)).mean())
-    relevant = [bool(c >= SENTENCE_RELEVANT) for c in closeness]
+    ranks = (_background()[1] @ index.sentence_vectors.T < closeness[None, :]).mean(axis=0)
+    relevant = [bool(rank >= SENTENCE_RELEVANT) for rank in ranks]
     # An answer far closer to another question than to this one answers that one.
     elsewhere = 1 - ramp(_closer_elsewhere(question, whole), ELSEWHERE, ELSEWHERE_FULL)
     asked = min(ramp(result.relevance, RELEVANT, RELEVANT_FULL), elsewhere)
@@ -761,6 +791,9 @@ def grade_answer(item: AnsweredQuestion) -> AnswerResult:
     coverage = sum(p.credit for p in result.points) / len(result.points)
     # Neither length nor closeness to the bank's topics scales the content (a terse
     # correct answer is correct); only answering another question instead does.
+    # An answer that covers this question's key points is about this question, however
+    # close it also comes to another one.
+    elsewhere = max(elsewhere, ramp(coverage, *ANSWERED))
     on_question = 0.3 + 0.7 * elsewhere
     if rubric.story_weight:
         # A story earns as far as it is about this question (some key point met).

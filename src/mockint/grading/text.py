@@ -378,18 +378,49 @@ def _known(word: str) -> bool:
 def correct_spelling(text: str, vocabulary: frozenset[str]) -> str:
     """``text`` with each word the embedding vocabulary lacks ("refrenece") replaced by the word of
     ``vocabulary`` (lower-case words of the question and its key points) it misspells:
-    within one edit for words of up to six letters, two for longer ones."""
-    if not vocabulary:
-        return text
+    within one edit for words of up to six letters, two for longer ones. Two words run
+    together ("fasterbecause") are then split (``split_run_together``)."""
 
     def fix(match: re.Match[str]) -> str:
         word = match.group(0)
         lowered = word.lower()
         if lowered in vocabulary or _known(lowered):
             return word
-        return _nearest(lowered, vocabulary) or word
+        return (_nearest(lowered, vocabulary) if vocabulary else None) or split_run_together(word)
 
     return _LONG_WORD.sub(fix, text)
+
+
+# Shortest run-together word that is split, and shortest part (shorter parts must be
+# function words: "dynamicno", "directlyas").
+RUN_TOGETHER = 6
+RUN_TOGETHER_PART = 3
+
+
+def split_run_together(word: str) -> str:
+    """``word`` split in two where it is two known words written without a space
+    ("fasterbecause" -> "faster because", "dynamicno" -> "dynamic no"); ``word`` itself
+    when it is a known word or a lexicon word, or has no such split. Of several splits,
+    the one whose shorter part is longest wins."""
+    lowered = word.lower()
+    if len(word) < RUN_TOGETHER or not word.isalpha() or _known(lowered):
+        return word
+    if lowered in _lexicon()[3]:
+        return word
+    fw = function_words()
+    split, shorter = 0, 0
+    for i in range(2, len(word) - 1):
+        head, tail = lowered[:i], lowered[i:]
+        if min(len(head), len(tail)) > shorter and all(
+            (len(part) >= RUN_TOGETHER_PART or part in fw) and _known(part) for part in (head, tail)
+        ):
+            split, shorter = i, min(len(head), len(tail))
+    return f"{word[:split]} {word[split:]}" if split else word
+
+
+def split_run_together_text(text: str) -> str:
+    """``text`` with each run-together word split (``split_run_together``)."""
+    return _LONG_WORD.sub(lambda m: split_run_together(m.group(0)), text)
 
 
 @lru_cache(maxsize=65536)
