@@ -183,6 +183,28 @@ def test_a_participle_after_the_cue_denies_the_subject() -> None:
     assert [(s.text, s.negated) for s in spans] == [("the base case is included", True)]
 
 
+def test_a_coordinated_clause_with_its_own_subject_leaves_the_scope() -> None:
+    spans = polarity_spans("the base case is omitted or the recursion step is wrong")
+    assert [(s.text, s.negated) for s in spans] == [
+        ("the base case is", True),
+        ("or the recursion step is wrong", False),
+    ]
+    # Without an auxiliary before the cue, "or a queue" is still what "without" denies.
+    assert [(s.text, s.negated) for s in polarity_spans("without a set or a queue")] == [
+        ("a set or a queue", True)
+    ]
+
+
+def test_an_omitted_base_case_covers_a_key_point_saying_it_is_not_included() -> None:
+    answer = (
+        "Infinite recursion can occur when the base case is omitted or the recursion step "
+        "is written incorrectly so that it never converges."
+    )
+    result = grade(RECURSION, answer)
+    assert not result.points[0].contradicted
+    assert result.score >= 75
+
+
 def test_instead_of_denies_only_the_alternative_not_the_rest_of_the_clause() -> None:
     spans = polarity_spans("instead of recursion you can use iteration")
     assert [(s.text, s.negated) for s in spans] == [
@@ -224,6 +246,22 @@ def test_an_answer_covering_the_key_points_is_not_discounted_as_elsewhere() -> N
     assert grade(printer, "Queue, its better to be FIFO than LIFO stack.").score >= 75
 
 
+def test_an_ellipsis_inside_a_sentence_does_not_end_it() -> None:
+    from mockint.grading.text import split_sentences
+
+    assert split_sentences("A do ... while loop runs at least once. Then it checks.") == [
+        "A do ... while loop runs at least once.",
+        "Then it checks.",
+    ]
+    assert split_sentences("Hmm... Then I add it.") == ["Hmm...", "Then I add it."]
+
+
+def test_frequency_and_order_words_are_content() -> None:
+    # "at least once", "before inserting": in algorithms these carry the claim.
+    sentence = analyse("It checks the map before inserting and runs at least once.").sentences[0]
+    assert sentence.content == ["check", "map", "befor", "insert", "run", "least", "onc"]
+
+
 @pytest.mark.parametrize(
     ("word", "split"),
     [
@@ -233,6 +271,7 @@ def test_an_answer_covering_the_key_points_is_not_discounted_as_elsewhere() -> N
         ("enqueue", "enqueue"),  # a two-letter part must be a function word
         ("memoization", "memoization"),
         ("hashmap", "hashmap"),
+        ("inserting", "inserting"),  # an inflection, not "insert" + "ing"
     ],
 )
 def test_two_words_run_together_are_split(word: str, split: str) -> None:

@@ -109,7 +109,11 @@ def _clause_spans(clause: str) -> list[Span]:
             break
         if _is_cue(word):
             drop[i] = True
-            rest = [w for w in lowered[i + 1 :] if w not in words["filler"]]
+            # "the base case is omitted or the step is wrong": after an auxiliary, a
+            # coordinated clause with its own subject is outside the cue's scope.
+            after_auxiliary = (i and lowered[i - 1] in words["auxiliaries"]) or word.endswith("n't")
+            end = _coordinated_clause(lowered, i + 1) if after_auxiliary else len(tokens)
+            rest = [w for w in lowered[i + 1 : end] if w not in words["filler"]]
             useless = bool(rest) and (
                 all(w in words["predicates"] for w in rest) or _is_dismissal(rest)
             )
@@ -119,7 +123,7 @@ def _clause_spans(clause: str) -> list[Span]:
                 for j in range(i):
                     negated[j] = True
                     dismissed[j] = useless
-            for j in range(i + 1, len(tokens)):
+            for j in range(i + 1, end):
                 negated[j] = True
             break
         i += 1
@@ -134,6 +138,16 @@ def _clause_spans(clause: str) -> list[Span]:
         else:
             spans.append(Span(token, is_negated, is_dismissed))
     return spans
+
+
+def _coordinated_clause(lowered: list[str], start: int) -> int:
+    """Index of the "and"/"or" after ``start`` that begins a clause with its own subject
+    (a determiner or pronoun follows it), else the clause's length."""
+    words = _negation_words()
+    for j in range(start, len(lowered) - 1):
+        if lowered[j] in ("and", "or") and lowered[j + 1] in words["clause_subjects"]:
+            return j
+    return len(lowered)
 
 
 def _is_dismissal(rest: list[str]) -> bool:

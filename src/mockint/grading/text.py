@@ -29,7 +29,12 @@ from mockint.resources import load_json, load_toml
 
 CONCEPT_MARK = "§"
 _WORD = re.compile(r"§[a-z0-9-]+|[a-z0-9]+(?:['’][a-z]+)?")
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n\s*\n|\n\s*(?=[-*•]|\d+[.)]\s)")
+# A sentence ends at . ! ? or ; before white space, except an ellipsis before a lower-case
+# word ("a do ... while loop"); at a blank line; before a bullet or numbered item.
+_SENTENCE_END = re.compile(
+    r"(?<=[!?;])\s+|(?<=[^.]\.)\s+|(?<=^\.)\s+|(?:(?<=\.\.\.)|(?<=…))\s+(?![a-z])"
+    r"|\n\s*\n|\n\s*(?=[-*•]|\d+[.)]\s)"
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -400,11 +405,13 @@ RUN_TOGETHER_PART = 3
 def split_run_together(word: str) -> str:
     """``word`` split in two where it is two known words written without a space
     ("fasterbecause" -> "faster because", "dynamicno" -> "dynamic no"); ``word`` itself
-    when it is a known word or a lexicon word, or has no such split. Of several splits,
-    the one whose shorter part is longest wins."""
+    when it is a known word, an inflection of one, or a lexicon word, or has no such
+    split. Of several splits, the one whose shorter part is longest wins."""
     lowered = word.lower()
     if len(word) < RUN_TOGETHER or not word.isalpha() or _known(lowered):
         return word
+    if _known(stem(lowered)) or _known(lowered.removesuffix("s")):
+        return word  # an inflected form ("inserting", "hashmaps"), not two words
     if lowered in _lexicon()[3]:
         return word
     fw = function_words()
