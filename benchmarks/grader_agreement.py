@@ -33,7 +33,8 @@ from mockint.enums import Difficulty, InterviewType
 from mockint.grading.embeddings import MODEL_DIR, EmbeddingModel
 from mockint.grading.offline import grade_answer
 from mockint.grading.text import split_sentences, stem, words
-from mockint.models import AnsweredQuestion, Question
+from mockint.models.questions import Question
+from mockint.models.sessions import AnsweredQuestion
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "datasets" / "unt-dev"

@@ -18,8 +18,8 @@ import tomllib
 from pathlib import Path
 
 from mockint.grading.offline import grade_answer
-from mockint.models import AnsweredQuestion
-from mockint.packs import load_pack
+from mockint.models.sessions import AnsweredQuestion
+from mockint.questions.packs import load_pack
 
 ROOT = Path(__file__).resolve().parent.parent / "tests" / "calibration"
 LEVELS = ("strong", "medium", "weak", "off_topic", "stuffed", "injection")
@@ -97,7 +97,7 @@ STRONG_LEVELS = ("terse_expert", "spoken", "code_or_bullets")
 
 def interview(path: Path = ROOT / "interview.toml", name: str = "interview set") -> None:
     """Mean score per level on the blind interview set, and how often levels are ordered."""
-    from mockint.sources.bank import bank_questions
+    from mockint.questions.bank import bank_questions
 
     bank = {q.id: q for q in bank_questions()}
     data = tomllib.loads(path.read_text(encoding="utf-8"))["answers"]

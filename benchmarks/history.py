@@ -25,13 +25,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from mockint.db import dimension_scores, open_db
 from mockint.enums import Difficulty, InterviewType, Status
-from mockint.history import list_history
-from mockint.history import statistics as history_statistics
-from mockint.models import AnsweredQuestion, HistoryFilter, SessionRecord
-from mockint.packs import load_pack
+from mockint.history.queries import list_history
+from mockint.history.queries import statistics as history_statistics
+from mockint.models.history import HistoryFilter
+from mockint.models.sessions import AnsweredQuestion, SessionRecord
 from mockint.pricing import pricing_for
+from mockint.questions.packs import load_pack
+from mockint.storage.connection import dimension_scores, open_db
 from mockint.timespec import stamp
 
 CALIBRATION = Path(__file__).resolve().parent.parent / "tests" / "calibration"

@@ -95,7 +95,7 @@ GEMINI_KEY = "AIzaSyD-fake-gemini-key-0123456789"
 def gemini(monkeypatch):
     """A local server speaking Gemini's wire format, with mockint pointed at it and a key set."""
     from gemini_server import start_server
-    from mockint.providers import gemini as provider
+    from mockint.gemini import client as provider
 
     state, server = start_server()
     monkeypatch.setenv("MOCKINT_GEMINI_BASE_URL", state.url)
@@ -114,7 +114,7 @@ VAPI_PRIVATE = "priv-9b2c-test-private-key"
 @pytest.fixture
 def vapi(monkeypatch):
     """A local server speaking Vapi's API shape, with mockint pointed at it and keys set."""
-    from mockint.providers import vapi as provider
+    from mockint.vapi import client as provider
     from vapi_server import start_vapi
 
     state, server = start_vapi()

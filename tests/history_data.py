@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from mockint import pricing, store
-from mockint.models import (
-    Difficulty,
-    InterviewType,
-    Question,
-    QuestionReport,
-    Report,
-    ScoreBreakdown,
-    SessionRecord,
-    Status,
-)
+from mockint import pricing
+from mockint.enums import Difficulty, InterviewType, Status
+from mockint.models.questions import Question
+from mockint.models.reports import QuestionReport, Report, ScoreBreakdown
+from mockint.models.sessions import SessionRecord
+from mockint.storage import store
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 

@@ -4,11 +4,11 @@ from collections import Counter
 
 import pytest
 
+from mockint.enums import Difficulty, InterviewType
 from mockint.errors import UsageError
-from mockint.models import Difficulty, InterviewType
-from mockint.selection import pick
-from mockint.sources import SelectionRequest
-from mockint.sources.bank import BankSource, bank_cell, bank_questions
+from mockint.questions import SelectionRequest
+from mockint.questions.bank import BankSource, bank_cell, bank_questions
+from mockint.questions.selection import pick
 
 
 def test_every_cell_has_at_least_six_questions():

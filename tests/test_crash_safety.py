@@ -19,9 +19,9 @@ from pathlib import Path
 import pexpect
 
 from conftest import write_json
-from mockint import store
-from mockint.db import open_db
-from mockint.models import Status
+from mockint.enums import Status
+from mockint.storage import store
+from mockint.storage.connection import open_db
 
 MOCKINT = [sys.executable, "-m", "mockint"]
 TIMEOUT = 30  # generous: the machine running the suite may be slow and busy
@@ -155,7 +155,7 @@ BARRIER_START = """
 import sys, time
 from pathlib import Path
 
-import mockint.cli.app, mockint.db, mockint.interview, mockint.runners
+import mockint.cli.app, mockint.storage.connection, mockint.interview.session, mockint.runners
 
 ready, go = Path(sys.argv[1]), Path(sys.argv[2])
 ready.touch()

@@ -11,10 +11,10 @@ import pytest
 
 from conftest import write_json
 from history_data import add_session
-from mockint import store
-from mockint.db import open_db
-from mockint.export import read_jsonl
-from mockint.models import Difficulty, InterviewType
+from mockint.enums import Difficulty, InterviewType
+from mockint.history.export import read_jsonl
+from mockint.storage import store
+from mockint.storage.connection import open_db
 
 HOSTILE = (
     "<script>alert('x')</script>\n# Not a heading\n[click me](http://evil.example/)\n"

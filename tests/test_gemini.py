@@ -6,7 +6,7 @@ import json
 
 from conftest import GEMINI_KEY as KEY
 from gemini_server import content_reply, error_reply
-from mockint.db import open_db
+from mockint.storage.connection import open_db
 
 
 def question_set(count: int, prefix: str = "q") -> str:

@@ -8,8 +8,8 @@ import pytest
 
 from conftest import write_json
 from gemini_server import content_reply, error_reply
-from mockint.db import open_db
-from mockint.store import list_turns
+from mockint.storage.connection import open_db
+from mockint.storage.store import list_turns
 from test_gemini import KEY, question_set
 
 
@@ -212,7 +212,7 @@ def test_a_refused_answers_file_leaves_no_session_even_after_paid_calls(cli, gem
 
 def test_a_session_graded_elsewhere_is_not_graded_again(cli, home, tmp_path):
     from mockint.errors import SessionStateError
-    from mockint.interview import Interview
+    from mockint.interview.session import Interview
 
     answers = write_json(tmp_path / "a.json", ["x"])
     cli("setup", "-t", "dsa", "-d", "easy", "-n", "1")

@@ -8,10 +8,12 @@ import tomllib
 import pytest
 
 from conftest import CALIBRATION
+from mockint.enums import Difficulty, InterviewType
 from mockint.grading.offline import grade_answer
 from mockint.grading.text import analyse
-from mockint.models import AnsweredQuestion, Difficulty, InterviewType, Question
-from mockint.packs import load_pack
+from mockint.models.questions import Question
+from mockint.models.sessions import AnsweredQuestion
+from mockint.questions.packs import load_pack
 
 QUESTIONS = {q.id: q for q in load_pack(CALIBRATION / "pack.toml").questions}
 ANSWERS = tomllib.loads((CALIBRATION / "answers.toml").read_text(encoding="utf-8"))["answers"]
@@ -157,8 +159,8 @@ def test_report_explains_with_evidence_and_names_concepts(cli, tmp_path, pack_fi
 def test_the_shipped_key_point_frequencies_match_the_bank():
     # Rebuild with tools/build_key_point_frequency.py after changing the bank or lexicon.
     from mockint.grading.text import KEY_POINT_FREQUENCY, key_point_frequency
+    from mockint.questions.bank import bank_questions
     from mockint.resources import load_json
-    from mockint.sources.bank import bank_questions
 
     points = [kp for q in bank_questions() for kp in q.key_points]
     assert load_json(KEY_POINT_FREQUENCY) == key_point_frequency(points)

@@ -9,6 +9,7 @@ import tomllib
 import pytest
 
 from conftest import CALIBRATION
+from mockint.enums import Difficulty, InterviewType
 from mockint.grading import feedback
 from mockint.grading.claims import Span, classes, polarity_spans
 from mockint.grading.offline import concept_head, example_variants, grade_answer
@@ -20,14 +21,9 @@ from mockint.grading.text import (
     expand_abbreviations,
     split_run_together,
 )
-from mockint.models import (
-    AnsweredQuestion,
-    Difficulty,
-    InterviewType,
-    Question,
-    derive_concept,
-)
-from mockint.sources.bank import bank_questions
+from mockint.models.questions import Question, derive_concept
+from mockint.models.sessions import AnsweredQuestion
+from mockint.questions.bank import bank_questions
 from test_grader import TOP_K
 
 BANK = {q.id: q for q in bank_questions()}

@@ -8,9 +8,10 @@ from datetime import timedelta
 import pytest
 
 from history_data import NOW, add_session, question
-from mockint.db import open_db
-from mockint.history import list_history, statistics, trend
-from mockint.models import Difficulty, HistoryFilter, InterviewType, Status
+from mockint.enums import Difficulty, InterviewType, Status
+from mockint.history.queries import list_history, statistics, trend
+from mockint.models.history import HistoryFilter
+from mockint.storage.connection import open_db
 
 CACHE = question("sd-cache", InterviewType.SYSTEM_DESIGN, ["caching", "scalability"])
 SHARD = question("sd-shard", InterviewType.SYSTEM_DESIGN, ["databases", "scalability"])

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from conftest import write_json
-from mockint import store
-from mockint.db import open_db
+from mockint.storage import store
+from mockint.storage.connection import open_db
 
 HOSTILE = {
     "ansi": "Red \x1b[31mALERT\x1b[0m, then clear the screen \x1b[2J\x1b[H and go on.",

@@ -7,8 +7,8 @@ import sqlite3
 from sqlite_utils import Database
 
 from conftest import write_json
-from mockint.db import migrations, open_db
-from mockint.history import statistics
+from mockint.history.queries import statistics
+from mockint.storage.connection import migrations, open_db
 
 
 def test_migrations_build_the_schema(tmp_path):

@@ -9,9 +9,9 @@ import pytest
 
 from conftest import write_json
 from history_data import add_session, question
-from mockint.db import open_db
-from mockint.models import Difficulty, InterviewType
-from mockint.recommend import recommend
+from mockint.enums import Difficulty, InterviewType
+from mockint.history.recommend import recommend
+from mockint.storage.connection import open_db
 
 DSA, SD, BEH = InterviewType.DSA, InterviewType.SYSTEM_DESIGN, InterviewType.BEHAVIORAL
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -117,7 +117,7 @@ def first(cli, tmp_path):
 
 def strong_answers(report: dict) -> list[str]:
     """Answers that state every key point of each question: a retry should score higher."""
-    from mockint.store import session_questions
+    from mockint.storage.store import session_questions
 
     questions = session_questions(open_db(), report["sessionId"])
     return [" ".join(q.key_points) for q in questions]

@@ -19,9 +19,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from mockint.answers import load_answers, parse_answers
 from mockint.errors import MockintError
-from mockint.packs import Pack, load_pack, parse_pack
+from mockint.interview.answers import load_answers, parse_answers
+from mockint.questions.packs import Pack, load_pack, parse_pack
 
 FAST = settings(
     max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

@@ -11,10 +11,10 @@ import urllib.request
 import pytest
 
 from conftest import VAPI_PRIVATE, VAPI_PUBLIC
-from mockint.calls import map_messages
-from mockint.db import open_db
-from mockint.joinpage import JoinServer
-from mockint.store import list_turns, session_questions
+from mockint.storage.connection import open_db
+from mockint.storage.store import list_turns, session_questions
+from mockint.vapi.calls import map_messages
+from mockint.vapi.joinpage import JoinServer
 from vapi_server import CALL_ID, call_state, ended
 
 PACK = """
@@ -202,8 +202,8 @@ def test_complete_after_an_interrupted_watch(cli, vapi, pack):
 def test_ctrl_c_during_the_call_asks_and_ends_it(home, vapi):
     from pydantic import SecretStr
 
-    from mockint.providers.vapi import VapiClient
-    from mockint.runners.vapi import watch
+    from mockint.vapi.client import VapiClient
+    from mockint.vapi.runner import watch
 
     vapi.states = [(200, call_state("in-progress"))]
     vapi.end_messages = messages(1)
@@ -251,7 +251,7 @@ def test_missing_keys_are_a_usage_error(cli, pack, monkeypatch):
 
 
 def test_mapping_tolerates_small_talk_and_skipped_questions(tmp_path):
-    from mockint.packs import parse_pack
+    from mockint.questions.packs import parse_pack
 
     questions = parse_pack(PACK).questions
     script = messages(3)
@@ -290,7 +290,7 @@ def report_payload(msgs) -> bytes:
 
 
 def handle(db, body: bytes, headers: dict, mode="secret", secret="s3cret-webhook"):
-    from mockint.webhook import Reply, authentic, handle
+    from mockint.vapi.webhook import Reply, authentic, handle
 
     if not authentic(headers, body, secret, mode):
         return Reply(401, {"error": "unauthenticated"})
@@ -337,7 +337,7 @@ def test_webhook_server_over_http(pending_call, monkeypatch):
     """The real server: 401 without the secret, 200 and a graded session with it."""
     import threading
 
-    from mockint.webhook import serve
+    from mockint.vapi.webhook import serve
 
     monkeypatch.setenv("VAPI_WEBHOOK_SECRET", "s3cret-webhook")
     import socket
@@ -391,7 +391,7 @@ def test_webhook_server_refuses_a_bad_content_length(pending_call):
     import socket
     import threading
 
-    from mockint.webhook import serve
+    from mockint.vapi.webhook import serve
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -420,7 +420,7 @@ def test_resuming_a_session_with_an_uncollected_call_points_to_complete(cli, pen
 
 
 def test_the_webhook_secret_travels_to_vapi_as_a_header(cli, vapi, pack, monkeypatch):
-    from mockint.providers import vapi as provider
+    from mockint.vapi import client as provider
 
     monkeypatch.setitem(provider.settings(), "server_url", "https://tunnel.example/hook")
     monkeypatch.setenv("VAPI_WEBHOOK_SECRET", "s3cret-webhook")
@@ -435,7 +435,7 @@ def test_the_webhook_secret_travels_to_vapi_as_a_header(cli, vapi, pack, monkeyp
 
 def test_a_status_with_markup_is_shown_as_text():
     from mockint.cli.call import CallDisplay
-    from mockint.runners.vapi import CallProgress
+    from mockint.vapi.runner import CallProgress
 
     display = CallDisplay(no_browser=True)
     try:

@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 
 from mockint.grading.text import KEY_POINT_FREQUENCY, key_point_frequency
-from mockint.sources.bank import bank_questions
+from mockint.questions.bank import bank_questions
 
 OUT = Path(__file__).resolve().parent.parent / "src" / "mockint" / "data" / KEY_POINT_FREQUENCY
 

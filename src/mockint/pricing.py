@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mockint.models import Difficulty, InterviewType, PriceRow, Pricing, SessionCost
+from mockint.enums import Difficulty, InterviewType
+from mockint.models.usage import PriceRow, Pricing, SessionCost
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -60,7 +61,7 @@ def price_table(
 
 def session_cost(db: Database, ref: str) -> SessionCost:
     """The price of session ``ref`` and the actual cost of its API calls (US dollars)."""
-    from mockint import store
+    from mockint.storage import store
 
     session = store.get_session(db, ref)
     return SessionCost(

@@ -15,8 +15,8 @@ from mockint.safetext import inert
 if TYPE_CHECKING:
     from rich.status import Status
 
-    from mockint.joinpage import JoinServer
-    from mockint.runners.vapi import CallProgress, VapiRunner
+    from mockint.vapi.joinpage import JoinServer
+    from mockint.vapi.runner import CallProgress, VapiRunner
 
 PHONE_NUMBER_VARIABLE = "VAPI_PHONE_NUMBER_ID"
 
@@ -29,7 +29,7 @@ class CallDisplay:
         self.join: JoinServer | None = None
 
     def open_url(self, web_call_url: str) -> None:
-        from mockint.joinpage import JoinServer
+        from mockint.vapi.joinpage import JoinServer
 
         self.join = JoinServer(web_call_url, "Your mock interview")
         console.note(f"Join the interview at {self.join.url} (call room: {web_call_url})")
@@ -71,7 +71,7 @@ class CallDisplay:
 
 
 def vapi_client(*names: str):  # type: ignore[no-untyped-def]
-    from mockint.providers.vapi import VapiClient, require_key
+    from mockint.vapi.client import VapiClient, require_key
 
     return VapiClient({name: require_key(name) for name in names})
 
@@ -79,7 +79,7 @@ def vapi_client(*names: str):  # type: ignore[no-untyped-def]
 def vapi_runner(*, phone: str | None, no_browser: bool, timeout: float | None) -> VapiRunner:
     import re
 
-    from mockint.runners.vapi import VapiRunner
+    from mockint.vapi.runner import VapiRunner
 
     phone_number_id = None
     if phone is not None:

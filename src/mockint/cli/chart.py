@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 if TYPE_CHECKING:
-    from mockint.models import TrendPoint
+    from mockint.models.history import TrendPoint
 
 #: more points than this per line are averaged per day, then per ISO week
 MAX_POINTS = 60

@@ -10,8 +10,8 @@ from mockint.enums import Difficulty, InterviewType, Status
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-    from mockint.models import HistoryFilter
-    from mockint.sources import SelectionRequest
+    from mockint.models.history import HistoryFilter
+    from mockint.questions import SelectionRequest
 
 
 def write_output(text: str, output: Path | None) -> None:
@@ -28,7 +28,7 @@ def write_output(text: str, output: Path | None) -> None:
 
 
 def database() -> Database:
-    from mockint.db import open_db
+    from mockint.storage.connection import open_db
 
     return open_db()
 
@@ -44,7 +44,7 @@ def selection_request(
     provider: str = "auto",
     model: str | None = None,
 ) -> SelectionRequest:
-    from mockint.sources import SelectionRequest
+    from mockint.questions import SelectionRequest
 
     return SelectionRequest(
         type=type,
@@ -66,7 +66,7 @@ def history_filter(
     since: str | None,
     until: str | None,
 ) -> HistoryFilter:
-    from mockint.models import HistoryFilter
+    from mockint.models.history import HistoryFilter
     from mockint.timespec import parse_moment
 
     return HistoryFilter(

@@ -25,11 +25,11 @@ def complete(
     Nothing is lost when the terminal closed mid-call: as long as Vapi has the call, this
     finishes it. Example: `mockint complete 3f9a2c`
     """
-    from mockint.calls import collect_into, latest_call_id
     from mockint.cli.call import CallDisplay, vapi_client
     from mockint.cli.start import grade_and_show
-    from mockint.interview import Interview
-    from mockint.runners.vapi import watch
+    from mockint.interview.session import Interview
+    from mockint.vapi.calls import collect_into, latest_call_id
+    from mockint.vapi.runner import watch
 
     db = database()
     interview = Interview.open(db, session_id)

@@ -32,8 +32,8 @@ def delete(
 
     Examples: `mockint delete 3f9a2c` · `mockint delete --older-than 90d --yes`
     """
-    from mockint.deletion import delete as delete_sessions
-    from mockint.deletion import plan_deletion
+    from mockint.history.deletion import delete as delete_sessions
+    from mockint.history.deletion import plan_deletion
 
     db = database()
     plan = plan_deletion(db, session_ids or [], older_than)

@@ -47,7 +47,7 @@ def export(
     Examples: `mockint export > sessions.jsonl` ·
     `mockint export --format markdown --output interviews/ --since 30d`
     """
-    from mockint.export import iter_exports, write_jsonl, write_markdown
+    from mockint.history.export import iter_exports, write_jsonl, write_markdown
 
     db = database()
     exports = iter_exports(db, history_filter(type, difficulty, status, since, until))
@@ -65,7 +65,7 @@ def export(
         count = write_jsonl(exports, sys.stdout)
         console.note(f"Exported {count} session{'s' if count != 1 else ''}.")
         return
-    from mockint.export import write_jsonl_file
+    from mockint.history.export import write_jsonl_file
 
     target = output if output.suffix == ".jsonl" else output / f"mockint-export-{stamp}.jsonl"
     path = write_jsonl_file(exports, target)

@@ -22,7 +22,7 @@ def next_interview(
 
     Examples: `mockint next` · `mockint next --start`
     """
-    from mockint.recommend import recommend
+    from mockint.history.recommend import recommend
 
     result = recommend(database())
     if json and not start_it:

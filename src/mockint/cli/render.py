@@ -13,9 +13,12 @@ from rich.text import Text
 from mockint.cli.console import user_text
 
 if TYPE_CHECKING:
-    from mockint.models import ApiCost, HistoryPage, PriceRow, Report, SessionCost, SetupResult
-    from mockint.recommend import Recommendation
-    from mockint.retry import Comparison
+    from mockint.history.recommend import Recommendation
+    from mockint.interview.retry import Comparison
+    from mockint.models.history import HistoryPage
+    from mockint.models.reports import Report
+    from mockint.models.sessions import SetupResult
+    from mockint.models.usage import ApiCost, PriceRow, SessionCost
 
 
 def score_style(score: int | None) -> str:

@@ -40,7 +40,7 @@ def report(
 
     Examples: `mockint report last` · `mockint report last --format html --output report.html`
     """
-    from mockint.interview import load_report
+    from mockint.interview.session import load_report
 
     result = load_report(database(), session_id)
     if format == ReportFormat.RICH:
@@ -49,8 +49,8 @@ def report(
             return
         text = console.plain(render.report_view(result))
     else:
-        from mockint.formats import DocumentFormat
-        from mockint.formats import render as render_document
+        from mockint.history.formats import DocumentFormat
+        from mockint.history.formats import render as render_document
 
         text = render_document(result, DocumentFormat(format.value))
     write_output(text, output)

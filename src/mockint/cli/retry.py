@@ -32,8 +32,8 @@ def retry(
 
     Examples: `mockint retry last` · `mockint retry 3f9a2c --question dsa-medium-lru-cache`
     """
-    from mockint.interview import Interview
-    from mockint.retry import setup_retry
+    from mockint.interview.retry import setup_retry
+    from mockint.interview.session import Interview
 
     db = database()
     runner = choose_runner(RunnerChoice(answers=answers, provider=provider.value, model=model))

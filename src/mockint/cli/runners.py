@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from mockint.errors import UsageError
 
 if TYPE_CHECKING:
-    from mockint.followups import FollowUpWriter
+    from mockint.gemini.followups import FollowUpWriter
     from mockint.runners import Runner
 
 
@@ -63,11 +63,11 @@ def choose_runner(choice: RunnerChoice) -> Runner:
 
 def follow_up_writer(provider: str, model: str | None) -> FollowUpWriter | None:
     """Gemini's follow-ups when Gemini is in use; none offline."""
-    from mockint.providers import use_gemini
+    from mockint.gemini import use_gemini
 
     if not use_gemini(provider):
         return None
-    from mockint.followups import GeminiFollowUps
-    from mockint.providers.gemini import GeminiClient, require_key
+    from mockint.gemini.client import GeminiClient, require_key
+    from mockint.gemini.followups import GeminiFollowUps
 
     return GeminiFollowUps(GeminiClient(require_key()), model)

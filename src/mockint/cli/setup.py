@@ -22,7 +22,7 @@ def setup(
 
     Example: `mockint setup --type system-design --difficulty medium --focus caching`
     """
-    from mockint.interview import setup_interview
+    from mockint.interview.session import setup_interview
 
     request = selection_request(
         type, difficulty, focus, notes, count, pack, seed, provider.value, model

@@ -12,7 +12,7 @@ from mockint.cli.runners import RunnerChoice, choose_runner
 from mockint.errors import ExitCode
 
 if TYPE_CHECKING:
-    from mockint.interview import Interview
+    from mockint.interview.session import Interview
     from mockint.runners import Runner
 
 
@@ -52,7 +52,7 @@ def start(
     `mockint start --type behavioral --mode voice` ·
     `mockint start --pack my.toml --answers answers.json --json --fail-under 60`
     """
-    from mockint.interview import Interview, setup_interview
+    from mockint.interview.session import Interview, setup_interview
 
     db = database()
     request = selection_request(
@@ -139,7 +139,7 @@ def grade_and_show(
     interview: Interview, *, json: bool, fail_under: int | None, provider: str, model: str | None
 ) -> None:
     """Grade a finished interview, print its report (and a retry's comparison)."""
-    from mockint.retry import compare_with_parent
+    from mockint.interview.retry import compare_with_parent
 
     with console.err.status("Grading your answers…"):
         report = interview.finish(provider, model)

@@ -11,9 +11,9 @@ from rich.text import Text
 from mockint.cli import console
 
 if TYPE_CHECKING:
-    from mockint.models import Question
-    from mockint.runners.voice import VoiceRunner
+    from mockint.models.questions import Question
     from mockint.voice.record import Level
+    from mockint.voice.runner import VoiceRunner
 
 
 class VoiceDisplay:
@@ -63,8 +63,8 @@ def voice_runner(
     silence: float,
 ) -> VoiceRunner:
     from mockint.paths import audio_dir
-    from mockint.runners.voice import AudioFiles, Microphone, VoiceRunner
     from mockint.voice import need
+    from mockint.voice.runner import AudioFiles, Microphone, VoiceRunner
     from mockint.voice.stt import get_engine
     from mockint.voice.tts import get_speaker
 

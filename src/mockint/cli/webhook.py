@@ -29,11 +29,11 @@ def serve(
 
     Example: `mockint webhook serve --port 8765`
     """
-    from mockint.db import open_db
     from mockint.errors import UsageError
     from mockint.keys import get_key
-    from mockint.providers.vapi import settings
-    from mockint.webhook import serve as run
+    from mockint.storage.connection import open_db
+    from mockint.vapi.client import settings
+    from mockint.vapi.webhook import serve as run
 
     secret = get_key("vapi-webhook")
     if secret is None:

@@ -19,15 +19,15 @@ def get_grader(name: str = "offline", model: str | None = None) -> Grader:
 
         return OfflineGrader()
     if name == "gemini":
-        from mockint.grading.gemini import GeminiGrader
-        from mockint.providers.gemini import GeminiClient, require_key
+        from mockint.gemini.client import GeminiClient, require_key
+        from mockint.gemini.grader import GeminiGrader
 
         return GeminiGrader(GeminiClient(require_key()), model)
     raise UsageError(f"Unknown grader {name!r}. Choose one of: {', '.join(GRADERS)}.")
 
 
 def grader_for(provider: str, model: str | None = None) -> Grader:
-    """The grader ``--provider`` asks for (see :func:`mockint.providers.use_gemini`)."""
-    from mockint.providers import use_gemini
+    """The grader ``--provider`` asks for (see :func:`mockint.gemini.use_gemini`)."""
+    from mockint.gemini import use_gemini
 
     return get_grader("gemini" if use_gemini(provider) else "offline", model)

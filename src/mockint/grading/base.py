@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from mockint.models import AnsweredQuestion, ApiCall, Report, SessionRecord
+from mockint.models.reports import Report
+from mockint.models.sessions import AnsweredQuestion, SessionRecord
+from mockint.models.usage import ApiCall
 
 
 class Grader(Protocol):

@@ -12,7 +12,8 @@ from collections import defaultdict
 from mockint.grading.offline import AnswerResult, PointResult
 from mockint.grading.rubric import rubric_for
 from mockint.grading.text import key_terms
-from mockint.models import KeyPointEvidence, derive_concept
+from mockint.models.questions import derive_concept
+from mockint.models.reports import KeyPointEvidence
 
 EXCERPT = 160
 

@@ -32,6 +32,7 @@ from functools import cache, lru_cache
 import numpy as np
 import numpy.typing as npt
 
+from mockint.enums import InterviewType
 from mockint.grading import claims
 from mockint.grading.embeddings import default_model, unit_rows
 from mockint.grading.rubric import AREAS, Dimension, rubric_for
@@ -46,16 +47,10 @@ from mockint.grading.text import (
     split_run_together_text,
     terms_of,
 )
-from mockint.models import (
-    AnsweredQuestion,
-    ApiCall,
-    InterviewType,
-    Question,
-    QuestionReport,
-    Report,
-    ScoreBreakdown,
-    SessionRecord,
-)
+from mockint.models.questions import Question
+from mockint.models.reports import QuestionReport, Report, ScoreBreakdown
+from mockint.models.sessions import AnsweredQuestion, SessionRecord
+from mockint.models.usage import ApiCall
 from mockint.resources import load_toml
 
 # Weight of word alignment against sentence similarity in a window's match.
@@ -493,7 +488,7 @@ def _topic(question: Question) -> npt.NDArray[np.float32]:
 def _background() -> tuple[tuple[tuple[str, InterviewType], ...], npt.NDArray[np.float32]]:
     """((id, type) of each bank question, (bank questions, dims)): what answers to other
     questions are about."""
-    from mockint.sources.bank import bank_questions
+    from mockint.questions.bank import bank_questions
 
     questions = bank_questions()
     return tuple((q.id, q.type) for q in questions), default_model().embed_many(
@@ -880,7 +875,7 @@ class OfflineGrader:
 
     def grade(self, session: SessionRecord, items: list[AnsweredQuestion]) -> Report:
         from mockint.grading import feedback
-        from mockint.store import now
+        from mockint.storage.store import now
 
         results = [grade_answer(item) for item in items]
         areas = [area_scores(r) for r in results]

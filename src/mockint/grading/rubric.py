@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+from mockint.enums import InterviewType
 from mockint.grading.text import Sentence, analyse_sentence
-from mockint.models import InterviewType
 from mockint.resources import load_toml
 
 AREAS = ("technicalDepth", "communication", "problemSolving")

@@ -6,7 +6,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from mockint.interview import Interview
+    from mockint.interview.session import Interview
 
 
 class Outcome(StrEnum):

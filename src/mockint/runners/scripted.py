@@ -1,12 +1,12 @@
-"""Unattended runs: answers come from a JSON file (see :mod:`mockint.answers`)."""
+"""Unattended runs: answers come from a JSON file (see :mod:`mockint.interview.answers`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from mockint.answers import load_answers, match_answers
 from mockint.errors import InputFileError
-from mockint.interview import Interview
+from mockint.interview.answers import load_answers, match_answers
+from mockint.interview.session import Interview
 from mockint.runners.base import Outcome
 
 

@@ -15,11 +15,11 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.text import Text
 
-from mockint.interview import Interview
+from mockint.interview.session import Interview
 
 if TYPE_CHECKING:
-    from mockint.followups import FollowUpWriter
-from mockint.models import Question
+    from mockint.gemini.followups import FollowUpWriter
+from mockint.models.questions import Question
 from mockint.runners.base import Outcome
 from mockint.safetext import inert
 

@@ -9,7 +9,7 @@ from functools import cache
 from itertools import pairwise
 from typing import Any
 
-from mockint.models import DeliveryMetrics
+from mockint.models.reports import DeliveryMetrics
 from mockint.resources import load_toml
 from mockint.voice.stt import Word
 

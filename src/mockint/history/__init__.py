@@ -1,0 +1,2 @@
+"""Your past sessions: queries, statistics, recommendations, exports, report formats and
+deletion."""

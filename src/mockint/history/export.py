@@ -1,0 +1,90 @@
+"""Taking your data away: every session with its transcript and report.
+
+``jsonl`` writes one self-describing JSON object per session (read back with
+:func:`read_jsonl`); ``markdown`` writes one readable file per session.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TextIO
+
+from pydantic import ValidationError
+from sqlite_utils import Database
+
+from mockint.errors import InputFileError, StorageError
+from mockint.history.queries import matching_ids
+from mockint.models.history import HistoryFilter, SessionExport
+from mockint.storage import store
+
+
+def session_export(db: Database, session_id: str) -> SessionExport:
+    return SessionExport(
+        session=store.get_session(db, session_id),
+        questions=store.session_questions(db, session_id),
+        turns=store.list_turns(db, session_id),
+        report=store.get_report(db, session_id),
+    )
+
+
+def iter_exports(db: Database, filters: HistoryFilter) -> Iterator[SessionExport]:
+    """The matching sessions, oldest first, one at a time (memory stays flat)."""
+    for session_id in matching_ids(db, filters):
+        yield session_export(db, session_id)
+
+
+def write_jsonl(exports: Iterable[SessionExport], stream: TextIO) -> int:
+    count = 0
+    for item in exports:
+        stream.write(json.dumps(item.dump(), ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def write_jsonl_file(exports: Iterable[SessionExport], path: Path) -> Path:
+    """Write the JSONL export to ``path`` whole (a temporary file, then a rename)."""
+    from mockint.userfiles import replacing
+
+    with replacing(path) as stream:
+        write_jsonl(exports, stream)
+    return path
+
+
+def read_jsonl(path: Path) -> list[SessionExport]:
+    """Sessions from a ``mockint export`` JSONL file, validated."""
+    from mockint.userfiles import read_user_text
+
+    items = []
+    for number, line in enumerate(read_user_text(path, "Export file").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            items.append(SessionExport.model_validate_json(line))
+        except ValidationError as exc:
+            from mockint.validation import describe
+
+            raise InputFileError(f"Export file {path}, line {number}: {describe(exc)}") from None
+    return items
+
+
+def markdown_name(item: SessionExport) -> str:
+    s = item.session
+    return f"{s.created_at:%Y-%m-%d}-{s.type.value}-{s.difficulty.value}-{s.id}.md"
+
+
+def write_markdown(exports: Iterable[SessionExport], directory: Path) -> int:
+    """One Markdown file per session in ``directory`` (created if needed)."""
+    from mockint.history.formats.markdown import session_markdown
+    from mockint.userfiles import write_user_text
+
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(f"Cannot create {directory}: {exc.strerror}.") from None
+    count = 0
+    for item in exports:
+        write_user_text(directory / markdown_name(item), session_markdown(item))
+        count += 1
+    return count

@@ -1,0 +1,33 @@
+"""Reports as documents a person keeps: Markdown, self-contained HTML and JSON."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mockint.models.reports import Report
+
+
+class DocumentFormat(StrEnum):
+    MARKDOWN = "markdown"
+    HTML = "html"
+    JSON = "json"
+
+    @property
+    def suffix(self) -> str:
+        return {"markdown": ".md", "html": ".html", "json": ".json"}[self.value]
+
+
+def render(report: Report, fmt: DocumentFormat) -> str:
+    """``report`` as a document in ``fmt``."""
+    if fmt == DocumentFormat.JSON:
+        return json.dumps(report.dump(), indent=2, ensure_ascii=False) + "\n"
+    if fmt == DocumentFormat.HTML:
+        from mockint.history.formats.html import report_html
+
+        return report_html(report)
+    from mockint.history.formats.markdown import report_markdown
+
+    return report_markdown(report)

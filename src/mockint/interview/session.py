@@ -1,0 +1,361 @@
+"""The interview lifecycle: set up, answer question by question, finish with a report.
+
+This is the library API the CLI (and any runner) calls. Every answer is
+committed as it is given, so an interrupted interview resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sqlite_utils import Database
+
+from mockint import pricing
+from mockint.enums import Status
+from mockint.errors import ProviderUnavailable, SessionStateError, UsageError
+from mockint.models.questions import Question, QuestionSummary
+from mockint.models.reports import Report
+from mockint.models.sessions import (
+    AnsweredQuestion,
+    SessionRecord,
+    SetupResult,
+    Turn,
+    TurnKind,
+    TurnRole,
+)
+from mockint.questions import Selection, SelectionRequest, get_source
+from mockint.runners.base import Outcome, Runner
+from mockint.storage import store
+
+if TYPE_CHECKING:
+    from mockint.gemini.followups import FollowUpWriter
+
+
+def setup_interview(db: Database, request: SelectionRequest, mode: str = "text") -> SetupResult:
+    """Choose the questions and store a new session in status SETUP."""
+    if request.type is not None and request.difficulty is not None and request.seed is None:
+        request = request.model_copy(
+            update={
+                "recent": store.recently_asked(db, request.type.value, request.difficulty.value)
+            }
+        )
+    try:
+        selection = get_source(request).select(request)
+    except ProviderUnavailable as exc:
+        # fall back, and say so: these questions are the bank's, never presented as Gemini's
+        selection = get_source(request, offline=True).select(request)
+        selection.source = f"bank (Gemini unavailable: {exc.reason})"
+        selection.warnings.append(
+            f"Gemini could not write the questions ({exc.reason}); using the built-in bank."
+        )
+        selection.usage = exc.calls
+    return store_new_session(
+        db, selection, focus=request.focus, notes=request.notes, seed=request.seed, mode=mode
+    )
+
+
+def store_new_session(
+    db: Database,
+    selection: Selection,
+    *,
+    focus: list[str],
+    notes: str | None,
+    seed: int | None = None,
+    mode: str = "text",
+    parent_id: str | None = None,
+) -> SetupResult:
+    """Store a session in status SETUP asking ``selection``'s questions (and its paid calls)."""
+    session = SessionRecord(
+        id=store.new_session_id(),
+        type=selection.type,
+        difficulty=selection.difficulty,
+        status=Status.SETUP,
+        focus=focus,
+        notes=notes,
+        source=selection.source,
+        seed=seed,
+        mode=mode,
+        estimated_minutes=selection.estimated_minutes,
+        pricing=pricing.pricing_for(selection.difficulty),
+        created_at=store.now(),
+        parent_id=parent_id,
+    )
+    store.create_session(db, session, selection.questions)
+    store.add_api_calls(db, session.id, selection.usage)
+    return SetupResult(
+        session_id=session.id,
+        type=session.type,
+        difficulty=session.difficulty,
+        questions=[summarise(q) for q in selection.questions],
+        pricing=session.pricing,
+        estimated_duration=session.estimated_minutes,
+        source=session.source,
+        warnings=selection.warnings,
+    )
+
+
+def summarise(question: Question) -> QuestionSummary:
+    return QuestionSummary(
+        id=question.id,
+        text=question.text,
+        difficulty=question.difficulty_level,
+        time_allocation=question.time_minutes,
+        topics=question.topics,
+    )
+
+
+@dataclass(frozen=True)
+class FollowUpResult:
+    """The follow-up asked (None when there is none), and why not, when that is news."""
+
+    text: str | None
+    note: str | None = None
+
+
+@dataclass
+class Interview:
+    """A session being run: which questions remain, and recording of turns."""
+
+    db: Database
+    session: SessionRecord
+    items: list[AnsweredQuestion] = field(default_factory=list)
+    #: said in the report about how this run went (a call that ended early...)
+    notes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, db: Database, ref: str) -> Interview:
+        session = store.get_session(db, ref)
+        if session.status == Status.COMPLETED:
+            raise SessionStateError(
+                f"Session {session.id} is already completed. See it with "
+                f"`mockint report {session.id}`, or start a new interview."
+            )
+        return cls(db, session, store.answered_questions(db, session.id))
+
+    @classmethod
+    def resume(cls, db: Database, ref: str, request: SelectionRequest) -> Interview:
+        """Open session ``ref`` to continue it; selection options cannot apply to it."""
+        given = request.model_dump(exclude_defaults=True, exclude={"recent", "provider", "model"})
+        if given:
+            raise UsageError(
+                f"--{next(iter(given)).replace('_', '-')} chooses questions for a new session; "
+                f"session {ref} already has its questions. Drop the option or the id."
+            )
+        return cls.open(db, ref)
+
+    def run(self, runner: Runner, *, discard_if_refused: bool = False) -> Outcome:
+        """Let ``runner`` ask the pending questions.
+
+        With ``discard_if_refused``, a new session whose runner refuses its input
+        (answers that do not fit) is removed, so no empty session is left behind.
+        """
+        try:
+            return runner.run(self)
+        except UsageError:
+            if discard_if_refused:
+                store.discard_new_session(self.db, self.session.id)
+            raise
+
+    @property
+    def questions(self) -> list[Question]:
+        return [item.question for item in self.items]
+
+    def pending(self) -> list[AnsweredQuestion]:
+        return [item for item in self.items if not store.is_done(item)]
+
+    def position(self, question_id: str) -> int:
+        return next(i for i, item in enumerate(self.items, 1) if item.question.id == question_id)
+
+    def _turn(
+        self, question_id: str, role: TurnRole, kind: TurnKind, text: str, **meta: object
+    ) -> None:
+        store.add_turn(
+            self.db,
+            Turn(
+                session_id=self.session.id,
+                question_id=question_id,
+                role=role,
+                kind=kind,
+                text=text,
+                created_at=store.now(),
+                meta={k: v for k, v in meta.items() if v is not None},
+            ),
+        )
+
+    def begin(self) -> None:
+        """Mark the session in progress (idempotent)."""
+        if self.session.status in (Status.SETUP, Status.FAILED):
+            started = self.session.started_at or store.now()
+            store.set_status(self.db, self.session.id, Status.IN_PROGRESS, started_at=started)
+            self.session = self.session.model_copy(
+                update={"status": Status.IN_PROGRESS, "started_at": started}
+            )
+
+    def ask(self, question: Question) -> None:
+        self.begin()
+        self._turn(question.id, TurnRole.INTERVIEWER, TurnKind.QUESTION, question.text)
+
+    def answer(
+        self, question_id: str, text: str, seconds: float | None = None, **meta: object
+    ) -> None:
+        """Store an answer; ``meta`` keeps what else is known (engine, delivery, audio file)."""
+        self._turn(question_id, TurnRole.CANDIDATE, TurnKind.ANSWER, text, seconds=seconds, **meta)
+        self._refresh()
+
+    def skip(self, question_id: str) -> None:
+        self._turn(question_id, TurnRole.CANDIDATE, TurnKind.SKIP, "")
+        self._refresh()
+
+    def hint(self, question: Question) -> str | None:
+        """The next hint for ``question`` (None when there are no more), recorded."""
+        item = self.items[self.position(question.id) - 1]
+        hints = hints_for(question)
+        if item.hints_used >= len(hints):
+            return None
+        text = hints[item.hints_used]
+        self._turn(question.id, TurnRole.INTERVIEWER, TurnKind.HINT, text)
+        self._refresh()
+        return text
+
+    def follow_up(self, question: Question, writer: FollowUpWriter) -> FollowUpResult:
+        """Ask ``writer`` for a follow-up when the answer missed key points (once per question)."""
+        from mockint.grading.offline import grade_answer
+
+        item = self.items[self.position(question.id) - 1]
+        if item.follow_up is not None or not item.answer:
+            return FollowUpResult(None)
+        missed = [p.key_point for p in grade_answer(item).points if not p.covered]
+        if not missed:
+            return FollowUpResult(None)
+        before = len(writer.calls)
+        try:
+            text = writer.write(question, item.answer, missed)
+        except ProviderUnavailable as exc:
+            return FollowUpResult(None, f"no follow-up: Gemini unavailable ({exc.reason})")
+        finally:
+            store.add_api_calls(self.db, self.session.id, writer.calls[before:])
+        self._turn(question.id, TurnRole.INTERVIEWER, TurnKind.FOLLOW_UP, text)
+        self._refresh()
+        return FollowUpResult(text)
+
+    def answer_follow_up(self, question_id: str, text: str, seconds: float | None = None) -> None:
+        self._turn(
+            question_id, TurnRole.CANDIDATE, TurnKind.ANSWER, text, seconds=seconds, follow_up=True
+        )
+        self._refresh()
+
+    def _refresh(self) -> None:
+        self.items = store.answered_questions(self.db, self.session.id)
+
+    def reload(self) -> None:
+        """Re-read the answers (after a runner stored turns itself)."""
+        self._refresh()
+
+    def finish(self, provider: str = "offline", model: str | None = None) -> Report:
+        """Grade the answers, store the report and complete the session.
+
+        With Gemini (``provider``), a failed call falls back to the offline grader
+        and the report says so; it never presents offline scores as Gemini's.
+        """
+        from mockint.grading import get_grader, grader_for
+
+        if store.get_session(self.db, self.session.id).status == Status.COMPLETED:
+            raise SessionStateError(
+                f"Session {self.session.id} is already completed (graded elsewhere meanwhile). "
+                f"See it with: mockint report {self.session.id}"
+            )
+        self.begin()
+        grader = grader_for(provider, model)
+        notes = [f"Questions: {self.session.source}.", *self.notes]
+        try:
+            report = grader.grade(self.session, self.items)
+            calls = grader.calls
+            notes.append(f"Graded by {report.grader}.")
+        except ProviderUnavailable as exc:
+            calls = exc.calls
+            report = get_grader("offline").grade(self.session, self.items)
+            report.grader = f"offline (Gemini unavailable: {exc.reason})"
+            notes.append(f"Graded offline: Gemini was unavailable ({exc.reason}).")
+        store.add_api_calls(self.db, self.session.id, calls)
+        report = with_delivery(report, self.items)
+        ended = store.now()
+        report = report.model_copy(
+            update={
+                "status": Status.COMPLETED,
+                "date": self.session.created_at,
+                "notes": notes + report.notes,
+                "api_cost": store.api_cost(self.db, self.session.id),
+            }
+        )
+        if self.session.started_at is not None:
+            report.duration_seconds = int((ended - self.session.started_at).total_seconds())
+        store.save_report(self.db, report, ended)
+        self.session = self.session.model_copy(
+            update={"status": Status.COMPLETED, "ended_at": ended}
+        )
+        return report
+
+
+def with_delivery(report: Report, items: list[AnsweredQuestion]) -> Report:
+    """Add spoken answers' delivery (and the speech engine used) to a report."""
+    from mockint.models.reports import DeliveryMetrics
+
+    spoken = [item for item in items if item.answer_meta.get("delivery")]
+    if not spoken:
+        return report
+    from mockint.voice.delivery import overall
+
+    by_id = {item.question.id: item for item in spoken}
+    questions = []
+    for q in report.questions:
+        item = by_id.get(q.id)
+        if item is not None:
+            q = q.model_copy(
+                update={
+                    "delivery": DeliveryMetrics.model_validate(item.answer_meta["delivery"]),
+                    "transcribed_by": item.answer_meta.get("engine"),
+                }
+            )
+        questions.append(q)
+    engines = sorted({str(item.answer_meta.get("engine")) for item in spoken})
+    notes = [f"Answers spoken and transcribed on this machine by {', '.join(engines)}."]
+    if any(item.answer_meta.get("lower_accuracy") for item in spoken):
+        notes.append(
+            "pocketsphinx transcribes less accurately than Whisper: some words in your answers "
+            "may be wrong, and the scores with them."
+        )
+    return report.model_copy(
+        update={
+            "questions": questions,
+            "delivery": overall([q.delivery for q in questions if q.delivery is not None]),
+            "notes": report.notes + notes,
+        }
+    )
+
+
+def hints_for(question: Question) -> list[str]:
+    """Hints that nudge without giving the answer away: topics, then one cue per key point."""
+    from mockint.grading.text import key_terms
+
+    hints = []
+    if question.topics:
+        hints.append(
+            "Think about: " + ", ".join(t.replace("-", " ") for t in question.topics) + "."
+        )
+    for point in question.key_points:
+        terms = key_terms(point, limit=2)
+        if terms:
+            hints.append("Consider: " + " and ".join(terms) + ".")
+    return hints
+
+
+def load_report(db: Database, ref: str) -> Report:
+    session = store.get_session(db, ref)
+    report = store.get_report(db, session.id)
+    if report is None:
+        raise SessionStateError(
+            f"Session {session.id} has no report yet (status {session.status.value}). "
+            f"Finish it with: mockint start {session.id}"
+        )
+    return report

@@ -1,0 +1,85 @@
+"""Reports: the scored outcome of a session, per question and overall."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from mockint.enums import Difficulty, InterviewType, Status
+from mockint.models.base import ApiModel
+from mockint.models.usage import ApiCost
+
+
+class KeyPointEvidence(ApiModel):
+    key_point: str
+    covered: bool
+    evidence: str | None = None
+    note: str
+    #: what to study for this point, a short noun phrase
+    concept: str | None = None
+    #: the answer said the opposite, or stated a different complexity
+    contradicted: bool = False
+
+
+class DeliveryMetrics(ApiModel):
+    """How a spoken answer was delivered (from word timestamps)."""
+
+    words: int
+    talk_seconds: float
+    words_per_minute: float
+    filler_count: int
+    fillers: dict[str, int] = Field(default_factory=dict)
+    fillers_per_minute: float
+    long_pauses: int
+    longest_pause_seconds: float
+    allocated_seconds: float | None = None
+    advice: list[str] = Field(default_factory=list)
+
+
+class QuestionReport(ApiModel):
+    id: str
+    text: str
+    answer: str | None
+    score: int = Field(ge=0, le=100)
+    covered_key_points: list[str]
+    missed_key_points: list[str]
+    feedback: str
+    key_point_evidence: list[KeyPointEvidence] = Field(default_factory=list)
+    dimensions: dict[str, int] = Field(default_factory=dict)
+    skipped: bool = False
+    hints_used: int = 0
+    follow_up: str | None = None
+    follow_up_answer: str | None = None
+    #: spoken answers only: pace, fillers, pauses, and the speech engine used
+    delivery: DeliveryMetrics | None = None
+    transcribed_by: str | None = None
+
+
+class ScoreBreakdown(ApiModel):
+    technical_depth: int = Field(ge=0, le=100)
+    communication: int = Field(ge=0, le=100)
+    problem_solving: int = Field(ge=0, le=100)
+    rubric: dict[str, int] = Field(default_factory=dict)
+
+
+class Report(ApiModel):
+    session_id: str
+    type: InterviewType
+    difficulty: Difficulty
+    status: Status
+    overall_score: int = Field(ge=0, le=100)
+    score_breakdown: ScoreBreakdown
+    questions: list[QuestionReport]
+    strengths: list[str]
+    weaknesses: list[str]
+    recommendations: list[str]
+    grader: str
+    generated_at: datetime
+    date: datetime | None = None
+    duration_seconds: int | None = None
+    #: where parts of the report came from, fallbacks, disagreements between graders
+    notes: list[str] = Field(default_factory=list)
+    api_cost: ApiCost | None = None
+    #: spoken interviews only: delivery over all answers
+    delivery: DeliveryMetrics | None = None

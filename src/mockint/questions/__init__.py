@@ -1,0 +1,30 @@
+"""Question sources: where an interview's questions come from.
+
+Each source implements :class:`QuestionSource`; :func:`get_source` is the one
+registry. Sources that need heavy or network libraries import them lazily.
+"""
+
+from __future__ import annotations
+
+from mockint.questions.source import QuestionSource, Selection, SelectionRequest
+
+__all__ = ["QuestionSource", "Selection", "SelectionRequest", "get_source"]
+
+
+def get_source(request: SelectionRequest, *, offline: bool = False) -> QuestionSource:
+    """The source that serves ``request``: a pack when one is given; else Gemini when
+    asked for (or, with ``auto``, when a key is configured); else the bank."""
+    if request.pack is not None:
+        from mockint.questions.pack import PackSource
+
+        return PackSource(request.pack)
+    from mockint.gemini import use_gemini
+
+    if not offline and use_gemini(request.provider):
+        from mockint.gemini.client import GeminiClient, require_key
+        from mockint.gemini.source import GeminiSource
+
+        return GeminiSource(GeminiClient(require_key()), request.model)
+    from mockint.questions.bank import BankSource
+
+    return BankSource()

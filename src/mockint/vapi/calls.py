@@ -1,0 +1,331 @@
+"""Live voice interviews over Vapi: the interviewer assistant, the call's record, and
+turning the call's transcript into the session's turns.
+
+The provider module speaks HTTP; this module knows interviews: what the
+assistant is told, which interviewer message asked which question, which
+candidate messages answer it, and what to store when a call ends.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from importlib.resources import files
+from typing import TYPE_CHECKING, Any
+
+from sqlite_utils import Database
+
+from mockint.errors import NotFoundError
+from mockint.models.questions import Question
+from mockint.models.sessions import SessionRecord, Turn, TurnKind, TurnRole
+from mockint.models.usage import ApiCall
+from mockint.storage import store
+from mockint.storage.connection import write
+from mockint.timespec import stamp
+
+if TYPE_CHECKING:
+    from mockint.interview.session import Interview
+
+INTERVIEWER_ROLES = frozenset({"assistant", "bot"})
+CANDIDATE_ROLES = frozenset({"user"})
+#: share of a question's content words an interviewer message must say to count as asking it
+ASKED_AT = 0.5
+_WORD = re.compile(r"[a-z0-9]+")
+_FILLER = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "with",
+        "is",
+        "are",
+        "be",
+        "it",
+        "this",
+        "that",
+        "you",
+        "your",
+        "how",
+        "what",
+        "would",
+        "can",
+        "do",
+        "does",
+        "we",
+        "i",
+        "me",
+        "my",
+        "as",
+        "at",
+        "by",
+        "from",
+    ]
+)
+
+
+def words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in _FILLER and len(w) > 1}
+
+
+def build_assistant(
+    session: SessionRecord,
+    questions: list[Question],
+    settings: dict[str, Any],
+    webhook_secret: str | None = None,
+) -> dict[str, Any]:
+    """The transient interviewer assistant for ``session``, as Vapi's API takes it."""
+    spec = settings["assistant"]
+    minutes = sum(q.time_minutes for q in questions) + int(settings["extra_minutes"])
+    listing = "\n".join(f"{i}. {q.text}" for i, q in enumerate(questions, 1))
+    template = (
+        files("mockint").joinpath("data/prompts/vapi_interviewer.txt").read_text(encoding="utf-8")
+    )
+    fill = {
+        "type_label": session.type.label,
+        "difficulty_label": session.difficulty.label,
+        "count": len(questions),
+        "minutes": minutes,
+        "questions": listing,
+    }
+    model = {k: v for k, v in spec["model"].items()}
+    model["messages"] = [{"role": "system", "content": template.format(**fill)}]
+    assistant: dict[str, Any] = {
+        "name": f"mockint {session.type.label} interviewer",
+        "firstMessage": spec["first_message"].format(**fill),
+        "model": model,
+        "voice": dict(spec["voice"]),
+        "transcriber": dict(spec["transcriber"]),
+        "endCallMessage": spec["end_call_message"],
+        "endCallPhrases": list(spec["end_call_phrases"]),
+        "maxDurationSeconds": minutes * 60,
+        "silenceTimeoutSeconds": int(spec["silence_timeout_seconds"]),
+        "metadata": {"mockintSessionId": session.id},
+    }
+    server_url = settings.get("server_url")
+    if server_url:
+        # Vapi sends these headers with every server message: `mockint webhook serve`
+        # checks the secret. HMAC signing instead needs a credential made in Vapi.
+        server: dict[str, Any] = {"url": server_url}
+        if settings.get("server_credential_id"):
+            server["credentialId"] = settings["server_credential_id"]
+        elif webhook_secret:
+            server["headers"] = {"X-Vapi-Secret": webhook_secret}
+        assistant["server"] = server
+    return assistant
+
+
+@dataclass
+class QuestionTranscript:
+    question: Question
+    asked: str | None = None
+    asked_at: float | None = None
+    answer: list[str] = field(default_factory=list)
+    answer_start: float | None = None
+    answer_end: float | None = None
+
+
+def _message_text(message: dict[str, Any]) -> str:
+    return str(message.get("message") or message.get("content") or "").strip()
+
+
+def _spoken_seconds(message: dict[str, Any]) -> float:
+    """How long a message was spoken: ``endTime - time`` (epoch ms), else ``duration`` (ms)."""
+    if message.get("endTime") is not None and message.get("time") is not None:
+        return max(0.0, (float(message["endTime"]) - float(message["time"])) / 1000)
+    if message.get("duration") is not None:
+        return max(0.0, float(message["duration"]) / 1000)
+    return 0.0
+
+
+def map_messages(
+    messages: list[dict[str, Any]], questions: list[Question]
+) -> list[QuestionTranscript]:
+    """Which interviewer message asked each question, and the candidate messages that answer it.
+
+    Interviewer messages are matched to the questions in order (one may be skipped
+    over); everything the candidate says after a question is asked, until the next
+    one, is that question's answer. Talk before the first question is small talk.
+    """
+    mapped = [QuestionTranscript(q) for q in questions]
+    wanted = [words(q.text) for q in questions]
+    current: int | None = None
+    following = 0
+    for message in sorted(messages, key=lambda m: float(m.get("secondsFromStart") or 0)):
+        role, text = message.get("role"), _message_text(message)
+        if not text:
+            continue
+        at = float(message.get("secondsFromStart") or 0)
+        if role in INTERVIEWER_ROLES:
+            said = words(text)
+            for index in range(following, min(following + 2, len(questions))):
+                if wanted[index] and len(wanted[index] & said) / len(wanted[index]) >= ASKED_AT:
+                    current, following = index, index + 1
+                    mapped[index].asked, mapped[index].asked_at = text, at
+                    break
+        elif role in CANDIDATE_ROLES and current is not None:
+            item = mapped[current]
+            item.answer.append(text)
+            if item.answer_start is None:
+                item.answer_start = at
+            item.answer_end = at + _spoken_seconds(message)
+    return mapped
+
+
+def record_call(db: Database, session_id: str, call: dict[str, Any], kind: str) -> None:
+    now = stamp(store.now())
+    with write(db):
+        db.table("calls").upsert(
+            {
+                "call_id": str(call["id"]),
+                "session_id": session_id,
+                "provider": "vapi",
+                "kind": kind,
+                "status": call.get("status"),
+                "web_call_url": call.get("webCallUrl"),
+                "collected": 0,
+                "created_at": now,
+                "updated_at": now,
+            },
+            pk="call_id",
+        )
+
+
+def _update_call_row(db: Database, call: dict[str, Any]) -> None:
+    artifact = call.get("artifact") or {}
+    breakdown = call.get("costBreakdown")
+    db.table("calls").update(
+        str(call["id"]),
+        {
+            "status": call.get("status"),
+            "ended_reason": call.get("endedReason"),
+            "recording_url": artifact.get("recordingUrl") or call.get("recordingUrl"),
+            "cost_usd": call.get("cost"),
+            "cost_breakdown_json": json.dumps(breakdown) if breakdown is not None else None,
+            "updated_at": stamp(store.now()),
+        },
+    )
+
+
+def latest_call_id(db: Database, session_id: str) -> str:
+    """The id of the latest call of ``session_id``."""
+    row = db.execute(
+        "SELECT call_id FROM calls WHERE session_id = ? ORDER BY created_at DESC LIMIT 1",
+        [session_id],
+    ).fetchone()
+    if row is None:
+        raise NotFoundError(
+            f"Session {session_id} has no Vapi call. Start one with: mockint start {session_id} "
+            "--mode vapi"
+        )
+    return str(row[0])
+
+
+def uncollected_call(db: Database, session_id: str) -> str | None:
+    """The id of a call of this session whose transcript has not been collected, if any."""
+    row = db.execute(
+        "SELECT call_id FROM calls WHERE session_id = ? AND NOT collected ORDER BY created_at DESC",
+        [session_id],
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
+def messages_of(call: dict[str, Any]) -> list[dict[str, Any]]:
+    artifact = call.get("artifact") or {}
+    messages = artifact.get("messages") or call.get("messages") or []
+    return [m for m in messages if isinstance(m, dict)]
+
+
+@dataclass(frozen=True)
+class CallSummary:
+    asked: int
+    answered: int
+    total: int
+    ended_reason: str | None
+    early: bool
+
+    @property
+    def note(self) -> str:
+        reason = self.ended_reason or "unknown reason"
+        if self.early:
+            return (
+                f"The call ended early ({reason}) after {self.asked} of {self.total} questions; "
+                "graded on what was answered."
+            )
+        return f"Voice interview over Vapi; the call ended ({reason})."
+
+
+def _turns_for(
+    session: SessionRecord, mapped: list[QuestionTranscript], done: set[str]
+) -> list[Turn]:
+    turns: list[Turn] = []
+    moment = store.now()
+
+    def turn(qid: str, role: TurnRole, kind: TurnKind, text: str, **meta: object) -> None:
+        turns.append(Turn(session_id=session.id, question_id=qid, role=role, kind=kind, text=text,
+                          created_at=moment, meta={"source": "vapi", **meta}))  # fmt: skip
+
+    for item in mapped:
+        qid = item.question.id
+        if item.asked is None or qid in done:
+            continue
+        turn(
+            qid, TurnRole.INTERVIEWER, TurnKind.QUESTION, item.asked, secondsFromStart=item.asked_at
+        )
+        if not item.answer:
+            turn(qid, TurnRole.CANDIDATE, TurnKind.SKIP, "")
+            continue
+        seconds = None
+        if item.answer_end is not None and item.answer_start is not None:
+            seconds = round(item.answer_end - item.answer_start, 1)
+        turn(qid, TurnRole.CANDIDATE, TurnKind.ANSWER, "\n".join(item.answer),
+             secondsFromStart=item.answer_start, seconds=seconds)  # fmt: skip
+    return turns
+
+
+def collect(db: Database, session: SessionRecord, call: dict[str, Any]) -> CallSummary:
+    """Store an ended call's transcript as the session's turns, and its cost.
+
+    One transaction: a call is collected once, whole, however many processes try.
+    """
+    questions = store.session_questions(db, session.id)
+    mapped = map_messages(messages_of(call), questions)
+    call_id = str(call["id"])
+    with write(db):
+        row = db.execute("SELECT collected FROM calls WHERE call_id = ?", [call_id]).fetchone()
+        if row is None or not row[0]:
+            done = {r[0] for r in db.execute(
+                "SELECT DISTINCT question_id FROM turns WHERE session_id = ?", [session.id]
+            ).fetchall()}  # fmt: skip
+            for turn in _turns_for(session, mapped, done):
+                store.insert_turn(db, turn)
+            if row is not None:
+                _update_call_row(db, call)
+                db.table("calls").update(call_id, {"collected": 1})
+            if call.get("cost") is not None:
+                store.insert_api_calls(db, session.id, [ApiCall(
+                    provider="vapi", model="call", purpose="call", cost_usd=float(call["cost"]))])  # fmt: skip
+    asked = sum(1 for m in mapped if m.asked is not None)
+    return CallSummary(
+        asked=asked,
+        answered=sum(1 for m in mapped if m.answer),
+        total=len(questions),
+        ended_reason=call.get("endedReason"),
+        early=asked < len(questions),
+    )
+
+
+def collect_into(interview: Interview, call: dict[str, Any]) -> CallSummary:
+    """Collect an ended call into ``interview``: its turns stored, its answers reloaded,
+    and how the call went noted for the report."""
+    summary = collect(interview.db, interview.session, call)
+    interview.reload()
+    interview.notes.append(summary.note)
+    return summary
