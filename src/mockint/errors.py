@@ -56,11 +56,11 @@ class GradingError(MockintError):
 class ProviderUnavailable(Exception):
     """A network provider could not help; the caller falls back offline and says why.
 
-    ``calls`` are the paid API calls made before giving up (``ApiCall`` models),
+    ``usage`` records the paid API calls made before giving up (``ApiUsage`` models),
     recorded against the session all the same.
     """
 
-    def __init__(self, reason: str, calls: list[Any] | None = None) -> None:
+    def __init__(self, reason: str, usage: list[Any] | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
-        self.calls: list[Any] = list(calls or [])
+        self.usage: list[Any] = list(usage or [])

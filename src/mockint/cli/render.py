@@ -134,7 +134,7 @@ def report_view(report: Report) -> Group:
 
 def api_cost_line(cost: ApiCost) -> str:
     return (
-        f"API cost: ${cost.total:.4f} {cost.currency} ({cost.calls} call{'s' if cost.calls != 1 else ''}, "
+        f"API cost: ${cost.total:.4f} {cost.currency} ({cost.requests} call{'s' if cost.requests != 1 else ''}, "
         f"{cost.prompt_tokens:,} prompt + {cost.output_tokens:,} output tokens)"
     )
 

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from mockint.errors import MockintError, ProviderUnavailable, UsageError
-from mockint.models.usage import ApiCall
+from mockint.models.usage import ApiUsage
 from mockint.resources import load_toml
 
 T = TypeVar("T", bound=BaseModel)
@@ -39,7 +39,7 @@ class GeminiUnavailable(ProviderUnavailable):
     ``usage`` is a call that was paid for anyway (a reply that could not be used).
     """
 
-    def __init__(self, reason: str, usage: ApiCall | None = None) -> None:
+    def __init__(self, reason: str, usage: ApiUsage | None = None) -> None:
         super().__init__(reason, [usage] if usage else [])
 
 
@@ -133,15 +133,15 @@ class GeminiClient:
         schema: type[T],
         purpose: str,
         use: Callable[[T], R],
-        calls: list[ApiCall],
+        usage: list[ApiUsage],
         tries: int = 2,
     ) -> R:
         """A structured call whose reply ``use`` turns into a result.
 
         A malformed reply, or one ``use`` refuses with :class:`Unusable`, is asked for
         again, up to ``tries`` times (transport failures were already retried by the
-        SDK). Every paid call is appended to ``calls``; giving up raises
-        :class:`ProviderUnavailable` with the reason and those calls.
+        SDK). Every paid call is appended to ``usage``; giving up raises
+        :class:`ProviderUnavailable` with the reason and that usage.
         """
         problem = ""
         for _attempt in range(tries):
@@ -150,21 +150,21 @@ class GeminiClient:
                     model=model, system=system, prompt=prompt, schema=schema, purpose=purpose
                 )
             except GeminiUnavailable as exc:
-                calls += exc.calls
+                usage += exc.usage
                 if exc.reason not in UNUSABLE_REPLY:
-                    raise ProviderUnavailable(exc.reason, calls) from None
+                    raise ProviderUnavailable(exc.reason, usage) from None
                 problem = exc.reason
                 continue
-            calls.append(call)
+            usage.append(call)
             try:
                 return use(reply)
             except Unusable as exc:
                 problem = str(exc)
-        raise ProviderUnavailable(problem, calls)
+        raise ProviderUnavailable(problem, usage)
 
     def generate(
         self, *, model: str, system: str, prompt: str, schema: type[T], purpose: str
-    ) -> tuple[T, ApiCall]:
+    ) -> tuple[T, ApiUsage]:
         """One structured call: the reply parsed as ``schema``, and the call's usage.
 
         Retries happen inside the SDK; the whole call, retries included, is bounded
@@ -190,7 +190,7 @@ class GeminiClient:
 
     def _generate(
         self, model: str, system: str, prompt: str, schema: type[T], purpose: str
-    ) -> tuple[T, ApiCall]:
+    ) -> tuple[T, ApiUsage]:
         from google.genai import errors, types
 
         config = types.GenerateContentConfig(
@@ -218,7 +218,7 @@ class GeminiClient:
         meta = response.usage_metadata
         prompt_tokens = (meta.prompt_token_count or 0) if meta else 0
         output_tokens = (meta.candidates_token_count or 0) if meta else 0
-        usage = ApiCall(
+        usage = ApiUsage(
             provider="gemini",
             model=model,
             purpose=purpose,

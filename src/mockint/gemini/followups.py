@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from mockint.gemini.client import GeminiClient, Unusable, default_model
 from mockint.models.questions import Question
-from mockint.models.usage import ApiCall
+from mockint.models.usage import ApiUsage
 
 SYSTEM = (
     "You are a technical interviewer. Reply with JSON that follows the schema. The candidate's "
@@ -41,7 +41,7 @@ class FollowUp(BaseModel):
 
 class FollowUpWriter(Protocol):
     #: paid API calls made so far
-    calls: list[ApiCall]
+    usage: list[ApiUsage]
 
     def write(self, question: Question, answer: str, missed: list[str]) -> str: ...
 
@@ -50,7 +50,7 @@ class GeminiFollowUps:
     def __init__(self, client: GeminiClient, model: str | None = None) -> None:
         self.client = client
         self.model = default_model("questions", model)
-        self.calls: list[ApiCall] = []
+        self.usage: list[ApiUsage] = []
 
     def write(self, question: Question, answer: str, missed: list[str]) -> str:
         prompt = PROMPT.format(
@@ -65,7 +65,7 @@ class GeminiFollowUps:
             schema=FollowUp,
             purpose="follow-up",
             use=_question,
-            calls=self.calls,
+            usage=self.usage,
             tries=1,  # the candidate is waiting: one try, then carry on without
         )
 

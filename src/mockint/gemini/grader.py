@@ -20,7 +20,7 @@ from mockint.gemini.client import GeminiClient, Unusable, default_model
 from mockint.grading.offline import OfflineGrader
 from mockint.models.reports import QuestionReport, Report, ScoreBreakdown
 from mockint.models.sessions import AnsweredQuestion, SessionRecord
-from mockint.models.usage import ApiCall
+from mockint.models.usage import ApiUsage
 
 SYSTEM = (
     "You are a careful, fair senior interviewer grading a mock technical interview. "
@@ -102,7 +102,7 @@ class GeminiGrader:
     def __init__(self, client: GeminiClient, model: str | None = None) -> None:
         self.client = client
         self.model = default_model("report", model)
-        self.calls: list[ApiCall] = []
+        self.usage: list[ApiUsage] = []
 
     def prompt(self, session: SessionRecord, items: list[AnsweredQuestion]) -> str:
         template = files("mockint").joinpath("data/prompts/report.txt").read_text(encoding="utf-8")
@@ -120,7 +120,7 @@ class GeminiGrader:
             schema=GradedInterview,
             purpose="report",
             use=lambda graded: (graded, match(graded, items)),
-            calls=self.calls,
+            usage=self.usage,
         )
         return self._report(session, items, graded, per_question)
 

@@ -17,7 +17,7 @@ from pydantic.alias_generators import to_camel
 from mockint.enums import Difficulty, InterviewType
 from mockint.gemini.client import GeminiClient, Unusable, default_model
 from mockint.models.questions import Question
-from mockint.models.usage import ApiCall
+from mockint.models.usage import ApiUsage
 from mockint.pricing import duration_minutes
 from mockint.questions.source import Selection, SelectionRequest
 
@@ -87,7 +87,7 @@ class GeminiSource:
     def __init__(self, client: GeminiClient, model: str | None = None) -> None:
         self.client = client
         self.model = default_model("questions", model)
-        self.usage: list[ApiCall] = []
+        self.usage: list[ApiUsage] = []
 
     def prompt(
         self, request: SelectionRequest, kind: InterviewType, difficulty: Difficulty, count: int
@@ -122,7 +122,7 @@ class GeminiSource:
             schema=GeneratedSet,
             purpose="questions",
             use=lambda generated: to_questions(generated, kind, difficulty, count),
-            calls=self.usage,
+            usage=self.usage,
         )
         return Selection(
             questions=sorted(questions, key=lambda q: q.difficulty_level),

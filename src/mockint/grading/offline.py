@@ -50,7 +50,7 @@ from mockint.grading.text import (
 from mockint.models.questions import Question
 from mockint.models.reports import QuestionReport, Report, ScoreBreakdown
 from mockint.models.sessions import AnsweredQuestion, SessionRecord
-from mockint.models.usage import ApiCall
+from mockint.models.usage import ApiUsage
 from mockint.resources import load_toml
 
 # Weight of word alignment against sentence similarity in a window's match.
@@ -871,7 +871,7 @@ class OfflineGrader:
     name = "offline"
 
     def __init__(self) -> None:
-        self.calls: list[ApiCall] = []
+        self.usage: list[ApiUsage] = []
 
     def grade(self, session: SessionRecord, items: list[AnsweredQuestion]) -> Report:
         from mockint.grading import feedback

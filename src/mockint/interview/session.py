@@ -49,7 +49,7 @@ def setup_interview(db: Database, request: SelectionRequest, mode: str = "text")
         selection.warnings.append(
             f"Gemini could not write the questions ({exc.reason}); using the built-in bank."
         )
-        selection.usage = exc.calls
+        selection.usage = exc.usage
     return store_new_session(
         db, selection, focus=request.focus, notes=request.notes, seed=request.seed, mode=mode
     )
@@ -82,7 +82,7 @@ def store_new_session(
         parent_id=parent_id,
     )
     store.create_session(db, session, selection.questions)
-    store.add_api_calls(db, session.id, selection.usage)
+    store.add_api_usage(db, session.id, selection.usage)
     return SetupResult(
         session_id=session.id,
         type=session.type,
@@ -228,13 +228,13 @@ class Interview:
         missed = [p.key_point for p in grade_answer(item).points if not p.covered]
         if not missed:
             return FollowUpResult(None)
-        before = len(writer.calls)
+        before = len(writer.usage)
         try:
             text = writer.write(question, item.answer, missed)
         except ProviderUnavailable as exc:
             return FollowUpResult(None, f"no follow-up: Gemini unavailable ({exc.reason})")
         finally:
-            store.add_api_calls(self.db, self.session.id, writer.calls[before:])
+            store.add_api_usage(self.db, self.session.id, writer.usage[before:])
         self._turn(question.id, TurnRole.INTERVIEWER, TurnKind.FOLLOW_UP, text)
         self._refresh()
         return FollowUpResult(text)
@@ -270,14 +270,14 @@ class Interview:
         notes = [f"Questions: {self.session.source}.", *self.notes]
         try:
             report = grader.grade(self.session, self.items)
-            calls = grader.calls
+            usage = grader.usage
             notes.append(f"Graded by {report.grader}.")
         except ProviderUnavailable as exc:
-            calls = exc.calls
+            usage = exc.usage
             report = get_grader("offline").grade(self.session, self.items)
             report.grader = f"offline (Gemini unavailable: {exc.reason})"
             notes.append(f"Graded offline: Gemini was unavailable ({exc.reason}).")
-        store.add_api_calls(self.db, self.session.id, calls)
+        store.add_api_usage(self.db, self.session.id, usage)
         report = with_delivery(report, self.items)
         ended = store.now()
         report = report.model_copy(

@@ -26,7 +26,7 @@ class PriceRow(ApiModel):
     currency: str
 
 
-class ApiCall(ApiModel):
+class ApiUsage(ApiModel):
     """One call to a paid API, recorded against the session it served."""
 
     provider: str
@@ -43,7 +43,8 @@ class ApiCost(ApiModel):
 
     currency: str = "USD"
     total: float
-    calls: int
+    #: how many paid API requests (JSON: "calls", kept for compatibility)
+    requests: int = Field(alias="calls")
     prompt_tokens: int
     output_tokens: int
     by_purpose: dict[str, float] = Field(default_factory=dict)

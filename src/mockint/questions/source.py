@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from mockint.enums import Difficulty, InterviewType
 from mockint.models.questions import Question
-from mockint.models.usage import ApiCall
+from mockint.models.usage import ApiUsage
 
 
 class SelectionRequest(BaseModel):
@@ -39,7 +39,7 @@ class Selection(BaseModel):
     estimated_minutes: int
     warnings: list[str] = Field(default_factory=list)
     #: paid API calls made to choose these questions
-    usage: list[ApiCall] = Field(default_factory=list)
+    usage: list[ApiUsage] = Field(default_factory=list)
 
 
 class QuestionSource(Protocol):

@@ -18,7 +18,7 @@ from mockint.errors import NotFoundError, SessionStateError, UsageError
 from mockint.models.questions import Question
 from mockint.models.reports import Report
 from mockint.models.sessions import AnsweredQuestion, SessionRecord, Turn, TurnKind, TurnRole
-from mockint.models.usage import ApiCall, ApiCost, Pricing
+from mockint.models.usage import ApiCost, ApiUsage, Pricing
 from mockint.storage.connection import dimension_scores, write
 from mockint.timespec import stamp
 
@@ -308,17 +308,17 @@ def get_report(db: Database, session_id: str) -> Report | None:
     return Report.model_validate_json(row[0]) if row else None
 
 
-def add_api_calls(db: Database, session_id: str, calls: list[ApiCall]) -> None:
-    if not calls:
+def add_api_usage(db: Database, session_id: str, usage: list[ApiUsage]) -> None:
+    if not usage:
         return
     with write(db):
-        insert_api_calls(db, session_id, calls)
+        insert_api_usage(db, session_id, usage)
 
 
-def insert_api_calls(db: Database, session_id: str, calls: list[ApiCall]) -> None:
-    """Record paid calls inside the caller's transaction."""
+def insert_api_usage(db: Database, session_id: str, usage: list[ApiUsage]) -> None:
+    """Record paid API calls inside the caller's transaction."""
     db.table("api_usage").insert_all(
-        {"session_id": session_id, **call.model_dump(), "created_at": _iso(now())} for call in calls
+        {"session_id": session_id, **call.model_dump(), "created_at": _iso(now())} for call in usage
     )
 
 
@@ -333,7 +333,7 @@ def api_cost(db: Database, session_id: str) -> ApiCost | None:
         return None
     return ApiCost(
         total=round(sum(r[4] for r in rows), 6),
-        calls=sum(r[1] for r in rows),
+        requests=sum(r[1] for r in rows),
         prompt_tokens=sum(r[2] for r in rows),
         output_tokens=sum(r[3] for r in rows),
         by_purpose={r[0]: round(r[4], 6) for r in rows},

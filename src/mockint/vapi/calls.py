@@ -19,7 +19,7 @@ from sqlite_utils import Database
 from mockint.errors import NotFoundError
 from mockint.models.questions import Question
 from mockint.models.sessions import SessionRecord, Turn, TurnKind, TurnRole
-from mockint.models.usage import ApiCall
+from mockint.models.usage import ApiUsage
 from mockint.storage import store
 from mockint.storage.connection import write
 from mockint.timespec import stamp
@@ -310,7 +310,7 @@ def collect(db: Database, session: SessionRecord, call: dict[str, Any]) -> CallS
                 _update_call_row(db, call)
                 db.table("calls").update(call_id, {"collected": 1})
             if call.get("cost") is not None:
-                store.insert_api_calls(db, session.id, [ApiCall(
+                store.insert_api_usage(db, session.id, [ApiUsage(
                     provider="vapi", model="call", purpose="call", cost_usd=float(call["cost"]))])  # fmt: skip
     asked = sum(1 for m in mapped if m.asked is not None)
     return CallSummary(

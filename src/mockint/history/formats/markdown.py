@@ -46,7 +46,7 @@ def report_markdown(report: Report) -> str:
     if report.api_cost is not None:
         c = report.api_cost
         lines.append(
-            f"- **API cost:** ${c.total:.4f} {c.currency} ({c.calls} calls, "
+            f"- **API cost:** ${c.total:.4f} {c.currency} ({c.requests} calls, "
             f"{c.prompt_tokens} prompt + {c.output_tokens} output tokens)"
         )
     if report.duration_seconds is not None:
