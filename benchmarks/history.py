@@ -32,7 +32,7 @@ from mockint.models.history import HistoryFilter
 from mockint.models.sessions import AnsweredQuestion, SessionRecord
 from mockint.pricing import pricing_for
 from mockint.questions.packs import load_pack
-from mockint.storage.connection import dimension_scores, open_db
+from mockint.storage.connection import open_db
 from mockint.timespec import stamp
 
 CALIBRATION = Path(__file__).resolve().parent.parent / "tests" / "calibration"
@@ -116,7 +116,6 @@ def build(path: Path, sessions: int, seed: int = 7) -> None:
             report = template["report"].model_copy(  # type: ignore[attr-defined]
                 update={"session_id": sid, "overall_score": rows[-1]["score"]}
             )
-            data = report.dump()
             reports.append(
                 {
                     "session_id": sid,
@@ -128,7 +127,7 @@ def build(path: Path, sessions: int, seed: int = 7) -> None:
             )
             scores += [
                 {"session_id": sid, "dimension": k, "score": v}
-                for k, v in dimension_scores(data).items()
+                for k, v in report.dimension_scores().items()
             ]
         with db.conn:
             db.conn.execute("BEGIN")

@@ -9,7 +9,8 @@ from mockint.enums import Difficulty, InterviewType, Status
 from mockint.models.questions import Question
 from mockint.models.reports import QuestionReport, Report, ScoreBreakdown
 from mockint.models.sessions import SessionRecord
-from mockint.storage import store
+from mockint.storage.reports import save_report
+from mockint.storage.sessions import create_session
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -55,7 +56,7 @@ def add_session(
         created_at=created,
         started_at=created,
     )
-    store.create_session(db, session, qs)
+    create_session(db, session, qs)
     if score is None:
         return
     report = Report(
@@ -88,4 +89,4 @@ def add_session(
         grader="offline",
         generated_at=created + timedelta(minutes=20),
     )
-    store.save_report(db, report, created + timedelta(minutes=20))
+    save_report(db, report, created + timedelta(minutes=20))

@@ -20,8 +20,10 @@ import pexpect
 
 from conftest import write_json
 from mockint.enums import Status
-from mockint.storage import store
+from mockint.interview.session import answered_questions
 from mockint.storage.connection import open_db
+from mockint.storage.sessions import get_session
+from mockint.storage.turns import list_turns
 
 MOCKINT = [sys.executable, "-m", "mockint"]
 TIMEOUT = 30  # generous: the machine running the suite may be slow and busy
@@ -88,11 +90,11 @@ def test_a_killed_interview_keeps_its_answers_and_resumes_at_the_next_question(h
 
     db = open_db(home / "mockint.db")
     try:
-        assert store.get_session(db, session_id).status == Status.IN_PROGRESS
-        items = store.answered_questions(db, session_id)
+        assert get_session(db, session_id).status == Status.IN_PROGRESS
+        items = answered_questions(db, session_id)
         assert [item.answer for item in items[:3]] == ["\n".join(first), second, None]
         assert not any(item.skipped for item in items)
-        answers = [t.text for t in store.list_turns(db, session_id) if t.kind.value == "answer"]
+        answers = [t.text for t in list_turns(db, session_id) if t.kind.value == "answer"]
         assert answers == ["\n".join(first), second]
     finally:
         db.conn.close()
@@ -113,7 +115,7 @@ def test_a_killed_interview_keeps_its_answers_and_resumes_at_the_next_question(h
 
     db = open_db(home / "mockint.db")
     try:
-        items = store.answered_questions(db, session_id)
+        items = answered_questions(db, session_id)
         assert [item.answer for item in items[:4]] == [
             "\n".join(first),
             second,
@@ -141,10 +143,10 @@ def test_ctrl_c_at_the_prompt_exits_130_keeps_the_answer_and_says_how_to_resume(
 
     db = open_db(home / "mockint.db")
     try:
-        items = store.answered_questions(db, session_id)
+        items = answered_questions(db, session_id)
         assert items[0].answer == "Sort first, then use two pointers from both ends."
         assert items[1].answer is None and not items[1].skipped
-        assert store.get_session(db, session_id).status == Status.IN_PROGRESS
+        assert get_session(db, session_id).status == Status.IN_PROGRESS
     finally:
         db.conn.close()
 

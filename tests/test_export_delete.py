@@ -13,8 +13,10 @@ from conftest import write_json
 from history_data import add_session
 from mockint.enums import Difficulty, InterviewType
 from mockint.history.export import read_jsonl
-from mockint.storage import store
 from mockint.storage.connection import open_db
+from mockint.storage.reports import get_report
+from mockint.storage.sessions import get_session, session_questions
+from mockint.storage.turns import list_turns
 
 HOSTILE = (
     "<script>alert('x')</script>\n# Not a heading\n[click me](http://evil.example/)\n"
@@ -78,10 +80,10 @@ def test_export_jsonl_round_trip_matches_the_database(cli, hostile_session, tmp_
     assert len(exported) == 2
     for item in exported:
         sid = item.session.id
-        assert item.session == store.get_session(db, sid)
-        assert item.questions == store.session_questions(db, sid)
-        assert item.turns == store.list_turns(db, sid)
-        assert item.report == store.get_report(db, sid)
+        assert item.session == get_session(db, sid)
+        assert item.questions == session_questions(db, sid)
+        assert item.turns == list_turns(db, sid)
+        assert item.report == get_report(db, sid)
     hostile = next(i for i in exported if i.session.id == hostile_session)
     assert any(t.text == HOSTILE for t in hostile.turns)  # stored and exported exactly as given
     # stdout form is the same data, and filters apply
@@ -190,7 +192,7 @@ def test_deleting_a_parent_keeps_its_retry(cli, hostile_session, tmp_path):
     child = json.loads(retried.stdout)["sessionId"]
     assert cli("delete", hostile_session, "--yes").exit_code == 0
     db = open_db()
-    assert store.get_session(db, child).parent_id is None
+    assert get_session(db, child).parent_id is None
 
 
 def test_export_to_a_jsonl_file_name(cli, hostile_session, tmp_path):

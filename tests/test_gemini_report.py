@@ -9,7 +9,7 @@ import pytest
 from conftest import write_json
 from gemini_server import content_reply, error_reply
 from mockint.storage.connection import open_db
-from mockint.storage.store import list_turns
+from mockint.storage.turns import list_turns
 from test_gemini import KEY, question_set
 
 

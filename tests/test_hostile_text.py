@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import write_json
-from mockint.storage import store
+from mockint.interview.session import answered_questions
 from mockint.storage.connection import open_db
 
 HOSTILE = {
@@ -51,7 +51,7 @@ key_points = ["Use a hash set to remember the values already seen."]
 def stored_answers(home: Path, session_id: str) -> dict[str, str | None]:
     db = open_db(home / "mockint.db")
     try:
-        return {item.question.id: item.answer for item in store.answered_questions(db, session_id)}
+        return {item.question.id: item.answer for item in answered_questions(db, session_id)}
     finally:
         db.conn.close()
 

@@ -117,7 +117,7 @@ def first(cli, tmp_path):
 
 def strong_answers(report: dict) -> list[str]:
     """Answers that state every key point of each question: a retry should score higher."""
-    from mockint.storage.store import session_questions
+    from mockint.storage.sessions import session_questions
 
     questions = session_questions(open_db(), report["sessionId"])
     return [" ".join(q.key_points) for q in questions]

@@ -6,6 +6,13 @@ import sqlite3
 
 import pytest
 
+from mockint.clock import now
+from mockint.enums import Difficulty, InterviewType, Status
+from mockint.models.sessions import SessionRecord
+from mockint.pricing import pricing_for
+from mockint.storage.connection import connect, transaction
+from mockint.storage.sessions import create_session
+
 
 def test_pack_with_no_filters_asks_every_question_in_file_order(cli, pack_file):
     data = json.loads(cli("setup", "--pack", str(pack_file), "--json").stdout)
@@ -116,3 +123,51 @@ def test_unreadable_user_files(cli, tmp_path):
     folder.mkdir()
     result = cli("start", "-t", "dsa", "-d", "easy", "--answers", str(folder))
     assert result.exit_code == 2
+
+
+# ------------------------------------------------------------------ transactions
+
+
+def _sessions_in(path) -> int:  # type: ignore[no-untyped-def]
+    with sqlite3.connect(path) as other:  # another connection sees only what is committed
+        return int(other.execute("SELECT COUNT(*) FROM sessions").fetchone()[0])
+
+
+def _add_session(db, session_id: str) -> None:  # type: ignore[no-untyped-def]
+    create_session(
+        db,
+        SessionRecord(
+            id=session_id,
+            type=InterviewType.DSA,
+            difficulty=Difficulty.EASY,
+            status=Status.SETUP,
+            estimated_minutes=30,
+            pricing=pricing_for(Difficulty.EASY),
+            created_at=now(),
+        ),
+        [],
+    )
+
+
+def test_transactions_nest_and_an_inner_failure_rolls_back_only_its_own_writes(home):
+    path = home / "mockint.db"
+    with connect(path) as db:
+        with transaction(db):
+            _add_session(db, "aaaaaaaaaaaa")  # its own transaction becomes a savepoint
+            with pytest.raises(RuntimeError), transaction(db):
+                _add_session(db, "bbbbbbbbbbbb")
+                raise RuntimeError("inner step failed")
+            assert _sessions_in(path) == 0  # nothing is committed before the outer one ends
+        assert _sessions_in(path) == 1  # the outer write stayed, the failed inner one did not
+        with pytest.raises(RuntimeError), transaction(db):
+            _add_session(db, "cccccccccccc")
+            raise RuntimeError("outer step failed")
+        assert _sessions_in(path) == 1
+        assert not db.conn.in_transaction
+
+
+def test_connect_closes_the_connection(home):
+    with connect(home / "mockint.db") as db:
+        db.execute("SELECT 1")
+    with pytest.raises(sqlite3.ProgrammingError):
+        db.execute("SELECT 1")

@@ -7,12 +7,14 @@ import hmac
 import json
 import time
 import urllib.request
+from typing import Any
 
 import pytest
 
 from conftest import VAPI_PRIVATE, VAPI_PUBLIC
-from mockint.storage.connection import open_db
-from mockint.storage.store import list_turns, session_questions
+from mockint.storage.connection import connect, open_db
+from mockint.storage.sessions import session_questions
+from mockint.storage.turns import list_turns
 from mockint.vapi.calls import map_messages
 from mockint.vapi.joinpage import JoinServer
 from vapi_server import CALL_ID, call_state, ended
@@ -333,11 +335,18 @@ def test_webhook_hmac_signature(pending_call):
     assert session_questions(db, pending_call)
 
 
+def serve_on_its_own_connection(**settings: Any) -> None:
+    """The webhook server as the CLI runs it, in a thread (an SQLite connection belongs
+    to the thread that opened it)."""
+    from mockint.vapi.webhook import serve
+
+    with connect() as db:
+        serve(db, **settings)
+
+
 def test_webhook_server_over_http(pending_call, monkeypatch):
     """The real server: 401 without the secret, 200 and a graded session with it."""
     import threading
-
-    from mockint.vapi.webhook import serve
 
     monkeypatch.setenv("VAPI_WEBHOOK_SECRET", "s3cret-webhook")
     import socket
@@ -348,8 +357,8 @@ def test_webhook_server_over_http(pending_call, monkeypatch):
     logs: list[str] = []
 
     thread = threading.Thread(
-        target=serve,
-        kwargs={"db_factory": open_db, "host": "127.0.0.1", "port": port,
+        target=serve_on_its_own_connection,
+        kwargs={"host": "127.0.0.1", "port": port,
                 "secret": "s3cret-webhook", "mode": "secret", "max_age": 300,
                 "provider": "offline", "log": logs.append},
         daemon=True,
@@ -391,14 +400,12 @@ def test_webhook_server_refuses_a_bad_content_length(pending_call):
     import socket
     import threading
 
-    from mockint.vapi.webhook import serve
-
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     logs: list[str] = []
-    threading.Thread(target=serve, daemon=True, kwargs={
-        "db_factory": open_db, "host": "127.0.0.1", "port": port, "secret": "s3cret-webhook",
+    threading.Thread(target=serve_on_its_own_connection, daemon=True, kwargs={
+        "host": "127.0.0.1", "port": port, "secret": "s3cret-webhook",
         "mode": "secret", "max_age": 300, "provider": "offline",
         "log": logs.append}).start()  # fmt: skip
     for _ in range(100):

@@ -61,13 +61,14 @@ def price_table(
 
 def session_cost(db: Database, ref: str) -> SessionCost:
     """The price of session ``ref`` and the actual cost of its API calls (US dollars)."""
-    from mockint.storage import store
+    from mockint.storage.sessions import get_session  # lazy: the price table needs no database
+    from mockint.storage.usage import api_cost  # lazy: likewise
 
-    session = store.get_session(db, ref)
+    session = get_session(db, ref)
     return SessionCost(
         session_id=session.id,
         type=session.type,
         difficulty=session.difficulty,
         pricing=session.pricing,
-        api_cost=store.api_cost(db, session.id),
+        api_cost=api_cost(db, session.id),
     )

@@ -74,3 +74,8 @@ def _moment(value: str, option: str, *, end: bool, now: datetime) -> datetime:
 def stamp(moment: datetime) -> str:
     """The stored text form of a timestamp, comparable as a string."""
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def iso(moment: datetime | None) -> str | None:
+    """``stamp(moment)``, or None for no moment."""
+    return stamp(moment) if moment else None

@@ -28,9 +28,16 @@ def write_output(text: str, output: Path | None) -> None:
 
 
 def database() -> Database:
+    """The database, open for the running command and closed when it ends."""
+    import click
+
     from mockint.storage.connection import open_db
 
-    return open_db()
+    db = open_db()
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(db.close)
+    return db
 
 
 def selection_request(

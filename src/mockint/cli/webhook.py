@@ -31,7 +31,7 @@ def serve(
     """
     from mockint.errors import UsageError
     from mockint.keys import get_key
-    from mockint.storage.connection import open_db
+    from mockint.storage.connection import connect
     from mockint.vapi.client import settings
     from mockint.vapi.webhook import serve as run
 
@@ -42,16 +42,17 @@ def serve(
             "VAPI_WEBHOOK_SECRET, and give the same secret to Vapi."
         )
 
-    run(
-        open_db,
-        host=host,
-        port=port,
-        secret=secret.value.get_secret_value(),
-        mode=str(settings()["webhook_auth"]),
-        max_age=float(settings()["webhook_max_age_seconds"]),
-        provider=provider.value,
-        log=console.note,
-    )
+    with connect() as db:
+        run(
+            db,
+            host=host,
+            port=port,
+            secret=secret.value.get_secret_value(),
+            mode=str(settings()["webhook_auth"]),
+            max_age=float(settings()["webhook_max_age_seconds"]),
+            provider=provider.value,
+            log=console.note,
+        )
 
 
 app.command("serve", cls=Command)(handled(serve))

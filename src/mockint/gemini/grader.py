@@ -131,7 +131,7 @@ class GeminiGrader:
         graded: GradedInterview,
         per_question: list[GradedQuestion],
     ) -> Report:
-        from mockint.storage.store import now
+        from mockint.clock import now
 
         offline = OfflineGrader().grade(session, items)
         notes: list[str] = []

@@ -874,8 +874,8 @@ class OfflineGrader:
         self.usage: list[ApiUsage] = []
 
     def grade(self, session: SessionRecord, items: list[AnsweredQuestion]) -> Report:
+        from mockint.clock import now
         from mockint.grading import feedback
-        from mockint.storage.store import now
 
         results = [grade_answer(item) for item in items]
         areas = [area_scores(r) for r in results]

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlite_utils import Database
 
+from mockint.clock import now as current_time
 from mockint.errors import UsageError
-from mockint.storage import store
-from mockint.timespec import parse_age, stamp
+from mockint.paths import audio_dir
+from mockint.storage.sessions import delete_sessions, resolve_session_id, sessions_created_before
+from mockint.timespec import parse_age
 
 
 @dataclass(frozen=True)
@@ -24,19 +27,13 @@ def plan_deletion(
     """Which sessions a delete would remove, and a one-line summary of them."""
     if not refs and older_than is None:
         raise UsageError("Say what to delete: session ids, or --older-than AGE (for example 90d).")
-    ids = list(dict.fromkeys(store.resolve_session_id(db, ref) for ref in refs))
+    ids = list(dict.fromkeys(resolve_session_id(db, ref) for ref in refs))
     if older_than is not None:
         try:
-            cutoff = (now or datetime.now(UTC)) - parse_age(older_than)
+            cutoff = (now or current_time()) - parse_age(older_than)
         except OverflowError:
             raise UsageError(f"--older-than {older_than!r} is longer ago than dates go.") from None
-        ids += [
-            r[0]
-            for r in db.execute(
-                "SELECT id FROM sessions WHERE created_at < ? ORDER BY created_at", [stamp(cutoff)]
-            ).fetchall()
-            if r[0] not in ids
-        ]
+        ids += [i for i in sessions_created_before(db, cutoff) if i not in ids]
     if not ids:
         return DeletionPlan([], "")
     what = f"{len(ids)} session{'s' if len(ids) != 1 else ''}"
@@ -47,11 +44,7 @@ def plan_deletion(
 
 def delete(db: Database, session_ids: list[str]) -> int:
     """Delete sessions from the database, then their recordings from the data directory."""
-    import shutil
-
-    from mockint.paths import audio_dir
-
-    count = store.delete_sessions(db, session_ids)
+    count = delete_sessions(db, session_ids)
     for session_id in session_ids:
         shutil.rmtree(audio_dir(session_id), ignore_errors=True)
     return count

@@ -17,15 +17,17 @@ from sqlite_utils import Database
 from mockint.errors import InputFileError, StorageError
 from mockint.history.queries import matching_ids
 from mockint.models.history import HistoryFilter, SessionExport
-from mockint.storage import store
+from mockint.storage.reports import get_report
+from mockint.storage.sessions import get_session, session_questions
+from mockint.storage.turns import list_turns
 
 
 def session_export(db: Database, session_id: str) -> SessionExport:
     return SessionExport(
-        session=store.get_session(db, session_id),
-        questions=store.session_questions(db, session_id),
-        turns=store.list_turns(db, session_id),
-        report=store.get_report(db, session_id),
+        session=get_session(db, session_id),
+        questions=session_questions(db, session_id),
+        turns=list_turns(db, session_id),
+        report=get_report(db, session_id),
     )
 
 

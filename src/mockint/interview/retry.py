@@ -15,7 +15,8 @@ from mockint.models.base import ApiModel
 from mockint.models.reports import Report
 from mockint.models.sessions import SetupResult
 from mockint.questions import Selection
-from mockint.storage import store
+from mockint.storage.reports import get_report
+from mockint.storage.sessions import get_session, session_questions
 
 
 class QuestionChange(ApiModel):
@@ -37,13 +38,13 @@ class Comparison(ApiModel):
 
 def setup_retry(db: Database, ref: str, question_ids: list[str] | None = None) -> SetupResult:
     """Store a new session asking again the questions of ``ref`` (or those chosen)."""
-    parent = store.get_session(db, ref)
-    if store.get_report(db, parent.id) is None:
+    parent = get_session(db, ref)
+    if get_report(db, parent.id) is None:
         raise SessionStateError(
             f"Session {parent.id} has no report yet, so there is nothing to compare with. "
             f"Finish it first: mockint start {parent.id}"
         )
-    questions = store.session_questions(db, parent.id)
+    questions = session_questions(db, parent.id)
     if question_ids:
         known = {q.id for q in questions}
         unknown = [qid for qid in question_ids if qid not in known]
@@ -93,8 +94,8 @@ def compare(previous: Report, current: Report) -> Comparison:
 
 
 def compare_with_parent(db: Database, report: Report) -> Comparison | None:
-    session = store.get_session(db, report.session_id)
+    session = get_session(db, report.session_id)
     if session.parent_id is None:
         return None
-    previous = store.get_report(db, session.parent_id)
+    previous = get_report(db, session.parent_id)
     return compare(previous, report) if previous is not None else None

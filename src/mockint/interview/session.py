@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from sqlite_utils import Database
 
 from mockint import pricing
+from mockint.clock import now
 from mockint.enums import Status
 from mockint.errors import ProviderUnavailable, SessionStateError, UsageError
 from mockint.models.questions import Question, QuestionSummary
@@ -23,22 +24,37 @@ from mockint.models.sessions import (
     Turn,
     TurnKind,
     TurnRole,
+    answers_from_turns,
 )
 from mockint.questions import Selection, SelectionRequest, get_source
 from mockint.runners.base import Outcome, Runner
-from mockint.storage import store
+from mockint.storage.reports import get_report, save_report
+from mockint.storage.sessions import (
+    create_session,
+    discard_new_session,
+    get_session,
+    new_session_id,
+    recently_asked,
+    session_questions,
+    set_status,
+)
+from mockint.storage.turns import add_turn, list_turns
+from mockint.storage.usage import add_api_usage, api_cost
 
 if TYPE_CHECKING:
     from mockint.gemini.followups import FollowUpWriter
+
+
+def answered_questions(db: Database, session_id: str) -> list[AnsweredQuestion]:
+    """Each question of the session with its answer so far (None when not answered)."""
+    return answers_from_turns(session_questions(db, session_id), list_turns(db, session_id))
 
 
 def setup_interview(db: Database, request: SelectionRequest, mode: str = "text") -> SetupResult:
     """Choose the questions and store a new session in status SETUP."""
     if request.type is not None and request.difficulty is not None and request.seed is None:
         request = request.model_copy(
-            update={
-                "recent": store.recently_asked(db, request.type.value, request.difficulty.value)
-            }
+            update={"recent": recently_asked(db, request.type.value, request.difficulty.value)}
         )
     try:
         selection = get_source(request).select(request)
@@ -67,7 +83,7 @@ def store_new_session(
 ) -> SetupResult:
     """Store a session in status SETUP asking ``selection``'s questions (and its paid calls)."""
     session = SessionRecord(
-        id=store.new_session_id(),
+        id=new_session_id(),
         type=selection.type,
         difficulty=selection.difficulty,
         status=Status.SETUP,
@@ -78,11 +94,11 @@ def store_new_session(
         mode=mode,
         estimated_minutes=selection.estimated_minutes,
         pricing=pricing.pricing_for(selection.difficulty),
-        created_at=store.now(),
+        created_at=now(),
         parent_id=parent_id,
     )
-    store.create_session(db, session, selection.questions)
-    store.add_api_usage(db, session.id, selection.usage)
+    create_session(db, session, selection.questions)
+    add_api_usage(db, session.id, selection.usage)
     return SetupResult(
         session_id=session.id,
         type=session.type,
@@ -125,13 +141,13 @@ class Interview:
 
     @classmethod
     def open(cls, db: Database, ref: str) -> Interview:
-        session = store.get_session(db, ref)
+        session = get_session(db, ref)
         if session.status == Status.COMPLETED:
             raise SessionStateError(
                 f"Session {session.id} is already completed. See it with "
                 f"`mockint report {session.id}`, or start a new interview."
             )
-        return cls(db, session, store.answered_questions(db, session.id))
+        return cls(db, session, answered_questions(db, session.id))
 
     @classmethod
     def resume(cls, db: Database, ref: str, request: SelectionRequest) -> Interview:
@@ -154,7 +170,7 @@ class Interview:
             return runner.run(self)
         except UsageError:
             if discard_if_refused:
-                store.discard_new_session(self.db, self.session.id)
+                discard_new_session(self.db, self.session.id)
             raise
 
     @property
@@ -162,7 +178,7 @@ class Interview:
         return [item.question for item in self.items]
 
     def pending(self) -> list[AnsweredQuestion]:
-        return [item for item in self.items if not store.is_done(item)]
+        return [item for item in self.items if not item.done]
 
     def position(self, question_id: str) -> int:
         return next(i for i, item in enumerate(self.items, 1) if item.question.id == question_id)
@@ -170,7 +186,7 @@ class Interview:
     def _turn(
         self, question_id: str, role: TurnRole, kind: TurnKind, text: str, **meta: object
     ) -> None:
-        store.add_turn(
+        add_turn(
             self.db,
             Turn(
                 session_id=self.session.id,
@@ -178,7 +194,7 @@ class Interview:
                 role=role,
                 kind=kind,
                 text=text,
-                created_at=store.now(),
+                created_at=now(),
                 meta={k: v for k, v in meta.items() if v is not None},
             ),
         )
@@ -186,8 +202,8 @@ class Interview:
     def begin(self) -> None:
         """Mark the session in progress (idempotent)."""
         if self.session.status in (Status.SETUP, Status.FAILED):
-            started = self.session.started_at or store.now()
-            store.set_status(self.db, self.session.id, Status.IN_PROGRESS, started_at=started)
+            started = self.session.started_at or now()
+            set_status(self.db, self.session.id, Status.IN_PROGRESS, started_at=started)
             self.session = self.session.model_copy(
                 update={"status": Status.IN_PROGRESS, "started_at": started}
             )
@@ -234,7 +250,7 @@ class Interview:
         except ProviderUnavailable as exc:
             return FollowUpResult(None, f"no follow-up: Gemini unavailable ({exc.reason})")
         finally:
-            store.add_api_usage(self.db, self.session.id, writer.usage[before:])
+            add_api_usage(self.db, self.session.id, writer.usage[before:])
         self._turn(question.id, TurnRole.INTERVIEWER, TurnKind.FOLLOW_UP, text)
         self._refresh()
         return FollowUpResult(text)
@@ -246,7 +262,7 @@ class Interview:
         self._refresh()
 
     def _refresh(self) -> None:
-        self.items = store.answered_questions(self.db, self.session.id)
+        self.items = answered_questions(self.db, self.session.id)
 
     def reload(self) -> None:
         """Re-read the answers (after a runner stored turns itself)."""
@@ -260,7 +276,7 @@ class Interview:
         """
         from mockint.grading import get_grader, grader_for
 
-        if store.get_session(self.db, self.session.id).status == Status.COMPLETED:
+        if get_session(self.db, self.session.id).status == Status.COMPLETED:
             raise SessionStateError(
                 f"Session {self.session.id} is already completed (graded elsewhere meanwhile). "
                 f"See it with: mockint report {self.session.id}"
@@ -277,20 +293,20 @@ class Interview:
             report = get_grader("offline").grade(self.session, self.items)
             report.grader = f"offline (Gemini unavailable: {exc.reason})"
             notes.append(f"Graded offline: Gemini was unavailable ({exc.reason}).")
-        store.add_api_usage(self.db, self.session.id, usage)
+        add_api_usage(self.db, self.session.id, usage)
         report = with_delivery(report, self.items)
-        ended = store.now()
+        ended = now()
         report = report.model_copy(
             update={
                 "status": Status.COMPLETED,
                 "date": self.session.created_at,
                 "notes": notes + report.notes,
-                "api_cost": store.api_cost(self.db, self.session.id),
+                "api_cost": api_cost(self.db, self.session.id),
             }
         )
         if self.session.started_at is not None:
             report.duration_seconds = int((ended - self.session.started_at).total_seconds())
-        store.save_report(self.db, report, ended)
+        save_report(self.db, report, ended)
         self.session = self.session.model_copy(
             update={"status": Status.COMPLETED, "ended_at": ended}
         )
@@ -351,8 +367,8 @@ def hints_for(question: Question) -> list[str]:
 
 
 def load_report(db: Database, ref: str) -> Report:
-    session = store.get_session(db, ref)
-    report = store.get_report(db, session.id)
+    session = get_session(db, ref)
+    report = get_report(db, session.id)
     if report is None:
         raise SessionStateError(
             f"Session {session.id} has no report yet (status {session.status.value}). "

@@ -83,3 +83,14 @@ class Report(ApiModel):
     api_cost: ApiCost | None = None
     #: spoken interviews only: delivery over all answers
     delivery: DeliveryMetrics | None = None
+
+    def dimension_scores(self) -> dict[str, int]:
+        """The area scores ("technical-depth", "communication", "problem-solving") and the
+        rubric's ("rubric:<name>"), 0-100, by dimension name."""
+        breakdown = self.score_breakdown
+        return {
+            "technical-depth": breakdown.technical_depth,
+            "communication": breakdown.communication,
+            "problem-solving": breakdown.problem_solving,
+            **{f"rubric:{name}": int(value) for name, value in breakdown.rubric.items()},
+        }

@@ -84,6 +84,46 @@ class AnsweredQuestion(BaseModel):
     answer_meta: dict[str, Any] = Field(default_factory=dict)
 
     @property
+    def done(self) -> bool:
+        """Answered or skipped."""
+        return self.answer is not None or self.skipped
+
+    @property
     def graded_text(self) -> str:
         """What the candidate said on this question: the answer and any follow-up answer."""
         return "\n\n".join(t for t in (self.answer, self.follow_up_answer) if t and t.strip())
+
+
+def answers_from_turns(questions: list[Question], turns: list[Turn]) -> list[AnsweredQuestion]:
+    """Each of ``questions`` with what its ``turns`` (in order) say about it: the latest
+    answer or skip, hints used, the follow-up and its answer, and seconds taken (from
+    the answer's own ``seconds`` meta, else from when the question was asked)."""
+    by_question: dict[str, AnsweredQuestion] = {
+        q.id: AnsweredQuestion(question=q, answer=None) for q in questions
+    }
+    asked_at: dict[str, datetime] = {}
+    for turn in turns:
+        item = by_question.get(turn.question_id)
+        if item is None:
+            continue
+        if turn.kind == TurnKind.QUESTION:
+            asked_at.setdefault(turn.question_id, turn.created_at)
+        elif turn.kind == TurnKind.HINT:
+            item.hints_used += 1
+        elif turn.kind == TurnKind.FOLLOW_UP:
+            item.follow_up = turn.text
+        elif turn.kind == TurnKind.ANSWER and turn.meta.get("follow_up"):
+            item.follow_up_answer = turn.text
+        elif turn.kind == TurnKind.ANSWER:
+            item.answer = turn.text
+            item.answer_meta = turn.meta
+            item.skipped = False
+            started = asked_at.get(turn.question_id)
+            seconds = turn.meta.get("seconds")
+            if seconds is None and started is not None:
+                seconds = (turn.created_at - started).total_seconds()
+            item.seconds_taken = seconds
+        elif turn.kind == TurnKind.SKIP:
+            item.answer = None
+            item.skipped = True
+    return [by_question[q.id] for q in questions]

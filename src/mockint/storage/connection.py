@@ -1,4 +1,4 @@
-"""The SQLite database: opening it, its migrations and write transactions.
+"""The SQLite connection: opening the database, backing it up, and write transactions.
 
 One ``open_db()`` creates the data directory, refuses files that are not
 SQLite, sets a busy timeout, and switches to WAL and applies pending
@@ -9,185 +9,21 @@ database at once do not race.
 from __future__ import annotations
 
 import contextlib
-import json
+import itertools
 import os
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
 
 from mockint.errors import StorageError
 from mockint.paths import database_path
+from mockint.storage.migrations import migrations
 
 BUSY_TIMEOUT_SECONDS = 30
 SQLITE_HEADER = b"SQLite format 3\x00"
-
-migrations = Migrations("mockint")
-
-
-@migrations()
-def m001_initial(db: Database) -> None:
-    db.table("sessions").create(
-        {
-            "id": str,
-            "type": str,
-            "difficulty": str,
-            "status": str,
-            "focus_json": str,
-            "notes": str,
-            "source": str,
-            "seed": int,
-            "mode": str,
-            "estimated_minutes": int,
-            "pricing_json": str,
-            "created_at": str,
-            "started_at": str,
-            "ended_at": str,
-            "parent_id": str,
-        },
-        pk="id",
-        not_null={"type", "difficulty", "status", "created_at"},
-    )
-    db.table("session_questions").create(
-        {
-            "session_id": str,
-            "position": int,
-            "question_id": str,
-            "question_json": str,
-        },
-        pk=("session_id", "position"),
-        foreign_keys=[("session_id", "sessions", "id")],
-        not_null={"question_id", "question_json"},
-    )
-    db.table("turns").create(
-        {
-            "id": int,
-            "session_id": str,
-            "question_id": str,
-            "role": str,
-            "kind": str,
-            "text": str,
-            "created_at": str,
-            "meta_json": str,
-        },
-        pk="id",
-        foreign_keys=[("session_id", "sessions", "id")],
-        not_null={"session_id", "question_id", "role", "kind", "created_at"},
-    )
-    db.table("reports").create(
-        {
-            "session_id": str,
-            "overall_score": int,
-            "grader": str,
-            "generated_at": str,
-            "report_json": str,
-        },
-        pk="session_id",
-        foreign_keys=[("session_id", "sessions", "id")],
-    )
-    db.table("sessions").create_index(["created_at"])
-    db.table("sessions").create_index(["type", "difficulty", "created_at"])
-    db.table("sessions").create_index(["status", "created_at"])
-    db.table("session_questions").create_index(["question_id"])
-    db.table("turns").create_index(["session_id", "question_id", "id"])
-    db.table("reports").create_index(["overall_score"])
-
-
-@migrations()
-def m002_scores(db: Database) -> None:
-    """Scores where queries need them: on the session, and one row per dimension.
-
-    With years of sessions, history and statistics then read small indexes
-    instead of every report's JSON.
-    """
-    db.table("sessions").add_column("score", int)
-    db.execute(
-        "UPDATE sessions SET score = (SELECT overall_score FROM reports WHERE session_id = sessions.id)"
-    )
-    db.table("sessions").create_index(["type", "difficulty", "created_at", "score"])
-    db.execute("DROP INDEX idx_sessions_type_difficulty_created_at")
-    db.table("sessions").create_index(["score", "created_at"])
-    db.table("sessions").create_index(["parent_id"])
-    # WITHOUT ROWID: a session's scores are read straight from the primary key
-    db.execute(
-        "CREATE TABLE report_scores (session_id TEXT NOT NULL REFERENCES sessions(id), "
-        "dimension TEXT NOT NULL, score INTEGER NOT NULL, "
-        "PRIMARY KEY (session_id, dimension)) WITHOUT ROWID"
-    )
-    db.table("report_scores").create_index(["dimension", "score"])
-    rows = db.execute("SELECT session_id, report_json FROM reports").fetchall()
-    db.table("report_scores").insert_all(
-        (
-            {"session_id": session_id, "dimension": dimension, "score": score}
-            for session_id, report_json in rows
-            for dimension, score in dimension_scores(json.loads(report_json)).items()
-        ),
-        batch_size=1000,
-    )
-
-
-@migrations()
-def m003_api_usage(db: Database) -> None:
-    """Every paid API call (tokens and cost) against the session it served."""
-    db.table("api_usage").create(
-        {
-            "id": int,
-            "session_id": str,
-            "provider": str,
-            "model": str,
-            "purpose": str,
-            "prompt_tokens": int,
-            "output_tokens": int,
-            "cost_usd": float,
-            "created_at": str,
-        },
-        pk="id",
-        foreign_keys=[("session_id", "sessions", "id")],
-        not_null={"session_id", "provider", "purpose", "created_at"},
-    )
-    db.table("api_usage").create_index(["session_id"])
-
-
-@migrations()
-def m004_calls(db: Database) -> None:
-    """Live voice calls (Vapi): one row per call, linked to its session."""
-    db.table("calls").create(
-        {
-            "call_id": str,
-            "session_id": str,
-            "provider": str,
-            "kind": str,
-            "status": str,
-            "ended_reason": str,
-            "web_call_url": str,
-            "recording_url": str,
-            "cost_usd": float,
-            "cost_breakdown_json": str,
-            "collected": int,
-            "created_at": str,
-            "updated_at": str,
-        },
-        pk="call_id",
-        foreign_keys=[("session_id", "sessions", "id")],
-        not_null={"session_id", "provider", "kind", "created_at"},
-    )
-    db.table("calls").create_index(["session_id", "created_at"])
-
-
-def dimension_scores(report: dict[str, Any]) -> dict[str, int]:
-    """The area and rubric scores of a report (its JSON form), by dimension name."""
-    breakdown = report.get("scoreBreakdown") or {}
-    scores = {
-        "technical-depth": breakdown.get("technicalDepth"),
-        "communication": breakdown.get("communication"),
-        "problem-solving": breakdown.get("problemSolving"),
-        **{f"rubric:{name}": value for name, value in (breakdown.get("rubric") or {}).items()},
-    }
-    return {name: int(value) for name, value in scores.items() if isinstance(value, int | float)}
 
 
 def _check_is_sqlite(path: Path) -> None:
@@ -281,17 +117,46 @@ def backup_database(db: Database, path: Path, version: str) -> Path:
 
 
 @contextlib.contextmanager
-def write(db: Database) -> Iterator[Database]:
-    """A short write transaction that takes the write lock up front.
+def transaction(db: Database) -> Iterator[Database]:
+    """A write transaction that takes the write lock up front, and nests.
 
-    ``BEGIN IMMEDIATE`` makes a second writer wait for the busy timeout
-    instead of failing with "database is locked" on lock upgrade.
+    The outermost one is ``BEGIN IMMEDIATE`` (a second writer waits for the busy
+    timeout instead of failing with "database is locked" on lock upgrade); one
+    inside it is a ``SAVEPOINT``, so a function that writes can be called both on
+    its own and as part of a larger transaction. An exception rolls back only
+    what its own level wrote, then propagates.
     """
-    db.conn.execute("BEGIN IMMEDIATE")
+    conn = db.conn
+    if not conn.in_transaction:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+        return
+    name = f"nested_{next(_savepoints)}"
+    conn.execute(f"SAVEPOINT {name}")
     try:
         yield db
     except BaseException:
-        db.conn.execute("ROLLBACK")
+        conn.execute(f"ROLLBACK TO {name}")
+        conn.execute(f"RELEASE {name}")
         raise
     else:
-        db.conn.execute("COMMIT")
+        conn.execute(f"RELEASE {name}")
+
+
+_savepoints = itertools.count(1)
+
+
+@contextlib.contextmanager
+def connect(path: Path | None = None) -> Iterator[Database]:
+    """``open_db(path)`` for the length of a ``with`` block, then closed."""
+    db = open_db(path)
+    try:
+        yield db
+    finally:
+        db.close()

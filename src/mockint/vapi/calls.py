@@ -8,7 +8,6 @@ candidate messages answer it, and what to store when a call ends.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -16,13 +15,16 @@ from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
+from mockint.clock import now
 from mockint.errors import NotFoundError
 from mockint.models.questions import Question
 from mockint.models.sessions import SessionRecord, Turn, TurnKind, TurnRole
 from mockint.models.usage import ApiUsage
-from mockint.storage import store
-from mockint.storage.connection import write
-from mockint.timespec import stamp
+from mockint.storage import calls as stored_calls
+from mockint.storage.connection import transaction
+from mockint.storage.sessions import session_questions
+from mockint.storage.turns import add_turn, answered_question_ids
+from mockint.storage.usage import add_api_usage
 
 if TYPE_CHECKING:
     from mockint.interview.session import Interview
@@ -179,62 +181,15 @@ def map_messages(
     return mapped
 
 
-def record_call(db: Database, session_id: str, call: dict[str, Any], kind: str) -> None:
-    now = stamp(store.now())
-    with write(db):
-        db.table("calls").upsert(
-            {
-                "call_id": str(call["id"]),
-                "session_id": session_id,
-                "provider": "vapi",
-                "kind": kind,
-                "status": call.get("status"),
-                "web_call_url": call.get("webCallUrl"),
-                "collected": 0,
-                "created_at": now,
-                "updated_at": now,
-            },
-            pk="call_id",
-        )
-
-
-def _update_call_row(db: Database, call: dict[str, Any]) -> None:
-    artifact = call.get("artifact") or {}
-    breakdown = call.get("costBreakdown")
-    db.table("calls").update(
-        str(call["id"]),
-        {
-            "status": call.get("status"),
-            "ended_reason": call.get("endedReason"),
-            "recording_url": artifact.get("recordingUrl") or call.get("recordingUrl"),
-            "cost_usd": call.get("cost"),
-            "cost_breakdown_json": json.dumps(breakdown) if breakdown is not None else None,
-            "updated_at": stamp(store.now()),
-        },
-    )
-
-
 def latest_call_id(db: Database, session_id: str) -> str:
-    """The id of the latest call of ``session_id``."""
-    row = db.execute(
-        "SELECT call_id FROM calls WHERE session_id = ? ORDER BY created_at DESC LIMIT 1",
-        [session_id],
-    ).fetchone()
-    if row is None:
+    """The id of the latest call of ``session_id`` (NotFoundError when it has none)."""
+    call_id = stored_calls.latest_call_id(db, session_id)
+    if call_id is None:
         raise NotFoundError(
             f"Session {session_id} has no Vapi call. Start one with: mockint start {session_id} "
             "--mode vapi"
         )
-    return str(row[0])
-
-
-def uncollected_call(db: Database, session_id: str) -> str | None:
-    """The id of a call of this session whose transcript has not been collected, if any."""
-    row = db.execute(
-        "SELECT call_id FROM calls WHERE session_id = ? AND NOT collected ORDER BY created_at DESC",
-        [session_id],
-    ).fetchone()
-    return str(row[0]) if row else None
+    return call_id
 
 
 def messages_of(call: dict[str, Any]) -> list[dict[str, Any]]:
@@ -266,7 +221,7 @@ def _turns_for(
     session: SessionRecord, mapped: list[QuestionTranscript], done: set[str]
 ) -> list[Turn]:
     turns: list[Turn] = []
-    moment = store.now()
+    moment = now()
 
     def turn(qid: str, role: TurnRole, kind: TurnKind, text: str, **meta: object) -> None:
         turns.append(Turn(session_id=session.id, question_id=qid, role=role, kind=kind, text=text,
@@ -295,22 +250,20 @@ def collect(db: Database, session: SessionRecord, call: dict[str, Any]) -> CallS
 
     One transaction: a call is collected once, whole, however many processes try.
     """
-    questions = store.session_questions(db, session.id)
+    questions = session_questions(db, session.id)
     mapped = map_messages(messages_of(call), questions)
     call_id = str(call["id"])
-    with write(db):
-        row = db.execute("SELECT collected FROM calls WHERE call_id = ?", [call_id]).fetchone()
-        if row is None or not row[0]:
-            done = {r[0] for r in db.execute(
-                "SELECT DISTINCT question_id FROM turns WHERE session_id = ?", [session.id]
-            ).fetchall()}  # fmt: skip
+    with transaction(db):
+        collected = stored_calls.call_state(db, call_id)
+        if not collected:
+            done = answered_question_ids(db, session.id)
             for turn in _turns_for(session, mapped, done):
-                store.insert_turn(db, turn)
-            if row is not None:
-                _update_call_row(db, call)
-                db.table("calls").update(call_id, {"collected": 1})
+                add_turn(db, turn)
+            if collected is not None:
+                stored_calls.update_call(db, call)
+                stored_calls.mark_collected(db, call_id)
             if call.get("cost") is not None:
-                store.insert_api_usage(db, session.id, [ApiUsage(
+                add_api_usage(db, session.id, [ApiUsage(
                     provider="vapi", model="call", purpose="call", cost_usd=float(call["cost"]))])  # fmt: skip
     asked = sum(1 for m in mapped if m.asked is not None)
     return CallSummary(

@@ -14,7 +14,8 @@ from typing import Any
 from mockint.errors import MockintError, SessionStateError
 from mockint.interview.session import Interview
 from mockint.runners.base import Outcome
-from mockint.vapi.calls import build_assistant, collect_into, messages_of, record_call
+from mockint.storage.calls import record_call, uncollected_call
+from mockint.vapi.calls import build_assistant, collect_into, messages_of
 from mockint.vapi.client import VapiClient, settings
 
 
@@ -99,8 +100,6 @@ class VapiRunner:
         self.sleep = sleep
 
     def run(self, interview: Interview) -> Outcome:
-        from mockint.vapi.calls import uncollected_call
-
         if not interview.pending():
             return Outcome.COMPLETED
         waiting = uncollected_call(interview.db, interview.session.id)

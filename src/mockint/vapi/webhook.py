@@ -19,9 +19,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from mockint.errors import MockintError, UsageError
-from mockint.storage import store
-from mockint.storage.connection import write
-from mockint.timespec import stamp
+from mockint.storage.calls import session_of_call, set_call_status
+from mockint.storage.reports import get_report
 
 MAX_BODY = 5 * 2**20
 AUTH_MODES = ("secret", "hmac")
@@ -60,12 +59,6 @@ def authentic(
     raise UsageError(f"Unknown webhook_auth {mode!r}; use one of: {', '.join(AUTH_MODES)}.")
 
 
-def _session_of(db: Database, call: dict[str, Any]) -> str | None:
-    row = db.execute("SELECT session_id FROM calls WHERE call_id = ?", [str(call.get("id"))])
-    found = row.fetchone()
-    return str(found[0]) if found else None
-
-
 def handle(db: Database, payload: Any, provider: str = "auto") -> Reply:
     """Apply one server message; an end-of-call report is collected and graded (``provider``)."""
     from mockint.interview.session import Interview
@@ -75,19 +68,15 @@ def handle(db: Database, payload: Any, provider: str = "auto") -> Reply:
     if not isinstance(message, dict) or not isinstance(message.get("call"), dict):
         return Reply(400, {"error": "expected {message: {type, call}}"})
     kind, call = message.get("type"), message["call"]
-    session_id = _session_of(db, call)
+    session_id = session_of_call(db, str(call.get("id")))
     if session_id is None:
         return Reply(404, {"error": "no session has this call"})
     if kind == "status-update":
-        with write(db):
-            db.table("calls").update(
-                str(call["id"]),
-                {"status": message.get("status"), "updated_at": stamp(store.now())},
-            )
+        set_call_status(db, str(call["id"]), message.get("status"))
         return Reply(200, {"ok": True})
     if kind != "end-of-call-report":
         return Reply(200, {"ok": True, "ignored": kind})
-    if store.get_report(db, session_id) is not None:
+    if get_report(db, session_id) is not None:
         return Reply(200, {"ok": True, "duplicate": True})
     artifact = message.get("artifact") or call.get("artifact") or {}
     if not (isinstance(artifact, dict) and artifact.get("messages")):
@@ -121,7 +110,7 @@ def handle(db: Database, payload: Any, provider: str = "auto") -> Reply:
 
 
 def serve(
-    db_factory: Callable[[], Database],
+    db: Database,
     *,
     host: str,
     port: int,
@@ -131,7 +120,8 @@ def serve(
     provider: str = "auto",
     log: Callable[[str], None],
 ) -> None:
-    """Serve until interrupted. Requests are handled one at a time (SQLite writes)."""
+    """Serve until interrupted, on one database connection (the caller's, which it
+    closes): requests are handled one at a time, in order (SQLite writes)."""
     from http.server import BaseHTTPRequestHandler, HTTPServer
 
     authentic({}, b"", secret, mode)  # an unknown mode fails now, not per request
@@ -166,7 +156,6 @@ def serve(
                 payload = json.loads(body)
             except ValueError:
                 return Reply(400, {"error": "not JSON"})
-            db = db_factory()
             reply = handle(db, payload, provider)
             message = payload.get("message") if isinstance(payload, dict) else None
             kind = message.get("type") if isinstance(message, dict) else None

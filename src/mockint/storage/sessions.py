@@ -1,0 +1,190 @@
+"""Sessions and their questions: create, find by id or prefix, change status, delete."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from mockint.enums import Status
+from mockint.errors import NotFoundError, UsageError
+from mockint.models.questions import Question
+from mockint.models.sessions import SessionRecord
+from mockint.models.usage import Pricing
+from mockint.storage.connection import transaction
+from mockint.timespec import iso
+
+MIN_PREFIX = 4
+
+
+def new_session_id() -> str:
+    return secrets.token_hex(6)
+
+
+def _session_from_row(row: dict[str, Any]) -> SessionRecord:
+    return SessionRecord(
+        id=row["id"],
+        type=row["type"],
+        difficulty=row["difficulty"],
+        status=row["status"],
+        focus=json.loads(row["focus_json"] or "[]"),
+        notes=row["notes"],
+        source=row["source"] or "bank",
+        seed=row["seed"],
+        mode=row["mode"] or "text",
+        estimated_minutes=row["estimated_minutes"] or 0,
+        pricing=Pricing.model_validate_json(row["pricing_json"]),
+        created_at=row["created_at"],
+        started_at=row["started_at"],
+        ended_at=row["ended_at"],
+        parent_id=row["parent_id"],
+    )
+
+
+def create_session(db: Database, session: SessionRecord, questions: list[Question]) -> None:
+    with transaction(db):
+        db.table("sessions").insert(
+            {
+                "id": session.id,
+                "type": session.type.value,
+                "difficulty": session.difficulty.value,
+                "status": session.status.value,
+                "focus_json": json.dumps(session.focus),
+                "notes": session.notes,
+                "source": session.source,
+                "seed": session.seed,
+                "mode": session.mode,
+                "estimated_minutes": session.estimated_minutes,
+                "pricing_json": session.pricing.model_dump_json(),
+                "created_at": iso(session.created_at),
+                "started_at": iso(session.started_at),
+                "ended_at": iso(session.ended_at),
+                "parent_id": session.parent_id,
+            }
+        )
+        db.table("session_questions").insert_all(
+            {
+                "session_id": session.id,
+                "position": position,
+                "question_id": question.id,
+                "question_json": question.model_dump_json(),
+            }
+            for position, question in enumerate(questions, start=1)
+        )
+
+
+def resolve_session_id(db: Database, ref: str) -> str:
+    """Accept a full id, a unique prefix of at least four characters, or ``last``."""
+    ref = ref.strip()
+    if ref == "last":
+        row = db.execute("SELECT id FROM sessions ORDER BY created_at DESC, rowid DESC LIMIT 1")
+        found = row.fetchone()
+        if found is None:
+            raise NotFoundError("There are no sessions yet. Start one with: mockint start")
+        return str(found[0])
+    exact = db.execute("SELECT id FROM sessions WHERE id = ?", [ref]).fetchone()
+    if exact is not None:
+        return str(exact[0])
+    if len(ref) >= MIN_PREFIX and all(c in "0123456789abcdef" for c in ref.lower()):
+        matches = [
+            r[0]
+            for r in db.execute(
+                "SELECT id FROM sessions WHERE id LIKE ? LIMIT 3", [ref.lower() + "%"]
+            ).fetchall()
+        ]
+        if len(matches) == 1:
+            return str(matches[0])
+        if len(matches) > 1:
+            raise UsageError(f"Session id {ref!r} is ambiguous; give more characters.")
+    raise NotFoundError(f"No session {ref!r}. List your sessions with: mockint history")
+
+
+def get_session(db: Database, ref: str) -> SessionRecord:
+    session_id = resolve_session_id(db, ref)
+    row = db.execute("SELECT * FROM sessions WHERE id = ?", [session_id])
+    columns = [c[0] for c in row.description]
+    return _session_from_row(dict(zip(columns, row.fetchone(), strict=True)))
+
+
+SESSION_TABLES = (
+    "calls",
+    "api_usage",
+    "report_scores",
+    "reports",
+    "turns",
+    "session_questions",
+)
+
+
+def delete_sessions(db: Database, session_ids: list[str]) -> int:
+    """Remove sessions with their questions, turns and reports, in one transaction."""
+    if not session_ids:
+        return 0
+    with transaction(db):
+        for start in range(0, len(session_ids), 500):
+            chunk = session_ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for table in SESSION_TABLES:
+                db.execute(f"DELETE FROM {table} WHERE session_id IN ({marks})", chunk)
+            db.execute(f"UPDATE sessions SET parent_id = NULL WHERE parent_id IN ({marks})", chunk)
+            db.execute(f"DELETE FROM sessions WHERE id IN ({marks})", chunk)
+    return len(session_ids)
+
+
+def discard_new_session(db: Database, session_id: str) -> None:
+    """Remove a session that was created but never started (no turns)."""
+    with transaction(db):
+        if db.execute("SELECT 1 FROM turns WHERE session_id = ? LIMIT 1", [session_id]).fetchone():
+            return
+        for table in SESSION_TABLES:
+            db.execute(f"DELETE FROM {table} WHERE session_id = ?", [session_id])
+        db.execute("DELETE FROM sessions WHERE id = ?", [session_id])
+
+
+def session_questions(db: Database, session_id: str) -> list[Question]:
+    rows = db.execute(
+        "SELECT question_json FROM session_questions WHERE session_id = ? ORDER BY position",
+        [session_id],
+    ).fetchall()
+    return [Question.model_validate_json(r[0]) for r in rows]
+
+
+def set_status(
+    db: Database,
+    session_id: str,
+    status: Status,
+    *,
+    started_at: datetime | None = None,
+    ended_at: datetime | None = None,
+) -> None:
+    updates: dict[str, Any] = {"status": status.value}
+    if started_at is not None:
+        updates["started_at"] = iso(started_at)
+    if ended_at is not None:
+        updates["ended_at"] = iso(ended_at)
+    with transaction(db):
+        db.table("sessions").update(session_id, updates)
+
+
+def recently_asked(db: Database, interview_type: str, difficulty: str) -> dict[str, str]:
+    """Question id -> when it was last put in one of this person's sessions."""
+    rows = db.execute(
+        "SELECT sq.question_id, MAX(s.created_at) FROM session_questions sq "
+        "JOIN sessions s ON s.id = sq.session_id "
+        "WHERE s.type = ? AND s.difficulty = ? GROUP BY sq.question_id",
+        [interview_type, difficulty],
+    ).fetchall()
+    return {r[0]: r[1] for r in rows}
+
+
+def sessions_created_before(db: Database, cutoff: datetime) -> list[str]:
+    """Ids of the sessions created before ``cutoff``, oldest first."""
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT id FROM sessions WHERE created_at < ? ORDER BY created_at", [iso(cutoff)]
+        ).fetchall()
+    ]

@@ -1,0 +1,61 @@
+"""Turns: every question asked, answer, skip and hint, stored the moment it happens."""
+
+from __future__ import annotations
+
+import json
+
+from sqlite_utils import Database
+
+from mockint.models.sessions import Turn, TurnKind, TurnRole
+from mockint.storage.connection import transaction
+from mockint.timespec import iso
+
+
+def add_turn(db: Database, turn: Turn) -> Turn:
+    """Store ``turn`` (its own transaction, or part of the caller's); returns it with its id."""
+    with transaction(db):
+        table = db.table("turns")
+        table.insert(
+            {
+                "session_id": turn.session_id,
+                "question_id": turn.question_id,
+                "role": turn.role.value,
+                "kind": turn.kind.value,
+                "text": turn.text,
+                "created_at": iso(turn.created_at),
+                "meta_json": json.dumps(turn.meta) if turn.meta else None,
+            }
+        )
+        return turn.model_copy(update={"id": table.last_pk})
+
+
+def answered_question_ids(db: Database, session_id: str) -> set[str]:
+    """Ids of the session's questions that have any turn at all."""
+    return {
+        r[0]
+        for r in db.execute(
+            "SELECT DISTINCT question_id FROM turns WHERE session_id = ?", [session_id]
+        ).fetchall()
+    }
+
+
+def list_turns(db: Database, session_id: str) -> list[Turn]:
+    """The session's turns in the order they happened."""
+    rows = db.execute(
+        "SELECT id, session_id, question_id, role, kind, text, created_at, meta_json "
+        "FROM turns WHERE session_id = ? ORDER BY id",
+        [session_id],
+    ).fetchall()
+    return [
+        Turn(
+            id=r[0],
+            session_id=r[1],
+            question_id=r[2],
+            role=TurnRole(r[3]),
+            kind=TurnKind(r[4]),
+            text=r[5] or "",
+            created_at=r[6],
+            meta=json.loads(r[7]) if r[7] else {},
+        )
+        for r in rows
+    ]

@@ -1,0 +1,39 @@
+"""API usage: every paid API call (tokens, US dollars) against the session it served."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from mockint.clock import now
+from mockint.models.usage import ApiCost, ApiUsage
+from mockint.storage.connection import transaction
+from mockint.timespec import iso
+
+
+def add_api_usage(db: Database, session_id: str, usage: list[ApiUsage]) -> None:
+    """Record paid API calls (its own transaction, or part of the caller's)."""
+    if not usage:
+        return
+    with transaction(db):
+        db.table("api_usage").insert_all(
+            {"session_id": session_id, **call.model_dump(), "created_at": iso(now())}
+            for call in usage
+        )
+
+
+def api_cost(db: Database, session_id: str) -> ApiCost | None:
+    """The session's API cost so far (None when it made no paid calls)."""
+    rows = db.execute(
+        "SELECT purpose, COUNT(*), SUM(prompt_tokens), SUM(output_tokens), SUM(cost_usd) "
+        "FROM api_usage WHERE session_id = ? GROUP BY purpose ORDER BY purpose",
+        [session_id],
+    ).fetchall()
+    if not rows:
+        return None
+    return ApiCost(
+        total=round(sum(r[4] for r in rows), 6),
+        requests=sum(r[1] for r in rows),
+        prompt_tokens=sum(r[2] for r in rows),
+        output_tokens=sum(r[3] for r in rows),
+        by_purpose={r[0]: round(r[4], 6) for r in rows},
+    )
