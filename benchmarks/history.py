@@ -26,8 +26,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from mockint.enums import Difficulty, InterviewType, Status
-from mockint.history.queries import list_history
-from mockint.history.queries import statistics as history_statistics
+from mockint.history.stats import list_history
+from mockint.history.stats import statistics as history_statistics
 from mockint.models.history import HistoryFilter
 from mockint.models.sessions import AnsweredQuestion, SessionRecord
 from mockint.pricing import pricing_for

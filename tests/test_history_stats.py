@@ -9,7 +9,7 @@ import pytest
 
 from history_data import NOW, add_session, question
 from mockint.enums import Difficulty, InterviewType, Status
-from mockint.history.queries import list_history, statistics, trend
+from mockint.history.stats import list_history, statistics, trend
 from mockint.models.history import HistoryFilter
 from mockint.storage.connection import open_db
 

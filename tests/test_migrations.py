@@ -7,7 +7,7 @@ import sqlite3
 from sqlite_utils import Database
 
 from conftest import write_json
-from mockint.history.queries import statistics
+from mockint.history.stats import statistics
 from mockint.storage.connection import migrations, open_db
 
 

@@ -41,7 +41,7 @@ def history(
     Examples: `mockint history --type dsa --sort score` ·
     `mockint history --since 30d --chart`
     """
-    from mockint.history.queries import list_history, trend
+    from mockint.history.stats import list_history, trend
 
     db = database()
     filters = history_filter(type, difficulty, status, since, until)

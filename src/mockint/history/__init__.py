@@ -1,2 +1,2 @@
-"""Your past sessions: queries, statistics, recommendations, exports, report formats and
+"""Your past sessions: listing and statistics, recommendations, exports, report formats and
 deletion."""

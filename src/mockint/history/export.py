@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from sqlite_utils import Database
 
 from mockint.errors import InputFileError, StorageError
-from mockint.history.queries import matching_ids
+from mockint.history.stats import matching_ids
 from mockint.models.history import HistoryFilter, SessionExport
 from mockint.storage.reports import get_report
 from mockint.storage.sessions import get_session, session_questions

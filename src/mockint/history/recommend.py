@@ -19,10 +19,11 @@ from pydantic import Field
 from sqlite_utils import Database
 
 from mockint.enums import Difficulty, InterviewType
-from mockint.history.queries import WEAK_SCORE, recent_results, where_clause
+from mockint.history.stats import WEAK_SCORE, recent_results
 from mockint.models.base import ApiModel
 from mockint.models.history import HistoryFilter
 from mockint.questions.selection import matches_focus
+from mockint.storage import history as history_store
 
 #: how many recent graded sessions the recommendation reads
 WINDOW = 100
@@ -96,20 +97,14 @@ def _type_needs(sessions: list[dict[str, Any]], now: datetime) -> list[TypeNeed]
 
 def _sessions(db: Database) -> list[dict[str, Any]]:
     """The latest graded sessions (newest first): type, date and overall score."""
-    rows = db.execute(
-        "SELECT type, created_at, score FROM sessions WHERE score IS NOT NULL "
-        "ORDER BY created_at DESC LIMIT ?",
-        [WINDOW],
-    ).fetchall()
-    return [{"type": r[0], "date": datetime.fromisoformat(r[1]), "score": r[2]} for r in rows]
+    return [
+        {"type": s.type, "date": datetime.fromisoformat(s.created_at), "score": s.score}
+        for s in history_store.latest_scores(db, WINDOW)
+    ]
 
 
 def _difficulty(db: Database, interview_type: InterviewType, reasons: list[str]) -> Difficulty:
-    rows = db.execute(
-        "SELECT difficulty, score FROM sessions WHERE type = ? AND score IS NOT NULL "
-        "ORDER BY created_at DESC LIMIT ?",
-        [interview_type.value, RECENT_PER_TYPE],
-    ).fetchall()
+    rows = history_store.latest_levels(db, interview_type, RECENT_PER_TYPE)
     if not rows:
         return Difficulty.MEDIUM
     current = Difficulty(rows[0][0])
@@ -164,20 +159,14 @@ def _focus(
 def _weakest_dimension(
     db: Database, interview_type: InterviewType, window: int
 ) -> tuple[str, float] | None:
-    row = db.execute(
-        "SELECT d.dimension, AVG(d.score) AS average FROM report_scores d "
-        "JOIN (SELECT id FROM sessions WHERE type = ? AND score IS NOT NULL "
-        "ORDER BY created_at DESC LIMIT ?) s ON s.id = d.session_id "
-        "WHERE d.dimension LIKE 'rubric:%' GROUP BY d.dimension ORDER BY average, d.dimension LIMIT 1",
-        [interview_type.value, window],
-    ).fetchone()
-    return (row[0].removeprefix("rubric:"), row[1]) if row else None
+    found = history_store.weakest_rubric_dimension(db, interview_type, window)
+    return (found[0].removeprefix("rubric:"), found[1]) if found else None
 
 
 def recommend(db: Database, now: datetime | None = None) -> Recommendation:
     """The next interview to practise, with the reasons and the command that starts it."""
     now = now or datetime.now(UTC)
-    where, params = where_clause(HistoryFilter(), graded_only=True)
+    where, params = history_store.where_clause(HistoryFilter(), graded_only=True)
     results = recent_results(db, where, params, WINDOW)
     sessions = _sessions(db)
     reasons: list[str] = []

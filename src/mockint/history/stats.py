@@ -1,8 +1,11 @@
-"""Past sessions and statistics, as queries (never stored counters)."""
+"""Past sessions and statistics, computed from the stored sessions (never stored counters).
+
+The rows come from :mod:`mockint.storage.history`; this module validates the
+request and turns them into pages, statistics and trends.
+"""
 
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter, defaultdict
 from datetime import datetime
@@ -22,13 +25,9 @@ from mockint.models.history import (
     TypeStatistics,
     WeakTopic,
 )
-from mockint.timespec import stamp
+from mockint.storage import history as history_store
+from mockint.storage.history import SORTS
 
-SORTS = {
-    "date": "s.created_at DESC, s.rowid DESC",
-    # NULL sorts lowest in SQLite, so unscored sessions come last
-    "score": "s.score DESC, s.created_at DESC",
-}
 DEFAULT_LIMIT = 10
 #: the "most missed" lists look at this many recent graded sessions: what a
 #: person misses now matters more than what they missed a year ago
@@ -39,28 +38,12 @@ WEAK_SCORE = 50
 AREAS = ("technical-depth", "communication", "problem-solving")
 
 
-def where_clause(filters: HistoryFilter, *, graded_only: bool = False) -> tuple[str, list[Any]]:
-    """SQL conditions on ``sessions s`` for ``filters``."""
-    clauses, params = [], []
-    for column, value in (
-        ("type", filters.type),
-        ("difficulty", filters.difficulty),
-        ("status", None if graded_only else filters.status),
-    ):
-        if value is not None:
-            clauses.append(f"s.{column} = ?")
-            params.append(value.value)
-    if graded_only:
-        clauses.append("s.score IS NOT NULL")
-    if filters.since is not None:
-        clauses.append("s.created_at >= ?")
-        params.append(stamp(filters.since))
-    if filters.until is not None:
-        clauses.append("s.created_at < ?")
-        params.append(stamp(filters.until))
+def _conditions(filters: HistoryFilter, *, graded_only: bool = False) -> tuple[str, list[Any]]:
+    """The stored-session filter for ``filters``; an empty date range is refused."""
+    where, params = history_store.where_clause(filters, graded_only=graded_only)
     if filters.since and filters.until and filters.since >= filters.until:
         raise UsageError("--since must be earlier than --until.")
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+    return where, params
 
 
 def _duration(started: str | None, ended: str | None) -> int | None:
@@ -79,29 +62,32 @@ def list_history(
     page: int = 1,
     limit: int = DEFAULT_LIMIT,
 ) -> HistoryPage:
+    """Page ``page`` of the sessions matching ``filters``, with their statistics.
+
+    ``sort`` is ``date`` (newest first) or ``score`` (best first, unscored
+    last); ``limit`` sessions a page. Raises ``UsageError`` for another sort, a
+    page or limit below 1, or ``since`` not before ``until``.
+    """
     filters = filters or HistoryFilter()
     if sort not in SORTS:
         raise UsageError(f"Unknown sort {sort!r}; use one of: {', '.join(SORTS)}.")
     if page < 1 or limit < 1:
         raise UsageError("--page and --limit must be at least 1.")
-    where, params = where_clause(filters)
-    total = db.execute(f"SELECT COUNT(*) FROM sessions s{where}", params).fetchone()[0]
-    rows = db.execute(
-        "SELECT s.id, s.type, s.difficulty, s.status, s.created_at, s.started_at, s.ended_at, "
-        f"s.score, s.parent_id FROM sessions s{where} "
-        f"ORDER BY {SORTS[sort]} LIMIT ? OFFSET ?",
-        [*params, limit, (page - 1) * limit],
-    ).fetchall()
+    where, params = _conditions(filters)
+    total = history_store.count_sessions(db, where, params)
+    rows = history_store.session_page(
+        db, where, params, sort=sort, limit=limit, offset=(page - 1) * limit
+    )
     interviews = [
         HistoryItem(
-            session_id=r[0],
-            type=r[1],
-            difficulty=r[2],
-            status=r[3],
-            date=r[4],
-            duration=_duration(r[5], r[6]),
-            score=r[7],
-            parent_id=r[8],
+            session_id=r.id,
+            type=r.type,
+            difficulty=r.difficulty,
+            status=r.status,
+            date=r.created_at,
+            duration=_duration(r.started_at, r.ended_at),
+            score=r.score,
+            parent_id=r.parent_id,
         )
         for r in rows
     ]
@@ -117,26 +103,25 @@ def list_history(
 
 
 def statistics(db: Database, filters: HistoryFilter | None = None) -> Statistics:
-    """Statistics over completed (graded) sessions matching the filters."""
+    """Statistics over completed (graded) sessions matching the filters.
+
+    Scores are 0-100, averages rounded to one decimal; the "most missed" lists
+    read the latest :data:`RECENT_WINDOW` of those sessions. Raises
+    ``UsageError`` when ``since`` is not before ``until``.
+    """
     filters = filters or HistoryFilter()
-    where, params = where_clause(filters, graded_only=True)
-    # SQLite takes the bare column s.score from the row that holds MAX(created_at).
+    where, params = _conditions(filters, graded_only=True)
     groups = [
         GroupStatistics(
-            type=row[0],
-            difficulty=row[1],
-            count=row[2],
-            average_score=round(row[3], 1),
-            best_score=row[4],
-            last_interview_at=row[5],
-            last_score=row[6],
+            type=row.type,
+            difficulty=row.difficulty,
+            count=row.count,
+            average_score=round(row.average_score, 1),
+            best_score=row.best_score,
+            last_interview_at=row.last_created_at,
+            last_score=row.last_score,
         )
-        for row in db.execute(
-            "SELECT s.type, s.difficulty, COUNT(*), AVG(s.score), MAX(s.score), "
-            f"MAX(s.created_at), s.score FROM sessions s{where} "
-            "GROUP BY s.type, s.difficulty ORDER BY s.type, s.difficulty",
-            params,
-        ).fetchall()
+        for row in history_store.group_scores(db, where, params)
     ]
     by_type = {
         name: _combine([g for g in groups if g.type.value == name])
@@ -178,13 +163,12 @@ def _combine(groups: list[GroupStatistics]) -> TypeStatistics:
 def _dimension_averages(
     db: Database, where: str, params: list[Any], filtered: bool
 ) -> tuple[dict[str, float], dict[str, float]]:
-    source = f"report_scores d JOIN sessions s ON s.id = d.session_id{where}"
-    if not filtered:  # every stored row counts: no need to join the sessions
-        source, params = "report_scores d", []
-    rows = db.execute(
-        f"SELECT d.dimension, AVG(d.score) FROM {source} GROUP BY d.dimension", params
-    ).fetchall()
-    averages = {name: round(avg, 1) for name, avg in rows}
+    averages = {
+        name: round(average, 1)
+        for name, average in history_store.dimension_averages(
+            db, where, params, filtered=filtered
+        ).items()
+    }
     areas = {name: averages[name] for name in AREAS if name in averages}
     rubric = {
         name.removeprefix("rubric:"): value
@@ -199,39 +183,24 @@ def recent_results(
 ) -> list[dict[str, Any]]:
     """Per-question results of the latest ``window`` graded sessions (newest first).
 
-    Each item: session id, date, type, question id, score, skipped, missed key
-    points and the question's topics.
+    ``where`` and ``params`` filter the sessions, as built by
+    :func:`mockint.storage.history.where_clause`. Each item: session id, date
+    (an aware UTC ``datetime``), type, question id, score (0-100), skipped,
+    missed key points and the question's topics.
     """
-    sessions = db.execute(
-        "SELECT s.id, s.created_at, s.type, r.report_json "
-        f"FROM sessions s JOIN reports r ON r.session_id = s.id{where} "
-        "ORDER BY s.created_at DESC LIMIT ?",
-        [*params, window],
-    ).fetchall()
-    if not sessions:
-        return []
-    marks = ",".join("?" * len(sessions))
-    topics: dict[tuple[str, str], list[str]] = {
-        (sid, qid): json.loads(qjson).get("topics", [])
-        for sid, qid, qjson in db.execute(
-            "SELECT session_id, question_id, question_json FROM session_questions "
-            f"WHERE session_id IN ({marks})",
-            [s[0] for s in sessions],
-        ).fetchall()
-    }
     results = []
-    for session_id, created_at, interview_type, report_json in sessions:
-        for question in json.loads(report_json).get("questions", []):
+    for session in history_store.recent_graded(db, where, params, window):
+        for question in session.report.get("questions", []):
             results.append(
                 {
-                    "session_id": session_id,
-                    "date": datetime.fromisoformat(created_at),
-                    "type": interview_type,
+                    "session_id": session.id,
+                    "date": datetime.fromisoformat(session.created_at),
+                    "type": session.type,
                     "question_id": question["id"],
                     "score": question["score"],
                     "skipped": question.get("skipped", False),
                     "missed": question.get("missedKeyPoints", []),
-                    "topics": topics.get((session_id, question["id"]), []),
+                    "topics": session.topics.get(question["id"], []),
                 }
             )
     return results
@@ -275,25 +244,24 @@ def _most_missed(
 
 
 def trend(db: Database, filters: HistoryFilter | None = None, limit: int = 500) -> list[TrendPoint]:
-    """Scores of the latest ``limit`` graded sessions matching ``filters``, oldest first."""
-    where, params = where_clause(filters or HistoryFilter(), graded_only=True)
-    rows = db.execute(
-        f"SELECT s.id, s.created_at, s.type, s.difficulty, s.score FROM sessions s{where} "
-        "ORDER BY s.created_at DESC LIMIT ?",
-        [*params, limit],
-    ).fetchall()
+    """Scores of the latest ``limit`` graded sessions matching ``filters``, oldest first.
+
+    Raises ``UsageError`` when ``since`` is not before ``until``.
+    """
+    where, params = _conditions(filters or HistoryFilter(), graded_only=True)
+    rows = history_store.trend_rows(db, where, params, limit)
     return [
-        TrendPoint(session_id=r[0], date=r[1], type=r[2], difficulty=r[3], score=r[4])
+        TrendPoint(
+            session_id=r.id, date=r.created_at, type=r.type, difficulty=r.difficulty, score=r.score
+        )
         for r in reversed(rows)
     ]
 
 
 def matching_ids(db: Database, filters: HistoryFilter) -> list[str]:
-    """Ids of the sessions matching ``filters``, oldest first."""
-    where, params = where_clause(filters)
-    return [
-        r[0]
-        for r in db.execute(
-            f"SELECT s.id FROM sessions s{where} ORDER BY s.created_at, s.rowid", params
-        ).fetchall()
-    ]
+    """Ids of the sessions matching ``filters``, oldest first.
+
+    Raises ``UsageError`` when ``since`` is not before ``until``.
+    """
+    where, params = _conditions(filters)
+    return history_store.matching_ids(db, where, params)
