@@ -1,7 +1,7 @@
 """Reading past sessions for history, statistics and recommendations.
 
 The queries read the covering indexes made for them (see the migrations in
-:mod:`mockint.storage.connection`), so they stay fast with years of sessions.
+:mod:`mockint.storage.migrations`), so they stay fast with years of sessions.
 Most take a filter as built by :func:`where_clause`: SQL conditions on
 ``sessions s`` and their parameters. Dates come back as stored: ISO-8601 UTC
 strings with microseconds (``2026-11-01T09:30:00.000000+00:00``), which sort
