@@ -178,17 +178,17 @@ def test_end_of_input_keeps_the_typed_answer(cli, pack_file, home):
 
 
 def test_ctrl_c_exits_130_and_keeps_given_answers(cli, pack_file, home, monkeypatch):
-    from mockint.runners.text import TextRunner
+    from mockint.cli.display import RichDisplay
 
     lines = iter(["first answer", ""])
 
-    def read(self, prompt):
+    def read(self, prompt, timer=None):
         try:
             return next(lines)
         except StopIteration:
             raise KeyboardInterrupt from None
 
-    monkeypatch.setattr(TextRunner, "_read", read)
+    monkeypatch.setattr(RichDisplay, "ask", read)  # the terminal: Ctrl-C at the third prompt
     result = cli("start", "--pack", str(pack_file))
     assert result.exit_code == 130
     assert (

@@ -164,7 +164,7 @@ ready.touch()
 while not go.exists():
     time.sleep(0.002)
 sys.argv = ["mockint", *sys.argv[3:]]
-from mockint.cli import main
+from mockint.cli.app import main
 
 main()
 """

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import inspect
 import subprocess
 import sys
+
+import pytest
+
+from mockint.cli.app import COMMANDS, load_command
 
 NETWORK_AND_AUDIO = (
     "httpx",
@@ -55,3 +60,16 @@ def test_python_dash_m_and_version():
     )
     assert out.returncode == 0
     assert out.stdout.startswith("mockint ")
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_each_listed_summary_is_the_first_paragraph_of_the_commands_help(name):
+    command = load_command(name)
+    first = inspect.cleandoc(command.help or "").split("\n\n")[0].replace("\n", " ").strip()
+    assert COMMANDS[name][1] == first
+
+
+def test_an_unknown_command_is_a_usage_error_naming_the_close_match(cli):
+    result = cli("strat")
+    assert result.exit_code == 2
+    assert "strat" in result.stderr and "start" in result.stderr

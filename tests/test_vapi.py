@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from conftest import VAPI_PRIVATE, VAPI_PUBLIC
+from displays import RecordingDisplay
 from mockint.storage.connection import connect, open_db
 from mockint.storage.sessions import session_questions
 from mockint.storage.turns import list_turns
@@ -217,10 +218,11 @@ def test_ctrl_c_during_the_call_asks_and_ends_it(home, vapi):
             interrupted.append(seconds)
             raise KeyboardInterrupt
 
-    asked = []
-    call = watch(client, vapi.created(), "s1", progress=lambda p: None,
-                 on_interrupt=lambda: asked.append(True) or True, sleep=sleep)  # fmt: skip
-    assert asked == [True]
+    display = RecordingDisplay(typed=["y"])
+    call = watch(client, vapi.created(), "s1", display, sleep=sleep)
+    assert display.typed == []  # asked, and answered yes
+    statuses = [progress.status for progress in display.timers]
+    assert statuses[0] == "queued" and statuses[-1] == "ended"
     control = [r for r in vapi.requests if r["path"].startswith("/control/")]
     assert [r["body"] for r in control] == [{"type": "end-call"}]
     assert call["endedReason"] == "manually-canceled"
@@ -228,8 +230,7 @@ def test_ctrl_c_during_the_call_asks_and_ends_it(home, vapi):
     vapi.states = [(200, call_state("in-progress"))]
     interrupted.clear()
     with pytest.raises(KeyboardInterrupt):
-        watch(client, vapi.created(), "s1", progress=lambda p: None,
-              on_interrupt=lambda: False, sleep=sleep)  # fmt: skip
+        watch(client, vapi.created(), "s1", RecordingDisplay(typed=["n"]), sleep=sleep)
 
 
 def test_phone_call(cli, vapi, pack, monkeypatch):
@@ -441,16 +442,17 @@ def test_the_webhook_secret_travels_to_vapi_as_a_header(cli, vapi, pack, monkeyp
 
 
 def test_a_status_with_markup_is_shown_as_text():
-    from mockint.cli.call import CallDisplay
-    from mockint.vapi.runner import CallProgress
+    from mockint.cli.display import RichDisplay
+    from mockint.runners.base import Progress
 
-    display = CallDisplay(no_browser=True)
+    display = RichDisplay(open_browser=False)
     try:
-        display.progress(CallProgress("c1", "in-[/bold]progress", 1.0))  # no MarkupError
-        assert display.last == "in-[/bold]progress"
+        display.progress(Progress(1.0, status="in-[/bold]progress", call_id="c1"))  # no MarkupError
+        assert display.call_status == "in-[/bold]progress"
         assert display.status is not None
     finally:
-        display.close()
+        display.idle()
+    assert display.status is None
 
 
 def test_join_page_refuses_other_hosts():

@@ -1,3 +1,3 @@
-from mockint.cli import main
+from mockint.cli.app import main
 
 main()

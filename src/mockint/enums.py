@@ -39,3 +39,29 @@ class Status(StrEnum):
     IN_PROGRESS = "IN_PROGRESS"
     COMPLETED = "COMPLETED"
     FAILED = "FAILED"
+
+
+class Mode(StrEnum):
+    """How questions reach the candidate: typed, spoken on this machine, or a Vapi call."""
+
+    TEXT = "text"
+    VOICE = "voice"
+    VAPI = "vapi"
+
+
+class Provider(StrEnum):
+    """Who writes questions, grades and follow-ups: Gemini, this machine, or Gemini exactly
+    when a key is configured."""
+
+    AUTO = "auto"
+    OFFLINE = "offline"
+    GEMINI = "gemini"
+
+
+class SttEngine(StrEnum):
+    """Speech to text on this machine: faster-whisper, pocketsphinx, or Whisper falling
+    back to pocketsphinx."""
+
+    AUTO = "auto"
+    WHISPER = "whisper"
+    POCKETSPHINX = "pocketsphinx"

@@ -17,6 +17,7 @@ from pydantic import SecretStr
 
 from mockint.errors import StorageError, UsageError
 from mockint.paths import config_dir
+from mockint.userfiles import replacing
 
 #: key name -> environment variables that may hold it, in order of preference
 KEYS: dict[str, tuple[str, ...]] = {
@@ -70,7 +71,6 @@ def _read_file() -> dict[str, str]:
 
 
 def _write_file(keys: dict[str, str]) -> None:
-    from mockint.userfiles import replacing
 
     # owner-only from the first byte, then renamed into place
     with replacing(key_file(), mode=FILE_MODE, label="the key file ") as handle:

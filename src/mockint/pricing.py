@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from mockint.enums import Difficulty, InterviewType
-from mockint.models.usage import PriceRow, Pricing, SessionCost
-
-if TYPE_CHECKING:
-    from sqlite_utils import Database
+from mockint.models.usage import PriceRow, Pricing
 from mockint.resources import load_toml
 
 
@@ -57,18 +52,3 @@ def price_table(
                 )
             )
     return rows
-
-
-def session_cost(db: Database, ref: str) -> SessionCost:
-    """The price of session ``ref`` and the actual cost of its API calls (US dollars)."""
-    from mockint.storage.sessions import get_session  # lazy: the price table needs no database
-    from mockint.storage.usage import api_cost  # lazy: likewise
-
-    session = get_session(db, ref)
-    return SessionCost(
-        session_id=session.id,
-        type=session.type,
-        difficulty=session.difficulty,
-        pricing=session.pricing,
-        api_cost=api_cost(db, session.id),
-    )

@@ -79,3 +79,9 @@ def stamp(moment: datetime) -> str:
 def iso(moment: datetime | None) -> str | None:
     """``stamp(moment)``, or None for no moment."""
     return stamp(moment) if moment else None
+
+
+def clock(seconds: float) -> str:
+    """``seconds`` as a timer shows them: ``mm:ss`` (minutes may exceed 59)."""
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes:02d}:{secs:02d}"

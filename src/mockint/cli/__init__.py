@@ -1,9 +1,4 @@
-"""Command-line interface: parses options, calls the library, renders results."""
+"""Command-line interface: parses options, calls the library, renders results.
 
-from __future__ import annotations
-
-
-def main() -> None:
-    from mockint.cli.app import app
-
-    app()
+The application and its entry point are in :mod:`mockint.cli.app`.
+"""

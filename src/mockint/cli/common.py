@@ -5,7 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mockint.enums import Difficulty, InterviewType, Status
+from mockint.cli import console
+from mockint.enums import Difficulty, InterviewType, Provider, Status
+from mockint.models.history import HistoryFilter
+from mockint.questions import SelectionRequest
+from mockint.storage.connection import open_db
+from mockint.timespec import parse_moment
+from mockint.userfiles import write_user_text
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -16,12 +22,10 @@ if TYPE_CHECKING:
 
 def write_output(text: str, output: Path | None) -> None:
     """Print ``text`` on stdout, or write it to ``output`` and say so on stderr."""
-    from mockint.cli import console
 
     if output is None:
         console.print_text(text)
         return
-    from mockint.userfiles import write_user_text
 
     write_user_text(output, text)
     console.note(f"Wrote {output}")
@@ -30,8 +34,6 @@ def write_output(text: str, output: Path | None) -> None:
 def database() -> Database:
     """The database, open for the running command and closed when it ends."""
     import click
-
-    from mockint.storage.connection import open_db
 
     db = open_db()
     context = click.get_current_context(silent=True)
@@ -48,10 +50,9 @@ def selection_request(
     count: int | None,
     pack: Path | None,
     seed: int | None,
-    provider: str = "auto",
+    provider: Provider = Provider.AUTO,
     model: str | None = None,
 ) -> SelectionRequest:
-    from mockint.questions import SelectionRequest
 
     return SelectionRequest(
         type=type,
@@ -73,8 +74,6 @@ def history_filter(
     since: str | None,
     until: str | None,
 ) -> HistoryFilter:
-    from mockint.models.history import HistoryFilter
-    from mockint.timespec import parse_moment
 
     return HistoryFilter(
         type=type,

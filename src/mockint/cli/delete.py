@@ -8,7 +8,10 @@ import typer
 
 from mockint.cli import console
 from mockint.cli.common import database
+from mockint.cli.errors import command_app
 from mockint.errors import UsageError
+from mockint.history.deletion import delete as delete_sessions
+from mockint.history.deletion import plan_deletion
 
 
 def delete(
@@ -32,8 +35,6 @@ def delete(
 
     Examples: `mockint delete 3f9a2c` · `mockint delete --older-than 90d --yes`
     """
-    from mockint.history.deletion import delete as delete_sessions
-    from mockint.history.deletion import plan_deletion
 
     db = database()
     plan = plan_deletion(db, session_ids or [], older_than)
@@ -53,3 +54,6 @@ def delete(
             return
     count = delete_sessions(db, plan.session_ids)
     console.note(f"Deleted {count} session{'s' if count != 1 else ''}.")
+
+
+app = command_app("delete", delete)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import os
 import sqlite3
@@ -79,9 +80,28 @@ class _OneLineUsageErrors:
             raise typer.Exit(int(ExitCode.USAGE)) from None
 
 
+class Group(_OneLineUsageErrors, TyperGroup):
+    """A group that reports an unknown subcommand in one line, with the closest name."""
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        try:
+            return super().resolve_command(ctx, args)
+        except _USAGE_ERROR as exc:
+            message = exc.format_message()  # type: ignore[attr-defined]
+            close = difflib.get_close_matches(args[0], self.list_commands(ctx)) if args else []
+            if close and "Did you mean" not in message:
+                message += f" Did you mean {close[0]!r}?"
+            error(f"{message} (see `{ctx.command_path} --help`)")
+            raise typer.Exit(int(ExitCode.USAGE)) from None
+
+
 class Command(_OneLineUsageErrors, TyperCommand):
     pass
 
 
-class Group(_OneLineUsageErrors, TyperGroup):
-    pass
+def command_app(name: str, func: Callable[..., Any]) -> typer.Typer:
+    """A Typer application holding one command, ``name``, that runs ``func`` through
+    :func:`handled` (for :data:`mockint.cli.app.COMMANDS`)."""
+    app = typer.Typer(rich_markup_mode="markdown", add_completion=False)
+    app.command(name, cls=Command)(handled(func))
+    return app

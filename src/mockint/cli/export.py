@@ -11,7 +11,9 @@ import typer
 
 from mockint.cli import console, options
 from mockint.cli.common import database, history_filter
+from mockint.cli.errors import command_app
 from mockint.errors import UsageError
+from mockint.history.export import iter_exports, write_jsonl, write_jsonl_file, write_markdown
 
 
 class ExportFormat(StrEnum):
@@ -47,7 +49,6 @@ def export(
     Examples: `mockint export > sessions.jsonl` ·
     `mockint export --format markdown --output interviews/ --since 30d`
     """
-    from mockint.history.export import iter_exports, write_jsonl, write_markdown
 
     db = database()
     exports = iter_exports(db, history_filter(type, difficulty, status, since, until))
@@ -65,8 +66,10 @@ def export(
         count = write_jsonl(exports, sys.stdout)
         console.note(f"Exported {count} session{'s' if count != 1 else ''}.")
         return
-    from mockint.history.export import write_jsonl_file
 
     target = output if output.suffix == ".jsonl" else output / f"mockint-export-{stamp}.jsonl"
     path = write_jsonl_file(exports, target)
     console.note(f"Exported to {path}")
+
+
+app = command_app("export", export)

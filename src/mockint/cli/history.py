@@ -8,7 +8,10 @@ from typing import Annotated
 import typer
 
 from mockint.cli import console, options, render
+from mockint.cli.chart import trend_chart
 from mockint.cli.common import database, history_filter
+from mockint.cli.errors import command_app
+from mockint.history.stats import list_history, trend
 
 
 class Sort(StrEnum):
@@ -41,7 +44,6 @@ def history(
     Examples: `mockint history --type dsa --sort score` ·
     `mockint history --since 30d --chart`
     """
-    from mockint.history.stats import list_history, trend
 
     db = database()
     filters = history_filter(type, difficulty, status, since, until)
@@ -64,9 +66,11 @@ def history(
         if not points:
             console.note("No graded interviews to chart yet: finish one first.")
             return
-        from mockint.cli.chart import trend_chart
 
         title = f"Score over time · {type.label if type else 'all types'}"
         console.out.print(trend_chart(points, width=console.out.width, title=title))
         return
     console.out.print(render.history_table(result))
+
+
+app = command_app("history", history)

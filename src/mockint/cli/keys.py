@@ -7,11 +7,15 @@ from typing import Annotated
 
 import typer
 
+from mockint import keys as key_store
 from mockint.cli import console, options
 from mockint.cli.errors import Command, Group, handled
+from mockint.errors import UsageError
 
 app = typer.Typer(
     cls=Group,
+    rich_markup_mode="markdown",
+    add_completion=False,
     no_args_is_help=True,
     help="Store API keys in a file only you can read (mode 0600), list or remove them.",
 )
@@ -24,10 +28,7 @@ def set_key(name: NameArgument) -> None:
 
     Examples: `mockint keys set gemini` · `pass show gemini | mockint keys set gemini`
     """
-    from mockint.errors import UsageError
-    from mockint.keys import check_name, key_file, set_key
-
-    check_name(name)
+    key_store.check_name(name)
     if sys.stdin.isatty():
         try:
             value = console.err.input(f"Paste your {name} key (hidden): ", password=True)
@@ -37,8 +38,8 @@ def set_key(name: NameArgument) -> None:
         value = sys.stdin.readline()
         if not value.strip():
             raise UsageError("No key on stdin. Pipe it in, or run this in a terminal to be asked.")
-    set_key(name, value)
-    console.note(f"Stored the {name} key in {key_file()} (readable only by you).")
+    key_store.set_key(name, value)
+    console.note(f"Stored the {name} key in {key_store.key_file()} (readable only by you).")
 
 
 def list_keys(json: options.JsonOption = False) -> None:
@@ -46,9 +47,8 @@ def list_keys(json: options.JsonOption = False) -> None:
 
     Example: `mockint keys list`
     """
-    from mockint.keys import key_sources
 
-    sources = key_sources()
+    sources = key_store.key_sources()
     if json:
         console.print_json(
             {name: {"set": bool(src), "source": src} for name, src in sources.items()}
@@ -63,9 +63,7 @@ def remove_key(name: NameArgument) -> None:
 
     Example: `mockint keys remove gemini`
     """
-    from mockint.keys import remove_key
-
-    if remove_key(name):
+    if key_store.remove_key(name):
         console.note(f"Removed the stored {name} key.")
     else:
         console.note(f"No stored {name} key.")

@@ -8,6 +8,9 @@ import typer
 
 from mockint.cli import console, options, render
 from mockint.cli.common import database
+from mockint.cli.errors import command_app
+from mockint.cli.start import start
+from mockint.history.recommend import recommend
 
 
 def next_interview(
@@ -22,7 +25,6 @@ def next_interview(
 
     Examples: `mockint next` · `mockint next --start`
     """
-    from mockint.history.recommend import recommend
 
     result = recommend(database())
     if json and not start_it:
@@ -32,6 +34,8 @@ def next_interview(
     if not start_it:
         console.print_text(result.command)
         return
-    from mockint.cli.start import start
 
     start(type=result.type, difficulty=result.difficulty, focus=result.focus, json=json)
+
+
+app = command_app("next", next_interview)

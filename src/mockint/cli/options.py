@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from mockint.enums import Difficulty, InterviewType, Status
+from mockint.enums import Difficulty, InterviewType, Mode, Provider, Status, SttEngine
 
 SELECTION = "Question selection"
 
@@ -117,12 +116,6 @@ FailUnderOption = Annotated[
 PROVIDERS = "Providers"
 
 
-class Provider(StrEnum):
-    AUTO = "auto"
-    OFFLINE = "offline"
-    GEMINI = "gemini"
-
-
 ProviderOption = Annotated[
     Provider,
     typer.Option(
@@ -143,12 +136,6 @@ ModelOption = Annotated[
 ]
 
 VOICE = "Voice"
-
-
-class Mode(StrEnum):
-    TEXT = "text"
-    VOICE = "voice"
-    VAPI = "vapi"
 
 
 ModeOption = Annotated[
@@ -192,12 +179,6 @@ TimeoutOption = Annotated[
         show_default=False,
     ),
 ]
-
-
-class SttEngine(StrEnum):
-    AUTO = "auto"
-    WHISPER = "whisper"
-    POCKETSPHINX = "pocketsphinx"
 
 
 AnswersAudioOption = Annotated[

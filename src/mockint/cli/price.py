@@ -6,7 +6,11 @@ from typing import Annotated
 
 import typer
 
+from mockint import pricing
 from mockint.cli import console, options, render
+from mockint.cli.common import database
+from mockint.cli.errors import command_app
+from mockint.storage.usage import session_cost
 
 
 def price(
@@ -27,12 +31,9 @@ def price(
 
     Examples: `mockint price --type dsa --difficulty hard` · `mockint price --session last`
     """
-    from mockint import pricing
 
     if session is not None:
-        from mockint.cli.common import database
-
-        cost = pricing.session_cost(database(), session)
+        cost = session_cost(database(), session)
         if json:
             console.print_json(cost.dump())
             return
@@ -44,3 +45,6 @@ def price(
         console.print_json({"currency": pricing.currency(), "prices": [r.dump() for r in rows]})
         return
     console.out.print(render.price_table(rows))
+
+
+app = command_app("price", price)

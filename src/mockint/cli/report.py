@@ -10,6 +10,10 @@ import typer
 
 from mockint.cli import console, render
 from mockint.cli.common import database, write_output
+from mockint.cli.errors import command_app
+from mockint.history.formats import DocumentFormat
+from mockint.history.formats import render as render_document
+from mockint.interview.session import load_report
 
 
 class ReportFormat(StrEnum):
@@ -40,7 +44,6 @@ def report(
 
     Examples: `mockint report last` · `mockint report last --format html --output report.html`
     """
-    from mockint.interview.session import load_report
 
     result = load_report(database(), session_id)
     if format == ReportFormat.RICH:
@@ -49,8 +52,8 @@ def report(
             return
         text = console.plain(render.report_view(result))
     else:
-        from mockint.history.formats import DocumentFormat
-        from mockint.history.formats import render as render_document
-
         text = render_document(result, DocumentFormat(format.value))
     write_output(text, output)
+
+
+app = command_app("report", report)

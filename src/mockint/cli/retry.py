@@ -8,8 +8,13 @@ import typer
 
 from mockint.cli import console, options, render
 from mockint.cli.common import database
-from mockint.cli.runners import RunnerChoice, choose_runner
+from mockint.cli.display import RichDisplay
+from mockint.cli.errors import command_app
 from mockint.cli.start import conduct
+from mockint.enums import Provider
+from mockint.interview.retry import setup_retry
+from mockint.interview.session import Interview
+from mockint.runners import RunnerSettings, get_runner
 
 
 def retry(
@@ -23,7 +28,7 @@ def retry(
         ),
     ] = None,
     answers: options.AnswersOption = None,
-    provider: options.ProviderOption = options.Provider.AUTO,
+    provider: options.ProviderOption = Provider.AUTO,
     model: options.ModelOption = None,
     json: options.JsonOption = False,
     fail_under: options.FailUnderOption = None,
@@ -32,11 +37,10 @@ def retry(
 
     Examples: `mockint retry last` · `mockint retry 3f9a2c --question dsa-medium-lru-cache`
     """
-    from mockint.interview.retry import setup_retry
-    from mockint.interview.session import Interview
-
     db = database()
-    runner = choose_runner(RunnerChoice(answers=answers, provider=provider.value, model=model))
+    runner = get_runner(
+        RunnerSettings(answers=answers, provider=provider, model=model), RichDisplay()
+    )
     result = setup_retry(db, session_id, question)
     interview = Interview.open(db, result.session_id)
     if not json and not answers:
@@ -47,6 +51,9 @@ def retry(
         json=json,
         fail_under=fail_under,
         new=True,
-        provider=provider.value,
+        provider=provider,
         model=model,
     )
+
+
+app = command_app("retry", retry)

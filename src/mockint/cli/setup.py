@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from mockint.cli import console, options, render
 from mockint.cli.common import database, selection_request
+from mockint.cli.errors import command_app
+from mockint.enums import Provider
+from mockint.interview.session import setup_interview
 
 
 def setup(
@@ -14,7 +17,7 @@ def setup(
     count: options.CountOption = None,
     pack: options.PackOption = None,
     seed: options.SeedOption = None,
-    provider: options.ProviderOption = options.Provider.AUTO,
+    provider: options.ProviderOption = Provider.AUTO,
     model: options.ModelOption = None,
     json: options.JsonOption = False,
 ) -> None:
@@ -22,11 +25,8 @@ def setup(
 
     Example: `mockint setup --type system-design --difficulty medium --focus caching`
     """
-    from mockint.interview.session import setup_interview
 
-    request = selection_request(
-        type, difficulty, focus, notes, count, pack, seed, provider.value, model
-    )
+    request = selection_request(type, difficulty, focus, notes, count, pack, seed, provider, model)
     with console.err.status("Preparing your questions…"):
         result = setup_interview(database(), request)
     for warning in result.warnings:
@@ -36,3 +36,6 @@ def setup(
         return
     console.out.print(render.setup_table(result))
     console.note(f"Start it with: mockint start {result.session_id}")
+
+
+app = command_app("setup", setup)

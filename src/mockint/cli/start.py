@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from mockint.cli import console, options, render
 from mockint.cli.common import database, selection_request
-from mockint.cli.runners import RunnerChoice, choose_runner
+from mockint.cli.display import RichDisplay
+from mockint.cli.errors import command_app
+from mockint.enums import Mode, Provider, SttEngine
 from mockint.errors import ExitCode
-
-if TYPE_CHECKING:
-    from mockint.interview.session import Interview
-    from mockint.runners import Runner
+from mockint.interview.retry import compare_with_parent
+from mockint.interview.session import Interview, setup_interview
+from mockint.runners import Outcome, Runner, RunnerSettings, get_runner, run_interview
 
 
 def start(
@@ -30,12 +31,12 @@ def start(
     count: options.CountOption = None,
     pack: options.PackOption = None,
     seed: options.SeedOption = None,
-    provider: options.ProviderOption = options.Provider.AUTO,
+    provider: options.ProviderOption = Provider.AUTO,
     model: options.ModelOption = None,
     answers: options.AnswersOption = None,
     mode: options.ModeOption = None,
     answers_audio: options.AnswersAudioOption = None,
-    stt_engine: options.SttEngineOption = options.SttEngine.AUTO,
+    stt_engine: options.SttEngineOption = SttEngine.AUTO,
     stt_model: options.SttModelOption = None,
     no_tts: options.NoTtsOption = False,
     no_keep_audio: options.NoKeepAudioOption = False,
@@ -52,30 +53,26 @@ def start(
     `mockint start --type behavioral --mode voice` ·
     `mockint start --pack my.toml --answers answers.json --json --fail-under 60`
     """
-    from mockint.interview.session import Interview, setup_interview
-
     db = database()
-    request = selection_request(
-        type, difficulty, focus, notes, count, pack, seed, provider.value, model
-    )
+    request = selection_request(type, difficulty, focus, notes, count, pack, seed, provider, model)
     resumed = Interview.resume(db, session_id, request) if session_id is not None else None
-    chosen = mode.value if mode else (resumed.session.mode if resumed else "text")
-    runner = choose_runner(
-        RunnerChoice(
+    chosen = mode or (Mode(resumed.session.mode) if resumed else Mode.TEXT)
+    runner = get_runner(
+        RunnerSettings(
             mode=chosen,
             answers=answers,
-            provider=provider.value,
+            provider=provider,
             model=model,
             answers_audio=answers_audio,
-            stt_engine=stt_engine.value,
+            stt_engine=stt_engine,
             stt_model=stt_model,
             tts=not no_tts,
             keep_audio=not no_keep_audio,
             silence=silence,
             phone=phone,
-            no_browser=no_browser,
             timeout=timeout,
-        )
+        ),
+        RichDisplay(open_browser=not no_browser),
     )
     if resumed is not None:
         interview = resumed
@@ -93,7 +90,7 @@ def start(
         json=json,
         fail_under=fail_under,
         new=session_id is None,
-        provider=provider.value,
+        provider=provider,
         model=model,
     )
 
@@ -105,22 +102,20 @@ def conduct(
     json: bool,
     fail_under: int | None,
     new: bool,
-    provider: str = "auto",
+    provider: Provider = Provider.AUTO,
     model: str | None = None,
 ) -> None:
     """Run ``interview`` to its end (or a pause), then grade it and show the report.
 
     A retry's report also shows the change per question since the first attempt.
     """
-    from mockint.runners import Outcome
-
     done = len(interview.items) - len(interview.pending())
     if done:
         console.note(
             f"Resuming session {interview.session.id} at question {done + 1} of {len(interview.items)}."
         )
     try:
-        outcome = interview.run(runner, discard_if_refused=new)
+        outcome = run_interview(interview, runner, discard_if_refused=new)
     except KeyboardInterrupt:
         again = "complete" if runner.name == "vapi" else "start"
         console.error(
@@ -136,11 +131,14 @@ def conduct(
 
 
 def grade_and_show(
-    interview: Interview, *, json: bool, fail_under: int | None, provider: str, model: str | None
+    interview: Interview,
+    *,
+    json: bool,
+    fail_under: int | None,
+    provider: Provider,
+    model: str | None,
 ) -> None:
     """Grade a finished interview, print its report (and a retry's comparison)."""
-    from mockint.interview.retry import compare_with_parent
-
     with console.err.status("Grading your answers…"):
         report = interview.finish(provider, model)
     comparison = compare_with_parent(interview.db, report)
@@ -157,3 +155,6 @@ def grade_and_show(
     if fail_under is not None and report.overall_score < fail_under:
         console.error(f"Score {report.overall_score} is below --fail-under {fail_under}.")
         raise typer.Exit(int(ExitCode.FAILURE))
+
+
+app = command_app("start", start)

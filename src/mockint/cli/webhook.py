@@ -8,12 +8,26 @@ import typer
 
 from mockint.cli import console, options
 from mockint.cli.errors import Command, Group, handled
+from mockint.enums import Provider
+from mockint.errors import UsageError
+from mockint.keys import get_key
+from mockint.storage.connection import connect
+from mockint.vapi.client import settings
+from mockint.vapi.webhook import serve as run
 
 app = typer.Typer(
     cls=Group,
+    rich_markup_mode="markdown",
+    add_completion=False,
     no_args_is_help=True,
     help="Receive Vapi server messages and grade calls as they end.",
 )
+
+
+@app.callback()
+def webhook() -> None:
+    # a callback keeps ``webhook`` a group, so ``serve`` stays a subcommand
+    pass
 
 
 def serve(
@@ -21,7 +35,7 @@ def serve(
         int, typer.Option("--port", "-p", min=0, max=65535, help="Port to listen on.")
     ] = 8765,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-    provider: options.ProviderOption = options.Provider.AUTO,
+    provider: options.ProviderOption = Provider.AUTO,
 ) -> None:
     """Serve the webhook until Ctrl-C. Requests must carry the secret set with
     `mockint keys set vapi-webhook` (X-Vapi-Secret header, or an HMAC signature when
@@ -29,11 +43,6 @@ def serve(
 
     Example: `mockint webhook serve --port 8765`
     """
-    from mockint.errors import UsageError
-    from mockint.keys import get_key
-    from mockint.storage.connection import connect
-    from mockint.vapi.client import settings
-    from mockint.vapi.webhook import serve as run
 
     secret = get_key("vapi-webhook")
     if secret is None:
@@ -50,7 +59,7 @@ def serve(
             secret=secret.value.get_secret_value(),
             mode=str(settings()["webhook_auth"]),
             max_age=float(settings()["webhook_max_age_seconds"]),
-            provider=provider.value,
+            provider=provider,
             log=console.note,
         )
 

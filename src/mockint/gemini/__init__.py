@@ -1,26 +1,29 @@
-"""Network providers (Gemini), each imported only when it is used.
+"""Gemini: the client, questions it writes, grading, and follow-up questions.
 
-``--provider`` is resolved in one place: ``offline`` never calls out, ``gemini``
-requires a key, and ``auto`` uses Gemini exactly when a key is configured.
+``--provider`` is resolved in one place, :func:`use_gemini`: ``offline`` never
+calls out, ``gemini`` requires a key, and ``auto`` uses Gemini exactly when a key
+is configured. The SDK is imported only when Gemini is used.
 """
 
 from __future__ import annotations
 
+from mockint.enums import Provider
 from mockint.errors import UsageError
+from mockint.gemini.client import require_key
+from mockint.keys import get_key
 
-PROVIDERS = ("auto", "offline", "gemini")
 
-
-def use_gemini(provider: str) -> bool:
-    if provider not in PROVIDERS:
-        raise UsageError(f"Unknown provider {provider!r}; use one of: {', '.join(PROVIDERS)}.")
-    if provider == "offline":
+def use_gemini(provider: Provider | str) -> bool:
+    """Whether ``provider`` means Gemini. ``gemini`` without a key raises UsageError (the
+    message says how to set one); ``auto`` means Gemini when a key is configured."""
+    try:
+        provider = Provider(provider)
+    except ValueError:
+        choices = ", ".join(p.value for p in Provider)
+        raise UsageError(f"Unknown provider {provider!r}; use one of: {choices}.") from None
+    if provider == Provider.OFFLINE:
         return False
-    if provider == "gemini":
-        from mockint.gemini.client import require_key
-
+    if provider == Provider.GEMINI:
         require_key()
         return True
-    from mockint.keys import get_key
-
     return get_key("gemini") is not None

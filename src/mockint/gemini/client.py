@@ -21,7 +21,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, SecretStr, ValidationError
 
+from mockint.config import setting
 from mockint.errors import MockintError, ProviderUnavailable, UsageError
+from mockint.keys import get_key
 from mockint.models.usage import ApiUsage
 from mockint.resources import load_toml
 
@@ -73,7 +75,6 @@ def model_prices() -> dict[str, dict[str, float]]:
 def default_model(purpose: str, option: str | None = None) -> str:
     """The model for ``purpose`` ("questions" or "report"): the option, the environment,
     the config file, else the defaults in ``data/gemini.toml``."""
-    from mockint.config import setting
 
     return (
         (option or "").strip()
@@ -253,7 +254,6 @@ def _request_error(code: int, model: str) -> GeminiRequestError:
 
 
 def require_key() -> SecretStr:
-    from mockint.keys import get_key
 
     found = get_key("gemini")
     if found is None:

@@ -11,7 +11,9 @@ from typing import Protocol
 
 from pydantic import BaseModel
 
-from mockint.gemini.client import GeminiClient, Unusable, default_model
+from mockint.enums import Provider
+from mockint.gemini import use_gemini
+from mockint.gemini.client import GeminiClient, Unusable, default_model, require_key
 from mockint.models.questions import Question
 from mockint.models.usage import ApiUsage
 
@@ -75,3 +77,10 @@ def _question(reply: FollowUp) -> str:
     if not text:
         raise Unusable("empty follow-up")
     return text[:600]
+
+
+def follow_up_writer(provider: Provider | str, model: str | None) -> FollowUpWriter | None:
+    """Gemini's follow-ups when ``provider`` means Gemini (see ``use_gemini``); none offline."""
+    if not use_gemini(provider):
+        return None
+    return GeminiFollowUps(GeminiClient(require_key()), model)

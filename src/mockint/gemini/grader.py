@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import re
 from importlib.resources import files
+from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from mockint.gemini.client import GeminiClient, Unusable, default_model
-from mockint.grading.offline import OfflineGrader
+from mockint.clock import now
+from mockint.gemini.client import GeminiClient, Unusable, default_model, require_key
+from mockint.grading.report import OfflineGrader
 from mockint.models.reports import QuestionReport, Report, ScoreBreakdown
 from mockint.models.sessions import AnsweredQuestion, SessionRecord
 from mockint.models.usage import ApiUsage
@@ -104,6 +106,12 @@ class GeminiGrader:
         self.model = default_model("report", model)
         self.usage: list[ApiUsage] = []
 
+    @classmethod
+    def with_stored_key(cls, model: str | None = None) -> Self:
+        """One with a client on the configured key; :class:`~mockint.errors.UsageError` when
+        no key is set."""
+        return cls(GeminiClient(require_key()), model)
+
     def prompt(self, session: SessionRecord, items: list[AnsweredQuestion]) -> str:
         template = files("mockint").joinpath("data/prompts/report.txt").read_text(encoding="utf-8")
         return template.format(
@@ -131,7 +139,6 @@ class GeminiGrader:
         graded: GradedInterview,
         per_question: list[GradedQuestion],
     ) -> Report:
-        from mockint.clock import now
 
         offline = OfflineGrader().grade(session, items)
         notes: list[str] = []

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from importlib.resources import files
+from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic.alias_generators import to_camel
 
 from mockint.enums import Difficulty, InterviewType
-from mockint.gemini.client import GeminiClient, Unusable, default_model
+from mockint.gemini.client import GeminiClient, Unusable, default_model, require_key
 from mockint.models.questions import Question
 from mockint.models.usage import ApiUsage
 from mockint.pricing import duration_minutes
@@ -88,6 +89,12 @@ class GeminiSource:
         self.client = client
         self.model = default_model("questions", model)
         self.usage: list[ApiUsage] = []
+
+    @classmethod
+    def with_stored_key(cls, model: str | None = None) -> Self:
+        """One with a client on the configured key; :class:`~mockint.errors.UsageError` when
+        no key is set."""
+        return cls(GeminiClient(require_key()), model)
 
     def prompt(
         self, request: SelectionRequest, kind: InterviewType, difficulty: Difficulty, count: int

@@ -5,7 +5,9 @@ Each grader implements :class:`Grader`; :func:`get_grader` is the registry.
 
 from __future__ import annotations
 
+from mockint.enums import Provider
 from mockint.errors import UsageError
+from mockint.gemini import use_gemini
 from mockint.grading.base import Grader
 
 __all__ = ["GRADERS", "Grader", "get_grader"]
@@ -14,20 +16,21 @@ GRADERS = ("offline", "gemini")
 
 
 def get_grader(name: str = "offline", model: str | None = None) -> Grader:
+    """The grader called ``name`` (one of :data:`GRADERS`); ``model`` is Gemini's.
+
+    Raises :class:`~mockint.errors.UsageError` for an unknown name, or for Gemini without a key.
+    """
     if name == "offline":
-        from mockint.grading.offline import OfflineGrader
+        from mockint.grading.report import OfflineGrader  # lazy: numpy and the embedding model
 
         return OfflineGrader()
     if name == "gemini":
-        from mockint.gemini.client import GeminiClient, require_key
-        from mockint.gemini.grader import GeminiGrader
+        from mockint.gemini.grader import GeminiGrader  # lazy: loads the offline grader too
 
-        return GeminiGrader(GeminiClient(require_key()), model)
+        return GeminiGrader.with_stored_key(model)
     raise UsageError(f"Unknown grader {name!r}. Choose one of: {', '.join(GRADERS)}.")
 
 
-def grader_for(provider: str, model: str | None = None) -> Grader:
+def grader_for(provider: Provider | str, model: str | None = None) -> Grader:
     """The grader ``--provider`` asks for (see :func:`mockint.gemini.use_gemini`)."""
-    from mockint.gemini import use_gemini
-
     return get_grader("gemini" if use_gemini(provider) else "offline", model)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from mockint.grading.claims import classes, describe
 from mockint.grading.offline import AnswerResult, PointResult
 from mockint.grading.rubric import rubric_for
 from mockint.grading.text import key_terms
@@ -67,7 +68,6 @@ def point_note(point: PointResult) -> str:
 
 
 def _classes_of(point: PointResult) -> str:
-    from mockint.grading.claims import classes, describe
 
     found = sorted(classes(point.key_point))
     return ", ".join(describe(c) for c in found) or "another class"

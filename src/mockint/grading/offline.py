@@ -35,7 +35,7 @@ import numpy.typing as npt
 from mockint.enums import InterviewType
 from mockint.grading import claims
 from mockint.grading.embeddings import default_model, unit_rows
-from mockint.grading.rubric import AREAS, Dimension, rubric_for
+from mockint.grading.rubric import Dimension, rubric_for
 from mockint.grading.story import StoryQuality, story_quality
 from mockint.grading.text import (
     CONCEPT_MARK,
@@ -48,9 +48,8 @@ from mockint.grading.text import (
     terms_of,
 )
 from mockint.models.questions import Question
-from mockint.models.reports import QuestionReport, Report, ScoreBreakdown
-from mockint.models.sessions import AnsweredQuestion, SessionRecord
-from mockint.models.usage import ApiUsage
+from mockint.models.sessions import AnsweredQuestion
+from mockint.questions.bank import bank_questions
 from mockint.resources import load_toml
 
 # Weight of word alignment against sentence similarity in a window's match.
@@ -488,7 +487,6 @@ def _topic(question: Question) -> npt.NDArray[np.float32]:
 def _background() -> tuple[tuple[tuple[str, InterviewType], ...], npt.NDArray[np.float32]]:
     """((id, type) of each bank question, (bank questions, dims)): what answers to other
     questions are about."""
-    from mockint.questions.bank import bank_questions
 
     questions = bank_questions()
     return tuple((q.id, q.type) for q in questions), default_model().embed_many(
@@ -849,76 +847,3 @@ def _credit_structure(result: AnswerResult, kept: list[Sentence], on_question: f
                     point.evidence = sentence.text
                     point.structural = True
                 break
-
-
-def area_scores(result: AnswerResult) -> dict[str, float]:
-    """This answer's contribution to technicalDepth, communication, problemSolving."""
-    rubric = rubric_for(result.question.type)
-    gate = 0.4 + 0.6 * ramp(result.content, 0.0, 0.5)
-    scores: dict[str, list[float]] = {area: [] for area in AREAS}
-    scores["communication"].append(result.communication * gate)
-    for name, value in result.dimensions.items():
-        scores[rubric.dimensions[name].area].append(value)
-    return {
-        area: (sum(values) / len(values) if values else result.content)
-        for area, values in scores.items()
-    }
-
-
-class OfflineGrader:
-    """Grades on this machine, with no network and no key."""
-
-    name = "offline"
-
-    def __init__(self) -> None:
-        self.usage: list[ApiUsage] = []
-
-    def grade(self, session: SessionRecord, items: list[AnsweredQuestion]) -> Report:
-        from mockint.clock import now
-        from mockint.grading import feedback
-
-        results = [grade_answer(item) for item in items]
-        areas = [area_scores(r) for r in results]
-        n = len(results) or 1
-        breakdown = {area: round(100 * sum(a[area] for a in areas) / n) for area in AREAS}
-        rubric_totals: dict[str, list[float]] = {}
-        for result in results:
-            for name, value in result.dimensions.items():
-                rubric_totals.setdefault(name, []).append(value)
-        questions = [
-            QuestionReport(
-                id=r.question.id,
-                text=r.question.text,
-                answer=r.answer,
-                score=r.score,
-                covered_key_points=[p.key_point for p in r.points if p.covered],
-                missed_key_points=[p.key_point for p in r.points if not p.covered],
-                feedback=feedback.question_feedback(r),
-                key_point_evidence=feedback.evidence(r),
-                dimensions={k: round(100 * v) for k, v in r.dimensions.items()},
-                skipped=r.skipped or not (r.answer or "").strip(),
-                hints_used=r.hints_used,
-                follow_up=item.follow_up,
-                follow_up_answer=item.follow_up_answer,
-            )
-            for r, item in zip(results, items, strict=True)
-        ]
-        return Report(
-            session_id=session.id,
-            type=session.type,
-            difficulty=session.difficulty,
-            status=session.status,
-            overall_score=round(sum(r.score for r in results) / n),
-            score_breakdown=ScoreBreakdown(
-                technical_depth=breakdown["technicalDepth"],
-                communication=breakdown["communication"],
-                problem_solving=breakdown["problemSolving"],
-                rubric={k: round(100 * sum(v) / len(v)) for k, v in rubric_totals.items()},
-            ),
-            questions=questions,
-            strengths=feedback.strengths(results),
-            weaknesses=feedback.weaknesses(results),
-            recommendations=feedback.recommendations(results),
-            grader=self.name,
-            generated_at=now(),
-        )

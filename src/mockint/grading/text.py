@@ -375,7 +375,7 @@ def edit_distance(a: str, b: str, limit: int) -> int:
 def _known(word: str) -> bool:
     """Whether ``word`` is a word of the embedding model's vocabulary (a misspelling
     falls apart into word pieces)."""
-    from mockint.grading.embeddings import default_model
+    from mockint.grading.embeddings import default_model  # lazy: numpy and the tokenizer
 
     return default_model().knows(word)
 

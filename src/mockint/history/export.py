@@ -15,11 +15,14 @@ from pydantic import ValidationError
 from sqlite_utils import Database
 
 from mockint.errors import InputFileError, StorageError
+from mockint.history.formats.markdown import session_markdown
 from mockint.history.stats import matching_ids
 from mockint.models.history import HistoryFilter, SessionExport
 from mockint.storage.reports import get_report
 from mockint.storage.sessions import get_session, session_questions
 from mockint.storage.turns import list_turns
+from mockint.userfiles import read_user_text, replacing, write_user_text
+from mockint.validation import describe
 
 
 def session_export(db: Database, session_id: str) -> SessionExport:
@@ -47,7 +50,6 @@ def write_jsonl(exports: Iterable[SessionExport], stream: TextIO) -> int:
 
 def write_jsonl_file(exports: Iterable[SessionExport], path: Path) -> Path:
     """Write the JSONL export to ``path`` whole (a temporary file, then a rename)."""
-    from mockint.userfiles import replacing
 
     with replacing(path) as stream:
         write_jsonl(exports, stream)
@@ -56,7 +58,6 @@ def write_jsonl_file(exports: Iterable[SessionExport], path: Path) -> Path:
 
 def read_jsonl(path: Path) -> list[SessionExport]:
     """Sessions from a ``mockint export`` JSONL file, validated."""
-    from mockint.userfiles import read_user_text
 
     items = []
     for number, line in enumerate(read_user_text(path, "Export file").splitlines(), 1):
@@ -65,8 +66,6 @@ def read_jsonl(path: Path) -> list[SessionExport]:
         try:
             items.append(SessionExport.model_validate_json(line))
         except ValidationError as exc:
-            from mockint.validation import describe
-
             raise InputFileError(f"Export file {path}, line {number}: {describe(exc)}") from None
     return items
 
@@ -78,8 +77,6 @@ def markdown_name(item: SessionExport) -> str:
 
 def write_markdown(exports: Iterable[SessionExport], directory: Path) -> int:
     """One Markdown file per session in ``directory`` (created if needed)."""
-    from mockint.history.formats.markdown import session_markdown
-    from mockint.userfiles import write_user_text
 
     try:
         directory.mkdir(parents=True, exist_ok=True)

@@ -22,6 +22,7 @@ from mockint.enums import Difficulty, InterviewType
 from mockint.history.stats import WEAK_SCORE, recent_results
 from mockint.models.base import ApiModel
 from mockint.models.history import HistoryFilter
+from mockint.questions.bank import bank_cell
 from mockint.questions.selection import matches_focus
 from mockint.storage import history as history_store
 
@@ -134,7 +135,6 @@ def _focus(
     now: datetime,
 ) -> list[tuple[str, int, float]]:
     """Topics to focus on: (topic, times missed, average score), weakest first."""
-    from mockint.questions.bank import bank_cell
 
     scores: defaultdict[str, list[int]] = defaultdict(list)
     latest: dict[str, tuple[datetime, int]] = {}

@@ -13,10 +13,12 @@ from sqlite_utils import Database
 
 from mockint import pricing
 from mockint.clock import now
-from mockint.enums import Status
+from mockint.enums import Mode, Provider, Status
 from mockint.errors import ProviderUnavailable, SessionStateError, UsageError
+from mockint.grading import Grader, get_grader, grader_for
+from mockint.grading.text import key_terms
 from mockint.models.questions import Question, QuestionSummary
-from mockint.models.reports import Report
+from mockint.models.reports import DeliveryMetrics, Report
 from mockint.models.sessions import (
     AnsweredQuestion,
     SessionRecord,
@@ -27,11 +29,9 @@ from mockint.models.sessions import (
     answers_from_turns,
 )
 from mockint.questions import Selection, SelectionRequest, get_source
-from mockint.runners.base import Outcome, Runner
 from mockint.storage.reports import get_report, save_report
 from mockint.storage.sessions import (
     create_session,
-    discard_new_session,
     get_session,
     new_session_id,
     recently_asked,
@@ -40,6 +40,7 @@ from mockint.storage.sessions import (
 )
 from mockint.storage.turns import add_turn, list_turns
 from mockint.storage.usage import add_api_usage, api_cost
+from mockint.voice.delivery import overall
 
 if TYPE_CHECKING:
     from mockint.gemini.followups import FollowUpWriter
@@ -50,7 +51,7 @@ def answered_questions(db: Database, session_id: str) -> list[AnsweredQuestion]:
     return answers_from_turns(session_questions(db, session_id), list_turns(db, session_id))
 
 
-def setup_interview(db: Database, request: SelectionRequest, mode: str = "text") -> SetupResult:
+def setup_interview(db: Database, request: SelectionRequest, mode: Mode = Mode.TEXT) -> SetupResult:
     """Choose the questions and store a new session in status SETUP."""
     if request.type is not None and request.difficulty is not None and request.seed is None:
         request = request.model_copy(
@@ -78,7 +79,7 @@ def store_new_session(
     focus: list[str],
     notes: str | None,
     seed: int | None = None,
-    mode: str = "text",
+    mode: Mode = Mode.TEXT,
     parent_id: str | None = None,
 ) -> SetupResult:
     """Store a session in status SETUP asking ``selection``'s questions (and its paid calls)."""
@@ -160,19 +161,6 @@ class Interview:
             )
         return cls.open(db, ref)
 
-    def run(self, runner: Runner, *, discard_if_refused: bool = False) -> Outcome:
-        """Let ``runner`` ask the pending questions.
-
-        With ``discard_if_refused``, a new session whose runner refuses its input
-        (answers that do not fit) is removed, so no empty session is left behind.
-        """
-        try:
-            return runner.run(self)
-        except UsageError:
-            if discard_if_refused:
-                discard_new_session(self.db, self.session.id)
-            raise
-
     @property
     def questions(self) -> list[Question]:
         return [item.question for item in self.items]
@@ -236,7 +224,7 @@ class Interview:
 
     def follow_up(self, question: Question, writer: FollowUpWriter) -> FollowUpResult:
         """Ask ``writer`` for a follow-up when the answer missed key points (once per question)."""
-        from mockint.grading.offline import grade_answer
+        from mockint.grading.offline import grade_answer  # lazy: numpy and the embedding model
 
         item = self.items[self.position(question.id) - 1]
         if item.follow_up is not None or not item.answer:
@@ -268,13 +256,21 @@ class Interview:
         """Re-read the answers (after a runner stored turns itself)."""
         self._refresh()
 
-    def finish(self, provider: str = "offline", model: str | None = None) -> Report:
+    def finish(
+        self,
+        provider: Provider = Provider.OFFLINE,
+        model: str | None = None,
+        *,
+        grader: Grader | None = None,
+    ) -> Report:
         """Grade the answers, store the report and complete the session.
 
-        With Gemini (``provider``), a failed call falls back to the offline grader
-        and the report says so; it never presents offline scores as Gemini's.
+        The grader is ``grader`` when given (another grader, a test's fake), else the one
+        ``provider`` names. When it is unavailable (``ProviderUnavailable``: Gemini failed),
+        the offline grader grades instead and the report says so; it never presents offline
+        scores as another grader's. Raises SessionStateError when the session was completed
+        meanwhile.
         """
-        from mockint.grading import get_grader, grader_for
 
         if get_session(self.db, self.session.id).status == Status.COMPLETED:
             raise SessionStateError(
@@ -282,7 +278,7 @@ class Interview:
                 f"See it with: mockint report {self.session.id}"
             )
         self.begin()
-        grader = grader_for(provider, model)
+        grader = grader if grader is not None else grader_for(provider, model)
         notes = [f"Questions: {self.session.source}.", *self.notes]
         try:
             report = grader.grade(self.session, self.items)
@@ -291,8 +287,9 @@ class Interview:
         except ProviderUnavailable as exc:
             usage = exc.usage
             report = get_grader("offline").grade(self.session, self.items)
-            report.grader = f"offline (Gemini unavailable: {exc.reason})"
-            notes.append(f"Graded offline: Gemini was unavailable ({exc.reason}).")
+            unavailable = grader.name.capitalize()
+            report.grader = f"offline ({unavailable} unavailable: {exc.reason})"
+            notes.append(f"Graded offline: {unavailable} was unavailable ({exc.reason}).")
         add_api_usage(self.db, self.session.id, usage)
         report = with_delivery(report, self.items)
         ended = now()
@@ -315,12 +312,10 @@ class Interview:
 
 def with_delivery(report: Report, items: list[AnsweredQuestion]) -> Report:
     """Add spoken answers' delivery (and the speech engine used) to a report."""
-    from mockint.models.reports import DeliveryMetrics
 
     spoken = [item for item in items if item.answer_meta.get("delivery")]
     if not spoken:
         return report
-    from mockint.voice.delivery import overall
 
     by_id = {item.question.id: item for item in spoken}
     questions = []
@@ -352,7 +347,6 @@ def with_delivery(report: Report, items: list[AnsweredQuestion]) -> Report:
 
 def hints_for(question: Question) -> list[str]:
     """Hints that nudge without giving the answer away: topics, then one cue per key point."""
-    from mockint.grading.text import key_terms
 
     hints = []
     if question.topics:

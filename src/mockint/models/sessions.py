@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from mockint.enums import Difficulty, InterviewType, Status
+from mockint.enums import Difficulty, InterviewType, Mode, Status
 from mockint.models.base import ApiModel
 from mockint.models.questions import Question, QuestionSummary
 from mockint.models.usage import Pricing
@@ -37,7 +37,7 @@ class SessionRecord(ApiModel):
     notes: str | None = None
     source: str = "bank"
     seed: int | None = None
-    mode: str = "text"
+    mode: Mode = Mode.TEXT
     estimated_minutes: int
     pricing: Pricing
     created_at: datetime

@@ -7,7 +7,7 @@ from typing import Protocol
 
 from pydantic import BaseModel, Field
 
-from mockint.enums import Difficulty, InterviewType
+from mockint.enums import Difficulty, InterviewType, Provider
 from mockint.models.questions import Question
 from mockint.models.usage import ApiUsage
 
@@ -23,7 +23,7 @@ class SelectionRequest(BaseModel):
     seed: int | None = None
     pack: Path | None = None
     #: "auto" (Gemini when a key is configured), "offline" or "gemini"
-    provider: str = "auto"
+    provider: Provider = Provider.AUTO
     model: str | None = None
     #: question id -> ISO time it was last asked to this person
     recent: dict[str, str] = Field(default_factory=dict)

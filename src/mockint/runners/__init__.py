@@ -1,30 +1,97 @@
 """Session runners: how questions reach the candidate and answers come back.
 
-Each runner implements :class:`Runner`; :func:`get_runner` is the registry.
+:func:`get_runner` is the one factory: it takes the run's settings (the mode
+and its options) and the :class:`~mockint.runners.base.Display` to talk
+through, and checks the settings before any session exists. A mode's factory can
+be replaced with :func:`register_runner` (a test's fake, another transport).
+:func:`run_interview` lets a runner ask an interview's pending questions.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable
 
+from mockint.enums import Mode
 from mockint.errors import UsageError
-from mockint.runners.base import Outcome, Runner
+from mockint.interview.session import Interview
+from mockint.runners.base import Display, Outcome, Progress, Runner, RunnerSettings, Tone
+from mockint.runners.scripted import ScriptedRunner
+from mockint.runners.text import TextRunner
+from mockint.storage.sessions import discard_new_session
 
-__all__ = ["MODES", "Outcome", "Runner", "get_runner"]
+__all__ = [
+    "Display",
+    "Outcome",
+    "Progress",
+    "Runner",
+    "RunnerSettings",
+    "Tone",
+    "get_runner",
+    "register_runner",
+    "run_interview",
+]
 
-MODES = ("text", "scripted")
+
+RunnerFactory = Callable[[RunnerSettings, Display], Runner]
 
 
-def get_runner(mode: str, *, answers: Path | None = None, **settings: Any) -> Runner:
-    if mode == "scripted":
-        from mockint.runners.scripted import ScriptedRunner
+def _text(settings: RunnerSettings, display: Display) -> Runner:
+    if settings.answers is not None:
+        return ScriptedRunner(settings.answers)
+    from mockint.gemini.followups import follow_up_writer  # lazy: Gemini's SDK only if used
 
-        if answers is None:
-            raise UsageError("A scripted run needs --answers FILE.")
-        return ScriptedRunner(answers)
-    if mode == "text":
-        from mockint.runners.text import TextRunner
+    return TextRunner(display, follow_ups=follow_up_writer(settings.provider, settings.model))
 
-        return TextRunner(**settings)
-    raise UsageError(f"Unknown mode {mode!r}. Choose one of: {', '.join(MODES)}.")
+
+def _voice(settings: RunnerSettings, display: Display) -> Runner:
+    from mockint.voice.runner import build  # lazy: audio libraries only in voice mode
+
+    return build(settings, display)
+
+
+def _vapi(settings: RunnerSettings, display: Display) -> Runner:
+    from mockint.vapi.runner import build  # lazy: the Vapi client only in vapi mode
+
+    return build(settings, display)
+
+
+_FACTORIES: dict[Mode, RunnerFactory] = {Mode.TEXT: _text, Mode.VOICE: _voice, Mode.VAPI: _vapi}
+
+
+def register_runner(mode: Mode, factory: RunnerFactory) -> RunnerFactory:
+    """Make ``factory`` build the runners of ``mode``; returns the one it replaces."""
+    previous = _FACTORIES[mode]
+    _FACTORIES[mode] = factory
+    return previous
+
+
+def get_runner(settings: RunnerSettings, display: Display) -> Runner:
+    """The runner for ``settings``, talking through ``display``.
+
+    Options that do not fit the mode raise UsageError, and inputs a runner needs
+    (answers files, audio directories, keys) are checked now, before any session
+    is created, so bad input leaves nothing behind.
+    """
+    if settings.answers_audio is not None and settings.mode != Mode.VOICE:
+        raise UsageError("--answers-audio needs --mode voice.")
+    if settings.phone is not None and settings.mode != Mode.VAPI:
+        raise UsageError("--phone needs --mode vapi.")
+    if settings.answers is not None and settings.mode != Mode.TEXT:
+        raise UsageError(f"--answers is for text interviews; drop it or --mode {settings.mode}.")
+    return _FACTORIES[settings.mode](settings, display)
+
+
+def run_interview(
+    interview: Interview, runner: Runner, *, discard_if_refused: bool = False
+) -> Outcome:
+    """Let ``runner`` ask ``interview``'s pending questions.
+
+    With ``discard_if_refused``, a new session whose runner refuses its input
+    (answers that do not fit: UsageError) is removed, so no empty session is left.
+    """
+    try:
+        return runner.run(interview)
+    except UsageError:
+        if discard_if_refused:
+            discard_new_session(interview.db, interview.session.id)
+        raise

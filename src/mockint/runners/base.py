@@ -1,12 +1,24 @@
-"""The interface every session runner implements."""
+"""What a runner is, and the display it talks to the candidate through.
+
+A runner asks a session's pending questions and stores answers as they come
+(text typed in, speech transcribed here, a Vapi call). It never prints: it shows
+questions, progress and messages, and reads typed input, through a
+:class:`Display`. The CLI passes a Rich display; tests pass a recording one.
+"""
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
+
+from mockint.enums import Mode, Provider, SttEngine
 
 if TYPE_CHECKING:
     from mockint.interview.session import Interview
+    from mockint.models.questions import Question
 
 
 class Outcome(StrEnum):
@@ -14,7 +26,99 @@ class Outcome(StrEnum):
     PAUSED = "paused"  # the candidate stopped; resume later
 
 
+class Tone(StrEnum):
+    """What kind of message :meth:`Display.say` shows."""
+
+    NOTE = "note"  # by the way: saved, transcribed by, help
+    NOTICE = "notice"  # what happened is not what was asked: skipped, not understood
+    WARNING = "warning"  # something to act on: time is up
+    HINT = "hint"  # a hint for the current question
+    FOLLOW_UP = "follow-up"  # a follow-up question
+    HEARD = "heard"  # the transcript of a spoken answer, as heard
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How an answer or a call is going, for a timer or a level meter.
+
+    ``elapsed`` and ``allowed`` are seconds; ``level`` is the microphone's RMS level
+    (0-1) and ``speaking`` whether voice activity detection hears speech, while
+    recording; ``status`` and ``call_id`` describe a Vapi call.
+    """
+
+    elapsed: float
+    allowed: float | None = None
+    level: float | None = None
+    speaking: bool = False
+    status: str | None = None
+    call_id: str | None = None
+
+    @property
+    def over_time(self) -> bool:
+        return self.allowed is not None and self.elapsed > self.allowed
+
+
+class Display(Protocol):
+    """The candidate's side of a run: what is shown, and typed input."""
+
+    def question(self, question: Question, position: int, total: int) -> None:
+        """Show ``question``, number ``position`` of ``total`` (1-based)."""
+        ...
+
+    def progress(self, progress: Progress) -> None:
+        """Show how the current answer or call is going (called often; may redraw)."""
+        ...
+
+    def ask(self, prompt: str, timer: Progress | None = None) -> str:
+        """Read one line typed by the candidate, after ``prompt`` and the ``timer`` if
+        given. Raises EOFError when input has ended, KeyboardInterrupt on Ctrl-C."""
+        ...
+
+    def say(self, message: str, tone: Tone = Tone.NOTE) -> None:
+        """Show a message of the given tone."""
+        ...
+
+    def busy(self, message: str) -> AbstractContextManager[object]:
+        """A context for work that takes a while (a model loading, a reply awaited)."""
+        ...
+
+    def open_link(self, url: str) -> None:
+        """Offer ``url`` to the candidate (a page to join a call): shown, and opened in a
+        browser where the display may."""
+        ...
+
+    def idle(self) -> None:
+        """Stop any live progress (a spinner, a meter), e.g. before asking something."""
+        ...
+
+
+@dataclass(frozen=True)
+class RunnerSettings:
+    """How to run an interview: the mode and the options each mode takes.
+
+    ``answers``: a JSON answers file (text mode, unattended); ``answers_audio``: a
+    directory of WAV answers (voice mode); ``silence``: seconds of silence that end
+    a spoken answer; ``phone``: an E.164 number to call (vapi mode); ``timeout``:
+    seconds to wait for a call to end.
+    """
+
+    mode: Mode = Mode.TEXT
+    answers: Path | None = None
+    provider: Provider = Provider.AUTO
+    model: str | None = None
+    answers_audio: Path | None = None
+    stt_engine: SttEngine = SttEngine.AUTO
+    stt_model: str | None = None
+    tts: bool = True
+    keep_audio: bool = True
+    silence: float = 2.0
+    phone: str | None = None
+    timeout: float | None = None
+
+
 class Runner(Protocol):
     name: str
 
-    def run(self, interview: Interview) -> Outcome: ...
+    def run(self, interview: Interview) -> Outcome:
+        """Ask ``interview``'s pending questions, storing each answer as it is given."""
+        ...

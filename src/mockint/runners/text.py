@@ -11,38 +11,15 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.panel import Panel
-from rich.text import Text
-
 from mockint.interview.session import Interview
+from mockint.models.questions import Question
+from mockint.runners.base import Display, Outcome, Progress, Tone
+from mockint.timespec import clock
 
 if TYPE_CHECKING:
     from mockint.gemini.followups import FollowUpWriter
-from mockint.models.questions import Question
-from mockint.runners.base import Outcome
-from mockint.safetext import inert
 
 HELP = "Type your answer over as many lines as you like; an empty line submits it.\nCommands: /hint  /skip  /pause (resume later)  /help"
-
-
-def clock(seconds: float) -> str:
-    minutes, secs = divmod(int(seconds), 60)
-    return f"{minutes:02d}:{secs:02d}"
-
-
-def question_panel(question: Question, position: int, total: int) -> Panel:
-    """A question as shown to the candidate: its text inert, topics as the subtitle."""
-    title = f"Question {position} of {total} · {question.type.label} · {question.time_minutes} min"
-    topics = ", ".join(t.replace("-", " ") for t in question.topics)
-    return Panel(
-        Text(inert(question.text)),
-        title=title,
-        title_align="left",
-        subtitle=Text(inert(topics)) if topics else None,
-        subtitle_align="left",
-        border_style="cyan",
-    )
 
 
 class TextRunner:
@@ -50,22 +27,18 @@ class TextRunner:
 
     def __init__(
         self,
-        console: Console | None = None,
-        read_line: Callable[[str], str] | None = None,
-        monotonic: Callable[[], float] = time.monotonic,
+        display: Display,
+        *,
         follow_ups: FollowUpWriter | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.console = console or Console(stderr=True, highlight=False)
-        self.read_line = read_line or self._read
+        self.display = display
         self.monotonic = monotonic
         self.follow_ups = follow_ups
 
-    def _read(self, prompt: str) -> str:
-        return self.console.input(Text.from_markup(prompt))
-
     def run(self, interview: Interview) -> Outcome:
         total = len(interview.items)
-        self.console.print(Text(HELP, style="dim"))
+        self.display.say(HELP)
         for item in interview.pending():
             interview.ask(item.question)
             outcome = self._ask(
@@ -78,7 +51,7 @@ class TextRunner:
     def _ask(
         self, interview: Interview, question: Question, position: int, total: int
     ) -> Outcome | None:
-        self.console.print(question_panel(question, position, total))
+        self.display.question(question, position, total)
         allowed = question.time_minutes * 60
         got = self._collect(interview, question, allowed, commands=True)
         if isinstance(got, Outcome) or got is None:
@@ -86,29 +59,22 @@ class TextRunner:
         text, seconds = got
         interview.answer(question.id, text, seconds=seconds)
         note = " (over the time allocation)" if seconds > allowed else ""
-        self.console.print(Text(f"Saved after {clock(seconds)}{note}.", style="dim"))
+        self.display.say(f"Saved after {clock(seconds)}{note}.")
         if self.follow_ups is None:
             return None
-        with self.console.status("Thinking of a follow-up…"):
+        with self.display.busy("Thinking of a follow-up…"):
             follow_up = interview.follow_up(question, self.follow_ups)
         if follow_up.note:
-            self.console.print(Text(follow_up.note, style="dim"))
+            self.display.say(follow_up.note)
         if follow_up.text is None:
             return None
-        self.console.print(
-            Panel(
-                Text(inert(follow_up.text)),
-                title="Follow-up",
-                title_align="left",
-                border_style="magenta",
-            )
-        )
+        self.display.say(follow_up.text, Tone.FOLLOW_UP)
         got = self._collect(interview, question, allowed, commands=False)
         if isinstance(got, Outcome):
             return got
         if got is not None:
             interview.answer_follow_up(question.id, got[0], seconds=got[1])
-            self.console.print(Text("Saved.", style="dim"))
+            self.display.say("Saved.")
         return None
 
     def _collect(
@@ -119,9 +85,8 @@ class TextRunner:
         lines: list[str] = []
         while True:
             elapsed = self.monotonic() - started
-            colour = "red" if elapsed > allowed else "green"
             try:
-                line = self.read_line(f"[{colour}]{clock(elapsed)}/{clock(allowed)}[/{colour}] › ")
+                line = self.display.ask("", Progress(elapsed, allowed))
             except EOFError:
                 # Input closed (Ctrl-D or end of a pipe): keep what was typed, then pause.
                 if lines:
@@ -136,20 +101,18 @@ class TextRunner:
                 if command == "/skip":
                     if commands:
                         interview.skip(question.id)
-                    self.console.print(Text("Skipped.", style="yellow"))
+                    self.display.say("Skipped.", Tone.NOTICE)
                     return None
                 if command == "/pause":
                     return Outcome.PAUSED
                 if command == "/hint" and commands:
                     hint = interview.hint(question)
-                    self.console.print(
-                        Text(hint or "No more hints for this question.", style="magenta")
-                    )
+                    self.display.say(hint or "No more hints for this question.", Tone.HINT)
                     continue
                 if command == "/help":
-                    self.console.print(Text(HELP, style="dim"))
+                    self.display.say(HELP)
                     continue
-                self.console.print(Text(f"Unknown command {command}. {HELP}", style="yellow"))
+                self.display.say(f"Unknown command {command}. {HELP}", Tone.NOTICE)
                 continue
             if not line.strip():
                 if lines:

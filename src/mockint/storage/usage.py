@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from mockint.clock import now
-from mockint.models.usage import ApiCost, ApiUsage
+from mockint.models.usage import ApiCost, ApiUsage, SessionCost
 from mockint.storage.connection import transaction
+from mockint.storage.sessions import get_session
 from mockint.timespec import iso
 
 
@@ -36,4 +37,16 @@ def api_cost(db: Database, session_id: str) -> ApiCost | None:
         prompt_tokens=sum(r[2] for r in rows),
         output_tokens=sum(r[3] for r in rows),
         by_purpose={r[0]: round(r[4], 6) for r in rows},
+    )
+
+
+def session_cost(db: Database, ref: str) -> SessionCost:
+    """The price of session ``ref`` and the actual cost of its API calls (US dollars)."""
+    session = get_session(db, ref)
+    return SessionCost(
+        session_id=session.id,
+        type=session.type,
+        difficulty=session.difficulty,
+        pricing=session.pricing,
+        api_cost=api_cost(db, session.id),
     )

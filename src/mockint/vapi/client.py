@@ -14,7 +14,9 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from mockint.config import load_config
 from mockint.errors import MockintError, UsageError
+from mockint.keys import get_key
 from mockint.resources import load_toml
 
 BASE_URL_VARIABLE = "MOCKINT_VAPI_BASE_URL"
@@ -28,7 +30,6 @@ class VapiError(MockintError):
 
 @cache
 def settings() -> dict[str, Any]:
-    from mockint.config import load_config
 
     data = dict(load_toml("vapi.toml"))
     overrides = load_config().get("vapi", {})
@@ -42,7 +43,6 @@ def settings() -> dict[str, Any]:
 
 
 def require_key(name: str) -> SecretStr:
-    from mockint.keys import get_key
 
     found = get_key(name)
     if found is None:

@@ -1,47 +1,66 @@
 """A live voice interview with Vapi's hosted interviewer: create the call, let the user
 join, watch it until it ends, then store its transcript as the session's turns.
 
-The runner reports through callbacks (the CLI draws them); it never prints.
+The runner talks through a Display (the CLI draws it); it never prints.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from mockint.errors import MockintError, SessionStateError
+from mockint.errors import MockintError, SessionStateError, UsageError
 from mockint.interview.session import Interview
-from mockint.runners.base import Outcome
+from mockint.keys import get_key
+from mockint.runners.base import Display, Outcome, Progress, RunnerSettings
 from mockint.storage.calls import record_call, uncollected_call
-from mockint.vapi.calls import build_assistant, collect_into, messages_of
-from mockint.vapi.client import VapiClient, settings
+from mockint.vapi.calls import (
+    CallSummary,
+    build_assistant,
+    collect_into,
+    latest_call_id,
+    messages_of,
+)
+from mockint.vapi.client import VapiClient, require_key, settings
+from mockint.vapi.joinpage import JoinServer
+
+PHONE_NUMBER_VARIABLE = "VAPI_PHONE_NUMBER_ID"
+E164 = re.compile(r"\+[1-9]\d{6,14}")
 
 
 class CallNotFinished(MockintError):
     """The call is still running, or its transcript has not arrived: finish it later."""
 
 
-@dataclass(frozen=True)
-class CallProgress:
-    call_id: str
-    status: str
-    elapsed: float
+def ask_to_end(display: Display) -> bool:
+    """Ask whether to end the call (after Ctrl-C); no answer means no."""
+    display.idle()
+    try:
+        answer = display.ask("End the call now? [y/N]: ")
+    except (EOFError, KeyboardInterrupt):
+        return False
+    return answer.strip().lower() in ("y", "yes")
 
 
 def watch(
     client: VapiClient,
     call: dict[str, Any],
     session_id: str,
+    display: Display,
     *,
-    progress: Callable[[CallProgress], None],
-    on_interrupt: Callable[[], bool],
     timeout: float | None = None,
     sleep: Callable[[float], None] = time.sleep,
     monotonic: Callable[[], float] = time.monotonic,
 ) -> dict[str, Any]:
-    """Poll the call until it has ended and its transcript is there; the final call object."""
+    """Poll the call until it has ended and its transcript is there; the final call object.
+
+    Its status and elapsed seconds go to ``display``; on Ctrl-C the candidate is asked
+    whether to end the call. Raises CallNotFinished when ``timeout`` seconds pass, or
+    the transcript does not arrive, or the call cannot be ended from here.
+    """
     poll = float(settings()["poll_seconds"])
     call_id = str(call["id"])
     began = monotonic()
@@ -49,7 +68,7 @@ def watch(
     while True:
         try:
             status = str(call.get("status") or "unknown")
-            progress(CallProgress(call_id, status, monotonic() - began))
+            display.progress(Progress(monotonic() - began, status=status, call_id=call_id))
             if status == "ended":
                 if messages_of(call):
                     return call
@@ -67,7 +86,7 @@ def watch(
             sleep(poll)
             call = client.get_call(call_id)
         except KeyboardInterrupt:
-            if not on_interrupt():
+            if not ask_to_end(display):
                 raise
             if not client.end_call(call):
                 raise CallNotFinished(
@@ -82,20 +101,15 @@ class VapiRunner:
     def __init__(
         self,
         client: VapiClient,
+        display: Display,
         *,
         phone: str | None = None,
         phone_number_id: str | None = None,
-        open_url: Callable[[str], None],
-        progress: Callable[[CallProgress], None],
-        on_interrupt: Callable[[], bool],
         timeout: float | None = None,
         sleep: Callable[[float], None] = time.sleep,
-        on_finish: Callable[[], None] = lambda: None,
     ) -> None:
-        self.client = client
-        self.on_finish = on_finish
+        self.client, self.display = client, display
         self.phone, self.phone_number_id = phone, phone_number_id
-        self.open_url, self.progress, self.on_interrupt = open_url, progress, on_interrupt
         self.timeout = timeout
         self.sleep = sleep
 
@@ -108,8 +122,6 @@ class VapiRunner:
                 f"Session {interview.session.id} already has a call ({waiting}) whose transcript "
                 f"has not been collected: finish it with `mockint complete {interview.session.id}`."
             )
-        from mockint.keys import get_key
-
         secret = get_key("vapi-webhook") if settings().get("server_url") else None
         assistant = build_assistant(
             interview.session,
@@ -126,19 +138,70 @@ class VapiRunner:
         # from here on the call exists: the session is in progress and resumable by `complete`
         record_call(interview.db, interview.session.id, call, kind)
         interview.begin()
+        join: JoinServer | None = None
         try:
             if kind == "web" and call.get("webCallUrl"):
-                self.open_url(str(call["webCallUrl"]))
+                room = str(call["webCallUrl"])
+                join = JoinServer(room, "Your mock interview")
+                self.display.say(f"Join the interview at {join.url} (call room: {room})")
+                self.display.open_link(join.url)
             ended = watch(
                 self.client,
                 call,
                 interview.session.id,
-                progress=self.progress,
-                on_interrupt=self.on_interrupt,
+                self.display,
                 timeout=self.timeout,
                 sleep=self.sleep,
             )
         finally:
-            self.on_finish()
+            self.display.idle()
+            if join is not None:
+                join.close()
         collect_into(interview, ended)
         return Outcome.COMPLETED
+
+
+def client_with(*names: str) -> VapiClient:
+    """A Vapi client holding the keys ``names`` ("vapi-public", "vapi-private");
+    UsageError naming the missing key's command when one is not configured."""
+    return VapiClient({name: require_key(name) for name in names})
+
+
+def build(settings_: RunnerSettings, display: Display) -> VapiRunner:
+    """The Vapi runner for ``settings_``: a web call the candidate joins in a browser, or
+    with ``phone`` (E.164) a phone call from the number whose id is in
+    VAPI_PHONE_NUMBER_ID. Raises UsageError for a bad number or a missing key."""
+    phone = settings_.phone.strip() if settings_.phone is not None else None
+    phone_number_id = None
+    if phone is not None:
+        if not E164.fullmatch(phone):
+            raise UsageError(
+                f"--phone {settings_.phone!r} is not an E.164 number; write it like +14155550123."
+            )
+        phone_number_id = os.environ.get(PHONE_NUMBER_VARIABLE, "").strip()
+        if not phone_number_id:
+            raise UsageError(
+                f"--phone needs {PHONE_NUMBER_VARIABLE}: the id of your Vapi phone number."
+            )
+        client = client_with("vapi-private")
+    else:
+        client = client_with("vapi-public", "vapi-private")
+    return VapiRunner(
+        client, display, phone=phone, phone_number_id=phone_number_id, timeout=settings_.timeout
+    )
+
+
+def complete_call(
+    interview: Interview, display: Display, *, timeout: float | None = None
+) -> CallSummary:
+    """Collect the latest call of ``interview``'s session, waiting (through ``display``)
+    while it is still running: for a call that ended while mockint was not watching."""
+    call_id = latest_call_id(interview.db, interview.session.id)
+    client = client_with("vapi-private")
+    try:
+        call = watch(
+            client, client.get_call(call_id), interview.session.id, display, timeout=timeout
+        )
+    finally:
+        display.idle()
+    return collect_into(interview, call)

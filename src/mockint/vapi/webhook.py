@@ -18,9 +18,12 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from mockint.enums import Provider
 from mockint.errors import MockintError, UsageError
+from mockint.interview.session import Interview
 from mockint.storage.calls import session_of_call, set_call_status
 from mockint.storage.reports import get_report
+from mockint.vapi.calls import collect_into
 
 MAX_BODY = 5 * 2**20
 AUTH_MODES = ("secret", "hmac")
@@ -59,10 +62,8 @@ def authentic(
     raise UsageError(f"Unknown webhook_auth {mode!r}; use one of: {', '.join(AUTH_MODES)}.")
 
 
-def handle(db: Database, payload: Any, provider: str = "auto") -> Reply:
+def handle(db: Database, payload: Any, provider: Provider = Provider.AUTO) -> Reply:
     """Apply one server message; an end-of-call report is collected and graded (``provider``)."""
-    from mockint.interview.session import Interview
-    from mockint.vapi.calls import collect_into
 
     message = payload.get("message") if isinstance(payload, dict) else None
     if not isinstance(message, dict) or not isinstance(message.get("call"), dict):
@@ -117,7 +118,7 @@ def serve(
     secret: str,
     mode: str,
     max_age: float,
-    provider: str = "auto",
+    provider: Provider = Provider.AUTO,
     log: Callable[[str], None],
 ) -> None:
     """Serve until interrupted, on one database connection (the caller's, which it

@@ -1,7 +1,7 @@
 """The spoken interview: each question read aloud, the answer recorded from the microphone
 (or taken from a WAV file), transcribed on this machine and stored with its delivery.
 
-No audio leaves the machine. The runner reports through callbacks; it never prints.
+No audio leaves the machine. The runner talks through a Display; it never prints.
 """
 
 from __future__ import annotations
@@ -11,18 +11,22 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from mockint.enums import SttEngine
 from mockint.errors import UsageError
 from mockint.interview.session import Interview
 from mockint.models.questions import Question
-from mockint.runners.base import Outcome
-from mockint.voice import VoiceError
+from mockint.paths import audio_dir
+from mockint.runners.base import Display, Outcome, Progress, RunnerSettings, Tone
+from mockint.voice import VoiceError, need
+from mockint.voice.audio import is_silent, read_wav, write_wav
+from mockint.voice.delivery import measure, normalise
+from mockint.voice.stt import Engine, get_engine, resolve_model
+from mockint.voice.tts import Speaker, get_speaker
 
 if TYPE_CHECKING:
     import numpy as np
 
     from mockint.voice.record import Level
-    from mockint.voice.stt import Engine
-    from mockint.voice.tts import Speaker
 
 
 class AnswerAudio(Protocol):
@@ -51,7 +55,6 @@ class AudioFiles:
         return None
 
     def answer(self, question: Question, position: int) -> np.ndarray | None:
-        from mockint.voice.audio import is_silent, read_wav
 
         path = self.path_for(question, position)
         if path is None:
@@ -66,20 +69,34 @@ class AudioFiles:
 
 
 class Microphone:
-    def __init__(self, silence_seconds: float, on_level: Callable[[Level], None]) -> None:
-        from mockint.voice.record import check_microphone
+    """Answers recorded from the default input device until ``silence_seconds`` of
+    silence after speech (voice activity detection), Enter, or the time allocation
+    plus a grace period; the level and timer go to ``display`` as it records."""
+
+    def __init__(self, silence_seconds: float, display: Display) -> None:
+        from mockint.voice.record import check_microphone  # lazy: sounddevice, PortAudio
 
         check_microphone()
-        self.silence_seconds, self.on_level = silence_seconds, on_level
+        self.silence_seconds, self.display = silence_seconds, display
+        self.warned = False
+
+    def _level(self, level: Level) -> None:
+        if level.over_time and not self.warned:
+            self.display.say(
+                "Time allocation reached: finish your point, recording stops shortly.",
+                Tone.WARNING,
+            )
+            self.warned = True
+        self.display.progress(Progress(level.elapsed, level=level.rms, speaking=level.speaking))
 
     def answer(self, question: Question, position: int) -> np.ndarray | None:
-        from mockint.voice.audio import is_silent
-        from mockint.voice.record import record
+        from mockint.voice.record import record  # lazy: sounddevice
 
+        self.warned = False
         samples = record(
             allocated_seconds=question.time_minutes * 60,
             silence_seconds=self.silence_seconds,
-            on_level=self.on_level,
+            on_level=self._level,
         )
         return None if is_silent(samples) else samples
 
@@ -92,14 +109,13 @@ class VoiceRunner:
         audio: AnswerAudio,
         engine: Callable[[], Engine],
         speaker: Speaker,
+        display: Display,
         *,
         keep_audio: Callable[[str, str], Path] | None,
-        on_question: Callable[[Question, int, int], None] = lambda q, i, n: None,
-        on_transcript: Callable[[str, str], None] = lambda text, engine: None,
     ) -> None:
         self.audio, self.make_engine, self.speaker = audio, engine, speaker
+        self.display = display
         self.keep_audio = keep_audio
-        self.on_question, self.on_transcript = on_question, on_transcript
         self._engine: Engine | None = None
 
     def engine(self) -> Engine:
@@ -108,8 +124,6 @@ class VoiceRunner:
         return self._engine
 
     def run(self, interview: Interview) -> Outcome:
-        from mockint.voice.audio import write_wav
-        from mockint.voice.delivery import measure, normalise
 
         engine = self.engine()  # fail before the first question if no engine can run
         total = len(interview.items)
@@ -117,7 +131,7 @@ class VoiceRunner:
             question = item.question
             position = interview.position(question.id)
             interview.ask(question)
-            self.on_question(question, position, total)
+            self.display.question(question, position, total)
             self.speaker.say(question.text)
             began = time.monotonic()
             samples = self.audio.answer(question, position)
@@ -128,7 +142,8 @@ class VoiceRunner:
             text = normalise(transcript.text).strip()
             if not text:
                 interview.skip(question.id)
-                self.on_transcript("", transcript.engine)
+                self.display.idle()
+                self.display.say("Nothing was heard: question skipped.")
                 continue
             saved = None
             if self.keep_audio is not None:
@@ -144,5 +159,38 @@ class VoiceRunner:
                 delivery=delivery.dump(),
                 audio=str(saved) if saved else None,
             )
-            self.on_transcript(text, transcript.engine)
+            self.display.idle()
+            self.display.say(text, Tone.HEARD)
+            self.display.say(f"(transcribed by {transcript.engine})")
         return Outcome.COMPLETED
+
+
+def build(settings: RunnerSettings, display: Display) -> VoiceRunner:
+    """The voice runner for ``settings``: answers from ``settings.answers_audio`` or the
+    microphone, transcribed by ``settings.stt_engine``, questions read aloud unless
+    ``settings.tts`` is off (or answers come from files), recordings kept under the
+    data directory unless ``settings.keep_audio`` is off. Raises VoiceError when a
+    library, the microphone or the speech model is missing, before any session exists."""
+    need("numpy", "Voice mode")
+    if settings.stt_engine != SttEngine.POCKETSPHINX:
+        resolve_model(settings.stt_model)  # a model directory that does not exist fails now
+    audio: AnswerAudio = (
+        AudioFiles(settings.answers_audio)
+        if settings.answers_audio
+        else Microphone(settings.silence, display)
+    )
+
+    def engine() -> Engine:
+        with display.busy("Loading the speech model…"):
+            return get_engine(settings.stt_engine, settings.stt_model, note=display.say)
+
+    def keep(session_id: str, question_id: str) -> Path:
+        return audio_dir(session_id) / f"{question_id}.wav"
+
+    return VoiceRunner(
+        audio,
+        engine,
+        get_speaker(settings.tts and settings.answers_audio is None, display.say),
+        display,
+        keep_audio=keep if settings.keep_audio else None,
+    )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from mockint.config import setting
 from mockint.voice import INSTALL, SAMPLE_RATE, VoiceError
 from mockint.voice.audio import pcm16
 
@@ -109,7 +110,6 @@ class SphinxEngine:
 
 def resolve_model(model: str | None) -> tuple[str, bool]:
     """The Whisper model to use and whether it is a local directory (which must exist)."""
-    from mockint.config import setting
 
     name = (model or os.environ.get(MODEL_VARIABLE, "").strip() or setting("voice", "stt_model")
             or DEFAULT_MODEL)  # fmt: skip

@@ -6,6 +6,8 @@ import json
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from mockint.history.formats.markdown import report_markdown
+
 if TYPE_CHECKING:
     from mockint.models.reports import Report
 
@@ -25,9 +27,8 @@ def render(report: Report, fmt: DocumentFormat) -> str:
     if fmt == DocumentFormat.JSON:
         return json.dumps(report.dump(), indent=2, ensure_ascii=False) + "\n"
     if fmt == DocumentFormat.HTML:
-        from mockint.history.formats.html import report_html
+        from mockint.history.formats.html import report_html  # lazy: jinja2 only for HTML
 
         return report_html(report)
-    from mockint.history.formats.markdown import report_markdown
 
     return report_markdown(report)

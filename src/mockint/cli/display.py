@@ -1,0 +1,132 @@
+"""The terminal display runners talk through (Rich, on stderr).
+
+Questions are panels; a typed answer's prompt is its timer, green then red once
+over the time allocation; a spoken answer draws a level meter on one line; a
+Vapi call shows its status in a spinner. Text from users and services is shown
+inert (no markup, no control characters).
+"""
+
+from __future__ import annotations
+
+import webbrowser
+from contextlib import AbstractContextManager
+
+from rich.panel import Panel
+from rich.status import Status
+from rich.text import Text
+
+from mockint.cli import console
+from mockint.models.questions import Question
+from mockint.runners.base import Progress, Tone
+from mockint.safetext import inert
+from mockint.timespec import clock
+
+# Seconds between redraws of the level meter.
+METER_REDRAW = 0.1
+METER_WIDTH = 20
+
+
+def question_panel(question: Question, position: int, total: int) -> Panel:
+    """A question as shown to the candidate: its text inert, topics as the subtitle."""
+    title = f"Question {position} of {total} · {question.type.label} · {question.time_minutes} min"
+    topics = ", ".join(t.replace("-", " ") for t in question.topics)
+    return Panel(
+        Text(inert(question.text)),
+        title=title,
+        title_align="left",
+        subtitle=Text(inert(topics)) if topics else None,
+        subtitle_align="left",
+        border_style="cyan",
+    )
+
+
+class RichDisplay:
+    """:class:`~mockint.runners.base.Display` on the terminal (stderr).
+
+    ``open_browser``: whether :meth:`open_link` opens a browser (``--no-browser``).
+    """
+
+    def __init__(self, *, open_browser: bool = True) -> None:
+        self.open_browser = open_browser
+        self.status: Status | None = None  # a call's spinner, while live
+        self.call_status = ""  # the call status last announced
+        self.meter_drawn_at: float | None = None  # when the level meter was last drawn
+
+    def question(self, question: Question, position: int, total: int) -> None:
+        console.err.print(question_panel(question, position, total))
+
+    def progress(self, progress: Progress) -> None:
+        if progress.status is not None:
+            self._call(progress)
+        elif progress.level is not None:
+            self._meter(progress)
+
+    def _call(self, progress: Progress) -> None:
+        text = Text(inert(f"Call {progress.status} · {clock(progress.elapsed)}"))
+        if progress.status != self.call_status:
+            console.note(f"Call {progress.call_id}: {progress.status}")
+            self.call_status = progress.status or ""
+        if self.status is None:
+            self.status = console.err.status(text)
+            self.status.start()
+        else:
+            self.status.update(text)
+
+    def _meter(self, progress: Progress) -> None:
+        drawn = self.meter_drawn_at
+        if drawn is not None and progress.elapsed - drawn < METER_REDRAW:
+            return
+        self.meter_drawn_at = progress.elapsed
+        bars = min(METER_WIDTH, int((progress.level or 0.0) * 200))
+        meter = "█" * bars + "·" * (METER_WIDTH - bars)
+        state = "speaking" if progress.speaking else "listening"
+        console.err.print(
+            Text(f"\r{clock(progress.elapsed)} {meter} {state} (Enter to finish)", style="dim"),
+            end="",
+        )
+
+    def ask(self, prompt: str, timer: Progress | None = None) -> str:
+        self.idle()
+        shown = Text(inert(prompt))
+        if timer is not None and timer.allowed is not None:
+            colour = "red" if timer.over_time else "green"
+            shown += Text(f"{clock(timer.elapsed)}/{clock(timer.allowed)}", style=colour)
+            shown += Text(" › ")
+        return console.err.input(shown)
+
+    def say(self, message: str, tone: Tone = Tone.NOTE) -> None:
+        if tone == Tone.WARNING:
+            console.warn(message)
+        elif tone == Tone.NOTICE:
+            console.err.print(Text(inert(message), style="yellow"))
+        elif tone == Tone.HINT:
+            console.err.print(Text(inert(message), style="magenta"))
+        elif tone == Tone.FOLLOW_UP:
+            console.err.print(
+                Panel(
+                    Text(inert(message)),
+                    title="Follow-up",
+                    title_align="left",
+                    border_style="magenta",
+                )
+            )
+        elif tone == Tone.HEARD:
+            console.err.print(Text("You said: ", style="bold") + console.user_text(message))
+        else:
+            console.note(message)
+
+    def busy(self, message: str) -> AbstractContextManager[object]:
+        self.idle()
+        return console.err.status(Text(inert(message)))
+
+    def open_link(self, url: str) -> None:
+        if self.open_browser:
+            webbrowser.open(url)
+
+    def idle(self) -> None:
+        if self.status is not None:
+            self.status.stop()
+            self.status = None
+        if self.meter_drawn_at is not None:
+            console.err.print()  # end the meter's line
+            self.meter_drawn_at = None

@@ -1,0 +1,186 @@
+"""Runners tested at the library level: a recording display instead of a terminal, and a
+fake runner registered for a mode, with no CLI involved."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from displays import RecordingDisplay
+from mockint.enums import Difficulty, InterviewType, Mode, Provider, Status
+from mockint.errors import ProviderUnavailable, UsageError
+from mockint.interview.session import Interview, answered_questions, setup_interview
+from mockint.questions import SelectionRequest
+from mockint.runners import (
+    Outcome,
+    Runner,
+    RunnerSettings,
+    Tone,
+    get_runner,
+    register_runner,
+    run_interview,
+)
+from mockint.runners.base import Display
+from mockint.storage.connection import connect
+from mockint.storage.sessions import get_session
+
+
+@pytest.fixture
+def db(home: Path) -> Iterator[Database]:
+    with connect() as database:
+        yield database
+
+
+def new_interview(db: Database, count: int = 3) -> Interview:
+    request = SelectionRequest(
+        type=InterviewType.DSA,
+        difficulty=Difficulty.EASY,
+        count=count,
+        seed=11,
+        provider=Provider.OFFLINE,
+    )
+    return Interview.open(db, setup_interview(db, request).session_id)
+
+
+def test_the_text_runner_asks_each_question_and_stores_each_answer(db: Database) -> None:
+    interview = new_interview(db)
+    typed = [
+        "/hint",
+        "A hash map from value to index;",
+        "look up the complement first.",
+        "",
+        "/skip",
+        "A queue for BFS.",
+        "",
+    ]
+    display = RecordingDisplay(typed=typed)
+    runner = get_runner(RunnerSettings(provider=Provider.OFFLINE), display)
+    assert runner.name == "text"
+
+    assert run_interview(interview, runner) == Outcome.COMPLETED
+
+    ids = [q.id for q in interview.questions]
+    assert display.shown == [(ids[0], 1, 3), (ids[1], 2, 3), (ids[2], 3, 3)]
+    assert [tone for tone, _ in display.said].count(Tone.HINT) == 1
+    assert (Tone.NOTICE, "Skipped.") in display.said
+    assert all(t.allowed and t.allowed > 0 for t in display.timers)
+    stored = {item.question.id: item for item in answered_questions(db, interview.session.id)}
+    assert stored[ids[0]].answer == (
+        "A hash map from value to index;\nlook up the complement first."
+    )
+    assert stored[ids[0]].hints_used == 1
+    assert stored[ids[1]].skipped
+    assert stored[ids[2]].answer == "A queue for BFS."
+
+
+def test_the_text_runner_keeps_a_half_typed_answer_when_input_ends(db: Database) -> None:
+    interview = new_interview(db)
+    display = RecordingDisplay(typed=["First line of an answer", "second line"])
+    runner = get_runner(RunnerSettings(provider=Provider.OFFLINE), display)
+
+    assert run_interview(interview, runner) == Outcome.PAUSED
+
+    first = answered_questions(db, interview.session.id)[0]
+    assert first.answer == "First line of an answer\nsecond line"
+    assert get_session(db, interview.session.id).status == Status.IN_PROGRESS
+    resumed = Interview.open(db, interview.session.id)
+    assert len(resumed.pending()) == 2
+
+
+class AnswersEverything:
+    """A runner for a new transport, as a test would write one: answers every question."""
+
+    name = "fake"
+
+    def __init__(self, display: Display) -> None:
+        self.display = display
+
+    def run(self, interview: Interview) -> Outcome:
+        for item in interview.pending():
+            interview.ask(item.question)
+            self.display.question(
+                item.question, interview.position(item.question.id), len(interview.items)
+            )
+            interview.answer(item.question.id, f"My answer to {item.question.id}.", seconds=5)
+        return Outcome.COMPLETED
+
+
+def test_a_runner_registered_for_a_mode_runs_and_is_graded_without_the_cli(
+    db: Database,
+) -> None:
+    def factory(settings: RunnerSettings, display: Display) -> Runner:
+        return AnswersEverything(display)
+
+    previous = register_runner(Mode.VOICE, factory)
+    try:
+        display = RecordingDisplay(typed=[])
+        runner = get_runner(RunnerSettings(mode=Mode.VOICE), display)
+        interview = new_interview(db, count=2)
+        assert run_interview(interview, runner) == Outcome.COMPLETED
+    finally:
+        assert register_runner(Mode.VOICE, previous) is factory
+
+    report = interview.finish(Provider.OFFLINE)
+    assert [q.answer for q in report.questions] == [
+        f"My answer to {q.id}." for q in interview.questions
+    ]
+    assert get_session(db, interview.session.id).status == Status.COMPLETED
+    assert len(display.shown) == 2
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        (RunnerSettings(mode=Mode.TEXT, answers_audio=Path("a")), "--answers-audio needs"),
+        (RunnerSettings(mode=Mode.TEXT, phone="+15555550100"), "--phone needs --mode vapi"),
+        (RunnerSettings(mode=Mode.VOICE, answers=Path("a.json")), "--answers is for text"),
+    ],
+)
+def test_options_that_do_not_fit_the_mode_are_refused_before_any_session(
+    db: Database, settings: RunnerSettings, message: str
+) -> None:
+    with pytest.raises(UsageError, match=message):
+        get_runner(settings, RecordingDisplay(typed=[]))
+    assert not list(db["sessions"].rows)
+
+
+def test_a_runner_refusing_its_input_leaves_no_new_session(db: Database) -> None:
+    class Refuses:
+        name = "refuses"
+
+        def run(self, interview: Interview) -> Outcome:
+            raise UsageError("these answers do not fit")
+
+    interview = new_interview(db, count=1)
+    with pytest.raises(UsageError):
+        run_interview(interview, Refuses(), discard_if_refused=True)
+    assert not list(db["sessions"].rows)
+
+
+class UnavailableGrader:
+    """A grader whose service is down, as a test injects one: no monkeypatching."""
+
+    name = "gemini"
+
+    def __init__(self) -> None:
+        self.usage: list = []
+
+    def grade(self, session, items):
+        raise ProviderUnavailable("HTTP 503 from the service")
+
+
+def test_an_injected_grader_that_is_unavailable_falls_back_offline_and_says_so(
+    db: Database,
+) -> None:
+    interview = new_interview(db, count=2)
+    display = RecordingDisplay(typed=["A hash map of complements.", "", "/skip"])
+    run_interview(interview, get_runner(RunnerSettings(provider=Provider.OFFLINE), display))
+
+    report = interview.finish(grader=UnavailableGrader())
+
+    assert report.grader == "offline (Gemini unavailable: HTTP 503 from the service)"
+    assert "Graded offline: Gemini was unavailable (HTTP 503 from the service)." in report.notes
+    assert report.questions[0].answer == "A hash map of complements."
