@@ -3,6 +3,7 @@ fake runner registered for a mode, with no CLI involved."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from sqlite_utils import Database
 
 from displays import RecordingDisplay
 from mockint.enums import Difficulty, InterviewType, Mode, Provider, Status
-from mockint.errors import ProviderUnavailable, UsageError
+from mockint.errors import GradingError, ProviderUnavailable, UsageError
 from mockint.interview.session import Interview, answered_questions, setup_interview
 from mockint.questions import SelectionRequest
 from mockint.runners import (
@@ -184,3 +185,40 @@ def test_an_injected_grader_that_is_unavailable_falls_back_offline_and_says_so(
     assert report.grader == "offline (Gemini unavailable: HTTP 503 from the service)"
     assert "Graded offline: Gemini was unavailable (HTTP 503 from the service)." in report.notes
     assert report.questions[0].answer == "A hash map of complements."
+
+
+class RejectedKeyGrader:
+    name = "gemini"
+
+    def __init__(self) -> None:
+        self.usage: list = []
+
+    def grade(self, session, items):
+        raise UsageError("Gemini rejected the API key (HTTP 401).")
+
+
+def test_a_failed_grading_says_the_answers_are_saved_and_how_to_grade_them(
+    db: Database, cli
+) -> None:
+    interview = new_interview(db, count=2)
+    display = RecordingDisplay(typed=["A hash map of complements.", "", "/skip"])
+    run_interview(interview, get_runner(RunnerSettings(provider=Provider.OFFLINE), display))
+    sid = interview.session.id
+
+    with pytest.raises(GradingError) as failed:
+        interview.finish(grader=RejectedKeyGrader())
+    assert failed.value.exit_code == 2
+    assert failed.value.message == (
+        "Gemini rejected the API key (HTTP 401). Your answers are saved: grade them offline "
+        f"with `mockint start {sid} --provider offline`, or fix this and run `mockint start {sid}`."
+    )
+    assert get_session(db, sid).status == Status.IN_PROGRESS
+
+    # the command it names grades the saved answers, saying so instead of asking anything
+    result = cli("start", sid, "--provider", "offline", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert f"All 2 questions of session {sid} are answered; grading." in result.stderr
+    assert "question 3 of 2" not in result.stderr
+    report = json.loads(result.stdout)
+    assert report["questions"][0]["answer"] == "A hash map of complements."
+    assert report["questions"][1]["skipped"] is True

@@ -58,6 +58,14 @@ class Provider(StrEnum):
     GEMINI = "gemini"
 
 
+class GraderKind(StrEnum):
+    """Which grader wrote a report (``--grader``); a report's label may add a model or a
+    fallback reason: ``gemini (gemini-3.8-flash)``, ``offline (Gemini unavailable: ...)``."""
+
+    OFFLINE = "offline"
+    GEMINI = "gemini"
+
+
 class SttEngine(StrEnum):
     """Speech to text on this machine: faster-whisper, pocketsphinx, or Whisper falling
     back to pocketsphinx."""

@@ -50,7 +50,14 @@ class StorageError(MockintError):
 
 
 class GradingError(MockintError):
-    """A grader could not produce a report."""
+    """A grader could not produce a report; the message says how to grade the saved answers.
+
+    Its exit code is the underlying error's (2 for a rejected key or unknown model).
+    """
+
+    def __init__(self, message: str, exit_code: ExitCode = ExitCode.FAILURE) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 class ProviderUnavailable(Exception):

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mockint.cli import console
-from mockint.enums import Difficulty, InterviewType, Provider, Status
+from mockint.enums import Difficulty, GraderKind, InterviewType, Provider, Status
 from mockint.models.history import HistoryFilter
 from mockint.questions import SelectionRequest
 from mockint.storage.connection import open_db
@@ -73,6 +73,7 @@ def history_filter(
     status: Status | None,
     since: str | None,
     until: str | None,
+    grader: GraderKind | None = None,
 ) -> HistoryFilter:
 
     return HistoryFilter(
@@ -81,4 +82,5 @@ def history_filter(
         status=status,
         since=parse_moment(since, "--since") if since else None,
         until=parse_moment(until, "--until", end=True) if until else None,
+        grader=grader,
     )

@@ -25,6 +25,7 @@ def history(
     status: options.StatusOption = None,
     since: options.SinceOption = None,
     until: options.UntilOption = None,
+    grader: options.GraderOption = None,
     sort: Annotated[
         Sort, typer.Option("--sort", help="Order by date (newest first) or score (best first).")
     ] = Sort.DATE,
@@ -42,11 +43,11 @@ def history(
     """List past interviews with scores and statistics, or chart your progress.
 
     Examples: `mockint history --type dsa --sort score` ·
-    `mockint history --since 30d --chart`
+    `mockint history --since 30d --chart` · `mockint history --grader gemini`
     """
 
     db = database()
-    filters = history_filter(type, difficulty, status, since, until)
+    filters = history_filter(type, difficulty, status, since, until, grader)
     result = list_history(db, filters, sort=sort.value, page=page, limit=limit)
     points = trend(db, filters) if chart else []
     if json:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from mockint.enums import Difficulty, InterviewType, Mode, Provider, Status, SttEngine
+from mockint.enums import Difficulty, GraderKind, InterviewType, Mode, Provider, Status, SttEngine
 
 SELECTION = "Question selection"
 
@@ -72,6 +72,16 @@ SeedOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
 StatusOption = Annotated[
     Status | None, typer.Option("--status", "-s", help="Session status.", case_sensitive=False)
+]
+
+GraderOption = Annotated[
+    GraderKind | None,
+    typer.Option(
+        "--grader",
+        help="Only sessions graded by this grader (offline includes Gemini fallbacks).",
+        case_sensitive=False,
+        show_default=False,
+    ),
 ]
 
 DATES = "Date range"

@@ -140,18 +140,23 @@ def api_cost_line(cost: ApiCost) -> str:
 
 
 def history_table(page: HistoryPage) -> Group:
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False)
-    for column in ("Session", "Date", "Type", "Difficulty", "Status", "Minutes", "Score"):
-        table.add_column(column, justify="right" if column in ("Minutes", "Score") else "left")
+    # fits 80 columns: only the interview's words wrap, never an id, a date or a number
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
+    for column in ("Session", "Date", "Interview", "Status", "Min", "Score", "Grader"):
+        table.add_column(
+            column,
+            justify="right" if column in ("Min", "Score") else "left",
+            no_wrap=column != "Interview",
+        )
     for item in page.interviews:
         table.add_row(
             item.session_id,
             item.date.astimezone().strftime("%Y-%m-%d %H:%M"),
-            item.type.label,
-            item.difficulty.label,
+            f"{item.type.label} · {item.difficulty.label}",
             item.status.value,
             f"{item.duration // 60}" if item.duration is not None else "-",
             Text(str(item.score) if item.score is not None else "-", style=score_style(item.score)),
+            f"{item.grader}*" if item.grader_fallback else (item.grader or "-"),
         )
     s = page.statistics
     stats = Text(
@@ -175,7 +180,10 @@ def history_table(page: HistoryPage) -> Group:
             str(t.best_score) if t.best_score is not None else "-",
             str(t.last_score) if t.last_score is not None else "-",
         )
-    parts: list[object] = [table, stats, by_type]
+    parts: list[object] = [table]
+    if any(item.grader_fallback for item in page.interviews):
+        parts.append(Text("* graded offline: Gemini was unavailable", style="dim"))
+    parts += [stats, by_type]
     if s.dimensions or s.rubric:
         averages = Text("Averages: ", style="bold")
         for name, value in {**s.dimensions, **s.rubric}.items():

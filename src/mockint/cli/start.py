@@ -56,6 +56,14 @@ def start(
     db = database()
     request = selection_request(type, difficulty, focus, notes, count, pack, seed, provider, model)
     resumed = Interview.resume(db, session_id, request) if session_id is not None else None
+    if resumed is not None and not resumed.pending():
+        # nothing left to ask: no runner (nor its keys or devices) is needed to grade
+        console.note(
+            f"All {len(resumed.items)} questions of session {resumed.session.id} are answered; "
+            "grading."
+        )
+        grade_and_show(resumed, json=json, fail_under=fail_under, provider=provider, model=model)
+        return
     chosen = mode or (Mode(resumed.session.mode) if resumed else Mode.TEXT)
     runner = get_runner(
         RunnerSettings(
@@ -139,8 +147,15 @@ def grade_and_show(
     model: str | None,
 ) -> None:
     """Grade a finished interview, print its report (and a retry's comparison)."""
-    with console.err.status("Grading your answers…"):
-        report = interview.finish(provider, model)
+    try:
+        with console.err.status("Grading your answers…"):
+            report = interview.finish(provider, model)
+    except KeyboardInterrupt:
+        console.error(
+            f"Interrupted while grading. Your answers are saved; grade them with: "
+            f"mockint start {interview.session.id}"
+        )
+        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
     comparison = compare_with_parent(interview.db, report)
     if json:
         data = report.dump()

@@ -25,6 +25,7 @@ from mockint.models.history import (
     TypeStatistics,
     WeakTopic,
 )
+from mockint.models.reports import grader_of
 from mockint.storage import history as history_store
 from mockint.storage.history import SORTS
 
@@ -88,6 +89,8 @@ def list_history(
             duration=_duration(r.started_at, r.ended_at),
             score=r.score,
             parent_id=r.parent_id,
+            grader=grader_of(r.grader)[0] if r.grader else None,
+            grader_fallback=grader_of(r.grader)[1] if r.grader else False,
         )
         for r in rows
     ]

@@ -14,7 +14,13 @@ from sqlite_utils import Database
 from mockint import pricing
 from mockint.clock import now
 from mockint.enums import Mode, Provider, Status
-from mockint.errors import ProviderUnavailable, SessionStateError, UsageError
+from mockint.errors import (
+    GradingError,
+    MockintError,
+    ProviderUnavailable,
+    SessionStateError,
+    UsageError,
+)
 from mockint.grading import Grader, get_grader, grader_for
 from mockint.grading.text import key_terms
 from mockint.models.questions import Question, QuestionSummary
@@ -269,7 +275,8 @@ class Interview:
         ``provider`` names. When it is unavailable (``ProviderUnavailable``: Gemini failed),
         the offline grader grades instead and the report says so; it never presents offline
         scores as another grader's. Raises SessionStateError when the session was completed
-        meanwhile.
+        meanwhile, and GradingError (naming the session and the command that grades its
+        saved answers) when the grader fails otherwise (a rejected key, no key).
         """
 
         if get_session(self.db, self.session.id).status == Status.COMPLETED:
@@ -278,18 +285,26 @@ class Interview:
                 f"See it with: mockint report {self.session.id}"
             )
         self.begin()
-        grader = grader if grader is not None else grader_for(provider, model)
         notes = [f"Questions: {self.session.source}.", *self.notes]
+        chosen: Grader | None = grader
         try:
-            report = grader.grade(self.session, self.items)
-            usage = grader.usage
+            chosen = grader if grader is not None else grader_for(provider, model)
+            report = chosen.grade(self.session, self.items)
+            usage = chosen.usage
             notes.append(f"Graded by {report.grader}.")
         except ProviderUnavailable as exc:
             usage = exc.usage
             report = get_grader("offline").grade(self.session, self.items)
-            unavailable = grader.name.capitalize()
+            unavailable = chosen.name.capitalize() if chosen is not None else "The grader"
             report.grader = f"offline ({unavailable} unavailable: {exc.reason})"
             notes.append(f"Graded offline: {unavailable} was unavailable ({exc.reason}).")
+        except MockintError as exc:
+            raise GradingError(
+                f"{exc.message.rstrip()} Your answers are saved: grade them offline with "
+                f"`mockint start {self.session.id} --provider offline`, or fix this and run "
+                f"`mockint start {self.session.id}`.",
+                exit_code=exc.exit_code,
+            ) from None
         add_api_usage(self.db, self.session.id, usage)
         report = with_delivery(report, self.items)
         ended = now()

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from mockint.enums import Difficulty, InterviewType, Status
+from mockint.enums import Difficulty, GraderKind, InterviewType, Status
 from mockint.models.base import ApiModel
 from mockint.models.questions import Question
 from mockint.models.reports import Report
@@ -23,6 +23,10 @@ class HistoryItem(ApiModel):
     duration: int | None
     score: int | None
     parent_id: str | None = None
+    #: who graded it (None until graded)
+    grader: GraderKind | None = None
+    #: graded offline because the grader asked for (Gemini) was unavailable
+    grader_fallback: bool = False
 
 
 class HistoryFilter(BaseModel):
@@ -35,6 +39,8 @@ class HistoryFilter(BaseModel):
     status: Status | None = None
     since: datetime | None = None
     until: datetime | None = None
+    #: only sessions graded by this grader (fallbacks to offline count as offline)
+    grader: GraderKind | None = None
 
 
 class TypeStatistics(ApiModel):

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from mockint.enums import Difficulty, InterviewType, Status
+from mockint.enums import Difficulty, GraderKind, InterviewType, Status
 from mockint.models.base import ApiModel
 from mockint.models.usage import ApiCost
 
@@ -94,3 +94,14 @@ class Report(ApiModel):
             "problem-solving": breakdown.problem_solving,
             **{f"rubric:{name}": int(value) for name, value in breakdown.rubric.items()},
         }
+
+
+def grader_of(label: str) -> tuple[GraderKind | None, bool]:
+    """The grader kind of a report's ``grader`` label, and whether it stood in for another
+    that failed (``offline (Gemini unavailable: ...)``). An unknown label has no kind."""
+    head, _, rest = label.partition(" (")
+    try:
+        kind = GraderKind(head)
+    except ValueError:
+        return None, False
+    return kind, kind == GraderKind.OFFLINE and "unavailable" in rest

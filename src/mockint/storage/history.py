@@ -41,6 +41,8 @@ class SessionRow:
     ended_at: str | None
     score: int | None
     parent_id: str | None
+    #: the report's grader label (``offline``, ``gemini (model)``...), None before grading
+    grader: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +102,8 @@ def where_clause(filters: HistoryFilter, *, graded_only: bool = False) -> tuple[
     session is completed). A range with ``since`` not before ``until`` matches
     nothing; saying so to the user is the caller's business. Raises
     ``OverflowError`` only for a date that cannot be expressed in UTC (at the
-    very edge of the ``datetime`` range).
+    very edge of the ``datetime`` range). ``grader`` matches a report's grader label by
+    its kind: ``offline`` also matches offline grading that stood in for Gemini.
     """
     clauses, params = [], []
     for column, value in (
@@ -119,6 +122,10 @@ def where_clause(filters: HistoryFilter, *, graded_only: bool = False) -> tuple[
     if filters.until is not None:
         clauses.append("s.created_at < ?")
         params.append(stamp(filters.until))
+    if filters.grader is not None:
+        # a label is the kind, or the kind and a parenthesis: "gemini (model)"
+        clauses.append("s.id IN (SELECT session_id FROM reports WHERE grader = ? OR grader LIKE ?)")
+        params.extend([filters.grader.value, f"{filters.grader.value} (%"])
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
@@ -142,7 +149,8 @@ def session_page(
     """
     rows = db.execute(
         "SELECT s.id, s.type, s.difficulty, s.status, s.created_at, s.started_at, s.ended_at, "
-        f"s.score, s.parent_id FROM sessions s{where} "
+        "s.score, s.parent_id, r.grader FROM sessions s "
+        f"LEFT JOIN reports r ON r.session_id = s.id{where} "
         f"ORDER BY {SORTS[sort]} LIMIT ? OFFSET ?",
         [*params, limit, offset],
     ).fetchall()
