@@ -667,3 +667,41 @@ def test_dismissing_a_key_term_as_not_mattering_is_the_opposite() -> None:
     said = "A single load balancer is fine, so redundancy isn't needed for it."
     point = grade(balancer, said).points[index]
     assert point.contradicted and not point.covered
+
+
+QUEUE = short_question(
+    "queue",
+    "What is a queue?",
+    "A data structure that stores elements so that the first item added is the first removed: "
+    "first-in-first-out.",
+)
+RECURSIVE_FUNCTION = short_question(
+    "recursive-function", "What is a recursive function?", "A function that calls itself."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "defined", "restated"),
+    [
+        (QUEUE, "A queue is a FIFO data structure.", "A queue is a kind of data structure."),
+        (QUEUE, "It is a first-in-first-out data structure.", "It is a queue data structure."),
+        (
+            QUEUE,
+            "Elements come out in the order they went in: first in, first out.",
+            "Elements are kept in a queue.",
+        ),
+        (
+            RECURSIVE_FUNCTION,
+            "A function that calls upon itself until it reaches a base case.",
+            "A function that is recursive.",
+        ),
+    ],
+)
+def test_a_defining_property_answers_what_is_x_and_restating_x_does_not(
+    question: Question, defined: str, restated: str
+) -> None:
+    # FIFO, LIFO and "calls itself" are properties, not other names of the question's
+    # concept: folded into it, they read as the question's own word and earned nothing more
+    # than restating the question ("a function that is recursive" scored 93)
+    assert grade(question, defined).score >= 80
+    assert grade(question, defined).score - grade(question, restated).score >= 30
