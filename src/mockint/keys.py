@@ -17,7 +17,7 @@ from pydantic import SecretStr
 
 from mockint.errors import StorageError, UsageError
 from mockint.paths import config_dir
-from mockint.userfiles import replacing
+from mockint.userfiles import remove_stale_temporaries, replacing
 
 #: key name -> environment variables that may hold it, in order of preference
 KEYS: dict[str, tuple[str, ...]] = {
@@ -48,11 +48,20 @@ def check_name(name: str) -> str:
 
 
 def _read_file() -> dict[str, str]:
+    """The stored keys by name. Raises :class:`~mockint.errors.StorageError` (one line
+    saying how to fix it) when the file cannot be read, others can read it, or it is not
+    a JSON object of strings in UTF-8."""
     path = key_file()
+    remove_stale_temporaries(path)
     try:
-        raw = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         return {}
+    except IsADirectoryError:
+        raise StorageError(
+            f"The key file {path} is a directory; move it away and set your keys again "
+            "with `mockint keys set NAME`."
+        ) from None
     except OSError as exc:
         raise StorageError(f"Cannot read the key file {path}: {exc.strerror}.") from None
     if stat.S_IMODE(path.stat().st_mode) & 0o077:
@@ -60,13 +69,16 @@ def _read_file() -> dict[str, str]:
             f"The key file {path} can be read by other users; mockint will not use it. "
             f"Fix it with: chmod 600 {path}"
         )
+    damaged = StorageError(
+        f"The key file {path} is damaged. Delete it and set your keys again with "
+        "`mockint keys set NAME`."
+    )
     try:
-        data = json.loads(raw)
-    except json.JSONDecodeError:
-        raise StorageError(
-            f"The key file {path} is damaged. Delete it and set your keys again with "
-            "`mockint keys set NAME`."
-        ) from None
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise damaged from None
+    if not isinstance(data, dict):
+        raise damaged
     return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
 
 

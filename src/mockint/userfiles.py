@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
+import stat
+import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
@@ -27,24 +31,75 @@ def read_user_text(path: Path, label: str) -> str:
         raise InputFileError(f"{label} {path} is not UTF-8 text. Save it as UTF-8.") from None
 
 
+#: a temporary file older than this (seconds) was left by a killed run
+STALE_SECONDS = 3600
+
+
 @contextlib.contextmanager
 def replacing(path: Path, *, mode: int = 0o644, label: str = "") -> Iterator[TextIO]:
-    """Write ``path`` whole or not at all: a temporary file (created with ``mode`` from its
-    first byte) renamed into place when the block succeeds, removed when it fails."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    """Write ``path`` whole or not at all: a temporary file in the same directory, renamed
+    into place when the block succeeds and removed when it fails.
+
+    The temporary file is made by :func:`tempfile.mkstemp` (``O_CREAT | O_EXCL``, a random
+    name, owner-only), so a link planted in a shared directory is never followed; ``mode``
+    is set on the open handle, and the data reaches the disk (``fsync``) before the rename.
+    Stale temporaries of ``path`` left by killed runs are removed first
+    (:func:`remove_stale_temporaries`). Raises :class:`~mockint.errors.StorageError` when
+    the directory cannot be written.
+    """
+    temporary: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+        remove_stale_temporaries(path)
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        temporary = Path(name)
+        os.fchmod(fd, mode & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             yield handle
-        os.chmod(temporary, mode)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(temporary, path)
     except OSError as exc:
-        temporary.unlink(missing_ok=True)
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
         raise StorageError(f"Cannot write {label or ''}{path}: {exc.strerror}.") from None
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    """The process's file-creation mask (read by setting it, then restoring it)."""
+    current = os.umask(0o077)
+    os.umask(current)
+    return current
+
+
+def remove_stale_temporaries(path: Path, older_than: float = STALE_SECONDS) -> int:
+    """Remove the temporary files :func:`replacing` left beside ``path`` when a run was
+    killed: regular files (never links) of this user named ``.NAME.*.tmp``, last changed
+    more than ``older_than`` seconds ago. Returns how many were removed; errors are ignored
+    (another run may be removing them too)."""
+    removed = 0
+    cutoff = time.time() - older_than
+    try:
+        candidates = list(path.parent.glob(f".{glob.escape(path.name)}.*.tmp"))
+    except OSError:
+        return 0
+    for candidate in candidates:
+        try:
+            info = candidate.lstat()
+            if (
+                stat.S_ISREG(info.st_mode)
+                and info.st_uid == os.geteuid()
+                and info.st_mtime < cutoff
+            ):
+                candidate.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 def write_user_text(path: Path, text: str) -> None:

@@ -1,0 +1,113 @@
+"""Files mockint writes and reads beside other users and killed runs: planted links are never
+followed, stale temporaries are cleaned up, and key files of the wrong shape get one line."""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+from pathlib import Path
+
+import pytest
+
+from mockint.errors import StorageError
+from mockint.keys import get_key, key_file, set_key
+from mockint.userfiles import remove_stale_temporaries, replacing
+
+KEY = "AIzaSyExampleExampleExample123"
+
+
+def test_a_link_planted_where_the_temporary_file_used_to_be_is_not_followed(home: Path) -> None:
+    home.mkdir(parents=True)
+    victim = home.parent / "victim.txt"
+    victim.write_text("the victim's data\n")
+    victim.chmod(0o600)
+    # the old name was predictable: .keys.json.PID.tmp
+    (home / f".keys.json.{os.getpid()}.tmp").symlink_to(victim)
+
+    set_key("gemini", KEY)
+
+    assert victim.read_text() == "the victim's data\n"
+    assert stat.S_IMODE(victim.stat().st_mode) == 0o600
+    assert stat.S_IMODE(key_file().stat().st_mode) == 0o600
+    assert get_key("gemini").value.get_secret_value() == KEY
+
+
+def test_the_temporary_file_is_owner_only_and_gone_after_the_write(tmp_path: Path) -> None:
+    target = tmp_path / "out.md"
+    with replacing(target, mode=0o600) as handle:
+        handle.write("x")
+        temporaries = list(tmp_path.glob(".out.md.*.tmp"))
+        assert len(temporaries) == 1
+        assert stat.S_IMODE(temporaries[0].stat().st_mode) == 0o600
+    assert target.read_text() == "x"
+    assert not list(tmp_path.glob(".out.md.*.tmp"))
+
+
+def test_a_failed_write_leaves_neither_a_temporary_nor_a_changed_file(tmp_path: Path) -> None:
+    target = tmp_path / "out.md"
+    target.write_text("before")
+    with pytest.raises(RuntimeError), replacing(target) as handle:
+        handle.write("half")
+        raise RuntimeError("killed half way")
+    assert target.read_text() == "before"
+    assert not list(tmp_path.glob(".out.md.*.tmp"))
+
+
+def test_stale_temporaries_are_removed_but_never_links_or_fresh_ones(tmp_path: Path) -> None:
+    target = tmp_path / "keys.json"
+    stale = tmp_path / ".keys.json.4242.tmp"
+    stale.write_text('{"gemini": "a key from a killed run"}')
+    old = time.time() - 2 * 3600
+    os.utime(stale, (old, old))
+    fresh = tmp_path / ".keys.json.4343.tmp"
+    fresh.write_text("a run writing right now")
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("keep")
+    link = tmp_path / ".keys.json.4444.tmp"
+    link.symlink_to(elsewhere)
+    os.utime(link, (old, old), follow_symlinks=False)
+
+    assert remove_stale_temporaries(target) == 1
+    assert not stale.exists()
+    assert fresh.exists() and link.is_symlink() and elsewhere.read_text() == "keep"
+
+
+def test_reading_keys_cleans_up_a_stale_temporary_holding_a_key(home: Path) -> None:
+    set_key("gemini", KEY)
+    stale = key_file().with_name(".keys.json.999.tmp")
+    stale.write_text('{"gemini": "leftover"}')
+    old = time.time() - 2 * 3600
+    os.utime(stale, (old, old))
+    get_key("gemini")
+    assert not stale.exists()
+
+
+@pytest.mark.parametrize("content", [b"[]", b"null", b'"a string"', b"\xff\xfe{}", b"[" * 5000])
+def test_a_key_file_of_the_wrong_shape_is_one_line_and_exit_1(cli, home: Path, content) -> None:
+    home.mkdir(parents=True)
+    key_file().write_bytes(content)
+    key_file().chmod(0o600)
+    for args in (("keys", "list"), ("keys", "set", "gemini")):
+        result = cli(*args, input=KEY + "\n")
+        assert result.exit_code == 1, (args, result.output)
+        assert "is damaged" in result.stderr and "Traceback" not in result.output
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert key_file().read_bytes() == content  # nothing stored is changed
+
+
+def test_a_key_file_that_is_a_directory_is_one_line(cli, home: Path) -> None:
+    key_file().mkdir(parents=True)
+    result = cli("keys", "list")
+    assert result.exit_code == 1
+    assert "is a directory" in result.stderr
+
+
+def test_the_library_raises_storage_error_for_a_damaged_key_file(home: Path) -> None:
+    home.mkdir(parents=True)
+    key_file().write_text("{}")
+    key_file().chmod(0o600)
+    assert get_key("gemini") is None
+    key_file().write_text("[1, 2]")
+    with pytest.raises(StorageError):
+        get_key("gemini")
