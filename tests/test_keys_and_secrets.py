@@ -121,3 +121,36 @@ def test_vapi_keys_never_reach_the_database_or_output(cli, home, tmp_path, vapi)
             assert secret.encode() not in path.read_bytes(), f"key found in {path}"
         for output in outputs:
             assert secret not in output.stdout + output.stderr
+
+
+@pytest.mark.parametrize(
+    "echoed",
+    [
+        "400 Bad Request: header Authorization: Bearer sk-live-0123456789abcdef was malformed",
+        'invalid request {"x-goog-api-key": "AIzaSyA0123456789abcdefghijklmnopqrstuv"}',
+        "GET https://example.test/v1/models?key=AIzaSyA0123456789abcdefghijklmnopqrstuv failed",
+        "X-Vapi-Secret: hunter2-hunter2 rejected",
+    ],
+)
+def test_a_credential_echoed_by_a_service_never_reaches_an_error_or_storage(echoed: str) -> None:
+    from mockint.errors import MockintError, ProviderUnavailable
+
+    for text in (MockintError(echoed).message, ProviderUnavailable(echoed).reason):
+        assert "[redacted]" in text
+        for secret in ("sk-live-0123456789abcdef", "AIzaSyA0123456789", "hunter2"):
+            assert secret not in text
+
+
+def test_a_configured_key_is_redacted_from_what_is_shown_even_unlabelled(monkeypatch) -> None:
+    # a Vapi key is a UUID: no pattern tells it from an id, so its configured value is removed
+    key = "0f3b7c2e-1111-4a2b-9c3d-abcdefabcdef"
+    monkeypatch.setenv("VAPI_PRIVATE_KEY", key)
+    from mockint.cli import console
+
+    assert console._redacted(f"Vapi said: key {key} is not allowed") == (
+        "Vapi said: key [redacted] is not allowed"
+    )
+    # ids that are not keys are left alone
+    assert console._redacted("call 3f1c9a52-aaaa-4bbb-8ccc-123456789abc ended") == (
+        "call 3f1c9a52-aaaa-4bbb-8ccc-123456789abc ended"
+    )

@@ -9,6 +9,8 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
+from mockint.safetext import redact
+
 
 class ExitCode(IntEnum):
     OK = 0
@@ -23,6 +25,8 @@ class MockintError(Exception):
     exit_code: ExitCode = ExitCode.FAILURE
 
     def __init__(self, message: str) -> None:
+        # a service's error text may echo a credential; none reaches output or storage
+        message = redact(message)
         super().__init__(message)
         self.message = message
 
@@ -68,6 +72,7 @@ class ProviderUnavailable(Exception):
     """
 
     def __init__(self, reason: str, usage: list[Any] | None = None) -> None:
+        reason = redact(reason)  # stored in the session's source and the report's notes
         super().__init__(reason)
         self.reason = reason
         self.usage: list[Any] = list(usage or [])

@@ -7,6 +7,7 @@ message shows them, and they are never written anywhere but the key file.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import stat
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from mockint.errors import StorageError, UsageError
+from mockint.errors import MockintError, StorageError, UsageError
 from mockint.paths import config_dir
 from mockint.userfiles import remove_stale_temporaries, replacing
 
@@ -130,3 +131,12 @@ def get_key(name: str) -> Key | None:
 def key_sources() -> dict[str, str | None]:
     """Where each key comes from (never the key itself)."""
     return {name: (found.source if (found := get_key(name)) else None) for name in KEYS}
+
+
+def known_values() -> tuple[str, ...]:
+    """Every configured key value (key file and environment), to redact from output; empty
+    when the key file cannot be read (showing an error must not fail on it)."""
+    values = [v.strip() for n in KEYS for var in KEYS[n] if (v := os.environ.get(var, ""))]
+    with contextlib.suppress(MockintError):
+        values.extend(_read_file().values())
+    return tuple(v for v in values if v)

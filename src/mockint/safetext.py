@@ -27,3 +27,34 @@ def one_line(text: str) -> str:
 def strip_controls(text: str) -> str:
     """``text`` without control characters (for documents)."""
     return CONTROL.sub("", text)
+
+
+REDACTED = "[redacted]"
+
+# Credentials as services echo them back in error text: a header with its value, a bearer
+# token, a key in a query string, a Google API key (``AIza`` and 35 more characters).
+_SECRET_PATTERNS = (
+    re.compile(
+        r"(?i)\b(authorization|proxy-authorization|x-goog-api-key|x-vapi-secret|x-api-key|"
+        r"api[-_]?key|client[-_]?secret|access[-_]?token)(\"?\s*[:=]\s*\"?)"
+        r"(?:bearer\s+|basic\s+)?[^\s\"',;&}]+"
+    ),
+    re.compile(r"(?i)\b(bearer|basic)(\s+)[A-Za-z0-9._~+/=-]{8,}"),
+    re.compile(r"(?i)([?&](?:key|api_key|apikey|token|access_token)=)()[^&#\s\"']+"),
+    re.compile(r"()()AIza[0-9A-Za-z_-]{30,}"),
+)
+
+
+def redact(text: str, secrets: tuple[str, ...] | list[str] = ()) -> str:
+    """``text`` with anything that looks like a credential replaced by ``[redacted]``.
+
+    ``secrets`` are known values (the configured keys) removed wherever they appear;
+    patterns catch what a service echoes back: ``Authorization: Bearer ...``,
+    ``x-goog-api-key: ...``, ``X-Vapi-Secret: ...``, ``?key=...`` and Google API keys.
+    """
+    for secret in secrets:
+        if len(secret) >= 8:
+            text = text.replace(secret, REDACTED)
+    for pattern in _SECRET_PATTERNS:
+        text = pattern.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}", text)
+    return text

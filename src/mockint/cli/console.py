@@ -15,7 +15,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from mockint.safetext import inert, one_line
+from mockint.safetext import inert, one_line, redact
 
 __all__ = ["err", "error", "inert", "note", "out", "plain", "print_json", "user_text", "warn"]
 
@@ -49,12 +49,22 @@ def print_text(text: str) -> None:
 
 def error(message: str) -> None:
     err.print(
-        Text("Error: ", style="bold red") + Text(one_line(message), style="red"), soft_wrap=True
+        Text("Error: ", style="bold red") + Text(one_line(_redacted(message)), style="red"),
+        soft_wrap=True,
     )
 
 
 def warn(message: str) -> None:
-    err.print(Text("Warning: ", style="yellow") + Text(one_line(message)), soft_wrap=True)
+    err.print(
+        Text("Warning: ", style="yellow") + Text(one_line(_redacted(message))), soft_wrap=True
+    )
+
+
+def _redacted(message: str) -> str:
+    """``message`` without any configured key's value (a service may echo one back)."""
+    from mockint.keys import known_values  # lazy: pydantic, only once something went wrong
+
+    return redact(message, known_values())
 
 
 def note(message: str) -> None:
