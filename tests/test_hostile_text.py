@@ -199,3 +199,30 @@ key_points = ["Use a hash set to remember the values already seen."]
     run = cli("start", "--pack", str(pack), input="/pause\n")
     assert run.exit_code == 0, run.output
     assert "\x1b" not in run.stderr and shown in run.stderr
+
+
+OSC_TOPIC = "arrays\x1b]52;c;ZWNobyBwd25lZA==\x07\x1b]0;owned\x07\x9b31m"
+
+
+def test_a_topic_that_would_drive_the_terminal_is_inert_in_hints_and_next(cli, tmp_path):
+    # OSC 52 sets the clipboard and OSC 0 the window title; 0x9b is a one-byte CSI
+    pack = tmp_path / "osc.toml"
+    pack.write_text(
+        f"""name = "osc"
+[[questions]]
+id = "q1"
+type = "dsa"
+difficulty = "easy"
+text = "Find duplicates in an array."
+key_points = ["Use a hash set to remember the values already seen."]
+topics = [{json.dumps(OSC_TOPIC)}]
+""",
+        encoding="utf-8",
+    )
+    run = cli("start", "--pack", str(pack), input="/hint\nNo idea.\n\n")
+    assert run.exit_code == 0, run.output
+    assert "Think about: arrays\\x1b]52;c;zwnobybwd25lza==\\x07" in run.stderr  # escaped
+    nxt = cli("next")
+    assert nxt.exit_code == 0, nxt.output
+    for shown in (run.stdout, run.stderr, nxt.stdout, nxt.stderr):
+        assert "\x1b" not in shown and "\x07" not in shown and "\x9b" not in shown

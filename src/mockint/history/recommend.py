@@ -24,6 +24,7 @@ from mockint.models.base import ApiModel
 from mockint.models.history import HistoryFilter
 from mockint.questions.bank import bank_cell
 from mockint.questions.selection import matches_focus
+from mockint.safetext import CONTROL
 from mockint.storage import history as history_store
 
 #: how many recent graded sessions the recommendation reads
@@ -147,6 +148,8 @@ def _focus(
     cell = bank_cell(interview_type, difficulty)
     weak = []
     for topic, values in scores.items():
+        if CONTROL.search(topic):
+            continue  # a pack's topic no one could type as --focus, and unsafe to print
         missed = sum(v < WEAK_SCORE for v in values)
         when, last = latest[topic]
         resting = (now - when).total_seconds() / 86400 < rest_days(last) and last >= WELL_PRACTISED
