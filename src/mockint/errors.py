@@ -49,6 +49,10 @@ class SessionStateError(UsageError):
     """The session cannot do what was asked in its current status."""
 
 
+class AnswerConflict(MockintError):
+    """A question already has the answer another run of the same session stored."""
+
+
 class StorageError(MockintError):
     """The data directory or database cannot be used."""
 

@@ -27,6 +27,7 @@ from mockint.models.questions import Question, QuestionSummary
 from mockint.models.reports import DeliveryMetrics, Report
 from mockint.models.sessions import (
     AnsweredQuestion,
+    AnswerFold,
     SessionRecord,
     SetupResult,
     Turn,
@@ -44,7 +45,7 @@ from mockint.storage.sessions import (
     session_questions,
     set_status,
 )
-from mockint.storage.turns import add_turn, list_turns
+from mockint.storage.turns import add_answer, add_turn, list_turns
 from mockint.storage.usage import add_api_usage, api_cost
 from mockint.voice.delivery import overall
 
@@ -142,9 +143,17 @@ class Interview:
 
     db: Database
     session: SessionRecord
-    items: list[AnsweredQuestion] = field(default_factory=list)
     #: said in the report about how this run went (a call that ended early...)
     notes: list[str] = field(default_factory=list)
+    _fold: AnswerFold = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.reload()
+
+    @property
+    def items(self) -> list[AnsweredQuestion]:
+        """The session's questions in order, each with its answer so far."""
+        return self._fold.items
 
     @classmethod
     def open(cls, db: Database, ref: str) -> Interview:
@@ -154,7 +163,7 @@ class Interview:
                 f"Session {session.id} is already completed. See it with "
                 f"`mockint report {session.id}`, or start a new interview."
             )
-        return cls(db, session, answered_questions(db, session.id))
+        return cls(db, session)
 
     @classmethod
     def resume(cls, db: Database, ref: str, request: SelectionRequest) -> Interview:
@@ -180,18 +189,24 @@ class Interview:
     def _turn(
         self, question_id: str, role: TurnRole, kind: TurnKind, text: str, **meta: object
     ) -> None:
-        add_turn(
-            self.db,
-            Turn(
-                session_id=self.session.id,
-                question_id=question_id,
-                role=role,
-                kind=kind,
-                text=text,
-                created_at=now(),
-                meta={k: v for k, v in meta.items() if v is not None},
-            ),
+        """Store a turn and fold it into :attr:`items` (no re-reading: linear in turns).
+
+        Answers and skips are stored only if the question has none yet (AnswerConflict).
+        """
+        turn = Turn(
+            session_id=self.session.id,
+            question_id=question_id,
+            role=role,
+            kind=kind,
+            text=text,
+            created_at=now(),
+            meta={k: v for k, v in meta.items() if v is not None},
         )
+        if role == TurnRole.CANDIDATE:
+            add_answer(self.db, turn)
+        else:
+            add_turn(self.db, turn)
+        self._fold.apply(turn)
 
     def begin(self) -> None:
         """Mark the session in progress (idempotent)."""
@@ -211,11 +226,9 @@ class Interview:
     ) -> None:
         """Store an answer; ``meta`` keeps what else is known (engine, delivery, audio file)."""
         self._turn(question_id, TurnRole.CANDIDATE, TurnKind.ANSWER, text, seconds=seconds, **meta)
-        self._refresh()
 
     def skip(self, question_id: str) -> None:
         self._turn(question_id, TurnRole.CANDIDATE, TurnKind.SKIP, "")
-        self._refresh()
 
     def hint(self, question: Question) -> str | None:
         """The next hint for ``question`` (None when there are no more), recorded."""
@@ -225,7 +238,6 @@ class Interview:
             return None
         text = hints[item.hints_used]
         self._turn(question.id, TurnRole.INTERVIEWER, TurnKind.HINT, text)
-        self._refresh()
         return text
 
     def follow_up(self, question: Question, writer: FollowUpWriter) -> FollowUpResult:
@@ -246,21 +258,19 @@ class Interview:
         finally:
             add_api_usage(self.db, self.session.id, writer.usage[before:])
         self._turn(question.id, TurnRole.INTERVIEWER, TurnKind.FOLLOW_UP, text)
-        self._refresh()
         return FollowUpResult(text)
 
     def answer_follow_up(self, question_id: str, text: str, seconds: float | None = None) -> None:
         self._turn(
             question_id, TurnRole.CANDIDATE, TurnKind.ANSWER, text, seconds=seconds, follow_up=True
         )
-        self._refresh()
-
-    def _refresh(self) -> None:
-        self.items = answered_questions(self.db, self.session.id)
 
     def reload(self) -> None:
         """Re-read the answers (after a runner stored turns itself)."""
-        self._refresh()
+        fold = AnswerFold(session_questions(self.db, self.session.id))
+        for turn in list_turns(self.db, self.session.id):
+            fold.apply(turn)
+        self._fold = fold
 
     def finish(
         self,

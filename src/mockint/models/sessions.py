@@ -94,20 +94,25 @@ class AnsweredQuestion(BaseModel):
         return "\n\n".join(t for t in (self.answer, self.follow_up_answer) if t and t.strip())
 
 
-def answers_from_turns(questions: list[Question], turns: list[Turn]) -> list[AnsweredQuestion]:
-    """Each of ``questions`` with what its ``turns`` (in order) say about it: the latest
-    answer or skip, hints used, the follow-up and its answer, and seconds taken (from
-    the answer's own ``seconds`` meta, else from when the question was asked)."""
-    by_question: dict[str, AnsweredQuestion] = {
-        q.id: AnsweredQuestion(question=q, answer=None) for q in questions
-    }
-    asked_at: dict[str, datetime] = {}
-    for turn in turns:
-        item = by_question.get(turn.question_id)
+class AnswerFold:
+    """Each of ``questions`` with what its turns say about it so far, updated one turn at a
+    time (so a session's work stays linear in its turns): the latest answer or skip, hints
+    used, the follow-up and its answer, and seconds taken (from the answer's own
+    ``seconds`` meta, else from when the question was asked)."""
+
+    def __init__(self, questions: list[Question]) -> None:
+        #: the questions in order, each with its answer so far
+        self.items = [AnsweredQuestion(question=q, answer=None) for q in questions]
+        self._by_id = {item.question.id: item for item in self.items}
+        self._asked_at: dict[str, datetime] = {}
+
+    def apply(self, turn: Turn) -> None:
+        """Fold ``turn`` (the next one in time) into its question's item."""
+        item = self._by_id.get(turn.question_id)
         if item is None:
-            continue
+            return
         if turn.kind == TurnKind.QUESTION:
-            asked_at.setdefault(turn.question_id, turn.created_at)
+            self._asked_at.setdefault(turn.question_id, turn.created_at)
         elif turn.kind == TurnKind.HINT:
             item.hints_used += 1
         elif turn.kind == TurnKind.FOLLOW_UP:
@@ -118,7 +123,7 @@ def answers_from_turns(questions: list[Question], turns: list[Turn]) -> list[Ans
             item.answer = turn.text
             item.answer_meta = turn.meta
             item.skipped = False
-            started = asked_at.get(turn.question_id)
+            started = self._asked_at.get(turn.question_id)
             seconds = turn.meta.get("seconds")
             if seconds is None and started is not None:
                 seconds = (turn.created_at - started).total_seconds()
@@ -126,4 +131,12 @@ def answers_from_turns(questions: list[Question], turns: list[Turn]) -> list[Ans
         elif turn.kind == TurnKind.SKIP:
             item.answer = None
             item.skipped = True
-    return [by_question[q.id] for q in questions]
+
+
+def answers_from_turns(questions: list[Question], turns: list[Turn]) -> list[AnsweredQuestion]:
+    """Each of ``questions`` with what its ``turns`` (in order) say about it (see
+    :class:`AnswerFold`)."""
+    fold = AnswerFold(questions)
+    for turn in turns:
+        fold.apply(turn)
+    return fold.items

@@ -6,6 +6,7 @@ import json
 
 from sqlite_utils import Database
 
+from mockint.errors import AnswerConflict
 from mockint.models.sessions import Turn, TurnKind, TurnRole
 from mockint.storage.connection import transaction
 from mockint.timespec import iso
@@ -27,6 +28,38 @@ def add_turn(db: Database, turn: Turn) -> Turn:
             }
         )
         return turn.model_copy(update={"id": table.last_pk})
+
+
+def add_answer(db: Database, turn: Turn) -> Turn:
+    """Store an answer or a skip only if the question has none yet, checked inside the same
+    write transaction (``BEGIN IMMEDIATE``), so two runs of one session cannot both answer it.
+
+    A follow-up answer (``meta["follow_up"]``) is checked against follow-up answers; an
+    answer may follow a skip. Raises :class:`~mockint.errors.AnswerConflict` when the
+    question already has one; nothing is stored then.
+    """
+    follow_up = bool(turn.meta.get("follow_up"))
+    with transaction(db):
+        rows = db.execute(
+            "SELECT kind, meta_json FROM turns WHERE session_id = ? AND question_id = ? "
+            "AND kind IN (?, ?)",
+            [turn.session_id, turn.question_id, TurnKind.ANSWER.value, TurnKind.SKIP.value],
+        ).fetchall()
+        for kind, meta_json in rows:
+            stored_follow_up = bool(json.loads(meta_json).get("follow_up")) if meta_json else False
+            if follow_up:
+                clash = kind == TurnKind.ANSWER.value and stored_follow_up
+            elif turn.kind == TurnKind.ANSWER:
+                clash = kind == TurnKind.ANSWER.value and not stored_follow_up
+            else:
+                clash = not stored_follow_up
+            if clash:
+                raise AnswerConflict(
+                    f"Question {turn.question_id} of session {turn.session_id} was answered "
+                    "meanwhile by another mockint running the same session; this run stopped "
+                    "and stored nothing more. Answers stored so far are kept."
+                )
+        return add_turn(db, turn)
 
 
 def answered_question_ids(db: Database, session_id: str) -> set[str]:
