@@ -17,9 +17,9 @@ import os
 import threading
 from collections.abc import Callable
 from functools import cache
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, SecretStr, ValidationError
+from pydantic import BaseModel, BeforeValidator, Field, SecretStr, ValidationError
 
 from mockint.config import setting
 from mockint.errors import MockintError, ProviderUnavailable, UsageError
@@ -46,7 +46,7 @@ class GeminiUnavailable(ProviderUnavailable):
 
 
 class Unusable(Exception):
-    """A reply that parsed but cannot be used (wrong count, ids that do not match...)."""
+    """A reply that parsed but cannot be used (ids that do not match...)."""
 
 
 class GeminiRequestError(MockintError):
@@ -82,6 +82,18 @@ def default_model(purpose: str, option: str | None = None) -> str:
         or setting("gemini", f"{purpose}_model", "model")
         or str(settings()["defaults"][purpose])
     )
+
+
+def exactly(item: type[BaseModel], count: int) -> Any:
+    """A list type of exactly ``count`` ``item``s for a structured-output schema: its JSON
+    schema (what the SDK sends as ``responseSchema``) has ``minItems`` = ``maxItems`` =
+    ``count``; a longer list in a reply is accepted by keeping its first ``count`` items,
+    a shorter one is refused."""
+
+    def first(value: Any) -> Any:
+        return value[:count] if isinstance(value, list) else value
+
+    return Annotated[list[item], Field(min_length=count, max_length=count), BeforeValidator(first)]  # type: ignore[valid-type]
 
 
 def _reason(exc: Exception) -> str:

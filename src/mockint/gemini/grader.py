@@ -3,7 +3,7 @@
 One call grades every question. Answers go to the model in delimited blocks
 with the instruction to treat them as data. Each per-question grade is mapped
 back to its question by id (or by position when the ids do not match but the
-count does), every score is clamped to 0-100, and where Gemini and the
+count does; the schema pins the count, and a longer list is cut to it), every score is clamped to 0-100, and where Gemini and the
 offline key-point check disagree wildly the report says so instead of
 silently trusting either.
 """
@@ -11,14 +11,15 @@ silently trusting either.
 from __future__ import annotations
 
 import re
+from functools import cache
 from importlib.resources import files
 from typing import Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic.alias_generators import to_camel
 
 from mockint.clock import now
-from mockint.gemini.client import GeminiClient, Unusable, default_model, require_key
+from mockint.gemini.client import GeminiClient, Unusable, default_model, exactly, require_key
 from mockint.grading.report import OfflineGrader
 from mockint.models.reports import QuestionReport, Report, ScoreBreakdown
 from mockint.models.sessions import AnsweredQuestion, SessionRecord
@@ -57,6 +58,17 @@ class GradedInterview(_Camel):
     strengths: list[str]
     weaknesses: list[str]
     recommendations: list[str]
+
+
+@cache
+def graded_interview(count: int) -> type[GradedInterview]:
+    """The reply schema for ``count`` questions: per-question grades pinned to ``count``
+    (``minItems``/``maxItems`` in the schema sent); a longer list keeps its first ``count``."""
+    return create_model(
+        "GradedInterview",
+        __base__=GradedInterview,
+        questions=(exactly(GradedQuestion, count), ...),
+    )
 
 
 def clamp(value: int) -> int:
@@ -125,7 +137,7 @@ class GeminiGrader:
             model=self.model,
             system=SYSTEM,
             prompt=self.prompt(session, items),
-            schema=GradedInterview,
+            schema=graded_interview(len(items)),
             purpose="report",
             use=lambda graded: (graded, match(graded, items)),
             usage=self.usage,

@@ -1,7 +1,8 @@
 """Questions written by Gemini for the type, difficulty, focus areas and notes asked for.
 
 One call returns the whole set as JSON bound to a schema; what comes back is
-validated (unique ids, count, ranges) and a bad set is asked for once more.
+validated (unique ids, count, ranges) and a bad set is asked for once more. The
+schema pins the array to the count asked; a longer one is cut to that count.
 When Gemini cannot help, :class:`ProviderUnavailable` tells the caller to fall
 back to the bank.
 """
@@ -9,14 +10,15 @@ back to the bank.
 from __future__ import annotations
 
 import re
+from functools import cache
 from importlib.resources import files
 from typing import Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from pydantic.alias_generators import to_camel
 
 from mockint.enums import Difficulty, InterviewType
-from mockint.gemini.client import GeminiClient, Unusable, default_model, require_key
+from mockint.gemini.client import GeminiClient, Unusable, default_model, exactly, require_key
 from mockint.models.questions import Question
 from mockint.models.usage import ApiUsage
 from mockint.pricing import duration_minutes
@@ -45,6 +47,15 @@ class GeneratedQuestion(BaseModel):
 
 class GeneratedSet(BaseModel):
     questions: list[GeneratedQuestion]
+
+
+@cache
+def question_set(count: int) -> type[GeneratedSet]:
+    """The reply schema for ``count`` questions: the array is pinned to ``count`` items
+    (``minItems``/``maxItems`` in the schema sent); a longer reply keeps its first ``count``."""
+    return create_model(
+        "GeneratedSet", __base__=GeneratedSet, questions=(exactly(GeneratedQuestion, count), ...)
+    )
 
 
 def _slug(value: str) -> str:
@@ -126,7 +137,7 @@ class GeminiSource:
             model=self.model,
             system=SYSTEM,
             prompt=prompt,
-            schema=GeneratedSet,
+            schema=question_set(count),
             purpose="questions",
             use=lambda generated: to_questions(generated, kind, difficulty, count),
             usage=self.usage,
