@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from mockint.cli import console
 from mockint.enums import Difficulty, GraderKind, InterviewType, Provider, Status
+from mockint.gemini import shutdown_notices
 from mockint.models.history import HistoryFilter
 from mockint.questions import SelectionRequest
 from mockint.storage.connection import open_db
@@ -65,6 +66,14 @@ def selection_request(
         provider=provider,
         model=model,
     )
+
+
+def warn_about_models(
+    provider: Provider, model: str | None, purposes: tuple[str, ...] = ("questions", "report")
+) -> None:
+    """One warning line per Gemini model to be used that Google shuts down soon (or did)."""
+    for notice in shutdown_notices(provider, model, purposes):
+        console.warn(notice)
 
 
 def history_filter(

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from mockint.cli import console, options, render
-from mockint.cli.common import database
+from mockint.cli.common import database, warn_about_models
 from mockint.cli.display import RichDisplay
 from mockint.cli.errors import command_app
 from mockint.cli.start import conduct
@@ -38,6 +38,7 @@ def retry(
     Examples: `mockint retry last` · `mockint retry 3f9a2c --question dsa-medium-lru-cache`
     """
     db = database()
+    warn_about_models(provider, model)
     runner = get_runner(
         RunnerSettings(answers=answers, provider=provider, model=model), RichDisplay()
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mockint.cli import console, options, render
-from mockint.cli.common import database, selection_request
+from mockint.cli.common import database, selection_request, warn_about_models
 from mockint.cli.errors import command_app
 from mockint.enums import Provider
 from mockint.interview.session import setup_interview
@@ -27,6 +27,7 @@ def setup(
     """
 
     request = selection_request(type, difficulty, focus, notes, count, pack, seed, provider, model)
+    warn_about_models(provider, model, ("questions",))
     with console.err.status("Preparing your questions…"):
         result = setup_interview(database(), request)
     for warning in result.warnings:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from mockint.cli import console, options, render
-from mockint.cli.common import database, selection_request
+from mockint.cli.common import database, selection_request, warn_about_models
 from mockint.cli.display import RichDisplay
 from mockint.cli.errors import command_app
 from mockint.enums import Mode, Provider, SttEngine
@@ -56,6 +56,7 @@ def start(
     db = database()
     request = selection_request(type, difficulty, focus, notes, count, pack, seed, provider, model)
     resumed = Interview.resume(db, session_id, request) if session_id is not None else None
+    warn_about_models(provider, model)
     if resumed is not None and not resumed.pending():
         # nothing left to ask: no runner (nor its keys or devices) is needed to grade
         console.note(

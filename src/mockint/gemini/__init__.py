@@ -3,13 +3,16 @@
 ``--provider`` is resolved in one place, :func:`use_gemini`: ``offline`` never
 calls out, ``gemini`` requires a key, and ``auto`` uses Gemini exactly when a key
 is configured. The SDK is imported only when Gemini is used.
+:func:`shutdown_notices` says, once per process, when a model about to be used is
+shutting down.
 """
 
 from __future__ import annotations
 
 from mockint.enums import Provider
 from mockint.errors import UsageError
-from mockint.gemini.client import require_key
+from mockint.gemini.catalog import lifetime_notices
+from mockint.gemini.client import default_model, require_key
 from mockint.keys import get_key
 
 
@@ -27,3 +30,14 @@ def use_gemini(provider: Provider | str) -> bool:
         require_key()
         return True
     return get_key("gemini") is not None
+
+
+def shutdown_notices(
+    provider: Provider | str, model: str | None, purposes: tuple[str, ...] = ("questions", "report")
+) -> list[str]:
+    """One line per model that ``provider`` and ``model`` would use for ``purposes`` and that
+    Google shuts down within ``shutdown_warning_days`` (or already did), each at most once
+    per process; none when Gemini is not used. Raises like :func:`use_gemini`."""
+    if not use_gemini(provider):
+        return []
+    return lifetime_notices([default_model(purpose, model) for purpose in purposes])

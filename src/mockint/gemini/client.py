@@ -16,16 +16,16 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
-from functools import cache
 from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, Field, SecretStr, ValidationError
 
 from mockint.config import setting
 from mockint.errors import MockintError, ProviderUnavailable, UsageError
+from mockint.gemini import catalog
+from mockint.gemini.catalog import call_cost, settings
 from mockint.keys import get_key
 from mockint.models.usage import ApiUsage
-from mockint.resources import load_toml
 
 T = TypeVar("T", bound=BaseModel)
 R = TypeVar("R")
@@ -53,23 +53,12 @@ class GeminiRequestError(MockintError):
     """A request Gemini refuses whatever the retries: bad key, model or request."""
 
 
-def call_cost(model: str, prompt_tokens: int, output_tokens: int) -> float:
-    """US dollars for one call, from the price table (0 for a model not in it)."""
-    price = model_prices().get(model)
-    if price is None:
-        return 0.0
-    return (
-        prompt_tokens * price["input_per_million"] + output_tokens * price["output_per_million"]
-    ) / 1_000_000
-
-
-@cache
-def settings() -> dict[str, Any]:
-    return load_toml("gemini.toml")
-
-
 def model_prices() -> dict[str, dict[str, float]]:
-    return dict(settings()["models"])
+    """Each priced model's normal price (US dollars per million tokens)."""
+    return {
+        name: {"input_per_million": e.input_per_million, "output_per_million": e.output_per_million}
+        for name, e in catalog.catalog().items()
+    }
 
 
 def default_model(purpose: str, option: str | None = None) -> str:
@@ -210,7 +199,7 @@ class GeminiClient:
             system_instruction=system,
             response_mime_type="application/json",
             response_schema=schema,
-            temperature=0.7,
+            temperature=catalog.temperature(model),
         )
         try:
             response = self._sdk().models.generate_content(
@@ -228,17 +217,7 @@ class GeminiClient:
             if type(exc).__module__.split(".")[0] in ("httpx", "httpx2", "httpcore", "anyio"):
                 raise GeminiUnavailable(_reason(exc)) from None
             raise
-        meta = response.usage_metadata
-        prompt_tokens = (meta.prompt_token_count or 0) if meta else 0
-        output_tokens = (meta.candidates_token_count or 0) if meta else 0
-        usage = ApiUsage(
-            provider="gemini",
-            model=model,
-            purpose=purpose,
-            prompt_tokens=prompt_tokens,
-            output_tokens=output_tokens,
-            cost_usd=call_cost(model, prompt_tokens, output_tokens),
-        )
+        usage = usage_of(response, model, purpose)
         text = response.text
         if not text:
             raise GeminiUnavailable("empty reply", usage)
@@ -248,6 +227,28 @@ class GeminiClient:
             raise GeminiUnavailable("malformed reply", usage) from None
 
 
+def usage_of(response: Any, model: str, purpose: str) -> ApiUsage:
+    """The tokens and price of one ``GenerateContentResponse``, from its ``usage_metadata``
+    (``GenerateContentResponseUsageMetadata``): input is ``prompt_token_count`` +
+    ``tool_use_prompt_token_count``, output ``candidates_token_count`` +
+    ``thoughts_token_count`` (Google bills thinking as output); priced by
+    :func:`~mockint.gemini.catalog.call_cost` for today."""
+    meta = response.usage_metadata
+    if meta is None:
+        prompt_tokens = output_tokens = 0
+    else:
+        prompt_tokens = (meta.prompt_token_count or 0) + (meta.tool_use_prompt_token_count or 0)
+        output_tokens = (meta.candidates_token_count or 0) + (meta.thoughts_token_count or 0)
+    return ApiUsage(
+        provider="gemini",
+        model=model,
+        purpose=purpose,
+        prompt_tokens=prompt_tokens,
+        output_tokens=output_tokens,
+        cost_usd=call_cost(model, prompt_tokens, output_tokens),
+    )
+
+
 def _request_error(code: int, model: str) -> GeminiRequestError:
     if code in (401, 403):
         return GeminiRequestError(
@@ -255,8 +256,12 @@ def _request_error(code: int, model: str) -> GeminiRequestError:
             "`mockint keys set gemini` or set GEMINI_API_KEY; or use --provider offline."
         )
     if code == 404:
+        shutdown = catalog.shutdown_day(model)
+        gone = (
+            f" (Google announced its shutdown for {catalog.day_text(shutdown)})" if shutdown else ""
+        )
         return GeminiRequestError(
-            f"Gemini has no model {model!r} (404). Choose another with --model or "
+            f"Gemini has no model {model!r} (404){gone}. Choose another with --model or "
             f"{MODEL_VARIABLE}; the models mockint knows are: {', '.join(model_prices())}."
         )
     return GeminiRequestError(
