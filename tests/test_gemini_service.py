@@ -15,9 +15,9 @@ from google.genai import types
 from pydantic import SecretStr
 
 from conftest import GEMINI_KEY
-from gemini_server import content_reply
+from gemini_server import blocked_reply, content_reply, quota_reply
 from mockint.gemini import catalog
-from mockint.gemini.client import GeminiClient
+from mockint.gemini.client import GeminiClient, retry_delay_seconds
 from mockint.gemini.followups import FollowUp
 from mockint.storage.connection import open_db
 from test_gemini import question_set, setup_json
@@ -74,6 +74,122 @@ def test_tool_use_prompt_tokens_count_as_input(gemini):
     [call] = usage
     assert (call.prompt_tokens, call.output_tokens) == (1000, 450)
     assert call.cost_usd == (1000 * 1.50 + 450 * 9.00) / 1_000_000
+
+
+# 2. replies that cannot succeed
+
+
+@pytest.mark.parametrize(
+    "finish",
+    [
+        FinishReason.SAFETY,
+        FinishReason.RECITATION,
+        FinishReason.PROHIBITED_CONTENT,
+        FinishReason.BLOCKLIST,
+        FinishReason.SPII,
+    ],
+)
+def test_a_policy_stop_falls_back_at_once_naming_the_reason(cli, gemini, finish):
+    gemini.reply(200, content_reply(None, 300, 0, finish=finish))
+    result = setup_json(cli)
+    assert result.exit_code == 0, result.stderr
+    reason = f"reply withheld by Gemini ({finish.value})"
+    assert json.loads(result.stdout)["source"] == f"bank (Gemini unavailable: {reason})"
+    assert f"Gemini could not write the questions ({reason})" in result.stderr
+    assert len(gemini.requests) == 1  # not asked again
+    assert [row["prompt"] for row in usage_rows()] == [300]  # what Google reported is recorded
+
+
+def test_a_blocked_prompt_falls_back_at_once(cli, gemini):
+    gemini.reply(200, blocked_reply(types.BlockedReason.PROHIBITED_CONTENT))
+    result = setup_json(cli)
+    source = json.loads(result.stdout)["source"]
+    assert source == "bank (Gemini unavailable: prompt blocked by Gemini (PROHIBITED_CONTENT))"
+    assert len(gemini.requests) == 1
+
+
+def test_a_safety_stop_on_the_report_grades_offline_at_once(cli, gemini, tmp_path):
+    gemini.reply(200, content_reply(question_set(2)))
+    gemini.reply(200, content_reply(None, finish=FinishReason.SAFETY))
+    report = json.loads(run_scripted(cli, tmp_path).stdout)
+    assert report["grader"] == "offline (Gemini unavailable: reply withheld by Gemini (SAFETY))"
+    assert len(gemini.requests) == 2
+
+
+def test_max_tokens_is_asked_again_once_with_a_larger_limit(cli, gemini):
+    gemini.reply(
+        200, content_reply('{"questions": [{"id": "q-1", "te', finish=FinishReason.MAX_TOKENS)
+    )
+    gemini.reply(200, content_reply(question_set(3)))
+    result = setup_json(cli)
+    assert json.loads(result.stdout)["source"].startswith("gemini (")
+    first, second = (r["body"]["generationConfig"] for r in gemini.requests)
+    assert first["maxOutputTokens"] == 16384
+    assert second["maxOutputTokens"] == 65536
+    assert {k: v for k, v in first.items() if k != "maxOutputTokens"} == {
+        k: v for k, v in second.items() if k != "maxOutputTokens"
+    }  # only the limit changed
+    assert len(usage_rows()) == 2  # the cut-off reply was paid for
+
+
+def test_max_tokens_twice_falls_back_labelled_cut_off(cli, gemini):
+    gemini.reply(200, content_reply('{"questions": [', finish=FinishReason.MAX_TOKENS), times=2)
+    gemini.reply(200, content_reply(question_set(3)))  # never asked for
+    result = setup_json(cli)
+    assert json.loads(result.stdout)["source"] == (
+        "bank (Gemini unavailable: cut off at the output limit (65536 tokens))"
+    )
+    assert len(gemini.requests) == 2
+
+
+# 3. 429 RESOURCE_EXHAUSTED
+
+
+def test_retry_delay_from_retry_info_is_parsed():
+    assert retry_delay_seconds(quota_reply("37s")) == 37.0
+    assert retry_delay_seconds(quota_reply("0.25s")) == 0.25
+    assert retry_delay_seconds(quota_reply(None)) is None
+    assert retry_delay_seconds({"error": {"details": "not a list"}}) is None
+
+
+def test_a_short_retry_delay_is_waited_then_the_call_succeeds(cli, gemini):
+    gemini.reply(429, quota_reply("0.4s"))
+    gemini.reply(200, content_reply(question_set(3)))
+    result = setup_json(cli)
+    assert json.loads(result.stdout)["source"].startswith("gemini (")
+    first, second = gemini.requests
+    assert second["at"] - first["at"] >= 0.4
+
+
+def test_a_long_retry_delay_falls_back_at_once_saying_when(cli, gemini, monkeypatch):
+    move_clock(monkeypatch, datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
+    gemini.reply(429, quota_reply("3600s"))
+    gemini.reply(200, content_reply(question_set(3)))  # never asked for
+    result = setup_json(cli)
+    reason = "quota exhausted; try again after 11:00 UTC (in about 60 min)"
+    assert json.loads(result.stdout)["source"] == f"bank (Gemini unavailable: {reason})"
+    assert f"Gemini could not write the questions ({reason})" in result.stderr
+    assert "429" not in result.stderr
+    assert len(gemini.requests) == 1
+
+
+def test_a_retry_delay_beyond_the_deadline_is_not_waited(cli, gemini, monkeypatch):
+    from mockint.gemini.client import settings
+
+    monkeypatch.setitem(settings(), "deadline_seconds", 2)
+    gemini.reply(429, quota_reply("5s"))  # short, but longer than the call may take
+    result = setup_json(cli)
+    assert "quota exhausted; try again after " in json.loads(result.stdout)["source"]
+    assert len(gemini.requests) == 1
+
+
+def test_quota_without_retry_info_backs_off_then_says_quota(cli, gemini):
+    gemini.reply(429, quota_reply(None), times=3)
+    result = setup_json(cli)
+    assert json.loads(result.stdout)["source"] == (
+        "bank (Gemini unavailable: quota exhausted; try again later)"
+    )
+    assert len(gemini.requests) == 3  # attempts from data/gemini.toml
 
 
 # 4. array sizes pinned

@@ -4,22 +4,39 @@ The SDK is imported here, lazily, only when a Gemini call is about to be
 made (it takes about 0.3 s to import). The API version is pinned and the base
 URL can be overridden (``MOCKINT_GEMINI_BASE_URL``) for proxies and tests.
 
-Errors become one of two kinds: :class:`GeminiUnavailable` (retries spent on
-429/5xx/timeouts, or output that is not what was asked for), after which the
-caller falls back to the offline path and says why; and
-:class:`GeminiRequestError` (a bad key or model name), which is not retried
-and is reported with its fix. Neither message ever contains the key.
+A reply is read in the order Google documents it (``GenerateContentResponse``): the
+prompt's ``promptFeedback.blockReason``, then the candidate's ``finishReason``, then the
+text. What cannot succeed is never sent again unchanged:
+
+- a blocked prompt, or a reply stopped for SAFETY, RECITATION, PROHIBITED_CONTENT and the
+  other policy reasons in :data:`BLOCKING_FINISH`: fall back at once, naming the reason;
+- MAX_TOKENS: asked once more with the larger ``max_output_tokens_after_cut``, then
+  "cut off";
+- 429 RESOURCE_EXHAUSTED: wait the ``retryDelay`` of its ``google.rpc.RetryInfo`` detail
+  when it is short and fits in the call's deadline, else fall back at once saying when
+  to try again ("quota", never a bare 429);
+- a malformed or empty reply, or one the caller refuses: asked again up to ``tries``.
+
+Errors become one of two kinds: :class:`~mockint.errors.ProviderUnavailable` (after which
+the caller falls back to the offline path and says why) and :class:`GeminiRequestError`
+(a bad key or model name), which is not retried and is reported with its fix. Neither
+message ever contains the key.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import threading
+import time
 from collections.abc import Callable
+from datetime import timedelta
+from enum import Enum
 from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, Field, SecretStr, ValidationError
 
+from mockint import clock
 from mockint.config import setting
 from mockint.errors import MockintError, ProviderUnavailable, UsageError
 from mockint.gemini import catalog
@@ -27,22 +44,78 @@ from mockint.gemini.catalog import call_cost, settings
 from mockint.keys import get_key
 from mockint.models.usage import ApiUsage
 
+__all__ = [
+    "BLOCKING_FINISH",
+    "GeminiClient",
+    "GeminiRequestError",
+    "GeminiUnavailable",
+    "Retry",
+    "Unusable",
+    "call_cost",
+    "default_model",
+    "exactly",
+    "model_prices",
+    "require_key",
+    "retry_delay_seconds",
+    "settings",
+]
+
 T = TypeVar("T", bound=BaseModel)
 R = TypeVar("R")
-#: reasons for which asking again may help (the SDK retries only transport failures)
-UNUSABLE_REPLY = frozenset({"malformed reply", "empty reply"})
 BASE_URL_VARIABLE = "MOCKINT_GEMINI_BASE_URL"
 MODEL_VARIABLE = "MOCKINT_GEMINI_MODEL"
+#: ``FinishReason`` values (google.genai.types) after which asking again cannot help: policy
+#: and safety stops. The names are matched as strings, so a value an older SDK lacks is fine.
+BLOCKING_FINISH = frozenset(
+    {
+        "SAFETY",
+        "RECITATION",
+        "LANGUAGE",
+        "BLOCKLIST",
+        "PROHIBITED_CONTENT",
+        "SPII",
+        "IMAGE_SAFETY",
+        "IMAGE_PROHIBITED_CONTENT",
+        "IMAGE_RECITATION",
+        "PUP_LIMITED_DISABLED",
+        "MODEL_ARMOR",
+        "ESCALATION",
+    }
+)
+#: the SDK retries these itself; 429 is mockint's, to honour Google's retryDelay
+SDK_RETRIED_STATUSES = (408, 500, 502, 503, 504)
+_RETRY_INFO = "type.googleapis.com/google.rpc.RetryInfo"
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)s\s*$")
+
+
+class Retry(Enum):
+    """What a failed call allows next."""
+
+    NEVER = "never"  # blocked, safety stops, retries spent: fall back at once
+    ASK_AGAIN = "ask again"  # a malformed or empty reply: ask again, up to ``tries``
+    LARGER_LIMIT = "larger limit"  # cut off at the output limit: once, with a larger one
+    QUOTA = "quota"  # 429: wait ``retry_after`` seconds when short, else fall back
 
 
 class GeminiUnavailable(ProviderUnavailable):
     """Gemini could not give a usable answer; ``reason`` is short and safe to show.
 
-    ``usage`` is a call that was paid for anyway (a reply that could not be used).
+    ``usage`` is a call that was paid for anyway (a reply that could not be used);
+    ``retry`` says whether and how asking again may help, ``retry_after`` is Google's
+    retryDelay in seconds (for :attr:`Retry.QUOTA`, when it sent one).
     """
 
-    def __init__(self, reason: str, usage: ApiUsage | None = None) -> None:
+    def __init__(
+        self,
+        reason: str,
+        usage: ApiUsage | None = None,
+        *,
+        retry: Retry = Retry.NEVER,
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(reason, [usage] if usage else [])
+        self.retry = retry
+        self.retry_after = retry_after
 
 
 class Unusable(Exception):
@@ -73,6 +146,21 @@ def default_model(purpose: str, option: str | None = None) -> str:
     )
 
 
+def retry_delay_seconds(details: Any) -> float | None:
+    """The ``retryDelay`` of a Google API error body's ``google.rpc.RetryInfo`` detail, in
+    seconds (the JSON form of a protobuf Duration, such as ``"37s"`` or ``"1.5s"``); None
+    when there is none. ``details`` is ``google.genai.errors.APIError.details``: the parsed
+    body, ``{"error": {"code", "message", "status", "details": [...]}}``."""
+    error = details.get("error", details) if isinstance(details, dict) else None
+    items = error.get("details") if isinstance(error, dict) else None
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict) and item.get("@type") == _RETRY_INFO:
+            found = _DURATION.match(str(item.get("retryDelay", "")))
+            if found:
+                return float(found.group(1))
+    return None
+
+
 def exactly(item: type[BaseModel], count: int) -> Any:
     """A list type of exactly ``count`` ``item``s for a structured-output schema: its JSON
     schema (what the SDK sends as ``responseSchema``) has ``minItems`` = ``maxItems`` =
@@ -93,7 +181,18 @@ def _reason(exc: Exception) -> str:
     return "timed out" if "Timeout" in name else "connection failed" if "Connect" in name else name
 
 
+def _quota_message(wait: float | None) -> str:
+    if wait is None:
+        return "quota exhausted; try again later"
+    at = clock.now() + timedelta(seconds=wait)
+    minutes = round(wait / 60)
+    after = f"about {minutes} min" if minutes >= 2 else f"{wait:.0f} s"
+    return f"quota exhausted; try again after {at:%H:%M} UTC (in {after})"
+
+
 class GeminiClient:
+    """The one client of the Gemini API: retries, cost and errors, for structured calls."""
+
     def __init__(self, key: SecretStr, *, timeout_seconds: float | None = None) -> None:
         self._key = key
         self._timeout = timeout_seconds or float(settings()["timeout_seconds"])
@@ -115,7 +214,7 @@ class GeminiClient:
                     attempts=int(s["attempts"]),
                     initial_delay=float(s["initial_delay_seconds"]),
                     max_delay=float(s["max_delay_seconds"]),
-                    http_status_codes=[408, 429, 500, 502, 503, 504],
+                    http_status_codes=list(SDK_RETRIED_STATUSES),
                 ),
             )
             base_url = os.environ.get(BASE_URL_VARIABLE, "").strip()
@@ -140,49 +239,92 @@ class GeminiClient:
     ) -> R:
         """A structured call whose reply ``use`` turns into a result.
 
-        A malformed reply, or one ``use`` refuses with :class:`Unusable`, is asked for
-        again, up to ``tries`` times (transport failures were already retried by the
-        SDK). Every paid call is appended to ``usage``; giving up raises
-        :class:`ProviderUnavailable` with the reason and that usage.
+        A malformed or empty reply, or one ``use`` refuses with :class:`Unusable`, is asked
+        for again, up to ``tries`` times; a reply cut off at the output limit once more with
+        a larger limit; a 429 after its short retryDelay (see the module's docstring). All
+        of it within ``deadline_seconds`` of ``data/gemini.toml``. Every paid call is
+        appended to ``usage``; giving up raises :class:`ProviderUnavailable` with the reason
+        and that usage.
         """
-        problem = ""
-        for _attempt in range(tries):
+        s = settings()
+        total = float(s["deadline_seconds"])
+        deadline = time.monotonic() + total
+        limit = int(s["max_output_tokens"])
+        backoff = float(s["initial_delay_seconds"])
+        problem, asked, quota_waits, larger_tried = "", 0, 0, False
+        while asked < tries:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise ProviderUnavailable(f"no answer within {total:.0f} s", usage)
             try:
                 reply, call = self.generate(
-                    model=model, system=system, prompt=prompt, schema=schema, purpose=purpose
+                    model=model,
+                    system=system,
+                    prompt=prompt,
+                    schema=schema,
+                    purpose=purpose,
+                    max_output_tokens=limit,
+                    timeout=remaining,
                 )
             except GeminiUnavailable as exc:
                 usage += exc.usage
-                if exc.reason not in UNUSABLE_REPLY:
-                    raise ProviderUnavailable(exc.reason, usage) from None
-                problem = exc.reason
-                continue
+                if exc.retry is Retry.ASK_AGAIN:
+                    problem, asked = exc.reason, asked + 1
+                    continue
+                if exc.retry is Retry.LARGER_LIMIT and not larger_tried:
+                    larger_tried, limit = True, int(s["max_output_tokens_after_cut"])
+                    continue
+                if exc.retry is Retry.QUOTA:
+                    delay = exc.retry_after
+                    # without Google's retryDelay, the usual exponential backoff
+                    wait = delay if delay is not None else backoff * 2**quota_waits
+                    if (
+                        wait <= float(s["quota_wait_max_seconds"])
+                        and wait < deadline - time.monotonic()
+                        and quota_waits < int(s["attempts"]) - 1
+                    ):
+                        quota_waits += 1
+                        time.sleep(wait)
+                        continue
+                    raise ProviderUnavailable(_quota_message(delay), usage) from None
+                raise ProviderUnavailable(exc.reason, usage) from None
             usage.append(call)
             try:
                 return use(reply)
             except Unusable as exc:
-                problem = str(exc)
+                problem, asked = str(exc), asked + 1
         raise ProviderUnavailable(problem, usage)
 
     def generate(
-        self, *, model: str, system: str, prompt: str, schema: type[T], purpose: str
+        self,
+        *,
+        model: str,
+        system: str,
+        prompt: str,
+        schema: type[T],
+        purpose: str,
+        max_output_tokens: int | None = None,
+        timeout: float | None = None,
     ) -> tuple[T, ApiUsage]:
         """One structured call: the reply parsed as ``schema``, and the call's usage.
 
-        Retries happen inside the SDK; the whole call, retries included, is bounded
-        by ``deadline_seconds``.
+        Transport retries happen inside the SDK; the whole call, its retries included, is
+        bounded by ``timeout`` seconds (default ``deadline_seconds``). Raises
+        :class:`GeminiUnavailable` (its ``retry`` says what may help) or
+        :class:`GeminiRequestError`.
         """
         outcome: dict[str, Any] = {}
+        limit = max_output_tokens or int(settings()["max_output_tokens"])
 
         def run() -> None:
             try:
-                outcome["value"] = self._generate(model, system, prompt, schema, purpose)
+                outcome["value"] = self._generate(model, system, prompt, schema, purpose, limit)
             except BaseException as exc:  # handed to the calling thread
                 outcome["error"] = exc
 
         worker = threading.Thread(target=run, name="gemini-call", daemon=True)
         worker.start()
-        deadline = float(settings()["deadline_seconds"])
+        deadline = timeout if timeout is not None else float(settings()["deadline_seconds"])
         worker.join(deadline)
         if worker.is_alive():
             raise GeminiUnavailable(f"no answer within {deadline:.0f} s")
@@ -191,7 +333,7 @@ class GeminiClient:
         return outcome["value"]  # type: ignore[no-any-return]
 
     def _generate(
-        self, model: str, system: str, prompt: str, schema: type[T], purpose: str
+        self, model: str, system: str, prompt: str, schema: type[T], purpose: str, limit: int
     ) -> tuple[T, ApiUsage]:
         from google.genai import errors, types
 
@@ -199,6 +341,7 @@ class GeminiClient:
             system_instruction=system,
             response_mime_type="application/json",
             response_schema=schema,
+            max_output_tokens=limit,
             temperature=catalog.temperature(model),
         )
         try:
@@ -206,7 +349,13 @@ class GeminiClient:
                 model=model, contents=prompt, config=config
             )
         except errors.ClientError as exc:
-            if exc.code in (408, 429):
+            if exc.code == 429:
+                raise GeminiUnavailable(
+                    "quota exhausted",
+                    retry=Retry.QUOTA,
+                    retry_after=retry_delay_seconds(exc.details),
+                ) from None
+            if exc.code == 408:
                 raise GeminiUnavailable(str(exc.code)) from None
             raise _request_error(exc.code, model) from None
         except errors.APIError as exc:
@@ -218,13 +367,33 @@ class GeminiClient:
                 raise GeminiUnavailable(_reason(exc)) from None
             raise
         usage = usage_of(response, model, purpose)
+        blocked = _name(getattr(response.prompt_feedback, "block_reason", None))
+        if blocked:
+            raise GeminiUnavailable(f"prompt blocked by Gemini ({blocked})", usage)
+        candidates = response.candidates or []
+        finish = _name(candidates[0].finish_reason) if candidates else ""
+        if finish in BLOCKING_FINISH:
+            raise GeminiUnavailable(f"reply withheld by Gemini ({finish})", usage)
+        if finish == "MAX_TOKENS":
+            raise GeminiUnavailable(
+                f"cut off at the output limit ({limit} tokens)", usage, retry=Retry.LARGER_LIMIT
+            )
         text = response.text
         if not text:
-            raise GeminiUnavailable("empty reply", usage)
+            stopped = f" (stopped: {finish})" if finish and finish != "STOP" else ""
+            raise GeminiUnavailable(f"empty reply{stopped}", usage, retry=Retry.ASK_AGAIN)
         try:
             return schema.model_validate_json(text), usage
         except ValidationError:
-            raise GeminiUnavailable("malformed reply", usage) from None
+            raise GeminiUnavailable("malformed reply", usage, retry=Retry.ASK_AGAIN) from None
+
+
+def _name(value: Any) -> str:
+    """An SDK enum (``FinishReason``, ``BlockedReason``) or raw string as its wire name."""
+    if value is None:
+        return ""
+    name = str(getattr(value, "value", value))
+    return "" if name.endswith("_UNSPECIFIED") else name
 
 
 def usage_of(response: Any, model: str, purpose: str) -> ApiUsage:
