@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -95,6 +96,7 @@ GEMINI_KEY = "AIzaSyD-fake-gemini-key-0123456789"
 def gemini(monkeypatch):
     """A local server speaking Gemini's wire format, with mockint pointed at it and a key set."""
     from gemini_server import start_server
+    from mockint.gemini import catalog
     from mockint.gemini import client as provider
 
     state, server = start_server()
@@ -103,6 +105,10 @@ def gemini(monkeypatch):
     # keep the SDK's backoff short so retries do not slow the suite
     monkeypatch.setitem(provider.settings(), "initial_delay_seconds", 0.05)
     monkeypatch.setitem(provider.settings(), "max_delay_seconds", 0.1)
+    # prices and shutdown warnings follow mockint.clock: pin it (a test may move it), and
+    # let every test see its own first warning
+    monkeypatch.setattr("mockint.clock.now", lambda: datetime(2026, 12, 1, 12, 0, tzinfo=UTC))
+    monkeypatch.setattr(catalog, "_warned", set())
     yield state
     server.shutdown()
 

@@ -259,13 +259,8 @@ def test_a_promotional_price_applies_until_its_end_date(cli, gemini, monkeypatch
     assert row["model"] == "gemini-3.8-flash" and row["cost"] == expected
 
 
-@pytest.fixture
-def fresh_warnings(monkeypatch):
-    monkeypatch.setattr(catalog, "_warned", set())
-
-
 def test_a_model_shutting_down_within_30_days_is_warned_about_once(
-    cli, gemini, monkeypatch, fresh_warnings, tmp_path
+    cli, gemini, monkeypatch, tmp_path
 ):
     move_clock(monkeypatch, datetime(2027, 4, 10, 12, 0, tzinfo=UTC))  # 27 days before
     monkeypatch.setenv("MOCKINT_GEMINI_MODEL", "gemini-3.1-flash-lite")  # questions and report
@@ -284,7 +279,7 @@ def test_a_model_shutting_down_within_30_days_is_warned_about_once(
     assert "Warning:" not in setup_json(cli).stderr
 
 
-def test_a_model_past_its_shutdown_is_warned_about(cli, gemini, monkeypatch, fresh_warnings):
+def test_a_model_past_its_shutdown_is_warned_about(cli, gemini, monkeypatch):
     move_clock(monkeypatch, datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
     gemini.reply(404, {"error": {"code": 404, "message": "not found", "status": "NOT_FOUND"}})
     result = setup_json(cli, "--model", "gemini-2.5-flash")
@@ -297,7 +292,7 @@ def test_a_model_past_its_shutdown_is_warned_about(cli, gemini, monkeypatch, fre
     assert result.exit_code == 1
 
 
-def test_no_warning_more_than_30_days_before(cli, gemini, monkeypatch, fresh_warnings):
+def test_no_warning_more_than_30_days_before(cli, gemini, monkeypatch):
     move_clock(monkeypatch, datetime(2027, 4, 6, 12, 0, tzinfo=UTC))  # 31 days before
     gemini.reply(200, content_reply(question_set(3)))
     result = setup_json(cli)
