@@ -3,9 +3,9 @@
 One call grades every question. Answers go to the model in delimited blocks
 with the instruction to treat them as data. Each per-question grade is mapped
 back to its question by id (or by position when the ids do not match but the
-count does; the schema pins the count, and a longer list is cut to it), every score is clamped to 0-100, and where Gemini and the
-offline key-point check disagree wildly the report says so instead of
-silently trusting either.
+count does; the schema pins the count, and a longer list is cut to it), every
+score is clamped to 0-100, and where Gemini and the offline key-point check
+disagree wildly the report says so instead of silently trusting either.
 """
 
 from __future__ import annotations
