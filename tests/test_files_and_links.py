@@ -111,3 +111,33 @@ def test_the_library_raises_storage_error_for_a_damaged_key_file(home: Path) -> 
     key_file().write_text("[1, 2]")
     with pytest.raises(StorageError):
         get_key("gemini")
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "fifo", "directory"])
+def test_answers_and_packs_are_read_only_from_regular_files(cli, tmp_path: Path, special) -> None:
+    if special == "fifo":
+        path = tmp_path / "answers.fifo"
+        os.mkfifo(path)  # opening it must not wait for a writer
+    elif special == "directory":
+        path = tmp_path / "answers.d"
+        path.mkdir()
+    else:
+        path = Path(special)
+    for args in (("--answers", str(path)), ("--pack", str(path))):
+        result = cli("start", "-t", "dsa", "-d", "easy", *args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "Traceback" not in result.output
+    assert cli("history", "--json").stdout.count('"sessionId"') == 0  # nothing left behind
+
+
+def test_answers_on_stdin_are_read_up_to_a_limit(cli, monkeypatch) -> None:
+    from mockint import userfiles
+    from mockint.interview import answers
+
+    monkeypatch.setattr(userfiles, "MAX_FILE_BYTES", 64)
+    monkeypatch.setattr(answers, "MAX_FILE_BYTES", 64)
+    result = cli(
+        "start", "-t", "dsa", "-d", "easy", "--answers", "-", input='["' + "x" * 200 + '"]'
+    )
+    assert result.exit_code == 2
+    assert "Answers on stdin is larger than" in result.stderr

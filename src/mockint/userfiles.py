@@ -14,21 +14,49 @@ from typing import TextIO
 
 from mockint.errors import InputFileError, StorageError
 
+#: the largest file read whole (bytes): a question pack, an answers file
+MAX_FILE_BYTES = 64 * 1024 * 1024
 
-def read_user_text(path: Path, label: str) -> str:
-    """The UTF-8 text of ``path``; ``label`` names the file in errors ("Pack file")."""
+
+def read_user_text(path: Path, label: str, limit: int = MAX_FILE_BYTES) -> str:
+    """The UTF-8 text of ``path``; ``label`` names the file in errors ("Pack file").
+
+    Only a regular file of at most ``limit`` bytes is read (never a device, a FIFO or
+    ``/dev/zero``, which would be read until memory runs out). Raises
+    :class:`~mockint.errors.InputFileError` saying what is wrong and how to fix it.
+    """
     try:
-        raw = path.read_bytes()
+        # O_NONBLOCK: opening a FIFO must not wait for a writer (no effect on a file)
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+            kind = os.fstat(handle.fileno()).st_mode
+            if stat.S_ISDIR(kind):
+                raise InputFileError(f"{label} {path} is a directory; give a file.")
+            if not stat.S_ISREG(kind):
+                raise InputFileError(
+                    f"{label} {path} is not a regular file (a device, pipe or socket); give a file."
+                )
+            raw = handle.read(limit + 1)
     except FileNotFoundError:
         raise InputFileError(f"{label} {path} does not exist. Check the path.") from None
     except IsADirectoryError:
         raise InputFileError(f"{label} {path} is a directory; give a file.") from None
     except OSError as exc:
         raise InputFileError(f"Cannot read {label.lower()} {path}: {exc.strerror}.") from None
+    return decode_user_bytes(raw, f"{label} {path}", limit)
+
+
+def decode_user_bytes(raw: bytes, origin: str, limit: int = MAX_FILE_BYTES) -> str:
+    """``raw`` (read with at most ``limit + 1`` bytes) as UTF-8 text; InputFileError when
+    it is longer than ``limit`` bytes or not UTF-8. ``origin`` names it in errors."""
+    if len(raw) > limit:
+        raise InputFileError(
+            f"{origin} is larger than {limit // (1024 * 1024)} MB, more than mockint reads; "
+            "split it."
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise InputFileError(f"{label} {path} is not UTF-8 text. Save it as UTF-8.") from None
+        raise InputFileError(f"{origin} is not UTF-8 text. Save it as UTF-8.") from None
 
 
 #: a temporary file older than this (seconds) was left by a killed run

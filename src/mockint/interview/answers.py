@@ -7,12 +7,13 @@ question id to answer text. ``null`` or a missing question means skipped.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from pydantic import RootModel, ValidationError
 
 from mockint.errors import InputFileError
-from mockint.userfiles import is_storable, read_user_text
+from mockint.userfiles import MAX_FILE_BYTES, decode_user_bytes, is_storable, read_user_text
 from mockint.validation import describe
 
 AnswerList = RootModel[list[str | None]]
@@ -59,9 +60,9 @@ def parse_answers(text: str, origin: str = "answers") -> list[str | None] | dict
 
 def load_answers(path: Path) -> list[str | None] | dict[str, str | None]:
     if str(path) == "-":
-        import sys
-
-        return parse_answers(sys.stdin.read(), origin="Answers on stdin")
+        raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+        text = decode_user_bytes(raw, "Answers on stdin", MAX_FILE_BYTES)
+        return parse_answers(text, origin="Answers on stdin")
     return parse_answers(read_user_text(path, "Answers file"), origin=f"Answers file {path}")
 
 
