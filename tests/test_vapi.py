@@ -434,11 +434,14 @@ def test_the_webhook_secret_travels_to_vapi_as_a_header(cli, vapi, pack, monkeyp
     monkeypatch.setenv("VAPI_WEBHOOK_SECRET", "s3cret-webhook")
     vapi.states = [(200, ended(messages(3)))]
     assert start_call(cli, pack).exit_code == 0
-    server = vapi.requests[0]["body"]["assistant"]["server"]
-    assert server == {
+    assistant = vapi.requests[0]["body"]["assistant"]
+    assert assistant["server"] == {
         "url": "https://tunnel.example/hook",
+        "timeoutSeconds": 20,
         "headers": {"X-Vapi-Secret": "s3cret-webhook"},
     }
+    assert assistant["serverMessages"] == ["end-of-call-report", "status-update"]
+    assert assistant["monitorPlan"] == {"controlEnabled": True}
 
 
 def test_a_status_with_markup_is_shown_as_text():

@@ -4,7 +4,9 @@
 the states the test queued (queued, in-progress, ended, then ended with an
 artifact), repeating the last; ``POST /control/{id}`` with ``{"type": "end-call"}``
 ends the call.
-Every request is recorded with its headers and JSON body.
+Every request is recorded with its headers and JSON body. Every call object it sends is
+built through vapi-server-sdk's ``Call`` model (:mod:`vapi_contract`): a field the SDK
+does not define fails the test that queued it.
 """
 
 from __future__ import annotations
@@ -14,17 +16,24 @@ from http.server import ThreadingHTTPServer
 from typing import Any
 
 from local_server import JsonHandler, serve
+from vapi_contract import call_object
 
 CALL_ID = "3f1c9a52-call"
+STAMP = "2026-12-01T03:00:00.000Z"
 
 
 def call_state(status: str, **extra: Any) -> dict[str, Any]:
-    return {"id": CALL_ID, "type": "webCall", "status": status, **extra}
+    """A web call object as Vapi sends it (checked against the SDK's ``Call``)."""
+    return call_object({"id": CALL_ID, "orgId": "org-7", "createdAt": STAMP, "updatedAt": STAMP,
+                        "type": "webCall", "status": status, **extra})  # fmt: skip
 
 
 def ended(messages: list[dict[str, Any]] | None, reason: str = "assistant-said-end-call-phrase",
           cost: float = 0.1234) -> dict[str, Any]:  # fmt: skip
-    artifact: dict[str, Any] = {"recordingUrl": "https://storage.example/rec.wav"}
+    artifact: dict[str, Any] = {
+        "recordingUrl": "https://storage.example/old-rec.wav",  # deprecated
+        "recording": {"mono": {"combinedUrl": "https://storage.example/rec.wav"}},
+    }
     if messages is not None:
         artifact["messages"] = messages
     return call_state(

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlite_utils import Database
 
 from mockint.clock import now
-from mockint.errors import NotFoundError
+from mockint.errors import MockintError, NotFoundError
 from mockint.models.questions import Question
 from mockint.models.sessions import SessionRecord, Turn, TurnKind, TurnRole
 from mockint.models.usage import ApiUsage
@@ -25,9 +25,17 @@ from mockint.storage.connection import transaction
 from mockint.storage.sessions import session_questions
 from mockint.storage.turns import add_turn, answered_question_ids
 from mockint.storage.usage import add_api_usage
+from mockint.vapi.client import settings
 
 if TYPE_CHECKING:
     from mockint.interview.session import Interview
+
+
+class CallFailed(MockintError):
+    """The interview never really happened on a call (no question was asked, or an error
+    ended it before the first answer): nothing was graded, the call is stored as failed
+    and the session stays resumable. The message names the command to try again."""
+
 
 INTERVIEWER_ROLES = frozenset({"assistant", "bot"})
 CANDIDATE_ROLES = frozenset({"user"})
@@ -83,7 +91,13 @@ def build_assistant(
     settings: dict[str, Any],
     webhook_secret: str | None = None,
 ) -> dict[str, Any]:
-    """The transient interviewer assistant for ``session``, as Vapi's API takes it."""
+    """The transient interviewer assistant for ``session``, as Vapi's API takes it
+    (a ``CreateAssistantDto`` body: camelCase keys, durations in seconds).
+
+    ``settings`` is the ``vapi.toml`` table (with config overrides); with a
+    ``server_url`` the assistant sends Vapi's server messages there, authenticated by
+    ``server_credential_id`` or else by ``webhook_secret`` in an ``X-Vapi-Secret`` header.
+    """
     spec = settings["assistant"]
     minutes = sum(q.time_minutes for q in questions) + int(settings["extra_minutes"])
     listing = "\n".join(f"{i}. {q.text}" for i, q in enumerate(questions, 1))
@@ -108,20 +122,63 @@ def build_assistant(
         "endCallMessage": spec["end_call_message"],
         "endCallPhrases": list(spec["end_call_phrases"]),
         "maxDurationSeconds": minutes * 60,
+        # Documented in Vapi's API reference (assistant "silenceTimeoutSeconds") but missing
+        # from vapi-server-sdk 3's CreateAssistantDto: kept, as the docs say; the contract
+        # test exempts exactly this field.
         "silenceTimeoutSeconds": int(spec["silence_timeout_seconds"]),
+        # the call's control URL (monitor.controlUrl) exists only with this: Ctrl-C ends the call
+        "monitorPlan": {"controlEnabled": True},
         "metadata": {"mockintSessionId": session.id},
     }
     server_url = settings.get("server_url")
     if server_url:
         # Vapi sends these headers with every server message: `mockint webhook serve`
         # checks the secret. HMAC signing instead needs a credential made in Vapi.
-        server: dict[str, Any] = {"url": server_url}
+        server: dict[str, Any] = {
+            "url": server_url,
+            "timeoutSeconds": float(settings.get("server_timeout_seconds", 20)),
+        }
         if settings.get("server_credential_id"):
             server["credentialId"] = settings["server_credential_id"]
         elif webhook_secret:
             server["headers"] = {"X-Vapi-Secret": webhook_secret}
         assistant["server"] = server
+        assistant["serverMessages"] = list(
+            settings.get("server_messages", ["end-of-call-report", "status-update"])
+        )
     return assistant
+
+
+#: call statuses after which a call changes no more (Vapi's CallStatus)
+FINAL_STATUSES = frozenset({"ended", "not-found", "deletion-failed"})
+
+
+def is_error_reason(reason: str | None) -> bool:
+    """Whether a call's ``endedReason`` (or final status) says it failed: any reason naming
+    an error or a fault, as Vapi's list does (``pipeline-error-...``,
+    ``call.in-progress.error-vapifault-transport-never-connected``), or one of
+    ``failed_ended_reasons`` in ``vapi.toml`` (``assistant-not-found``, ``not-found``...)."""
+    if not reason:
+        return False
+    failed = {str(r) for r in settings().get("failed_ended_reasons", ())}
+    return "error" in reason or "fault" in reason or reason in failed
+
+
+def join_url(call: dict[str, Any]) -> str | None:
+    """Where a browser joins a web call: ``webCallUrl``, else ``transport.callUrl`` (the
+    Daily room, which is all vapi-server-sdk's ``Call`` model has); None when neither."""
+    transport = call.get("transport") or {}
+    url = call.get("webCallUrl") or (
+        transport.get("callUrl") if isinstance(transport, dict) else None
+    )
+    return str(url) if url else None
+
+
+def join_token(call: dict[str, Any]) -> str | None:
+    """The meeting token of a web call's room (``transport.callToken``), if Vapi sent one."""
+    transport = call.get("transport") or {}
+    token = transport.get("callToken") if isinstance(transport, dict) else None
+    return str(token) if token else None
 
 
 @dataclass
@@ -200,15 +257,47 @@ def messages_of(call: dict[str, Any]) -> list[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class CallSummary:
+    """How a call went: questions ``asked`` and ``answered`` of ``total``, why it ended,
+    whether it ended before the last question (``early``) or with an error (``error``),
+    and whether it had any transcript at all (``heard``)."""
+
     asked: int
     answered: int
     total: int
     ended_reason: str | None
     early: bool
+    error: bool = False
+    heard: bool = True
+
+    @property
+    def happened(self) -> bool:
+        """Whether there is an interview to grade: a question was asked, and no error
+        ended the call before the first answer."""
+        return self.asked > 0 and not (self.error and self.answered == 0)
+
+    def failure(self, session_id: str) -> str:
+        """Why nothing was graded, and how to try again (one line, for an error)."""
+        reason = self.ended_reason or "unknown reason"
+        if not self.heard:
+            what = f"The Vapi call ended ({reason}) with no transcript"
+        elif self.asked == 0:
+            what = f"The Vapi call ended ({reason}) before the first question was asked"
+        else:
+            what = f"The Vapi call failed ({reason}) before your first answer"
+        return (
+            f"{what}, so nothing was graded. Session {session_id} is kept: try again with "
+            f"`mockint start {session_id} --mode vapi` or `--mode text`."
+        )
 
     @property
     def note(self) -> str:
         reason = self.ended_reason or "unknown reason"
+        if self.error:
+            rest = ", the rest were not asked" if self.answered < self.total else ""
+            return (
+                f"The call failed ({reason}) after {self.answered} of {self.total} questions "
+                f"were answered; those answers are kept and graded{rest}."
+            )
         if self.early:
             return (
                 f"The call ended early ({reason}) after {self.asked} of {self.total} questions; "
@@ -218,7 +307,7 @@ class CallSummary:
 
 
 def _turns_for(
-    session: SessionRecord, mapped: list[QuestionTranscript], done: set[str]
+    session: SessionRecord, mapped: list[QuestionTranscript], done: set[str], error: bool = False
 ) -> list[Turn]:
     turns: list[Turn] = []
     moment = now()
@@ -227,10 +316,13 @@ def _turns_for(
         turns.append(Turn(session_id=session.id, question_id=qid, role=role, kind=kind, text=text,
                           created_at=moment, meta={"source": "vapi", **meta}))  # fmt: skip
 
-    for item in mapped:
+    last_answer = max((i for i, m in enumerate(mapped) if m.answer), default=-1)
+    for index, item in enumerate(mapped):
         qid = item.question.id
         if item.asked is None or qid in done:
             continue
+        if error and not item.answer and index > last_answer:
+            continue  # the call failed while this was asked: not a skip, still to answer
         turn(
             qid, TurnRole.INTERVIEWER, TurnKind.QUESTION, item.asked, secondsFromStart=item.asked_at
         )
@@ -245,40 +337,63 @@ def _turns_for(
     return turns
 
 
-def collect(db: Database, session: SessionRecord, call: dict[str, Any]) -> CallSummary:
-    """Store an ended call's transcript as the session's turns, and its cost.
-
-    One transaction: a call is collected once, whole, however many processes try.
-    """
-    questions = session_questions(db, session.id)
-    mapped = map_messages(messages_of(call), questions)
-    call_id = str(call["id"])
-    with transaction(db):
-        collected = stored_calls.call_state(db, call_id)
-        if not collected:
-            done = answered_question_ids(db, session.id)
-            for turn in _turns_for(session, mapped, done):
-                add_turn(db, turn)
-            if collected is not None:
-                stored_calls.update_call(db, call)
-                stored_calls.mark_collected(db, call_id)
-            if call.get("cost") is not None:
-                add_api_usage(db, session.id, [ApiUsage(
-                    provider="vapi", model="call", purpose="call", cost_usd=float(call["cost"]))])  # fmt: skip
+def summarise(call: dict[str, Any], mapped: list[QuestionTranscript]) -> CallSummary:
+    """How the ended ``call`` went, from its questions as :func:`map_messages` found them."""
     asked = sum(1 for m in mapped if m.asked is not None)
+    status = call.get("status")
+    reason = call.get("endedReason") or (status if status != "ended" else None)
     return CallSummary(
         asked=asked,
         answered=sum(1 for m in mapped if m.answer),
-        total=len(questions),
-        ended_reason=call.get("endedReason"),
-        early=asked < len(questions),
+        total=len(mapped),
+        ended_reason=reason,
+        early=asked < len(mapped),
+        error=is_error_reason(reason),
+        heard=bool(messages_of(call)),
     )
+
+
+def collect(db: Database, session: SessionRecord, call: dict[str, Any]) -> CallSummary:
+    """Store an ended call's transcript as the session's turns, and its cost.
+
+    One transaction: a call is collected once, whole, however many processes try. A call
+    on which the interview never happened (``CallSummary.happened`` is False) stores no
+    turns: it is recorded as failed, with its cost, and may be collected again later.
+    """
+    questions = session_questions(db, session.id)
+    mapped = map_messages(messages_of(call), questions)
+    summary = summarise(call, mapped)
+    call_id = str(call["id"])
+    with transaction(db):
+        collected = stored_calls.call_state(db, call_id)
+        costed = stored_calls.call_failed(db, call_id)  # its cost was recorded when it failed
+        if not collected:
+            if summary.happened:
+                done = answered_question_ids(db, session.id)
+                for turn in _turns_for(session, mapped, done, summary.error):
+                    add_turn(db, turn)
+            if collected is not None:
+                stored_calls.update_call(db, call)
+                if summary.happened:
+                    stored_calls.mark_collected(db, call_id)
+                else:
+                    stored_calls.mark_failed(db, call_id)
+            if call.get("cost") is not None and not costed:
+                add_api_usage(db, session.id, [ApiUsage(
+                    provider="vapi", model="call", purpose="call", cost_usd=float(call["cost"]))])  # fmt: skip
+    return summary
 
 
 def collect_into(interview: Interview, call: dict[str, Any]) -> CallSummary:
     """Collect an ended call into ``interview``: its turns stored, its answers reloaded,
-    and how the call went noted for the report."""
+    and how the call went noted for the report.
+
+    Raises CallFailed (exit code 1) when the interview never happened on the call: then
+    nothing is stored but the call's failure and cost, and nothing should be graded.
+    """
     summary = collect(interview.db, interview.session, call)
+    if not summary.happened:
+        raise CallFailed(summary.failure(interview.session.id))
     interview.reload()
     interview.notes.append(summary.note)
     return summary

@@ -15,16 +15,20 @@ from typing import Any
 from mockint.errors import MockintError, SessionStateError, UsageError
 from mockint.interview.session import Interview
 from mockint.keys import get_key
-from mockint.runners.base import Display, Outcome, Progress, RunnerSettings
+from mockint.runners.base import Display, Outcome, Progress, RunnerSettings, Tone
 from mockint.storage.calls import record_call, uncollected_call
 from mockint.vapi.calls import (
+    FINAL_STATUSES,
     CallSummary,
     build_assistant,
     collect_into,
+    is_error_reason,
+    join_token,
+    join_url,
     latest_call_id,
     messages_of,
 )
-from mockint.vapi.client import VapiClient, require_key, settings
+from mockint.vapi.client import VapiClient, VapiError, require_key, settings
 from mockint.vapi.joinpage import JoinServer
 
 PHONE_NUMBER_VARIABLE = "VAPI_PHONE_NUMBER_ID"
@@ -55,11 +59,15 @@ def watch(
     sleep: Callable[[float], None] = time.sleep,
     monotonic: Callable[[], float] = time.monotonic,
 ) -> dict[str, Any]:
-    """Poll the call until it has ended and its transcript is there; the final call object.
+    """Poll the call (every ``poll_seconds``) until it is over; the final call object.
 
-    Its status and elapsed seconds go to ``display``; on Ctrl-C the candidate is asked
-    whether to end the call. Raises CallNotFinished when ``timeout`` seconds pass, or
-    the transcript does not arrive, or the call cannot be ended from here.
+    A call is over when its status is final (``ended``, ``not-found``,
+    ``deletion-failed``) and, for an ended call, its transcript is there, or it ended
+    with an error reason, or ``artifact_wait_seconds`` passed without a transcript (the
+    caller then finds that no question was asked). Its status and elapsed seconds go
+    to ``display``; on Ctrl-C the candidate is asked whether to end the call. Raises
+    CallNotFinished when ``timeout`` seconds pass or the call cannot be ended from
+    here, and VapiError when Vapi cannot be asked.
     """
     poll = float(settings()["poll_seconds"])
     call_id = str(call["id"])
@@ -69,15 +77,14 @@ def watch(
         try:
             status = str(call.get("status") or "unknown")
             display.progress(Progress(monotonic() - began, status=status, call_id=call_id))
-            if status == "ended":
-                if messages_of(call):
+            if status in FINAL_STATUSES:
+                if status != "ended" or messages_of(call):
                     return call
+                if is_error_reason(call.get("endedReason")):
+                    return call  # no transcript is coming
                 ended_at = ended_at if ended_at is not None else monotonic()
                 if monotonic() - ended_at > float(settings()["artifact_wait_seconds"]):
-                    raise CallNotFinished(
-                        "The call has ended but Vapi has not sent its transcript yet. "
-                        f"Fetch and grade it later with: mockint complete {session_id}"
-                    )
+                    return call
             elif timeout is not None and monotonic() - began > timeout:
                 raise CallNotFinished(
                     f"The call is still {status} after --timeout {timeout:g} s. When it has "
@@ -122,6 +129,7 @@ class VapiRunner:
                 f"Session {interview.session.id} already has a call ({waiting}) whose transcript "
                 f"has not been collected: finish it with `mockint complete {interview.session.id}`."
             )
+        kind = "phone" if self.phone else "web"
         secret = get_key("vapi-webhook") if settings().get("server_url") else None
         assistant = build_assistant(
             interview.session,
@@ -131,18 +139,23 @@ class VapiRunner:
         )
         if self.phone:
             call = self.client.create_phone_call(assistant, str(self.phone_number_id), self.phone)
-            kind = "phone"
         else:
             call = self.client.create_web_call(assistant)
-            kind = "web"
+        room = join_url(call)
+        if kind == "web" and room is None:
+            stopped = self.client.end_call(call)  # nobody can join it: do not let it run
+            raise VapiError(
+                f"Vapi created web call {call['id']} without an address to join it (no webCallUrl "
+                f"or transport.callUrl); {'it was ended and ' if stopped else ''}nothing was stored. "
+                "Try again later, or use --phone or --mode text."
+            )
         # from here on the call exists: the session is in progress and resumable by `complete`
         record_call(interview.db, interview.session.id, call, kind)
         interview.begin()
         join: JoinServer | None = None
         try:
-            if kind == "web" and call.get("webCallUrl"):
-                room = str(call["webCallUrl"])
-                join = JoinServer(room, "Your mock interview")
+            if kind == "web" and room is not None:
+                join = JoinServer(room, "Your mock interview", token=join_token(call))
                 self.display.say(f"Join the interview at {join.url} (call room: {room})")
                 self.display.open_link(join.url)
             ended = watch(
@@ -157,7 +170,9 @@ class VapiRunner:
             self.display.idle()
             if join is not None:
                 join.close()
-        collect_into(interview, ended)
+        summary = collect_into(interview, ended)
+        if summary.error:
+            self.display.say(summary.note, Tone.WARNING)
         return Outcome.COMPLETED
 
 
@@ -195,7 +210,11 @@ def complete_call(
     interview: Interview, display: Display, *, timeout: float | None = None
 ) -> CallSummary:
     """Collect the latest call of ``interview``'s session, waiting (through ``display``)
-    while it is still running: for a call that ended while mockint was not watching."""
+    while it is still running: for a call that ended while mockint was not watching.
+
+    Raises CallFailed when the interview never happened on that call (nothing to grade),
+    CallNotFinished after ``timeout`` seconds, VapiError when Vapi cannot be asked.
+    """
     call_id = latest_call_id(interview.db, interview.session.id)
     client = client_with("vapi-private")
     try:
@@ -204,4 +223,7 @@ def complete_call(
         )
     finally:
         display.idle()
-    return collect_into(interview, call)
+    summary = collect_into(interview, call)
+    if summary.error:
+        display.say(summary.note, Tone.WARNING)
+    return summary
