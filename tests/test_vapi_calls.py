@@ -82,6 +82,17 @@ def test_a_call_that_never_connected_is_not_graded_and_the_session_stays_resumab
     assert len([r for r in vapi.requests if r["path"] == "/call/web"]) == 2
 
 
+def test_a_late_status_update_does_not_revive_a_failed_call(cli, vapi, pack):
+    from mockint.storage.calls import set_call_status, uncollected_call
+
+    vapi.states = [(200, ended(greeting_only(), reason=NEVER_CONNECTED))]
+    assert start_call(cli, pack).exit_code == 1
+    db = open_db()
+    set_call_status(db, CALL_ID, "ended")
+    assert stored_call() == ("failed", NEVER_CONNECTED, 0)
+    assert uncollected_call(db, the_session(cli)["sessionId"]) is None
+
+
 def test_after_a_failed_call_the_interview_can_be_typed_instead(cli, vapi, pack, tmp_path):
     vapi.states = [(200, ended(greeting_only(), reason=NEVER_CONNECTED))]
     assert start_call(cli, pack).exit_code == 1

@@ -68,9 +68,14 @@ def update_call(db: Database, call: dict[str, Any]) -> None:
 
 
 def set_call_status(db: Database, call_id: str, status: str | None) -> None:
-    """Record a status update Vapi sent for a call."""
+    """Record a status update Vapi sent for a call (a call stored as failed stays failed:
+    a late update must not make it look like a call still to collect)."""
     with transaction(db):
-        db.table("calls").update(call_id, {"status": status, "updated_at": stamp(now())})
+        db.execute(
+            "UPDATE calls SET status = ?, updated_at = ? WHERE call_id = ?"
+            " AND status IS NOT 'failed'",
+            [status, stamp(now()), call_id],
+        )
 
 
 def mark_collected(db: Database, call_id: str) -> None:
