@@ -50,6 +50,11 @@ def history(
     filters = history_filter(type, difficulty, status, since, until, grader)
     result = list_history(db, filters, sort=sort.value, page=page, limit=limit)
     points = trend(db, filters) if chart else []
+    if result.skipped:
+        console.warn(
+            f"Left out {len(result.skipped)} session(s) this version of mockint cannot read "
+            f"(written by a newer one?): {', '.join(result.skipped)}."
+        )
     if json:
         data = result.dump()
         if chart:

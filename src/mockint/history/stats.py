@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from mockint.enums import Difficulty, InterviewType
 from mockint.errors import UsageError
 from mockint.models.history import (
     GroupStatistics,
@@ -37,6 +38,10 @@ TOP_MISSED = 5
 #: a question scored below this counts its topics as missed
 WEAK_SCORE = 50
 AREAS = ("technical-depth", "communication", "problem-solving")
+
+
+KNOWN_TYPES = frozenset(t.value for t in InterviewType)
+KNOWN_DIFFICULTIES = frozenset(d.value for d in Difficulty)
 
 
 def _conditions(filters: HistoryFilter, *, graded_only: bool = False) -> tuple[str, list[Any]]:
@@ -79,23 +84,29 @@ def list_history(
     rows = history_store.session_page(
         db, where, params, sort=sort, limit=limit, offset=(page - 1) * limit
     )
-    interviews = [
-        HistoryItem(
-            session_id=r.id,
-            type=r.type,
-            difficulty=r.difficulty,
-            status=r.status,
-            date=r.created_at,
-            duration=_duration(r.started_at, r.ended_at),
-            score=r.score,
-            parent_id=r.parent_id,
-            grader=grader_of(r.grader)[0] if r.grader else None,
-            grader_fallback=grader_of(r.grader)[1] if r.grader else False,
-        )
-        for r in rows
-    ]
+    interviews: list[HistoryItem] = []
+    skipped: list[str] = []
+    for r in rows:
+        try:
+            interviews.append(
+                HistoryItem(
+                    session_id=r.id,
+                    type=r.type,
+                    difficulty=r.difficulty,
+                    status=r.status,
+                    date=r.created_at,
+                    duration=_duration(r.started_at, r.ended_at),
+                    score=r.score,
+                    parent_id=r.parent_id,
+                    grader=grader_of(r.grader)[0] if r.grader else None,
+                    grader_fallback=grader_of(r.grader)[1] if r.grader else False,
+                )
+            )
+        except ValueError:  # a row this version cannot read (a newer mockint wrote it)
+            skipped.append(r.id)
     return HistoryPage(
         interviews=interviews,
+        skipped=skipped,
         total=total,
         page=page,
         total_pages=max(1, math.ceil(total / limit)),
@@ -125,6 +136,8 @@ def statistics(db: Database, filters: HistoryFilter | None = None) -> Statistics
             last_score=row.last_score,
         )
         for row in history_store.group_scores(db, where, params)
+        # a type or difficulty this version does not know (a newer mockint's) is left out
+        if row.type in KNOWN_TYPES and row.difficulty in KNOWN_DIFFICULTIES
     ]
     by_type = {
         name: _combine([g for g in groups if g.type.value == name])

@@ -95,6 +95,8 @@ class HistoryPage(ApiModel):
     statistics: Statistics
     sort: str = "date"
     limit: int = 10
+    #: ids of sessions on this page that this version cannot read (written by a newer one)
+    skipped: list[str] = Field(default_factory=list)
 
 
 class TrendPoint(ApiModel):

@@ -49,7 +49,20 @@ def _migration_lock(path: Path) -> Iterator[None]:
     except ImportError:  # pragma: no cover - Windows: SQLite's own locking suffices
         yield
         return
-    with lock_path.open("a") as handle:
+    try:
+        handle = lock_path.open("a")
+    except IsADirectoryError:
+        raise StorageError(
+            f"The lock file {lock_path} is a directory; remove it (mockint recreates it)."
+        ) from None
+    except PermissionError:
+        raise StorageError(
+            f"Cannot open the lock file {lock_path}: it belongs to another user (a run with "
+            f"sudo?). Remove it, or give it back with: sudo chown $USER {lock_path}"
+        ) from None
+    except OSError as exc:
+        raise StorageError(f"Cannot open the lock file {lock_path}: {exc.strerror}.") from None
+    with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -82,15 +95,32 @@ def open_db(path: Path | None = None) -> Database:
         # there), so that switch and the migrations happen under one file lock.
         with _migration_lock(path):
             conn.execute("PRAGMA journal_mode = WAL")
+            _refuse_a_newer_schema(db, path)
             if migrations.pending(db):
                 _migrate(db, path)
         conn.execute("PRAGMA foreign_keys = ON")
+    except StorageError:
+        conn.close()
+        raise
     except sqlite3.DatabaseError as exc:
         raise StorageError(
             f"Cannot use the database {path}: {exc}. It may be damaged; move it away "
             "to start afresh (mockint never overwrites it)."
         ) from None
     return db
+
+
+def _refuse_a_newer_schema(db: Database, path: Path) -> None:
+    """Raise StorageError, before anything is written, when a newer mockint has changed the
+    schema: a migration this version does not know is recorded as applied."""
+    known = {migration.name for migration in migrations.pending(Database(memory=True))}
+    unknown = [m.name for m in migrations.applied(db) if m.name not in known]
+    if unknown:
+        raise StorageError(
+            f"The database {path} was upgraded by a newer mockint (schema {unknown[-1]}); "
+            "this version will not change it. Upgrade mockint, or set MOCKINT_HOME to "
+            "another directory."
+        )
 
 
 def _migrate(db: Database, path: Path) -> None:

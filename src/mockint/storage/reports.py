@@ -10,6 +10,7 @@ from mockint.enums import Status
 from mockint.errors import SessionStateError
 from mockint.models.reports import Report
 from mockint.storage.connection import transaction
+from mockint.storage.sessions import unreadable
 from mockint.timespec import iso
 
 
@@ -55,4 +56,9 @@ def get_report(db: Database, session_id: str) -> Report | None:
     row = db.execute(
         "SELECT report_json FROM reports WHERE session_id = ?", [session_id]
     ).fetchone()
-    return Report.model_validate_json(row[0]) if row else None
+    if row is None:
+        return None
+    try:
+        return Report.model_validate_json(row[0])
+    except ValueError as exc:  # ValidationError, or not JSON at all
+        raise unreadable(f"The report of session {session_id}", exc) from None

@@ -10,7 +10,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from mockint.enums import Status
-from mockint.errors import NotFoundError, UsageError
+from mockint.errors import NotFoundError, StorageError, UsageError
 from mockint.models.questions import Question
 from mockint.models.sessions import SessionRecord
 from mockint.models.usage import Pricing
@@ -24,7 +24,24 @@ def new_session_id() -> str:
     return secrets.token_hex(6)
 
 
+def unreadable(what: str, exc: Exception) -> StorageError:
+    """The error for a stored row this version cannot read (a newer mockint wrote it, or the
+    file was edited): one line naming it, never a traceback."""
+    reason = type(exc).__name__ if not str(exc) else str(exc).splitlines()[0][:120]
+    return StorageError(
+        f"{what} cannot be read by this version of mockint ({reason}). It may have been "
+        "written by a newer mockint; nothing was changed."
+    )
+
+
 def _session_from_row(row: dict[str, Any]) -> SessionRecord:
+    try:
+        return _session(row)
+    except (ValueError, KeyError, TypeError) as exc:  # ValidationError, JSONDecodeError
+        raise unreadable(f"Session {row.get('id')}", exc) from None
+
+
+def _session(row: dict[str, Any]) -> SessionRecord:
     return SessionRecord(
         id=row["id"],
         type=row["type"],
@@ -149,7 +166,10 @@ def session_questions(db: Database, session_id: str) -> list[Question]:
         "SELECT question_json FROM session_questions WHERE session_id = ? ORDER BY position",
         [session_id],
     ).fetchall()
-    return [Question.model_validate_json(r[0]) for r in rows]
+    try:
+        return [Question.model_validate_json(r[0]) for r in rows]
+    except ValueError as exc:
+        raise unreadable(f"A question of session {session_id}", exc) from None
 
 
 def set_status(

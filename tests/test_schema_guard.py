@@ -1,0 +1,107 @@
+"""A database from another version, a damaged row, a lock file someone else left: one line,
+the right exit code, nothing changed, and history still lists what it can read."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from conftest import write_json
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def finished(cli, home: Path, tmp_path: Path) -> str:
+    answers = write_json(tmp_path / "a.json", ["A hash map from value to index."])
+    result = cli("start", "-t", "dsa", "-d", "easy", "-n", "1", "--answers", str(answers), "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)["sessionId"]
+
+
+def sql(home: Path, statement: str, *params: object) -> None:
+    with sqlite3.connect(home / "mockint.db") as conn:
+        conn.execute(statement, params)
+
+
+def test_a_database_upgraded_by_a_newer_mockint_is_refused_and_never_written(
+    cli, home: Path, finished: str
+) -> None:
+    sql(
+        home,
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES (?, ?, ?)",
+        "mockint",
+        "m099_from_the_future",
+        "2027-01-01T00:00:00",
+    )
+    before = digest(home / "mockint.db")
+    for args in (("history",), ("report", finished), ("start", "-t", "dsa", "-d", "easy")):
+        result = cli(*args)
+        assert result.exit_code == 1, (args, result.output)
+        assert "upgraded by a newer mockint (schema m099_from_the_future)" in result.stderr
+        assert "Traceback" not in result.output
+    assert digest(home / "mockint.db") == before
+    assert not list(home.glob("*.backup.db"))
+
+
+def test_a_row_of_an_unknown_interview_type_is_left_out_of_history_with_a_warning(
+    cli, home: Path, finished: str, tmp_path: Path
+) -> None:
+    answers = write_json(tmp_path / "b.json", ["A queue and a visited set."])
+    other = cli("start", "-t", "dsa", "-d", "hard", "-n", "1", "--answers", str(answers), "--json")
+    kept = json.loads(other.stdout)["sessionId"]
+    sql(home, "UPDATE sessions SET type = 'quantum-computing' WHERE id = ?", finished)
+
+    listing = cli("history", "--json")
+    assert listing.exit_code == 0, listing.output
+    data = json.loads(listing.stdout)
+    assert [i["sessionId"] for i in data["interviews"]] == [kept]
+    assert data["skipped"] == [finished]
+    assert f"cannot read (written by a newer one?): {finished}" in listing.stderr
+    assert cli("history").exit_code == 0
+
+    shown = cli("report", finished)
+    assert shown.exit_code == 1
+    assert f"Session {finished} cannot be read by this version of mockint" in shown.stderr
+    assert "Traceback" not in shown.output
+
+
+def test_a_report_that_is_not_json_is_one_line(cli, home: Path, finished: str) -> None:
+    sql(home, "UPDATE reports SET report_json = 'not json {' WHERE session_id = ?", finished)
+    result = cli("report", finished)
+    assert result.exit_code == 1
+    assert f"The report of session {finished} cannot be read" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_lock_file_that_is_a_directory_is_one_line(cli, home: Path, finished: str) -> None:
+    lock = home / "mockint.db.lock"
+    lock.unlink()
+    lock.mkdir()
+    result = cli("history")
+    assert result.exit_code == 1
+    assert "is a directory; remove it" in result.stderr
+
+
+def test_a_lock_file_owned_by_someone_else_is_one_line(
+    cli, home: Path, finished: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lock = home / "mockint.db.lock"
+    real_open = Path.open
+
+    def refused(self: Path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self == lock:
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, *args, **kwargs)
+
+    # tests run as root, where chmod cannot refuse: refuse the open the way the OS would
+    monkeypatch.setattr(Path, "open", refused)
+    result = cli("history")
+    assert result.exit_code == 1
+    assert "belongs to another user" in result.stderr and "chown" in result.stderr
