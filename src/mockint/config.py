@@ -35,6 +35,10 @@ def load_config() -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputFileError(f"The config file {path} is not valid TOML: {exc}.") from None
+    except RecursionError:
+        raise InputFileError(
+            f"The config file {path} nests arrays or tables too deeply to be a config file."
+        ) from None
 
 
 def setting(section: str, *names: str) -> str | None:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import ValidationError
+
+from mockint.errors import UsageError
+from mockint.safetext import one_line
 
 
 def _location(loc: tuple[Any, ...], root: str = "") -> str:
@@ -32,3 +36,18 @@ def describe(exc: ValidationError, root: str = "", limit: int = 3) -> str:
     if extra > 0:
         problems.append(f"and {extra} more problem{'s' if extra > 1 else ''}")
     return "; ".join(problems)
+
+
+def service_url(value: str, origin: str) -> str:
+    """``value`` if it is an absolute http(s) URL, without a trailing slash; else
+    :class:`~mockint.errors.UsageError` naming ``origin`` (the variable or setting)."""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - parses the port: raises ValueError when it is not a number
+    except ValueError as exc:
+        raise UsageError(f"{origin} is not a valid URL ({exc}): {one_line(value)!r}.") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(
+            f"{origin} must be an http:// or https:// URL with a host, not {one_line(value)!r}."
+        )
+    return value.rstrip("/")

@@ -43,6 +43,7 @@ from mockint.gemini import catalog
 from mockint.gemini.catalog import call_cost, settings
 from mockint.keys import get_key
 from mockint.models.usage import ApiUsage
+from mockint.validation import service_url
 
 __all__ = [
     "BLOCKING_FINISH",
@@ -219,7 +220,7 @@ class GeminiClient:
             )
             base_url = os.environ.get(BASE_URL_VARIABLE, "").strip()
             if base_url:
-                options.base_url = base_url
+                options.base_url = service_url(base_url, BASE_URL_VARIABLE)
             self._client = genai.Client(
                 api_key=self._key.get_secret_value(), vertexai=False, http_options=options
             )

@@ -12,12 +12,13 @@ import os
 from functools import cache
 from typing import Any
 
-from pydantic import SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
-from mockint.config import load_config
-from mockint.errors import MockintError, UsageError
+from mockint.config import config_path, load_config
+from mockint.errors import InputFileError, MockintError, UsageError
 from mockint.keys import get_key
 from mockint.resources import load_toml
+from mockint.validation import describe, service_url
 
 BASE_URL_VARIABLE = "MOCKINT_VAPI_BASE_URL"
 RETRIED = frozenset({500, 502, 503, 504})
@@ -28,18 +29,50 @@ class VapiError(MockintError):
     """Vapi refused a request or could not be reached; the message is one line for the user."""
 
 
+class VapiSettings(BaseModel):
+    """``data/vapi.toml`` with the config file's ``[vapi]`` over it, checked by type; see that
+    file for what each setting means. Seconds are seconds; other keys pass through."""
+
+    model_config = ConfigDict(extra="allow", strict=False)
+
+    base_url: str
+    poll_seconds: float = Field(gt=0, le=600)
+    artifact_wait_seconds: float = Field(ge=0, le=86_400)
+    attempts: int = Field(ge=1, le=20)
+    request_timeout_seconds: float = Field(gt=0, le=3600)
+    extra_minutes: int = Field(ge=0, le=600)
+    webhook_auth: str
+    server_url: str
+    server_credential_id: str
+    server_timeout_seconds: float = Field(gt=0, le=300)
+    server_messages: list[str]
+    webhook_max_age_seconds: float = Field(gt=0, le=86_400)
+    failed_ended_reasons: list[str]
+    assistant: dict[str, Any]
+
+
 @cache
 def settings() -> dict[str, Any]:
-
+    """The Vapi settings (see :class:`VapiSettings`). Raises
+    :class:`~mockint.errors.InputFileError` naming the setting when the config file gives
+    one of the wrong type or out of range."""
     data = dict(load_toml("vapi.toml"))
     overrides = load_config().get("vapi", {})
-    if isinstance(overrides, dict):
-        for name, value in overrides.items():
-            if isinstance(value, dict) and isinstance(data.get(name), dict):
-                data[name] = {**data[name], **value}
-            else:
-                data[name] = value
-    return data
+    if not isinstance(overrides, dict):
+        raise InputFileError(f"[vapi] in {config_path()} must be a table of settings.")
+    for name, value in overrides.items():
+        if isinstance(value, dict) and isinstance(data.get(name), dict):
+            data[name] = {**data[name], **value}
+        else:
+            data[name] = value
+    try:
+        checked = VapiSettings.model_validate(data)
+    except ValidationError as exc:
+        raise InputFileError(
+            f"[vapi] in {config_path()}: {describe(exc)}. Fix it, or remove it to use the default."
+        ) from None
+    service_url(checked.base_url, "base_url under [vapi]")
+    return checked.model_dump()
 
 
 def require_key(name: str) -> SecretStr:
@@ -77,7 +110,10 @@ class VapiClient:
     def __init__(self, keys: dict[str, SecretStr]) -> None:
         self._keys = keys
         s = settings()
-        self.base_url = (os.environ.get(BASE_URL_VARIABLE, "").strip() or s["base_url"]).rstrip("/")
+        override = os.environ.get(BASE_URL_VARIABLE, "").strip()
+        self.base_url = service_url(
+            override or s["base_url"], BASE_URL_VARIABLE if override else "base_url"
+        )
         self.attempts = int(s["attempts"])
         self.timeout = float(s["request_timeout_seconds"])
         self.retry_wait = float(s.get("retry_wait_seconds", 1.0))

@@ -1,0 +1,80 @@
+"""Config values of the wrong type, nesting bombs and odd URLs: one line naming the setting,
+exit 2, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mockint.config import config_path
+from mockint.errors import InputFileError, UsageError
+from mockint.validation import service_url
+from mockint.vapi import client as vapi_client
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings():
+    vapi_client.settings.cache_clear()
+    yield
+    vapi_client.settings.cache_clear()
+
+
+def write_config(home: Path, text: str) -> None:
+    home.mkdir(parents=True, exist_ok=True)
+    config_path().write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("config", "named"),
+    [
+        ('[vapi]\nattempts = "many"\n', "attempts"),
+        ('[vapi]\nwebhook_max_age_seconds = "abc"\n', "webhook_max_age_seconds"),
+        ('[vapi]\nassistant = "x"\n', "assistant"),
+        ("[vapi]\npoll_seconds = -1\n", "poll_seconds"),
+        ('[vapi]\nbase_url = "http://[::1"\n', "base_url"),
+        ('vapi = "not a table"\n', "[vapi]"),
+    ],
+)
+def test_a_vapi_setting_of_the_wrong_shape_is_one_line_naming_it(
+    cli, home: Path, monkeypatch, config: str, named: str
+) -> None:
+    write_config(home, config)
+    with pytest.raises((InputFileError, UsageError), match=named.replace("[", r"\[")):
+        vapi_client.settings()
+    monkeypatch.setenv("VAPI_PUBLIC_KEY", "0f3b7c2e-1111-4a2b-9c3d-abcdefabcdef")
+    monkeypatch.setenv("VAPI_PRIVATE_KEY", "1f3b7c2e-1111-4a2b-9c3d-abcdefabcdef")
+    result = cli("start", "-t", "dsa", "-d", "easy", "--mode", "vapi")
+    assert result.exit_code == 2, result.output
+    assert named in result.stderr and "Traceback" not in result.output
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert '"sessionId"' not in cli("history", "--json").stdout  # no session left behind
+
+
+def test_a_config_file_nested_thousands_deep_is_one_line(cli, home: Path, monkeypatch) -> None:
+    write_config(home, "x = " + "[" * 5000 + "]" * 5000 + "\n")
+    monkeypatch.setenv("VAPI_PUBLIC_KEY", "0f3b7c2e-1111-4a2b-9c3d-abcdefabcdef")
+    monkeypatch.setenv("VAPI_PRIVATE_KEY", "1f3b7c2e-1111-4a2b-9c3d-abcdefabcdef")
+    result = cli("start", "-t", "dsa", "-d", "easy", "--mode", "vapi")
+    assert result.exit_code == 2
+    assert "nests arrays or tables too deeply" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url", ["http://[::1", "ftp://example.test", "not a url", "http://", "http://host:port/"]
+)
+def test_a_base_url_that_is_not_an_http_url_is_refused(url: str) -> None:
+    with pytest.raises(UsageError, match="MOCKINT_VAPI_BASE_URL"):
+        service_url(url, "MOCKINT_VAPI_BASE_URL")
+
+
+def test_a_good_base_url_loses_its_trailing_slash() -> None:
+    assert service_url("http://127.0.0.1:8080/", "x") == "http://127.0.0.1:8080"
+
+
+def test_the_vapi_base_url_variable_is_checked_when_the_client_is_made(monkeypatch) -> None:
+    from pydantic import SecretStr
+
+    monkeypatch.setenv("MOCKINT_VAPI_BASE_URL", "http://[::1")
+    with pytest.raises(UsageError, match="MOCKINT_VAPI_BASE_URL is not a valid URL"):
+        vapi_client.VapiClient({"vapi-private": SecretStr("k" * 36)})
