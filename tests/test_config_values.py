@@ -78,3 +78,40 @@ def test_the_vapi_base_url_variable_is_checked_when_the_client_is_made(monkeypat
     monkeypatch.setenv("MOCKINT_VAPI_BASE_URL", "http://[::1")
     with pytest.raises(UsageError, match="MOCKINT_VAPI_BASE_URL is not a valid URL"):
         vapi_client.VapiClient({"vapi-private": SecretStr("k" * 36)})
+
+
+@pytest.mark.parametrize("tz", ["UTC", "UTC-5"])
+@pytest.mark.parametrize("since", ["0001-01-01", "0001-01-01T00:00"])
+def test_a_date_at_the_edge_of_the_calendar_is_never_a_traceback(
+    home: Path, since: str, tz: str
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    # east of UTC, local midnight of 1 January of year 1 is in year 0 once in UTC
+    result = subprocess.run(
+        [sys.executable, "-m", "mockint", "history", "--since", since],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TZ": tz},
+    )
+    assert "Traceback" not in result.stderr
+    assert result.returncode in (0, 2), result.stderr
+    if result.returncode == 2:
+        assert "too far away; give a date between the years 1 and 9999" in result.stderr
+
+
+@pytest.mark.parametrize("tz", ["UTC+99", "UTC-99"])
+def test_a_time_zone_python_cannot_represent_falls_back_to_utc(home: Path, tz: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "TZ": tz}
+    for args in (["setup", "-t", "dsa", "-d", "easy"], ["history", "--since", "today"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "mockint", *args], capture_output=True, text=True, env=env
+        )
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr

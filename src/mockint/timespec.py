@@ -32,8 +32,21 @@ def _too_far(value: str, option: str) -> UsageError:
     )
 
 
+def local(moment: datetime) -> datetime:
+    """``moment`` in the local time zone, or in UTC when the system's zone cannot be
+    represented (``TZ=UTC+99``: Python's offsets stay within 24 hours)."""
+    try:
+        return moment.astimezone()
+    except (ValueError, OverflowError):
+        return moment.astimezone(UTC)
+
+
 def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time()).astimezone().astimezone(UTC)
+    midnight = datetime.combine(day, time())
+    try:
+        return midnight.astimezone().astimezone(UTC)
+    except ValueError:  # an unrepresentable zone: the day in UTC
+        return midnight.replace(tzinfo=UTC)
 
 
 def parse_moment(
@@ -46,7 +59,7 @@ def parse_moment(
     """
     try:
         return _moment(value, option, end=end, now=now or datetime.now(UTC))
-    except OverflowError:
+    except (OverflowError, ValueError):  # past year 1 or 9999 once in UTC ("year 0 ...")
         raise _too_far(value, option) from None
 
 
@@ -54,7 +67,7 @@ def _moment(value: str, option: str, *, end: bool, now: datetime) -> datetime:
     text = value.strip().lower()
     day: date | None = None
     if text in ("today", "yesterday"):
-        day = now.astimezone().date() - timedelta(days=1 if text == "yesterday" else 0)
+        day = local(now).date() - timedelta(days=1 if text == "yesterday" else 0)
     elif _AGE.match(text):
         return now - parse_age(text, option)
     else:
@@ -66,7 +79,7 @@ def _moment(value: str, option: str, *, end: bool, now: datetime) -> datetime:
             except ValueError:
                 raise UsageError(f"{option} {value!r} is not a date; use {FORMS}.") from None
             if moment.tzinfo is None:
-                moment = moment.astimezone()
+                moment = local(moment)
             return moment.astimezone(UTC)
     return _local_midnight(day + timedelta(days=1) if end else day)
 

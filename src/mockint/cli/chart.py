@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from mockint.timespec import local
+
 if TYPE_CHECKING:
     from mockint.models.history import TrendPoint
 
@@ -19,9 +21,9 @@ def _averaged(points: list[TrendPoint], key: str) -> tuple[list[str], list[float
     buckets: defaultdict[str, list[int]] = defaultdict(list)
     first_day: dict[str, str] = {}
     for p in points:
-        local = p.date.astimezone()
-        buckets[local.strftime(key)].append(p.score)
-        first_day.setdefault(local.strftime(key), local.strftime("%Y-%m-%d"))
+        local_date = local(p.date)
+        buckets[local_date.strftime(key)].append(p.score)
+        first_day.setdefault(local_date.strftime(key), local_date.strftime("%Y-%m-%d"))
     return [first_day[b] for b in buckets], [round(sum(v) / len(v), 1) for v in buckets.values()]
 
 

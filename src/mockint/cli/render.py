@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mockint.cli.console import user_text
+from mockint.timespec import local
 
 if TYPE_CHECKING:
     from mockint.history.recommend import Recommendation
@@ -151,7 +152,7 @@ def history_table(page: HistoryPage) -> Group:
     for item in page.interviews:
         table.add_row(
             item.session_id,
-            item.date.astimezone().strftime("%Y-%m-%d %H:%M"),
+            local(item.date).strftime("%Y-%m-%d %H:%M"),
             f"{item.type.label} · {item.difficulty.label}",
             item.status.value,
             f"{item.duration // 60}" if item.duration is not None else "-",
