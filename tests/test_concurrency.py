@@ -16,12 +16,13 @@ from sqlite_utils import Database
 
 from conftest import write_json
 from mockint.enums import Difficulty, InterviewType, Provider
-from mockint.errors import AnswerConflict
+from mockint.errors import AnswerConflict, SessionDeleted
 from mockint.interview import session as session_module
 from mockint.interview.session import Interview, setup_interview
 from mockint.models.sessions import TurnKind
 from mockint.questions import SelectionRequest
 from mockint.storage.connection import connect, open_db
+from mockint.storage.sessions import delete_sessions
 from mockint.storage.turns import list_turns
 from test_crash_safety import BARRIER_START
 
@@ -153,3 +154,37 @@ def test_answering_a_long_session_never_re_reads_its_turns(
     assert reads == []
     assert not interview.pending()
     assert all(item.hints_used == 1 for item in interview.items)
+
+
+def test_a_session_deleted_between_answers_stops_the_run_in_one_line(db: Database) -> None:
+    sid = new_session(db, 2)
+    interview = Interview.open(db, sid)
+    first = interview.items[0].question.id
+    interview.answer(first, "A hash map.")
+    delete_sessions(db, [sid])  # another mockint ran `mockint delete`
+    with pytest.raises(SessionDeleted, match=f"Session {sid} was deleted .* while it was running"):
+        interview.answer(interview.items[1].question.id, "Two pointers.")
+    assert not list(db["turns"].rows)
+
+
+def test_a_session_deleted_while_it_is_graded_saves_nothing(db: Database) -> None:
+    sid = new_session(db, 1)
+    interview = Interview.open(db, sid)
+    interview.answer(interview.items[0].question.id, "A hash map.")
+
+    class DeletesWhileGrading:
+        name = "offline"
+
+        def __init__(self) -> None:
+            self.usage: list = []
+
+        def grade(self, session, items):  # type: ignore[no-untyped-def]
+            from mockint.grading import get_grader
+
+            report = get_grader("offline").grade(session, items)
+            delete_sessions(db, [sid])
+            return report
+
+    with pytest.raises(SessionDeleted, match="while it was being graded"):
+        interview.finish(grader=DeletesWhileGrading())
+    assert not list(db["reports"].rows) and not list(db["sessions"].rows)

@@ -53,6 +53,16 @@ class AnswerConflict(MockintError):
     """A question already has the answer another run of the same session stored."""
 
 
+class SessionDeleted(MockintError):
+    """The session was deleted (by another run) while this one was using it."""
+
+    def __init__(self, session_id: str, what: str) -> None:
+        super().__init__(
+            f"Session {session_id} was deleted (by another mockint) while {what}; "
+            "nothing more was stored."
+        )
+
+
 class StorageError(MockintError):
     """The data directory or database cannot be used."""
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from mockint.enums import Status
-from mockint.errors import SessionStateError
+from mockint.errors import SessionDeleted, SessionStateError
 from mockint.models.reports import Report
 from mockint.storage.connection import transaction
 from mockint.storage.sessions import unreadable
@@ -20,8 +20,10 @@ def save_report(db: Database, report: Report, ended_at: datetime) -> None:
     A session another process completed meanwhile keeps its report.
     """
     with transaction(db):
-        status = db.execute("SELECT status FROM sessions WHERE id = ?", [report.session_id])
-        if status.fetchone()[0] == Status.COMPLETED.value:
+        row = db.execute("SELECT status FROM sessions WHERE id = ?", [report.session_id]).fetchone()
+        if row is None:
+            raise SessionDeleted(report.session_id, "it was being graded")
+        if row[0] == Status.COMPLETED.value:
             raise SessionStateError(
                 f"Session {report.session_id} was completed meanwhile (by another mockint); "
                 f"see it with: mockint report {report.session_id}"

@@ -6,7 +6,7 @@ import json
 
 from sqlite_utils import Database
 
-from mockint.errors import AnswerConflict
+from mockint.errors import AnswerConflict, SessionDeleted
 from mockint.models.sessions import Turn, TurnKind, TurnRole
 from mockint.storage.connection import transaction
 from mockint.timespec import iso
@@ -15,6 +15,8 @@ from mockint.timespec import iso
 def add_turn(db: Database, turn: Turn) -> Turn:
     """Store ``turn`` (its own transaction, or part of the caller's); returns it with its id."""
     with transaction(db):
+        if db.execute("SELECT 1 FROM sessions WHERE id = ?", [turn.session_id]).fetchone() is None:
+            raise SessionDeleted(turn.session_id, "it was running")
         table = db.table("turns")
         table.insert(
             {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from mockint.clock import now
+from mockint.errors import SessionDeleted
 from mockint.models.usage import ApiCost, ApiUsage, SessionCost
 from mockint.storage.connection import transaction
 from mockint.storage.sessions import get_session
@@ -16,6 +17,8 @@ def add_api_usage(db: Database, session_id: str, usage: list[ApiUsage]) -> None:
     if not usage:
         return
     with transaction(db):
+        if db.execute("SELECT 1 FROM sessions WHERE id = ?", [session_id]).fetchone() is None:
+            raise SessionDeleted(session_id, "it was using a paid API")
         db.table("api_usage").insert_all(
             {"session_id": session_id, **call.model_dump(), "created_at": iso(now())}
             for call in usage
