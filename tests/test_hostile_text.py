@@ -226,3 +226,11 @@ topics = [{json.dumps(OSC_TOPIC)}]
     assert nxt.exit_code == 0, nxt.output
     for shown in (run.stdout, run.stderr, nxt.stdout, nxt.stderr):
         assert "\x1b" not in shown and "\x07" not in shown and "\x9b" not in shown
+
+
+def test_a_setext_underline_in_an_answer_is_not_a_heading_in_markdown() -> None:
+    from mockint.history.formats.markdown import _block, md_escape
+
+    quoted = _block("My answer\n===\nmore\n---")
+    assert "\n> \\=\\=\\=\n" in quoted and "\n> \\-\\-\\-" in quoted
+    assert md_escape("a == b") == "a \\=\\= b"

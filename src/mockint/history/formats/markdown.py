@@ -14,7 +14,7 @@ from mockint.models.reports import Report
 from mockint.models.sessions import TurnKind
 from mockint.safetext import strip_controls
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~=])")
 
 
 def md_escape(text: str | None) -> str:
