@@ -480,3 +480,80 @@ def test_arguments_that_are_not_utf8_exit_cleanly(args):
     assert b"Traceback" not in proc.stderr
     if proc.returncode:
         assert len(stderr.strip().split("\n")) == 1, stderr
+
+
+# -- key file, config file, dates ------------------------------------------------------------
+
+
+@FAST
+@given(st.binary(max_size=200) | json_values.map(lambda v: json.dumps(v).encode()))
+def test_a_key_file_of_any_bytes_is_read_or_refused_in_one_line(cli, home, data):
+    from mockint.keys import key_file
+
+    home.mkdir(parents=True, exist_ok=True)
+    key_file().write_bytes(data)
+    key_file().chmod(0o600)
+    result = cli("keys", "list")
+    assert result.exit_code in (0, 1), result.output
+    assert "Traceback" not in result.output
+    if result.exit_code:
+        assert len(result.stderr.strip().splitlines()) == 1
+
+
+vapi_values = (
+    st.none().map(lambda _: '""')
+    | st.integers(-(10**12), 10**12).map(str)
+    | st.floats(allow_nan=True, allow_infinity=True).map(
+        lambda f: "nan" if math.isnan(f) else ("inf" if math.isinf(f) else repr(f))
+    )
+    | st.text(max_size=20).map(json.dumps)
+    | st.lists(st.integers(), max_size=3).map(json.dumps)
+    | st.just("{ a = 1 }")
+)
+
+
+@FAST
+@given(
+    st.sampled_from(
+        [
+            "attempts",
+            "poll_seconds",
+            "base_url",
+            "assistant",
+            "webhook_max_age_seconds",
+            "server_messages",
+            "request_timeout_seconds",
+        ]
+    ),
+    vapi_values,
+)
+def test_any_vapi_setting_is_taken_or_refused_naming_it(home, name, value):
+    from mockint.config import config_path
+    from mockint.vapi import client as vapi_client
+
+    home.mkdir(parents=True, exist_ok=True)
+    config_path().write_text(f"[vapi]\n{name} = {value}\n", encoding="utf-8")
+    vapi_client.settings.cache_clear()
+    try:
+        vapi_client.settings()
+    except MockintError as exc:
+        assert name in exc.message or "not valid TOML" in exc.message
+    finally:
+        vapi_client.settings.cache_clear()
+
+
+@FAST
+@given(st.text(max_size=40), st.booleans())
+@example("0001-01-01", False)
+@example("9999-12-31", True)
+@example("99999y", False)
+def test_any_date_text_is_a_moment_or_a_usage_error(text, end):
+    from mockint.errors import UsageError
+    from mockint.timespec import parse_moment
+
+    try:
+        moment = parse_moment(text, "--since", end=end)
+    except UsageError as exc:
+        assert "--since" in exc.message
+    else:
+        assert moment.tzinfo is not None
