@@ -3,6 +3,7 @@ followed, stale temporaries are cleaned up, and key files of the wrong shape get
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import time
@@ -141,3 +142,13 @@ def test_answers_on_stdin_are_read_up_to_a_limit(cli, monkeypatch) -> None:
     )
     assert result.exit_code == 2
     assert "Answers on stdin is larger than" in result.stderr
+
+
+def test_one_answer_longer_than_the_limit_is_refused_naming_it() -> None:
+    from mockint.errors import InputFileError
+    from mockint.interview.answers import MAX_ANSWER_CHARS, parse_answers
+
+    text = json.dumps(["short", "x" * (MAX_ANSWER_CHARS + 1)])
+    with pytest.raises(InputFileError, match="answer 2 is 1,048,577 characters long"):
+        parse_answers(text, origin="Answers file a.json")
+    assert parse_answers(json.dumps(["x" * MAX_ANSWER_CHARS]))  # at the limit is fine

@@ -16,6 +16,9 @@ from mockint.errors import InputFileError
 from mockint.userfiles import MAX_FILE_BYTES, decode_user_bytes, is_storable, read_user_text
 from mockint.validation import describe
 
+#: the longest answer taken from a file (characters; about 150,000 words)
+MAX_ANSWER_CHARS = 1_048_576
+
 AnswerList = RootModel[list[str | None]]
 AnswerMap = RootModel[dict[str, str | None]]
 
@@ -49,6 +52,12 @@ def parse_answers(text: str, origin: str = "answers") -> list[str | None] | dict
         ) from None
     texts = answers.values() if isinstance(answers, dict) else answers
     keys = answers.keys() if isinstance(answers, dict) else ()
+    for position, answer in enumerate(texts, 1):
+        if answer is not None and len(answer) > MAX_ANSWER_CHARS:
+            raise InputFileError(
+                f"{origin}: answer {position} is {len(answer):,} characters long; one answer "
+                f"may be at most {MAX_ANSWER_CHARS:,}."
+            )
     for text in (*texts, *keys):
         if text is not None and not is_storable(text):
             raise InputFileError(

@@ -27,6 +27,9 @@ from mockint.models.questions import Question
 from mockint.userfiles import read_user_text
 from mockint.validation import describe
 
+#: the most questions a pack may hold
+MAX_PACK_QUESTIONS = 5000
+
 
 class Pack(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -34,7 +37,8 @@ class Pack(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     version: int | str = 1
     description: str | None = None
-    questions: list[Question] = Field(min_length=1)
+    #: at most MAX_PACK_QUESTIONS, so that a pack asked whole stays an interview's size
+    questions: list[Question] = Field(min_length=1, max_length=MAX_PACK_QUESTIONS)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Pack:
