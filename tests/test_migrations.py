@@ -26,6 +26,7 @@ def test_migrations_build_the_schema(tmp_path):
         "m002_scores",
         "m003_api_usage",
         "m004_calls",
+        "m005_webhook_jobs",
     ]
     assert set(db["api_usage"].columns_dict) >= {"session_id", "model", "purpose", "cost_usd"}
     assert set(db["sessions"].columns_dict) >= {"id", "type", "status", "created_at", "score"}
@@ -102,3 +103,29 @@ def test_a_damaged_database_is_reported_and_left_alone(cli, home):
     assert "Cannot use the database" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert target.read_bytes() == b"SQLite format 3\x00" + b"\xff" * 2000
+
+
+def test_m005_adds_webhook_jobs_to_a_database_with_calls(home, tmp_path):
+    """A database at m004 with a session and its call gains an empty job table; its rows stay."""
+    path = tmp_path / "m4.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    old = Database(conn)
+    migrations.apply(old, stop_before="m005_webhook_jobs")
+    old["sessions"].insert({"id": "s1", "type": "dsa", "difficulty": "easy", "status": "IN_PROGRESS",
+                            "created_at": "2026-11-30T10:00:00.000000+00:00"})  # fmt: skip
+    old["calls"].insert({"call_id": "c1", "session_id": "s1", "provider": "vapi", "kind": "webCall",
+                         "created_at": "2026-11-30T10:00:00.000000+00:00"})  # fmt: skip
+    conn.close()
+
+    db = open_db(path)
+
+    assert migrations.applied(db)[-1].name == "m005_webhook_jobs"
+    assert len(list(tmp_path.glob("m4.m004_calls.*.backup.db"))) == 1
+    columns = db["webhook_jobs"].columns_dict
+    assert set(columns) == {"id", "call_id", "session_id", "message_json", "state", "attempts",
+                            "error", "received_at", "updated_at"}  # fmt: skip
+    assert db["webhook_jobs"].count == 0
+    assert db.execute("SELECT call_id, session_id FROM calls").fetchall() == [("c1", "s1")]
+    unique = [i.columns for i in db["webhook_jobs"].indexes if i.unique]
+    assert ["call_id"] in unique
+    assert ["state", "id"] in [i.columns for i in db["webhook_jobs"].indexes]

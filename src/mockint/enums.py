@@ -73,3 +73,25 @@ class SttEngine(StrEnum):
     AUTO = "auto"
     WHISPER = "whisper"
     POCKETSPHINX = "pocketsphinx"
+
+
+class WebhookAuth(StrEnum):
+    """How Vapi authenticates its requests to ``mockint webhook serve`` (``webhook_auth``).
+
+    ``secret``: the shared secret in ``X-Vapi-Secret`` (what Vapi sends when the assistant's
+    server has headers but no credential); ``bearer``: ``Authorization: Bearer <secret>``
+    (a Vapi bearer credential, named by ``server_credential_id``); ``hmac``: a signature
+    (a Vapi HMAC credential, named by ``server_credential_id``).
+    """
+
+    SECRET = "secret"
+    BEARER = "bearer"
+    HMAC = "hmac"
+
+
+class JobState(StrEnum):
+    """Where a webhook job (an acknowledged end-of-call report) stands."""
+
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"

@@ -70,8 +70,14 @@ def _migration_lock(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def open_db(path: Path | None = None) -> Database:
-    """Open (creating if needed) the database and bring its schema up to date."""
+def open_db(path: Path | None = None, *, any_thread: bool = False) -> Database:
+    """Open (creating if needed) the database and bring its schema up to date.
+
+    ``any_thread``: the connection may be used from threads other than this one (Python's
+    ``check_same_thread=False``); the caller then makes sure only one thread uses it at a
+    time. A process that already holds a connection opens further ones with
+    ``connect_again``, never with this function (see there).
+    """
     path = path or database_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -87,9 +93,8 @@ def open_db(path: Path | None = None) -> Database:
         )
     _check_is_sqlite(path)
     try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
-        db = Database(conn, execute_plugins=False)
+        db = _connection(path, any_thread)
+        conn = db.conn
         # Switching a new file to WAL can fail at once with "database is locked" when
         # another process does the same (SQLite does not wait on the busy timeout
         # there), so that switch and the migrations happen under one file lock.
@@ -121,6 +126,34 @@ def _refuse_a_newer_schema(db: Database, path: Path) -> None:
             "this version will not change it. Upgrade mockint, or set MOCKINT_HOME to "
             "another directory."
         )
+
+
+def connect_again(path: Path, *, any_thread: bool = False) -> Database:
+    """Another connection to a database this process already opened with ``open_db``.
+
+    It checks nothing and migrates nothing: ``open_db`` did both. Above all it never opens
+    the file with a plain handle: on POSIX, closing any handle on the database file drops
+    every SQLite lock this process holds on it, and another process may then delete the WAL
+    under the open connections ("disk I/O error"; SQLite's "How To Corrupt An SQLite Database
+    File", section 2.2). Raises StorageError when the file cannot be opened.
+    """
+    try:
+        db = _connection(path, any_thread)
+        db.conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(f"Cannot use the database {path}: {exc}.") from None
+    return db
+
+
+def _connection(path: Path, any_thread: bool) -> Database:
+    conn = sqlite3.connect(
+        path,
+        timeout=BUSY_TIMEOUT_SECONDS,
+        isolation_level=None,
+        check_same_thread=not any_thread,
+    )
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
+    return Database(conn, execute_plugins=False)
 
 
 def _migrate(db: Database, path: Path) -> None:

@@ -165,6 +165,36 @@ def m004_calls(db: Database) -> None:
     db.table("calls").create_index(["session_id", "created_at"])
 
 
+@migrations()
+def m005_webhook_jobs(db: Database) -> None:
+    """End-of-call reports ``mockint webhook serve`` acknowledged and has yet to grade.
+
+    One row per call: the report's message as received (JSON), its state (``pending``,
+    ``done`` or ``failed``) and, for a failure, why. A pending row survives a stopped
+    server and is graded when the server starts again.
+    """
+    db.table("webhook_jobs").create(
+        {
+            "id": int,
+            "call_id": str,
+            "session_id": str,
+            "message_json": str,
+            "state": str,
+            "attempts": int,
+            "error": str,
+            "received_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        foreign_keys=[("session_id", "sessions", "id")],
+        not_null={"call_id", "session_id", "message_json", "state", "attempts", "received_at"},
+        defaults={"attempts": 0},
+    )
+    db.table("webhook_jobs").create_index(["call_id"], unique=True)
+    db.table("webhook_jobs").create_index(["state", "id"])
+    db.table("webhook_jobs").create_index(["session_id"])
+
+
 def _dimension_scores(report: dict[str, Any]) -> dict[str, int]:
     """The area and rubric scores of a stored report's JSON, by dimension name.
 

@@ -127,6 +127,7 @@ def get_session(db: Database, ref: str) -> SessionRecord:
 
 
 SESSION_TABLES = (
+    "webhook_jobs",
     "calls",
     "api_usage",
     "report_scores",
