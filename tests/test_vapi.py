@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import time
 import urllib.request
-from typing import Any
 
 import pytest
 
 from conftest import VAPI_PRIVATE, VAPI_PUBLIC
 from displays import RecordingDisplay
-from mockint.storage.connection import connect, open_db
-from mockint.storage.sessions import session_questions
-from mockint.storage.turns import list_turns
+from mockint.storage.connection import open_db
 from mockint.vapi.calls import map_messages
 from mockint.vapi.joinpage import JoinServer
 from vapi_server import CALL_ID, call_state, ended
@@ -284,139 +278,6 @@ def pending_call(cli, vapi, pack):
     vapi.states = [(200, call_state("in-progress"))]
     assert start_call(cli, pack, "--timeout", "1").exit_code == 1
     return json.loads(cli("history", "--json").stdout)["interviews"][0]["sessionId"]
-
-
-def report_payload(msgs) -> bytes:
-    return json.dumps({"message": {"type": "end-of-call-report", "call": {"id": CALL_ID},
-                                   "endedReason": "customer-ended-call", "cost": 0.2,
-                                   "artifact": {"messages": msgs}}}).encode()  # fmt: skip
-
-
-def handle(db, body: bytes, headers: dict, mode="secret", secret="s3cret-webhook"):
-    from mockint.vapi.webhook import Reply, authentic, handle
-
-    if not authentic(headers, body, secret, mode):
-        return Reply(401, {"error": "unauthenticated"})
-    return handle(db, json.loads(body), provider="offline")
-
-
-def test_webhook_accepts_the_shared_secret_and_is_idempotent(pending_call):
-    db = open_db()
-    body = report_payload(messages(3))
-    assert handle(db, body, {"X-Vapi-Secret": "wrong"}).status == 401
-    assert handle(db, body, {}).status == 401
-    assert list_turns(db, pending_call) == []  # nothing changed
-    ok = handle(db, body, {"x-vapi-secret": "s3cret-webhook"})
-    assert (ok.status, ok.body["sessionId"]) == (200, pending_call)
-    turns = list_turns(db, pending_call)
-    assert sum(t.kind.value == "answer" for t in turns) == 3
-    again = handle(db, body, {"X-Vapi-Secret": "s3cret-webhook"})
-    assert again.body == {"ok": True, "duplicate": True}
-    assert len(list_turns(db, pending_call)) == len(turns)
-    cost = db.execute("SELECT SUM(cost_usd) FROM api_usage WHERE purpose = 'call'").fetchone()[0]
-    assert cost == pytest.approx(0.2)
-
-
-def test_webhook_hmac_signature(pending_call):
-    db = open_db()
-    body = report_payload(messages(2))
-    stamp = str(int(time.time() * 1000))
-    good = hmac.new(b"s3cret-webhook", stamp.encode() + b"." + body, hashlib.sha256).hexdigest()
-    stale = str(int((time.time() - 3600) * 1000))
-    stale_sig = hmac.new(
-        b"s3cret-webhook", stale.encode() + b"." + body, hashlib.sha256
-    ).hexdigest()
-    assert handle(db, body, {"x-timestamp": stamp, "x-signature": "0" * 64}, "hmac").status == 401
-    assert handle(db, body, {"x-timestamp": stale, "x-signature": stale_sig}, "hmac").status == 401
-    assert (
-        handle(db, body + b" ", {"x-timestamp": stamp, "x-signature": good}, "hmac").status == 401
-    )
-    assert list_turns(db, pending_call) == []
-    assert handle(db, body, {"x-timestamp": stamp, "x-signature": good}, "hmac").status == 200
-    assert session_questions(db, pending_call)
-
-
-def serve_on_its_own_connection(**settings: Any) -> None:
-    """The webhook server as the CLI runs it, in a thread (an SQLite connection belongs
-    to the thread that opened it)."""
-    from mockint.vapi.webhook import serve
-
-    with connect() as db:
-        serve(db, **settings)
-
-
-def test_webhook_server_over_http(pending_call, monkeypatch):
-    """The real server: 401 without the secret, 200 and a graded session with it."""
-    import threading
-
-    monkeypatch.setenv("VAPI_WEBHOOK_SECRET", "s3cret-webhook")
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    logs: list[str] = []
-
-    thread = threading.Thread(
-        target=serve_on_its_own_connection,
-        kwargs={"host": "127.0.0.1", "port": port,
-                "secret": "s3cret-webhook", "mode": "secret", "max_age": 300,
-                "provider": "offline", "log": logs.append},
-        daemon=True,
-    )  # fmt: skip
-    thread.start()
-    url = f"http://127.0.0.1:{port}/"
-    for _ in range(100):
-        if logs:
-            break
-        time.sleep(0.02)
-
-    def post(headers):
-        request = urllib.request.Request(url, data=report_payload(messages(3)), headers=headers)
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return response.status
-        except urllib.error.HTTPError as exc:
-            return exc.code
-
-    assert post({"Content-Type": "application/json"}) == 401
-    assert post({"Content-Type": "application/json", "X-Vapi-Secret": "s3cret-webhook"}) == 200
-    report = open_db().execute("SELECT grader FROM reports WHERE session_id = ?", [pending_call])
-    assert report.fetchone() == ("offline",)
-
-
-def test_webhook_waits_for_the_transcript_and_survives_bad_requests(pending_call):
-    db = open_db()
-    empty = json.dumps({"message": {"type": "end-of-call-report", "call": {"id": CALL_ID},
-                                    "artifact": {}}}).encode()  # fmt: skip
-    reply = handle(db, empty, {"X-Vapi-Secret": "s3cret-webhook"})
-    assert reply.status == 202
-    status = json.loads(json.dumps(db.execute("SELECT status FROM sessions").fetchone()))
-    assert status == ["IN_PROGRESS"]  # not graded on nothing: `complete` can still collect it
-    for body in (b"[]", b'{"message": "x"}', b'{"message": {"type": "status-update"}}'):
-        assert handle(db, body, {"X-Vapi-Secret": "s3cret-webhook"}).status == 400
-
-
-def test_webhook_server_refuses_a_bad_content_length(pending_call):
-    import socket
-    import threading
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    logs: list[str] = []
-    threading.Thread(target=serve_on_its_own_connection, daemon=True, kwargs={
-        "host": "127.0.0.1", "port": port, "secret": "s3cret-webhook",
-        "mode": "secret", "max_age": 300, "provider": "offline",
-        "log": logs.append}).start()  # fmt: skip
-    for _ in range(100):
-        if logs:
-            break
-        time.sleep(0.02)
-    for length in ("abc", "-1"):
-        with socket.create_connection(("127.0.0.1", port), timeout=5) as conn:
-            conn.sendall(f"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: {length}\r\n\r\n".encode())
-            assert conn.recv(100).startswith(b"HTTP/1.0 400")
 
 
 def test_resuming_a_session_with_an_uncollected_call_points_to_complete(cli, pending_call, vapi):

@@ -9,10 +9,9 @@ import typer
 from mockint.cli import console, options
 from mockint.cli.errors import Command, Group, handled
 from mockint.enums import Provider
-from mockint.errors import UsageError
 from mockint.keys import get_key
-from mockint.storage.connection import connect
 from mockint.vapi.client import settings
+from mockint.vapi.webhook import WebhookConfig
 from mockint.vapi.webhook import serve as run
 
 app = typer.Typer(
@@ -32,36 +31,25 @@ def webhook() -> None:
 
 def serve(
     port: Annotated[
-        int, typer.Option("--port", "-p", min=0, max=65535, help="Port to listen on.")
+        int, typer.Option("--port", "-p", min=0, max=65535, help="Port to listen on (0: any).")
     ] = 8765,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     provider: options.ProviderOption = Provider.AUTO,
 ) -> None:
     """Serve the webhook until Ctrl-C. Requests must carry the secret set with
-    `mockint keys set vapi-webhook` (X-Vapi-Secret header, or an HMAC signature when
-    `webhook_auth = "hmac"` is configured under [vapi] in config.toml).
+    `mockint keys set vapi-webhook` as `webhook_auth` under [vapi] in config.toml says:
+    `secret` (X-Vapi-Secret header), `bearer` (Authorization: Bearer) or `hmac` (a
+    signature); the last two need `server_credential_id`. Reports are acknowledged at
+    once and graded in the background.
 
     Example: `mockint webhook serve --port 8765`
     """
 
     secret = get_key("vapi-webhook")
-    if secret is None:
-        raise UsageError(
-            "The webhook needs a shared secret: `mockint keys set vapi-webhook` or set "
-            "VAPI_WEBHOOK_SECRET, and give the same secret to Vapi."
-        )
-
-    with connect() as db:
-        run(
-            db,
-            host=host,
-            port=port,
-            secret=secret.value.get_secret_value(),
-            mode=str(settings()["webhook_auth"]),
-            max_age=float(settings()["webhook_max_age_seconds"]),
-            provider=provider,
-            log=console.note,
-        )
+    config = WebhookConfig.from_settings(
+        settings(), secret.value.get_secret_value() if secret else ""
+    )
+    run(config, host=host, port=port, provider=provider, log=console.note)
 
 
 app.command("serve", cls=Command)(handled(serve))
