@@ -130,7 +130,8 @@ def test_server_messages_built_by_the_sdk_are_understood(cli, vapi, pack):
     webhook handler and are understood (the transcript collected, the status stored)."""
     from mockint.storage.connection import open_db
     from mockint.storage.turns import list_turns
-    from mockint.vapi.webhook import handle
+    from mockint.storage.webhook_jobs import next_pending_job
+    from mockint.vapi.webhook import grade_job, handle
 
     vapi.states = [(200, call_state("in-progress"))]
     assert start_call(cli, pack, "--timeout", "1").exit_code == 1
@@ -138,9 +139,12 @@ def test_server_messages_built_by_the_sdk_are_understood(cli, vapi, pack):
     db = open_db()
     update = server_message({"type": "status-update", "status": "ended",
                              "call": call_state("ended")})  # fmt: skip
-    assert handle(db, update, provider="offline").status == 200
+    assert handle(db, update).status == 200
     assert db.execute("SELECT status FROM calls").fetchone() == ("ended",)
     report = json.loads(end_of_call_report(messages(3)))
-    assert handle(db, report, provider="offline").status == 200
+    assert handle(db, report).status == 200  # acknowledged, queued
+    job = next_pending_job(db)
+    assert job is not None and job.session_id == sid
+    grade_job(db, job, provider="offline")
     answers = [t.text for t in list_turns(db, sid) if t.kind.value == "answer"]
     assert len(answers) == 3
