@@ -108,3 +108,16 @@ def test_a_lock_file_owned_by_someone_else_is_one_line(
     result = cli("history")
     assert result.exit_code == 1
     assert "belongs to another user" in result.stderr and "chown" in result.stderr
+
+
+def test_export_leaves_out_an_unreadable_session_with_a_warning(
+    cli, home: Path, finished: str, tmp_path: Path
+) -> None:
+    answers = write_json(tmp_path / "b.json", ["A queue and a visited set."])
+    other = cli("start", "-t", "dsa", "-d", "hard", "-n", "1", "--answers", str(answers), "--json")
+    kept = json.loads(other.stdout)["sessionId"]
+    sql(home, "UPDATE sessions SET pricing_json = 'not json' WHERE id = ?", finished)
+    result = cli("export")
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["session"]["id"] for line in result.stdout.splitlines()] == [kept]
+    assert f"cannot read (written by a newer one?): {finished}" in result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -51,7 +52,8 @@ def export(
     """
 
     db = database()
-    exports = iter_exports(db, history_filter(type, difficulty, status, since, until))
+    skipped: list[str] = []
+    exports = iter_exports(db, history_filter(type, difficulty, status, since, until), skipped)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     if format == ExportFormat.MARKDOWN:
         directory = output or Path(f"mockint-export-{stamp}")
@@ -59,17 +61,18 @@ def export(
             raise UsageError(f"--output {directory} is a file; markdown export needs a directory.")
         count = write_markdown(exports, directory)
         console.note(f"Exported {count} session{'s' if count != 1 else ''} to {directory}/")
-        return
-    if output is None:
-        import sys
-
+    elif output is None:
         count = write_jsonl(exports, sys.stdout)
         console.note(f"Exported {count} session{'s' if count != 1 else ''}.")
-        return
-
-    target = output if output.suffix == ".jsonl" else output / f"mockint-export-{stamp}.jsonl"
-    path = write_jsonl_file(exports, target)
-    console.note(f"Exported to {path}")
+    else:
+        target = output if output.suffix == ".jsonl" else output / f"mockint-export-{stamp}.jsonl"
+        path = write_jsonl_file(exports, target)
+        console.note(f"Exported to {path}")
+    if skipped:
+        console.warn(
+            f"Left out {len(skipped)} session(s) this version of mockint cannot read "
+            f"(written by a newer one?): {', '.join(skipped)}."
+        )
 
 
 app = command_app("export", export)

@@ -34,10 +34,21 @@ def session_export(db: Database, session_id: str) -> SessionExport:
     )
 
 
-def iter_exports(db: Database, filters: HistoryFilter) -> Iterator[SessionExport]:
-    """The matching sessions, oldest first, one at a time (memory stays flat)."""
+def iter_exports(
+    db: Database, filters: HistoryFilter, skipped: list[str] | None = None
+) -> Iterator[SessionExport]:
+    """The matching sessions, oldest first, one at a time (memory stays flat).
+
+    A session this version cannot read (written by a newer mockint) is left out and its id
+    appended to ``skipped`` when given; without it, its StorageError propagates.
+    """
     for session_id in matching_ids(db, filters):
-        yield session_export(db, session_id)
+        try:
+            yield session_export(db, session_id)
+        except StorageError:
+            if skipped is None:
+                raise
+            skipped.append(session_id)
 
 
 def write_jsonl(exports: Iterable[SessionExport], stream: TextIO) -> int:
