@@ -234,3 +234,53 @@ def test_a_setext_underline_in_an_answer_is_not_a_heading_in_markdown() -> None:
     quoted = _block("My answer\n===\nmore\n---")
     assert "\n> \\=\\=\\=\n" in quoted and "\n> \\-\\-\\-" in quoted
     assert md_escape("a == b") == "a \\=\\= b"
+
+
+PAYLOAD = "x\x1b[31mred\x1b[0m\x1b]52;c;cHduZWQ=\x07\x1b]8;;http://evil\x07link\x9b2J[bold red]m[/]"
+RAW = ("\x1b", "\x07", "\x9b")
+
+
+def test_every_output_path_shows_hostile_pack_and_answer_text_inert(cli, tmp_path):
+    """ESC, OSC 52 and OSC 8, a C1 CSI and Rich markup, in every field a pack or an answer
+    fills, through every command that shows them: nothing reaches the terminal raw."""
+    pack = tmp_path / "hostile-everywhere.toml"
+    pack.write_text(
+        f"""name = {json.dumps("pack " + PAYLOAD)}
+[[questions]]
+id = "q1"
+type = "dsa"
+difficulty = "easy"
+text = {json.dumps("Find duplicates " + PAYLOAD)}
+key_points = [{json.dumps("Use a hash set " + PAYLOAD)}]
+topics = [{json.dumps("arrays " + PAYLOAD)}]
+""",
+        encoding="utf-8",
+    )
+    answers = write_json(tmp_path / "a.json", ["A hash set of seen values. " + PAYLOAD])
+    runs = {
+        "setup": cli("setup", "--pack", str(pack)),
+        "start": cli("start", "--pack", str(pack), "--answers", str(answers)),
+    }
+    sid = json.loads(cli("history", "--json").stdout)["interviews"][0]["sessionId"]
+    out = tmp_path / "export"
+    runs |= {
+        "start-typed": cli("start", "--pack", str(pack), input="/hint\n" + PAYLOAD + "\n\n"),
+        "report": cli("report", sid),
+        "report-md": cli("report", sid, "--format", "markdown"),
+        "report-html": cli("report", sid, "--format", "html"),
+        "history": cli("history"),
+        "next": cli("next"),
+        "export": cli("export"),
+        "export-md": cli("export", "--format", "markdown", "--output", str(out)),
+        "retry": cli("retry", sid, "--answers", str(answers)),
+    }
+    for name, result in runs.items():
+        assert result.exit_code == 0, (name, result.output)
+        for shown in (result.stdout, result.stderr):
+            for raw in RAW:
+                assert raw not in shown, (name, raw, shown[:400])
+    for path in out.iterdir():
+        text = path.read_text(encoding="utf-8")
+        assert not any(raw in text for raw in RAW), path
+    # Rich markup is shown as written, never interpreted
+    assert "[bold red]m[/]" in runs["report"].stdout

@@ -58,3 +58,14 @@ def redact(text: str, secrets: tuple[str, ...] | list[str] = ()) -> str:
     for pattern in _SECRET_PATTERNS:
         text = pattern.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}", text)
     return text
+
+
+_JSON_CONTROLS = re.compile(r"[\x7f-\x9f\u2028\u2029]")
+
+
+def json_inert(encoded: str) -> str:
+    """JSON text (from ``json.dumps(..., ensure_ascii=False)``) with DEL, the C1 controls
+    and the line separators escaped as ``\\u00XX``, which JSON leaves raw: the same data,
+    but nothing in it drives a terminal (0x9b is a one-byte CSI). JSON's own syntax is ASCII,
+    so these characters only ever occur inside strings."""
+    return _JSON_CONTROLS.sub(lambda m: f"\\u{ord(m.group(0)):04x}", encoded)

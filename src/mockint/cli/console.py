@@ -15,7 +15,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from mockint.safetext import inert, one_line, redact
+from mockint.safetext import inert, json_inert, one_line, redact
 
 __all__ = ["err", "error", "inert", "note", "out", "plain", "print_json", "user_text", "warn"]
 
@@ -38,7 +38,7 @@ def plain(renderable: Any, width: int = 100) -> str:
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(json_inert(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
     sys.stdout.flush()
 
 

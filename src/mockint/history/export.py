@@ -18,6 +18,7 @@ from mockint.errors import InputFileError, StorageError
 from mockint.history.formats.markdown import session_markdown
 from mockint.history.stats import matching_ids
 from mockint.models.history import HistoryFilter, SessionExport
+from mockint.safetext import json_inert
 from mockint.storage.reports import get_report
 from mockint.storage.sessions import get_session, session_questions
 from mockint.storage.turns import list_turns
@@ -54,7 +55,7 @@ def iter_exports(
 def write_jsonl(exports: Iterable[SessionExport], stream: TextIO) -> int:
     count = 0
     for item in exports:
-        stream.write(json.dumps(item.dump(), ensure_ascii=False) + "\n")
+        stream.write(json_inert(json.dumps(item.dump(), ensure_ascii=False)) + "\n")
         count += 1
     return count
 

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from mockint.history.formats.markdown import report_markdown
+from mockint.safetext import json_inert
 
 if TYPE_CHECKING:
     from mockint.models.reports import Report
@@ -25,7 +26,7 @@ class DocumentFormat(StrEnum):
 def render(report: Report, fmt: DocumentFormat) -> str:
     """``report`` as a document in ``fmt``."""
     if fmt == DocumentFormat.JSON:
-        return json.dumps(report.dump(), indent=2, ensure_ascii=False) + "\n"
+        return json_inert(json.dumps(report.dump(), indent=2, ensure_ascii=False)) + "\n"
     if fmt == DocumentFormat.HTML:
         from mockint.history.formats.html import report_html  # lazy: jinja2 only for HTML
 
