@@ -25,7 +25,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from mockint.enums import Difficulty, InterviewType, Status
+from mockint.enums import Difficulty, GraderKind, InterviewType, Status
 from mockint.history.stats import list_history
 from mockint.history.stats import statistics as history_statistics
 from mockint.models.history import HistoryFilter
@@ -162,6 +162,9 @@ def measure(path: Path, runs: int) -> dict[str, float]:
             HistoryFilter(
                 status=Status.COMPLETED, since=now - timedelta(700), until=now - timedelta(300)
             ),
+        ),
+        "filter --grader offline": lambda: list_history(
+            db, HistoryFilter(grader=GraderKind.OFFLINE)
         ),
         "sort by score": lambda: list_history(db, sort="score"),
         "page 5000": lambda: list_history(db, page=5000),

@@ -27,6 +27,7 @@ def test_migrations_build_the_schema(tmp_path):
         "m003_api_usage",
         "m004_calls",
         "m005_webhook_jobs",
+        "m006_session_grader",
     ]
     assert set(db["api_usage"].columns_dict) >= {"session_id", "model", "purpose", "cost_usd"}
     assert set(db["sessions"].columns_dict) >= {"id", "type", "status", "created_at", "score"}
@@ -67,6 +68,7 @@ def test_an_older_database_is_backed_up_then_upgraded_with_its_data(cli, home, t
         for item in items:
             if table == "sessions":
                 item.pop("score")
+                item.pop("grader")
             old[table].insert(item)
     old.conn.close()
     before = current.read_bytes()
@@ -82,6 +84,7 @@ def test_an_older_database_is_backed_up_then_upgraded_with_its_data(cli, home, t
     # upgraded in place: scores filled in from the stored report
     score = rows["reports"][0]["overall_score"]
     assert db.execute("SELECT score FROM sessions").fetchone()[0] == score
+    assert db.execute("SELECT grader FROM sessions").fetchone()[0] == "offline"
     assert db["report_scores"].count >= 3
     assert statistics(db).best_score_achieved == score
     assert statistics(db).dimensions.keys() == {
@@ -119,7 +122,7 @@ def test_m005_adds_webhook_jobs_to_a_database_with_calls(home, tmp_path):
 
     db = open_db(path)
 
-    assert migrations.applied(db)[-1].name == "m005_webhook_jobs"
+    assert "m005_webhook_jobs" in [m.name for m in migrations.applied(db)]
     assert len(list(tmp_path.glob("m4.m004_calls.*.backup.db"))) == 1
     columns = db["webhook_jobs"].columns_dict
     assert set(columns) == {"id", "call_id", "session_id", "message_json", "state", "attempts",
@@ -129,3 +132,29 @@ def test_m005_adds_webhook_jobs_to_a_database_with_calls(home, tmp_path):
     unique = [i.columns for i in db["webhook_jobs"].indexes if i.unique]
     assert ["call_id"] in unique
     assert ["state", "id"] in [i.columns for i in db["webhook_jobs"].indexes]
+
+
+def test_m006_keeps_each_graded_sessions_grader_on_the_session(home, tmp_path):
+    path = tmp_path / "m5.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    old = Database(conn)
+    migrations.apply(old, stop_before="m006_session_grader")
+    for sid, label in (
+        ("s1", "offline"),
+        ("s2", "gemini (gemini-3.5-flash)"),
+        ("s3", "offline (Gemini unavailable: 503)"),
+        ("s4", None),
+    ):
+        old["sessions"].insert({"id": sid, "type": "dsa", "difficulty": "easy",
+                                "status": "COMPLETED" if label else "SETUP",
+                                "created_at": "2026-11-30T10:00:00.000000+00:00"})  # fmt: skip
+        if label:
+            old["reports"].insert({"session_id": sid, "overall_score": 50, "grader": label,
+                                   "generated_at": "2026-11-30T10:00:00.000000+00:00",
+                                   "report_json": "{}"})  # fmt: skip
+    conn.close()
+
+    db = open_db(path)
+
+    graders = dict(db.execute("SELECT id, grader FROM sessions ORDER BY id").fetchall())
+    assert graders == {"s1": "offline", "s2": "gemini", "s3": "offline", "s4": None}

@@ -123,9 +123,8 @@ def where_clause(filters: HistoryFilter, *, graded_only: bool = False) -> tuple[
         clauses.append("s.created_at < ?")
         params.append(stamp(filters.until))
     if filters.grader is not None:
-        # a label is the kind, or the kind and a parenthesis: "gemini (model)"
-        clauses.append("s.id IN (SELECT session_id FROM reports WHERE grader = ? OR grader LIKE ?)")
-        params.extend([filters.grader.value, f"{filters.grader.value} (%"])
+        clauses.append("s.grader = ?")
+        params.append(filters.grader.value)
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
@@ -149,12 +148,37 @@ def session_page(
     """
     rows = db.execute(
         "SELECT s.id, s.type, s.difficulty, s.status, s.created_at, s.started_at, s.ended_at, "
-        "s.score, s.parent_id, r.grader FROM sessions s "
-        f"LEFT JOIN reports r ON r.session_id = s.id{where} "
+        f"s.score, s.parent_id FROM sessions s{where} "
         f"ORDER BY {SORTS[sort]} LIMIT ? OFFSET ?",
         [*params, limit, offset],
     ).fetchall()
-    return [SessionRow(*row) for row in rows]
+    # the graders of this page only (a join would run for every row the offset skips)
+    ids = [row[0] for row in rows]
+    graders = (
+        dict(
+            db.execute(
+                f"SELECT session_id, grader FROM reports WHERE session_id IN ({','.join('?' * len(ids))})",
+                ids,
+            ).fetchall()
+        )
+        if ids
+        else {}
+    )
+    return [
+        SessionRow(
+            id=row[0],
+            type=row[1],
+            difficulty=row[2],
+            status=row[3],
+            created_at=row[4],
+            started_at=row[5],
+            ended_at=row[6],
+            score=row[7],
+            parent_id=row[8],
+            grader=graders.get(row[0]),
+        )
+        for row in rows
+    ]
 
 
 def group_scores(db: Database, where: str, params: list[Any]) -> list[GroupRow]:

@@ -195,6 +195,23 @@ def m005_webhook_jobs(db: Database) -> None:
     db.table("webhook_jobs").create_index(["session_id"])
 
 
+@migrations()
+def m006_session_grader(db: Database) -> None:
+    """Who graded each session (``offline``, ``gemini``...), kept on the session like its
+    score, so ``history --grader`` filters the sessions table and never reads reports.
+
+    Backfilled from each report's grader label (its first word; labels are
+    ``offline``, ``gemini (model)``, ``offline (Gemini unavailable: ...)``).
+    """
+    db.table("sessions").add_column("grader", str)
+    db.execute(
+        "UPDATE sessions SET grader = (SELECT CASE WHEN instr(r.grader, ' ') > 0 "
+        "THEN substr(r.grader, 1, instr(r.grader, ' ') - 1) ELSE r.grader END "
+        "FROM reports r WHERE r.session_id = sessions.id)"
+    )
+    db.table("sessions").create_index(["grader", "created_at"])
+
+
 def _dimension_scores(report: dict[str, Any]) -> dict[str, int]:
     """The area and rubric scores of a stored report's JSON, by dimension name.
 

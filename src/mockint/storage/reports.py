@@ -49,6 +49,7 @@ def save_report(db: Database, report: Report, ended_at: datetime) -> None:
                 "status": Status.COMPLETED.value,
                 "ended_at": iso(ended_at),
                 "score": report.overall_score,
+                "grader": report.grader.split(" ", 1)[0],
             },
         )
 
