@@ -500,6 +500,9 @@ class _HTTPServer(ThreadingHTTPServer):
     def process_request_thread(self, request: Any, client_address: Any) -> None:
         try:
             super().process_request_thread(request, client_address)
+        except Exception:  # only when even the one-line log failed
+            # (a daemon thread still answering while the process exits): stay quiet
+            pass
         finally:
             self._slots.release()
 
