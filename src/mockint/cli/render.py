@@ -91,7 +91,8 @@ def report_view(report: Report) -> Group:
         body.append("Q: ", style="bold")
         body.append_text(user_text(q.text))
         body.append("\nA: ", style="bold")
-        body.append_text(user_text(q.answer) if q.answer else Text("(skipped)", style="dim"))
+        skipped = f"(skipped: {q.skip_reason})" if q.skip_reason else "(skipped)"
+        body.append_text(user_text(q.answer) if q.answer else Text(skipped, style="dim"))
         for point in q.key_point_evidence:
             mark, style = ("✓", "green") if point.covered else ("✗", "red")
             body.append(f"\n{mark} ", style=style)

@@ -227,8 +227,10 @@ class Interview:
         """Store an answer; ``meta`` keeps what else is known (engine, delivery, audio file)."""
         self._turn(question_id, TurnRole.CANDIDATE, TurnKind.ANSWER, text, seconds=seconds, **meta)
 
-    def skip(self, question_id: str) -> None:
-        self._turn(question_id, TurnRole.CANDIDATE, TurnKind.SKIP, "")
+    def skip(self, question_id: str, reason: str | None = None) -> None:
+        """Store that the question was skipped; ``reason`` (such as "nothing heard") goes
+        into the report when the candidate did not choose to skip it."""
+        self._turn(question_id, TurnRole.CANDIDATE, TurnKind.SKIP, "", reason=reason)
 
     def hint(self, question: Question) -> str | None:
         """The next hint for ``question`` (None when there are no more), recorded."""
@@ -316,7 +318,7 @@ class Interview:
                 exit_code=exc.exit_code,
             ) from None
         add_api_usage(self.db, self.session.id, usage)
-        report = with_delivery(report, self.items)
+        report = with_skip_reasons(with_delivery(report, self.items), self.items)
         ended = now()
         report = report.model_copy(
             update={
@@ -368,6 +370,19 @@ def with_delivery(report: Report, items: list[AnsweredQuestion]) -> Report:
             "notes": report.notes + notes,
         }
     )
+
+
+def with_skip_reasons(report: Report, items: list[AnsweredQuestion]) -> Report:
+    """Say in the report why a question was skipped when the candidate did not skip it
+    (a recording in which nothing was heard)."""
+    reasons = {item.question.id: item.skip_reason for item in items if item.skip_reason}
+    if not reasons:
+        return report
+    questions = [
+        q.model_copy(update={"skip_reason": reasons[q.id]}) if q.skipped and q.id in reasons else q
+        for q in report.questions
+    ]
+    return report.model_copy(update={"questions": questions})
 
 
 def hints_for(question: Question) -> list[str]:

@@ -23,14 +23,17 @@ class KeyPointEvidence(ApiModel):
 
 
 class DeliveryMetrics(ApiModel):
-    """How a spoken answer was delivered (from word timestamps)."""
+    """How a spoken answer was delivered (from word timestamps and voiced audio).
+
+    ``words_per_minute`` and ``fillers_per_minute`` are None when there was too little
+    talk to give a pace (under two seconds)."""
 
     words: int
     talk_seconds: float
-    words_per_minute: float
+    words_per_minute: float | None
     filler_count: int
     fillers: dict[str, int] = Field(default_factory=dict)
-    fillers_per_minute: float
+    fillers_per_minute: float | None
     long_pauses: int
     longest_pause_seconds: float
     allocated_seconds: float | None = None
@@ -48,6 +51,8 @@ class QuestionReport(ApiModel):
     key_point_evidence: list[KeyPointEvidence] = Field(default_factory=list)
     dimensions: dict[str, int] = Field(default_factory=dict)
     skipped: bool = False
+    #: why a question was skipped when the candidate did not choose to ("nothing heard")
+    skip_reason: str | None = None
     hints_used: int = 0
     follow_up: str | None = None
     follow_up_answer: str | None = None

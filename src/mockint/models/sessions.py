@@ -76,6 +76,8 @@ class AnsweredQuestion(BaseModel):
     question: Question
     answer: str | None
     skipped: bool = False
+    #: why the question was skipped when the candidate did not choose to ("nothing heard")
+    skip_reason: str | None = None
     hints_used: int = 0
     seconds_taken: float | None = None
     follow_up: str | None = None
@@ -123,6 +125,7 @@ class AnswerFold:
             item.answer = turn.text
             item.answer_meta = turn.meta
             item.skipped = False
+            item.skip_reason = None
             started = self._asked_at.get(turn.question_id)
             seconds = turn.meta.get("seconds")
             if seconds is None and started is not None:
@@ -131,6 +134,7 @@ class AnswerFold:
         elif turn.kind == TurnKind.SKIP:
             item.answer = None
             item.skipped = True
+            item.skip_reason = turn.meta.get("reason")
 
 
 def answers_from_turns(questions: list[Question], turns: list[Turn]) -> list[AnsweredQuestion]:

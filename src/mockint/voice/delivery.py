@@ -1,5 +1,11 @@
-"""Delivery when speaking: pace, filler words, long pauses and talk time, from word timestamps,
-and the normalisation of spoken technical language ("O of n" -> "O(n)") before grading."""
+"""Delivery when speaking: pace, filler words, long pauses and talk time, from word timestamps
+and voiced audio, and the normalisation of spoken technical language ("O of n" -> "O(n)")
+before grading.
+
+Talk time runs from the first word to the last, but never outside the stretches voice
+activity detection heard as speech: an engine that stretches the last word over the silence
+or noise after an answer does not make the answer slower. Below ``min_pace_seconds`` of talk
+there is no pace figure (a blip is not 3,000 words a minute)."""
 
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ from typing import Any
 from mockint.models.reports import DeliveryMetrics
 from mockint.resources import load_toml
 from mockint.voice.stt import Word
+from mockint.voice.vad import Span
 
 
 @cache
@@ -47,27 +54,47 @@ def count_fillers(words: list[Word]) -> Counter[str]:
     return Counter({k: v for k, v in found.items() if v})
 
 
-def measure(words: list[Word], allocated_seconds: float | None = None) -> DeliveryMetrics:
-    """Pace, fillers, pauses and talk time of one answer."""
+def talk_window(words: list[Word], speech: list[Span] | None = None) -> tuple[float, float]:
+    """When the answer was spoken, in seconds: from the first word's start to the last word's
+    end, cut to the first and last stretch of speech when ``speech`` is known and overlaps."""
+    start, end = words[0].start, words[-1].end
+    if speech:
+        cut = max(start, speech[0].start), min(end, speech[-1].end)
+        if cut[1] > cut[0]:
+            return cut
+    return start, end
+
+
+def per_minute(count: int, seconds: float) -> float | None:
+    """``count`` a minute over ``seconds`` of talk; None when there is too little talk to say."""
+    if seconds < float(_data()["min_pace_seconds"]):
+        return None
+    return round(count / (seconds / 60), 1)
+
+
+def measure(
+    words: list[Word], allocated_seconds: float | None = None, speech: list[Span] | None = None
+) -> DeliveryMetrics:
+    """Pace, fillers, pauses and talk time of one answer; ``speech`` is where voice activity
+    detection heard speech in its recording."""
     data = _data()
     low, high = data["targets"]["words_per_minute"]
     if not words:
-        return DeliveryMetrics(words=0, talk_seconds=0.0, words_per_minute=0.0, filler_count=0,
-                               fillers_per_minute=0.0, long_pauses=0, longest_pause_seconds=0.0,
+        return DeliveryMetrics(words=0, talk_seconds=0.0, words_per_minute=None, filler_count=0,
+                               fillers_per_minute=None, long_pauses=0, longest_pause_seconds=0.0,
                                allocated_seconds=allocated_seconds)  # fmt: skip
-    talk = max(0.01, words[-1].end - words[0].start)
-    gaps = [b.start - a.end for a, b in pairwise(words)]
+    start, end = talk_window(words, speech)
+    talk = max(0.0, end - start)
+    gaps = [max(0.0, min(b.start, end) - max(a.end, start)) for a, b in pairwise(words)]
     long = [g for g in gaps if g >= float(data["long_pause_seconds"])]
     fillers = count_fillers(words)
-    minutes = talk / 60
-    wpm = len(words) / minutes
     metrics = DeliveryMetrics(
         words=len(words),
         talk_seconds=round(talk, 1),
-        words_per_minute=round(wpm, 1),
+        words_per_minute=per_minute(len(words), talk),
         filler_count=sum(fillers.values()),
         fillers=dict(fillers),
-        fillers_per_minute=round(sum(fillers.values()) / minutes, 1),
+        fillers_per_minute=per_minute(sum(fillers.values()), talk),
         long_pauses=len(long),
         longest_pause_seconds=round(max(gaps, default=0.0), 1),
         allocated_seconds=allocated_seconds,
@@ -84,7 +111,7 @@ def advice(m: DeliveryMetrics, low: float, high: float) -> list[str]:
         notes.append(
             f"{m.words_per_minute:.0f} wpm is on the {pace} side: {targets['words_per_minute_advice']}"
         )
-    if m.fillers_per_minute > float(targets["fillers_per_minute"]):
+    if m.fillers_per_minute and m.fillers_per_minute > float(targets["fillers_per_minute"]):
         notes.append(
             f"{m.fillers_per_minute:.1f} filler words a minute. {targets['fillers_advice']}"
         )
@@ -101,7 +128,7 @@ def advice(m: DeliveryMetrics, low: float, high: float) -> list[str]:
 
 def overall(items: list[DeliveryMetrics]) -> DeliveryMetrics | None:
     """The whole interview's delivery, from each answer's."""
-    spoken = [m for m in items if m.words]
+    spoken = [m for m in items if m.words and m.talk_seconds > 0]
     if not spoken:
         return None
     talk = sum(m.talk_seconds for m in spoken)
@@ -113,10 +140,10 @@ def overall(items: list[DeliveryMetrics]) -> DeliveryMetrics | None:
     total = DeliveryMetrics(
         words=words,
         talk_seconds=round(talk, 1),
-        words_per_minute=round(words / (talk / 60), 1),
+        words_per_minute=per_minute(words, talk),
         filler_count=sum(fillers.values()),
         fillers=dict(fillers),
-        fillers_per_minute=round(sum(fillers.values()) / (talk / 60), 1),
+        fillers_per_minute=per_minute(sum(fillers.values()), talk),
         long_pauses=sum(m.long_pauses for m in spoken),
         longest_pause_seconds=max(m.longest_pause_seconds for m in spoken),
         allocated_seconds=sum(m.allocated_seconds or 0 for m in spoken) or None,

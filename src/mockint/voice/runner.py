@@ -17,8 +17,8 @@ from mockint.interview.session import Interview
 from mockint.models.questions import Question
 from mockint.paths import audio_dir
 from mockint.runners.base import Display, Outcome, Progress, RunnerSettings, Tone
-from mockint.voice import VoiceError, need
-from mockint.voice.audio import is_silent, read_wav, write_wav
+from mockint.voice import need
+from mockint.voice.audio import load_answer, write_wav
 from mockint.voice.delivery import measure, normalise
 from mockint.voice.stt import Engine, get_engine, resolve_model
 from mockint.voice.tts import Speaker, get_speaker
@@ -57,15 +57,7 @@ class AudioFiles:
     def answer(self, question: Question, position: int) -> np.ndarray | None:
 
         path = self.path_for(question, position)
-        if path is None:
-            return None
-        samples = read_wav(path)
-        if is_silent(samples):
-            raise VoiceError(
-                f"{path} is silent: nothing to transcribe. Record the answer again, or remove "
-                "the file to skip the question."
-            )
-        return samples
+        return None if path is None else load_answer(path)
 
 
 class Microphone:
@@ -98,7 +90,11 @@ class Microphone:
             silence_seconds=self.silence_seconds,
             on_level=self._level,
         )
-        return None if is_silent(samples) else samples
+        return samples if len(samples) else None
+
+
+#: why a question whose recording held no words is skipped, in the report
+NOTHING_HEARD = "nothing heard"
 
 
 class VoiceRunner:
@@ -140,16 +136,20 @@ class VoiceRunner:
                 continue
             transcript = engine.transcribe(samples)
             text = normalise(transcript.text).strip()
-            if not text:
-                interview.skip(question.id)
+            if not transcript.heard:
+                interview.skip(question.id, reason=NOTHING_HEARD)
                 self.display.idle()
-                self.display.say("Nothing was heard: question skipped.")
+                self.display.say("Nothing was heard: question skipped.", Tone.NOTICE)
                 continue
             saved = None
             if self.keep_audio is not None:
                 saved = self.keep_audio(interview.session.id, question.id)
                 write_wav(saved, samples)
-            delivery = measure(transcript.words, allocated_seconds=question.time_minutes * 60)
+            delivery = measure(
+                transcript.words,
+                allocated_seconds=question.time_minutes * 60,
+                speech=transcript.speech,
+            )
             interview.answer(
                 question.id,
                 text,
