@@ -355,5 +355,7 @@ def test_a_recording_with_nothing_said_is_skipped_as_nothing_heard(cli, tmp_path
     assert second["delivery"] is None and second["score"] == 0
     assert "Nothing was heard: question skipped." in result.stderr
     assert report["delivery"]["words"] == first["delivery"]["words"]
-    shown = cli("report", report["sessionId"])
-    assert "(skipped: nothing heard)" in shown.stdout
+    for view, shown in (("rich", "(skipped: nothing heard)"),
+                        ("markdown", "> *(skipped: nothing heard)*"),
+                        ("html", "<em>(skipped: nothing heard)</em>")):  # fmt: skip
+        assert shown in cli("report", report["sessionId"], "--format", view).stdout, view

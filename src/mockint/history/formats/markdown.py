@@ -77,7 +77,7 @@ def report_markdown(report: Report) -> str:
             "",
             "**Your answer:**",
             "",
-            _block(q.answer),
+            f"> *(skipped: {md_escape(q.skip_reason)})*" if q.skip_reason else _block(q.answer),
             "",
         ]
         if q.follow_up:
@@ -132,7 +132,9 @@ def transcript_markdown(item: SessionExport) -> list[str]:
     for turn in item.turns:
         when = turn.created_at.strftime("%H:%M:%S")
         head = f"**{_SPEAKER[turn.kind]}** · Q{positions.get(turn.question_id, '?')} · {when}"
-        body = "> *(skipped)*" if turn.kind == TurnKind.SKIP else _block(turn.text)
+        reason = turn.meta.get("reason") if turn.kind == TurnKind.SKIP else None
+        skipped = f"> *(skipped: {md_escape(reason)})*" if reason else "> *(skipped)*"
+        body = skipped if turn.kind == TurnKind.SKIP else _block(turn.text)
         lines += [head, "", body, ""]
     return lines
 
