@@ -9,6 +9,7 @@ seconds each, so that Whisper (tiny.en) runs only a handful of times.
 from __future__ import annotations
 
 import json
+import struct
 import tracemalloc
 import wave
 
@@ -294,6 +295,15 @@ def write_frames(path, count: int):
     return path
 
 
+def header_only(path, rate: int):
+    """A WAV file whose header gives ``rate`` samples a second, with 100 ms of samples."""
+    data = np.full(1600, 3000, dtype="<i2").tobytes()
+    header = b"RIFF" + struct.pack("<I", 36 + len(data)) + b"WAVE"
+    header += b"fmt " + struct.pack("<IHHIIHH", 16, 1, 1, rate, rate * 2, 2, 16)
+    path.write_bytes(header + b"data" + struct.pack("<I", len(data)) + data)
+    return path
+
+
 UNUSABLE = {
     "no frames": (lambda p: write_frames(p, 0), "is 0 ms long: too short to hold an answer"),
     "one frame": (lambda p: write_frames(p, 1), "is 0.062 ms long: too short to hold an answer"),
@@ -304,6 +314,10 @@ UNUSABLE = {
     "two hours": (
         lambda p: sounds.long_silent_wav(p),
         "is 2 h 0 min long; answers of up to 30 minutes are taken",
+    ),
+    "a sample rate of 0": (
+        lambda p: header_only(p, 0),
+        "as a PCM WAV file (sample rate 0). Convert it",
     ),
 }
 
@@ -322,7 +336,7 @@ def test_an_unusable_recording_stops_with_one_line_and_the_session_resumes_and_g
     assert failed.exit_code == 1
     [error] = [line for line in failed.stderr.splitlines() if line.startswith("Error:")]
     assert message in error and "Traceback" not in failed.stderr
-    assert error.endswith("remove the file to skip the question.")
+    assert error.endswith(("remove the file to skip the question.", "-ar 16000 answer.wav`."))
     session = json.loads(cli("history", "--json").stdout)["interviews"][0]
     assert session["status"] == "IN_PROGRESS"
     sounds.save(directory / "01.wav", sounds.with_hiss(sounds.join(np.zeros(8000), answer)))

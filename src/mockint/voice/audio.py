@@ -37,6 +37,8 @@ def read_wav(path: Path) -> np.ndarray:
                 handle.getnchannels(),
                 handle.getsampwidth(),
             )
+            if rate <= 0:
+                raise wave.Error(f"sample rate {rate}")
             if handle.getnframes() > LONGEST_SECONDS * rate:
                 raise VoiceError(
                     f"{path} is {describe(handle.getnframes() / rate)} long; answers of up to "
