@@ -95,3 +95,9 @@ class JobState(StrEnum):
     PENDING = "pending"
     DONE = "done"
     FAILED = "failed"
+
+
+class SkipReason(StrEnum):
+    """Why a question was skipped when the candidate did not choose to skip it."""
+
+    NOTHING_HEARD = "nothing heard"  # a spoken answer's recording held no words

@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from mockint import pricing
 from mockint.clock import now
-from mockint.enums import Mode, Provider, Status
+from mockint.enums import Mode, Provider, SkipReason, Status
 from mockint.errors import (
     GradingError,
     MockintError,
@@ -227,9 +227,9 @@ class Interview:
         """Store an answer; ``meta`` keeps what else is known (engine, delivery, audio file)."""
         self._turn(question_id, TurnRole.CANDIDATE, TurnKind.ANSWER, text, seconds=seconds, **meta)
 
-    def skip(self, question_id: str, reason: str | None = None) -> None:
-        """Store that the question was skipped; ``reason`` (such as "nothing heard") goes
-        into the report when the candidate did not choose to skip it."""
+    def skip(self, question_id: str, reason: SkipReason | None = None) -> None:
+        """Store that the question was skipped; ``reason`` goes into the report when the
+        candidate did not choose to skip it (nothing was heard in a spoken answer)."""
         self._turn(question_id, TurnRole.CANDIDATE, TurnKind.SKIP, "", reason=reason)
 
     def hint(self, question: Question) -> str | None:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from mockint.enums import Difficulty, GraderKind, InterviewType, Status
+from mockint.enums import Difficulty, GraderKind, InterviewType, SkipReason, Status
 from mockint.models.base import ApiModel
 from mockint.models.usage import ApiCost
 
@@ -52,7 +52,7 @@ class QuestionReport(ApiModel):
     dimensions: dict[str, int] = Field(default_factory=dict)
     skipped: bool = False
     #: why a question was skipped when the candidate did not choose to ("nothing heard")
-    skip_reason: str | None = None
+    skip_reason: SkipReason | None = None
     hints_used: int = 0
     follow_up: str | None = None
     follow_up_answer: str | None = None

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from mockint.enums import Difficulty, InterviewType, Mode, Status
+from mockint.enums import Difficulty, InterviewType, Mode, SkipReason, Status
 from mockint.models.base import ApiModel
 from mockint.models.questions import Question, QuestionSummary
 from mockint.models.usage import Pricing
@@ -77,7 +77,7 @@ class AnsweredQuestion(BaseModel):
     answer: str | None
     skipped: bool = False
     #: why the question was skipped when the candidate did not choose to ("nothing heard")
-    skip_reason: str | None = None
+    skip_reason: SkipReason | None = None
     hints_used: int = 0
     seconds_taken: float | None = None
     follow_up: str | None = None
@@ -134,7 +134,9 @@ class AnswerFold:
         elif turn.kind == TurnKind.SKIP:
             item.answer = None
             item.skipped = True
-            item.skip_reason = turn.meta.get("reason")
+            reason = str(turn.meta.get("reason"))
+            known = reason in {r.value for r in SkipReason}
+            item.skip_reason = SkipReason(reason) if known else None
 
 
 def answers_from_turns(questions: list[Question], turns: list[Turn]) -> list[AnsweredQuestion]:

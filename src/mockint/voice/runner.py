@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from mockint.enums import SttEngine
+from mockint.enums import SkipReason, SttEngine
 from mockint.errors import UsageError
 from mockint.interview.session import Interview
 from mockint.models.questions import Question
@@ -93,10 +93,6 @@ class Microphone:
         return samples if len(samples) else None
 
 
-#: why a question whose recording held no words is skipped, in the report
-NOTHING_HEARD = "nothing heard"
-
-
 class VoiceRunner:
     name = "voice"
 
@@ -137,7 +133,7 @@ class VoiceRunner:
             transcript = engine.transcribe(samples)
             text = normalise(transcript.text).strip()
             if not transcript.heard:
-                interview.skip(question.id, reason=NOTHING_HEARD)
+                interview.skip(question.id, reason=SkipReason.NOTHING_HEARD)
                 self.display.idle()
                 self.display.say("Nothing was heard: question skipped.", Tone.NOTICE)
                 continue
