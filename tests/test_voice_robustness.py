@@ -19,7 +19,7 @@ import pytest
 import sounds
 from mockint.models.reports import DeliveryMetrics
 from mockint.voice import VoiceError
-from mockint.voice.audio import load_answer
+from mockint.voice.audio import load_answer, resample
 from mockint.voice.delivery import measure, overall
 from mockint.voice.stt import (
     FILLER,
@@ -96,8 +96,6 @@ def test_noise_alone_is_not_speech(noise):
 def test_a_quiet_speaker_and_a_telephone_line_are_speech(answer):
     quiet = sounds.with_hiss(sounds.join(np.zeros(8000), sounds.at_dbfs(answer, -30)))
     assert len(speech_spans(quiet)) == 1
-    from mockint.voice.audio import resample
-
     phone = resample(sounds.telephone(sounds.with_hiss(answer)), 8000)
     [span] = speech_spans(phone)
     assert span.seconds == pytest.approx(sounds.seconds(answer), abs=0.2)
