@@ -22,6 +22,7 @@ which would drop the process's SQLite locks), so a slow grading never holds a re
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -550,6 +551,13 @@ class WebhookServer:
         self.port = int(self._http.server_address[1])
         self.worker = JobWorker(self._path, provider, log, grader)
 
+    def thread_failed(self, args: threading.ExceptHookArgs) -> None:
+        """A ``threading.excepthook``: an exception escaping one of the server's threads (a
+        request thread still answering while the process exits on Ctrl-C) is one log line."""
+        name = args.thread.name if args.thread is not None else "a thread"
+        with contextlib.suppress(Exception):  # the log itself is gone: the process is exiting
+            self.log(f"{name} stopped ({args.exc_type.__name__})")
+
     def respond(self, headers: Mapping[str, str], body: bytes, client: str) -> Reply:
         """Authenticate, parse and apply one request's body; never raises."""
         config = self.config
@@ -620,6 +628,8 @@ def serve(
 ) -> None:
     """Serve until interrupted (KeyboardInterrupt propagates, after a clean stop)."""
     server = WebhookServer(config, host=host, port=port, provider=provider, log=log)
+    # this process serves until it exits: its threads' failures are log lines
+    threading.excepthook = server.thread_failed
     try:
         server.serve_forever()
     finally:
