@@ -35,6 +35,7 @@ from mockint.models.sessions import (
     answers_from_turns,
 )
 from mockint.questions import Selection, SelectionRequest, get_source
+from mockint.storage.connection import transaction
 from mockint.storage.reports import get_report, save_report
 from mockint.storage.sessions import (
     create_session,
@@ -44,7 +45,7 @@ from mockint.storage.sessions import (
     session_questions,
     set_status,
 )
-from mockint.storage.turns import add_turn, list_turns
+from mockint.storage.turns import add_turn, list_turns, replace_draft
 from mockint.storage.usage import add_api_usage, api_cost
 from mockint.voice.delivery import overall
 
@@ -177,21 +178,30 @@ class Interview:
     def position(self, question_id: str) -> int:
         return next(i for i, item in enumerate(self.items, 1) if item.question.id == question_id)
 
+    def _new_turn(
+        self, question_id: str, role: TurnRole, kind: TurnKind, text: str, **meta: object
+    ) -> Turn:
+        return Turn(
+            session_id=self.session.id,
+            question_id=question_id,
+            role=role,
+            kind=kind,
+            text=text,
+            created_at=now(),
+            meta={k: v for k, v in meta.items() if v is not None},
+        )
+
     def _turn(
         self, question_id: str, role: TurnRole, kind: TurnKind, text: str, **meta: object
     ) -> None:
-        add_turn(
-            self.db,
-            Turn(
-                session_id=self.session.id,
-                question_id=question_id,
-                role=role,
-                kind=kind,
-                text=text,
-                created_at=now(),
-                meta={k: v for k, v in meta.items() if v is not None},
-            ),
-        )
+        turn = self._new_turn(question_id, role, kind, text, **meta)
+        if kind in (TurnKind.ANSWER, TurnKind.SKIP) and not meta.get("follow_up"):
+            # answered or skipped: its draft, if any, has served
+            with transaction(self.db):
+                add_turn(self.db, turn)
+                replace_draft(self.db, self.session.id, question_id, None)
+        else:
+            add_turn(self.db, turn)
 
     def begin(self) -> None:
         """Mark the session in progress (idempotent)."""
@@ -213,8 +223,17 @@ class Interview:
         self._turn(question_id, TurnRole.CANDIDATE, TurnKind.ANSWER, text, seconds=seconds, **meta)
         self._refresh()
 
-    def skip(self, question_id: str) -> None:
-        self._turn(question_id, TurnRole.CANDIDATE, TurnKind.SKIP, "")
+    def skip(self, question_id: str, seconds: float | None = None) -> None:
+        self._turn(question_id, TurnRole.CANDIDATE, TurnKind.SKIP, "", seconds=seconds)
+        self._refresh()
+
+    def save_draft(self, question_id: str, text: str, seconds: float | None = None) -> None:
+        """Keep ``text``, typed for the question but not submitted, in place of any earlier
+        draft; resuming the session offers it. ``seconds``: time spent on it so far."""
+        draft = self._new_turn(
+            question_id, TurnRole.CANDIDATE, TurnKind.DRAFT, text, seconds=seconds
+        )
+        replace_draft(self.db, self.session.id, question_id, draft)
         self._refresh()
 
     def hint(self, question: Question) -> str | None:

@@ -57,6 +57,9 @@ class TurnKind(StrEnum):
     SKIP = "skip"
     HINT = "hint"
     FOLLOW_UP = "follow_up"
+    #: an answer typed but not submitted (the interview was paused or interrupted);
+    #: at most one per question, replaced as it is saved again, removed once answered
+    DRAFT = "draft"
 
 
 class Turn(ApiModel):
@@ -80,13 +83,25 @@ class AnsweredQuestion(BaseModel):
     seconds_taken: float | None = None
     follow_up: str | None = None
     follow_up_answer: str | None = None
+    follow_up_seconds: float | None = None
     #: what the answer turn recorded beyond its text (delivery of a spoken answer...)
     answer_meta: dict[str, Any] = Field(default_factory=dict)
+    #: an answer typed but not submitted, and the seconds spent on it (None: no draft)
+    draft: str | None = None
+    draft_seconds: float = 0.0
 
     @property
     def done(self) -> bool:
         """Answered or skipped."""
         return self.answer is not None or self.skipped
+
+    @property
+    def active_seconds(self) -> float:
+        """Seconds spent answering this question: the answer and any follow-up answer,
+        or the time a skip or a draft recorded (never time paused)."""
+        seconds = self.seconds_taken or 0.0
+        seconds += self.follow_up_seconds or 0.0
+        return seconds + self.draft_seconds
 
     @property
     def graded_text(self) -> str:
@@ -96,8 +111,9 @@ class AnsweredQuestion(BaseModel):
 
 def answers_from_turns(questions: list[Question], turns: list[Turn]) -> list[AnsweredQuestion]:
     """Each of ``questions`` with what its ``turns`` (in order) say about it: the latest
-    answer or skip, hints used, the follow-up and its answer, and seconds taken (from
-    the answer's own ``seconds`` meta, else from when the question was asked)."""
+    answer or skip, hints used, the follow-up and its answer, seconds taken (from the
+    answer's own ``seconds`` meta, else from when the question was asked), and the
+    draft left when the question was neither answered nor skipped."""
     by_question: dict[str, AnsweredQuestion] = {
         q.id: AnsweredQuestion(question=q, answer=None) for q in questions
     }
@@ -114,6 +130,7 @@ def answers_from_turns(questions: list[Question], turns: list[Turn]) -> list[Ans
             item.follow_up = turn.text
         elif turn.kind == TurnKind.ANSWER and turn.meta.get("follow_up"):
             item.follow_up_answer = turn.text
+            item.follow_up_seconds = turn.meta.get("seconds")
         elif turn.kind == TurnKind.ANSWER:
             item.answer = turn.text
             item.answer_meta = turn.meta
@@ -126,4 +143,12 @@ def answers_from_turns(questions: list[Question], turns: list[Turn]) -> list[Ans
         elif turn.kind == TurnKind.SKIP:
             item.answer = None
             item.skipped = True
+            item.seconds_taken = turn.meta.get("seconds")
+        elif turn.kind == TurnKind.DRAFT:
+            item.draft = turn.text
+            item.draft_seconds = float(turn.meta.get("seconds") or 0.0)
+    for item in by_question.values():
+        if item.done:
+            item.draft = None
+            item.draft_seconds = 0.0
     return [by_question[q.id] for q in questions]

@@ -121,6 +121,7 @@ _SPEAKER = {
     TurnKind.HINT: "Hint",
     TurnKind.ANSWER: "You",
     TurnKind.SKIP: "You",
+    TurnKind.DRAFT: "You (draft, not submitted)",
 }
 
 
