@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import signal
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
 
 from displays import RecordingDisplay
+from mockint.clock import now
 from mockint.enums import Difficulty, InterviewType, Provider, Status
+from mockint.history.stats import list_history
 from mockint.interview.session import Interview, answered_questions, setup_interview
 from mockint.models.sessions import TurnKind
 from mockint.questions import SelectionRequest
@@ -23,6 +26,7 @@ from mockint.runners import Outcome, Tone
 from mockint.runners.base import AnswerRequest, Entry, EntryEnd, Interrupted
 from mockint.runners.text import TextRunner
 from mockint.storage.connection import connect
+from mockint.storage.sessions import set_status
 from mockint.storage.turns import list_turns
 
 
@@ -158,3 +162,22 @@ def test_saving_a_draft_again_replaces_it(db: Database) -> None:
     for text in ("one", "one two", "one two three"):
         interview.save_draft(question.id, text, seconds=3)
     assert draft_turns(db, interview.session.id) == ["one two three"]
+
+
+def test_the_duration_is_the_time_spent_answering_not_the_time_paused(db: Database) -> None:
+    interview = new_interview(db)
+    clock = Clock()
+    display = TimedDisplay(["A hash map of complements.", "", "/pause"], clock, step=20)
+    assert TextRunner(display, monotonic=clock).run(interview) == Outcome.PAUSED
+    # the session was started an hour ago and paused since
+    set_status(db, interview.session.id, Status.IN_PROGRESS, started_at=now() - timedelta(hours=1))
+
+    resumed = Interview.open(db, interview.session.id)
+    display = TimedDisplay(["XOR all the values.", ""], clock, step=20)
+    assert TextRunner(display, monotonic=clock).run(resumed) == Outcome.COMPLETED
+    report = resumed.finish(Provider.OFFLINE)
+
+    # first answer: 20 s; second: 20 s before /pause (kept with its draft), 20 s after
+    assert report.duration_seconds == 20 + 20 + 20
+    listed = list_history(db).interviews
+    assert [(i.session_id, i.duration) for i in listed] == [(interview.session.id, 60)]

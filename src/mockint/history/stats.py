@@ -79,6 +79,8 @@ def list_history(
     rows = history_store.session_page(
         db, where, params, sort=sort, limit=limit, offset=(page - 1) * limit
     )
+    # a graded session took the time spent answering (its report's); others, start to end
+    durations = history_store.report_durations(db, [r.id for r in rows])
     interviews = [
         HistoryItem(
             session_id=r.id,
@@ -86,7 +88,7 @@ def list_history(
             difficulty=r.difficulty,
             status=r.status,
             date=r.created_at,
-            duration=_duration(r.started_at, r.ended_at),
+            duration=durations.get(r.id, _duration(r.started_at, r.ended_at)),
             score=r.score,
             parent_id=r.parent_id,
             grader=grader_of(r.grader)[0] if r.grader else None,

@@ -7,6 +7,7 @@ committed as it is given, so an interrupted interview resumes where it stopped.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
@@ -335,13 +336,23 @@ class Interview:
                 "api_cost": api_cost(self.db, self.session.id),
             }
         )
-        if self.session.started_at is not None:
-            report.duration_seconds = int((ended - self.session.started_at).total_seconds())
+        report.duration_seconds = self.active_seconds(ended)
         save_report(self.db, report, ended)
         self.session = self.session.model_copy(
             update={"status": Status.COMPLETED, "ended_at": ended}
         )
         return report
+
+    def active_seconds(self, ended: datetime) -> int | None:
+        """How long the interview took: the seconds spent answering its questions, never
+        the time it was paused. Sessions whose answers carry no timing (older ones) count
+        from the start to ``ended``."""
+        timed = [item for item in self.items if item.seconds_taken is not None]
+        if timed:
+            return round(sum(item.active_seconds for item in self.items))
+        if self.session.started_at is None:
+            return None
+        return int((ended - self.session.started_at).total_seconds())
 
 
 def with_delivery(report: Report, items: list[AnsweredQuestion]) -> Report:

@@ -157,6 +157,21 @@ def session_page(
     return [SessionRow(*row) for row in rows]
 
 
+def report_durations(db: Database, session_ids: list[str]) -> dict[str, int]:
+    """The duration each of these sessions' reports gives (time spent answering), by id;
+    sessions without a report, or with no duration in it, are left out. Meant for a page
+    of sessions, not for all of them: it reads their reports."""
+    if not session_ids:
+        return {}
+    marks = ", ".join("?" * len(session_ids))
+    rows = db.execute(
+        "SELECT session_id, json_extract(report_json, '$.durationSeconds') FROM reports "
+        f"WHERE session_id IN ({marks})",
+        session_ids,
+    ).fetchall()
+    return {session_id: int(seconds) for session_id, seconds in rows if seconds is not None}
+
+
 def group_scores(db: Database, where: str, params: list[Any]) -> list[GroupRow]:
     """Per type and difficulty, ordered by type then difficulty: count and scores.
 
