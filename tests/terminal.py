@@ -41,20 +41,26 @@ class _Screen(pyte.Screen):
 
 class Terminal(pexpect.spawn):
     """``mockint ARGS`` in a pseudo-terminal of ``rows`` x ``columns``, with the test's
-    environment (MOCKINT_HOME) and ``env`` on top.
+    environment (MOCKINT_HOME) and ``env`` on top. The terminal's ``encoding`` decodes what
+    the program writes, strictly: a byte it cannot decode fails the test.
 
     Everything the program writes is kept in ``logfile_read`` (a StringIO) and drawn on
     ``screen``.
     """
 
     def __init__(
-        self, *args: str, rows: int = 40, columns: int = 120, env: dict[str, str] | None = None
+        self,
+        *args: str,
+        rows: int = 40,
+        columns: int = 120,
+        env: dict[str, str] | None = None,
+        encoding: str = "utf-8",
     ) -> None:
         super().__init__(
             MOCKINT[0],
             [*MOCKINT[1:], *args],
             env={**os.environ, **(env or {})},
-            encoding="utf-8",
+            encoding=encoding,
             timeout=TIMEOUT,
             dimensions=(rows, columns),
         )

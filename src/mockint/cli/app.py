@@ -18,6 +18,7 @@ import typer
 from typer.core import TyperCommand
 
 from mockint import __version__
+from mockint.cli.encoding import configure_output
 from mockint.cli.errors import Group
 
 if TYPE_CHECKING:
@@ -147,5 +148,6 @@ def main_callback(
 
 
 def main(*args: Any, **kwargs: Any) -> Any:
-    """The console-script entry point: run the application."""
+    """The console-script entry point: run the application, its output safe to encode."""
+    configure_output()
     return app(*args, **kwargs)

@@ -15,12 +15,34 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from mockint.cli.encoding import ascii_for
 from mockint.safetext import inert, one_line
 
-__all__ = ["err", "error", "inert", "note", "out", "plain", "print_json", "user_text", "warn"]
+__all__ = [
+    "err",
+    "error",
+    "glyph",
+    "inert",
+    "note",
+    "out",
+    "plain",
+    "print_json",
+    "user_text",
+    "warn",
+]
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
+
+
+def glyph(char: str, console: Console = out) -> str:
+    """``char``, or its ASCII stand-in (``INR`` for ``₹``) when ``console``'s encoding
+    cannot show it; for symbols in tables and lists, so their width is measured right."""
+    try:
+        char.encode(console.encoding)
+    except (UnicodeEncodeError, LookupError):
+        return ascii_for(char)
+    return char
 
 
 def user_text(text: str | None, style: str = "") -> Text:

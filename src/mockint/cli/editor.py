@@ -27,7 +27,8 @@ from prompt_toolkit.history import InMemoryHistory
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.output import create_output
 
-from mockint.cli import signals
+from mockint.cli import console, signals
+from mockint.cli.console import glyph
 from mockint.runners.base import AnswerRequest, Entry, EntryEnd, command_of
 from mockint.timespec import clock
 
@@ -63,7 +64,7 @@ class AnswerEditor:
         buffer = self.session.default_buffer
         try:
             self.session.prompt(
-                "› ",
+                glyph("›", console.err) + " ",
                 default=request.draft,
                 bottom_toolbar=self._toolbar,
                 pre_run=self._pre_run,

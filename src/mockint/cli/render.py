@@ -10,7 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from mockint.cli.console import user_text
+from mockint.cli.console import glyph, user_text
 
 if TYPE_CHECKING:
     from mockint.history.recommend import Recommendation
@@ -28,7 +28,7 @@ def score_style(score: int | None) -> str:
 
 
 def money(amount: int, currency: str) -> str:
-    return f"₹{amount}" if currency == "INR" else f"{amount} {currency}"
+    return f"{glyph('₹')}{amount}" if currency == "INR" else f"{amount} {currency}"
 
 
 def setup_header(result: SetupResult) -> Text:
@@ -92,7 +92,7 @@ def report_view(report: Report) -> Group:
         body.append("\nA: ", style="bold")
         body.append_text(user_text(q.answer) if q.answer else Text("(skipped)", style="dim"))
         for point in q.key_point_evidence:
-            mark, style = ("✓", "green") if point.covered else ("✗", "red")
+            mark, style = (glyph("✓"), "green") if point.covered else (glyph("✗"), "red")
             body.append(f"\n{mark} ", style=style)
             body.append_text(user_text(point.key_point))
             body.append("\n    ")
