@@ -56,10 +56,12 @@ class Terminal(pexpect.spawn):
         env: dict[str, str] | None = None,
         encoding: str = "utf-8",
     ) -> None:
+        # the terminal's own size, as a person's shell has it (not the test run's COLUMNS)
+        base = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
         super().__init__(
             MOCKINT[0],
             [*MOCKINT[1:], *args],
-            env={**os.environ, **(env or {})},
+            env={**base, **(env or {})},
             encoding=encoding,
             timeout=TIMEOUT,
             dimensions=(rows, columns),

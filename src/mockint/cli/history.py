@@ -71,7 +71,7 @@ def history(
         title = f"Score over time · {type.label if type else 'all types'}"
         console.out.print(trend_chart(points, width=console.out.width, title=title))
         return
-    console.out.print(render.history_table(result))
+    console.out.print(render.history_table(result, width=console.out.width))
 
 
 app = command_app("history", history)

@@ -15,7 +15,7 @@ from mockint.cli.console import glyph, user_text
 if TYPE_CHECKING:
     from mockint.history.recommend import Recommendation
     from mockint.interview.retry import Comparison
-    from mockint.models.history import HistoryPage
+    from mockint.models.history import HistoryItem, HistoryPage, Statistics
     from mockint.models.reports import Report
     from mockint.models.sessions import SetupResult
     from mockint.models.usage import ApiCost, PriceRow, SessionCost
@@ -139,25 +139,106 @@ def api_cost_line(cost: ApiCost) -> str:
     )
 
 
-def history_table(page: HistoryPage) -> Group:
-    # fits 80 columns: only the interview's words wrap, never an id, a date or a number
+#: below this many columns, history lists one session per block instead of a table
+STACKED_BELOW = 60
+
+
+def history_table(page: HistoryPage, width: int = 80) -> Group:
+    """A history page for a terminal ``width`` columns wide: a table whose ids, dates and
+    numbers are never cut (only the interview's words wrap), or below
+    :data:`STACKED_BELOW` columns one session per block; then the statistics."""
+    sessions = _history_blocks(page) if width < STACKED_BELOW else _history_rows(page)
+    return _with_statistics(page, sessions, narrow=width < STACKED_BELOW)
+
+
+def _minutes(item: HistoryItem) -> str:
+    return f"{item.duration // 60}" if item.duration is not None else "-"
+
+
+def _grader(item: HistoryItem) -> str:
+    return f"{item.grader}*" if item.grader_fallback else (item.grader or "-")
+
+
+def _history_rows(page: HistoryPage) -> Table:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
-    for column in ("Session", "Date", "Interview", "Status", "Min", "Score", "Grader"):
+    rows = [
+        (
+            item.session_id,
+            item.date.astimezone().strftime("%Y-%m-%d %H:%M"),
+            f"{item.type.label} {glyph('·')} {item.difficulty.label}",
+            item.status.value,
+            _minutes(item),
+            str(item.score) if item.score is not None else "-",
+            _grader(item),
+        )
+        for item in page.interviews
+    ]
+    headers = ("Session", "Date", "Interview", "Status", "Min", "Score", "Grader")
+    for i, column in enumerate(headers):
+        wraps = column == "Interview"
+        longest = max([len(column), *(len(row[i]) for row in rows)])
         table.add_column(
             column,
             justify="right" if column in ("Min", "Score") else "left",
-            no_wrap=column != "Interview",
+            no_wrap=not wraps,
+            min_width=None if wraps else longest,
+            overflow="fold",
         )
+    for row, item in zip(rows, page.interviews, strict=True):
+        table.add_row(*row[:5], Text(row[5], style=score_style(item.score)), row[6])
+    return table
+
+
+def _history_blocks(page: HistoryPage) -> Group:
+    """One session per block, for narrow terminals: the id and date, then the rest."""
+    dot = f" {glyph('·')} "
+    blocks: list[Text] = []
     for item in page.interviews:
-        table.add_row(
-            item.session_id,
-            item.date.astimezone().strftime("%Y-%m-%d %H:%M"),
-            f"{item.type.label} · {item.difficulty.label}",
-            item.status.value,
-            f"{item.duration // 60}" if item.duration is not None else "-",
-            Text(str(item.score) if item.score is not None else "-", style=score_style(item.score)),
-            f"{item.grader}*" if item.grader_fallback else (item.grader or "-"),
+        block = Text()
+        block.append(item.session_id, style="bold")
+        block.append(f"  {item.date.astimezone().strftime('%Y-%m-%d %H:%M')}\n")
+        block.append(f"  {item.type.label}{dot}{item.difficulty.label}{dot}{item.status.value}\n")
+        block.append(f"  {_minutes(item)} min{dot}score ")
+        block.append(
+            str(item.score) if item.score is not None else "-", style=score_style(item.score)
         )
+        block.append(f"{dot}{_grader(item)}\n")
+        blocks.append(block)
+    return Group(*blocks)
+
+
+def _number(value: float | None) -> str:
+    return str(value) if value is not None else "-"
+
+
+def _by_type_table(s: Statistics) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, title="By type", title_justify="left")
+    table.add_column("Type", no_wrap=True)
+    for column in ("Completed", "Average", "Best", "Last"):
+        table.add_column(column, justify="right", no_wrap=True, min_width=len(column))
+    for name, t in s.by_type.items():
+        table.add_row(
+            name,
+            str(t.count),
+            _number(t.average_score),
+            _number(t.best_score),
+            _number(t.last_score),
+        )
+    return table
+
+
+def _by_type_lines(s: Statistics) -> Text:
+    """The per-type figures as lines, for narrow terminals."""
+    text = Text("By type", style="bold")
+    for name, t in s.by_type.items():
+        text.append(
+            f"\n  {name}: {t.count} completed, average {_number(t.average_score)}, "
+            f"best {_number(t.best_score)}, last {_number(t.last_score)}"
+        )
+    return text
+
+
+def _with_statistics(page: HistoryPage, sessions: Table | Group, *, narrow: bool) -> Group:
     s = page.statistics
     stats = Text(
         f"Page {page.page} of {page.total_pages} · {page.total} sessions · "
@@ -166,21 +247,8 @@ def history_table(page: HistoryPage) -> Group:
         f"{s.best_score_achieved if s.best_score_achieved is not None else '-'}",
         style="dim",
     )
-    by_type = Table(box=box.SIMPLE_HEAD, show_edge=False, title="By type", title_justify="left")
-    by_type.add_column("Type")
-    by_type.add_column("Completed", justify="right")
-    by_type.add_column("Average", justify="right")
-    by_type.add_column("Best", justify="right")
-    by_type.add_column("Last", justify="right")
-    for name, t in s.by_type.items():
-        by_type.add_row(
-            name,
-            str(t.count),
-            f"{t.average_score}" if t.average_score is not None else "-",
-            str(t.best_score) if t.best_score is not None else "-",
-            str(t.last_score) if t.last_score is not None else "-",
-        )
-    parts: list[object] = [table]
+    by_type = _by_type_lines(s) if narrow else _by_type_table(s)
+    parts: list[object] = [sessions]
     if any(item.grader_fallback for item in page.interviews):
         parts.append(Text("* graded offline: Gemini was unavailable", style="dim"))
     parts += [stats, by_type]
@@ -212,17 +280,21 @@ def history_table(page: HistoryPage) -> Group:
 
 def price_table(rows: list[PriceRow]) -> Table:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False)
-    for column in ("Type", "Difficulty", "Duration", "Price", "Cost", "Margin"):
-        table.add_column(column, justify="left" if column in ("Type", "Difficulty") else "right")
-    for r in rows:
-        table.add_row(
-            r.type.label,
-            r.difficulty.label,
+    figures = [
+        (
             f"{r.duration_minutes} min",
-            money(r.user_price, r.currency),
-            money(r.cost_price, r.currency),
-            money(r.margin, r.currency),
+            *(money(m, r.currency) for m in (r.user_price, r.cost_price, r.margin)),
         )
+        for r in rows
+    ]
+    table.add_column("Type", overflow="fold")
+    table.add_column("Difficulty", overflow="fold")
+    for i, column in enumerate(("Duration", "Price", "Cost", "Margin")):
+        # figures are never cut or wrapped; only the words beside them wrap
+        longest = max([len(column), *(len(f[i]) for f in figures)])
+        table.add_column(column, justify="right", no_wrap=True, min_width=longest)
+    for r, row in zip(rows, figures, strict=True):
+        table.add_row(r.type.label, r.difficulty.label, *row)
     return table
 
 
