@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from history_data import NOW, add_session, question
+from mockint.clock import now
 from mockint.enums import Difficulty, InterviewType, Status
 from mockint.history.stats import list_history, statistics, trend
 from mockint.models.history import HistoryFilter
@@ -77,7 +78,8 @@ def db(home):
         rubric={"scaling": 50},
     )
     add_session(db, "a00000000006", dsa, Difficulty.MEDIUM, 1, None)
-    add_session(db, "a00000000007", sd, Difficulty.EASY, 0.5, None, status=Status.SETUP)
+    # set up half a day before the real now: one set up over a day ago is not listed
+    add_session(db, "a00000000007", sd, Difficulty.EASY, 0.5, None, status=Status.SETUP, now=now())
     return db  # fmt: skip
 
 

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 COMMANDS: dict[str, tuple[str, str]] = {
     "setup": (
         "mockint.cli.setup",
-        "Create an interview session and show its questions (without key points) and price.",
+        "Create an interview session and show its questions (without key points) and duration.",
     ),
     "start": (
         "mockint.cli.start",

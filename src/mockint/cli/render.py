@@ -11,13 +11,13 @@ from rich.table import Table
 from rich.text import Text
 
 from mockint.cli.console import glyph, user_text
+from mockint.models.sessions import SetupPreview, SetupResult
 
 if TYPE_CHECKING:
     from mockint.history.recommend import Recommendation
     from mockint.interview.retry import Comparison
     from mockint.models.history import HistoryItem, HistoryPage, Statistics
     from mockint.models.reports import Report
-    from mockint.models.sessions import SetupResult
     from mockint.models.usage import ApiCost, PriceRow, SessionCost
 
 
@@ -31,17 +31,20 @@ def money(amount: int, currency: str) -> str:
     return f"{glyph('₹')}{amount}" if currency == "INR" else f"{amount} {currency}"
 
 
-def setup_header(result: SetupResult) -> Text:
-    p = result.pricing
-    return Text.assemble(
-        ("Session ", "bold"),
-        (result.session_id, "bold cyan"),
-        f"  {result.type.label} · {result.difficulty.label} · {len(result.questions)} questions · "
-        f"about {result.estimated_duration} min · {money(p.user_price, p.currency)}",
+def setup_header(result: SetupPreview) -> Text:
+    """The session (or ``Preview`` when nothing is stored), its type, size and duration."""
+    dot = f" {glyph('·')} "
+    if isinstance(result, SetupResult):
+        head = Text.assemble(("Session ", "bold"), (result.session_id, "bold cyan"))
+    else:
+        head = Text("Preview (not stored)", style="bold")
+    return head + Text(
+        f"  {result.type.label}{dot}{result.difficulty.label}{dot}"
+        f"{len(result.questions)} questions{dot}about {result.estimated_duration} min"
     )
 
 
-def setup_table(result: SetupResult) -> Group:
+def setup_table(result: SetupPreview) -> Group:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False)
     table.add_column("#", justify="right", style="dim")
     table.add_column("Question", overflow="fold")

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlite_utils import Database
 
+from mockint.clock import now
 from mockint.errors import UsageError
 from mockint.models.history import (
     GroupStatistics,
@@ -28,6 +29,9 @@ from mockint.models.history import (
 from mockint.models.reports import grader_of
 from mockint.storage import history as history_store
 from mockint.storage.history import SORTS
+
+#: sessions set up but never started are not listed once this old (``--status SETUP`` lists them)
+STALE_SETUP = timedelta(days=1)
 
 DEFAULT_LIMIT = 10
 #: the "most missed" lists look at this many recent graded sessions: what a
@@ -70,6 +74,9 @@ def list_history(
     page or limit below 1, or ``since`` not before ``until``.
     """
     filters = filters or HistoryFilter()
+    if filters.status is None and filters.setup_before is None:
+        # a session set up but never started is clutter after a day, unless asked for
+        filters = filters.model_copy(update={"setup_before": now() - STALE_SETUP})
     if sort not in SORTS:
         raise UsageError(f"Unknown sort {sort!r}; use one of: {', '.join(SORTS)}.")
     if page < 1 or limit < 1:

@@ -14,7 +14,7 @@ from sqlite_utils import Database
 
 from mockint import pricing
 from mockint.clock import now
-from mockint.enums import Mode, Provider, Status
+from mockint.enums import LastOf, Mode, Provider, Status
 from mockint.errors import (
     GradingError,
     MockintError,
@@ -29,6 +29,7 @@ from mockint.models.reports import DeliveryMetrics, Report
 from mockint.models.sessions import (
     AnsweredQuestion,
     SessionRecord,
+    SetupPreview,
     SetupResult,
     Turn,
     TurnKind,
@@ -59,14 +60,15 @@ def answered_questions(db: Database, session_id: str) -> list[AnsweredQuestion]:
     return answers_from_turns(session_questions(db, session_id), list_turns(db, session_id))
 
 
-def setup_interview(db: Database, request: SelectionRequest, mode: Mode = Mode.TEXT) -> SetupResult:
-    """Choose the questions and store a new session in status SETUP."""
+def choose_questions(db: Database, request: SelectionRequest) -> Selection:
+    """The questions ``request`` asks for, avoiding recently asked ones unless seeded; the
+    bank's, saying so, when Gemini is unavailable."""
     if request.type is not None and request.difficulty is not None and request.seed is None:
         request = request.model_copy(
             update={"recent": recently_asked(db, request.type.value, request.difficulty.value)}
         )
     try:
-        selection = get_source(request).select(request)
+        return get_source(request).select(request)
     except ProviderUnavailable as exc:
         # fall back, and say so: these questions are the bank's, never presented as Gemini's
         selection = get_source(request, offline=True).select(request)
@@ -75,8 +77,29 @@ def setup_interview(db: Database, request: SelectionRequest, mode: Mode = Mode.T
             f"Gemini could not write the questions ({exc.reason}); using the built-in bank."
         )
         selection.usage = exc.usage
+        return selection
+
+
+def setup_interview(db: Database, request: SelectionRequest, mode: Mode = Mode.TEXT) -> SetupResult:
+    """Choose the questions and store a new session in status SETUP."""
+    selection = choose_questions(db, request)
     return store_new_session(
         db, selection, focus=request.focus, notes=request.notes, seed=request.seed, mode=mode
+    )
+
+
+def preview_interview(db: Database, request: SelectionRequest) -> SetupPreview:
+    """Choose the questions as :func:`setup_interview` does, storing nothing (so a Gemini
+    call's cost has no session to be recorded against)."""
+    selection = choose_questions(db, request)
+    return SetupPreview(
+        type=selection.type,
+        difficulty=selection.difficulty,
+        questions=[summarise(q) for q in selection.questions],
+        pricing=pricing.pricing_for(selection.difficulty),
+        estimated_duration=selection.estimated_minutes,
+        source=selection.source,
+        warnings=selection.warnings,
     )
 
 
@@ -150,7 +173,8 @@ class Interview:
 
     @classmethod
     def open(cls, db: Database, ref: str) -> Interview:
-        session = get_session(db, ref)
+        """Open session ``ref`` to run it; ``last`` is the newest unfinished session."""
+        session = get_session(db, ref, LastOf.UNFINISHED)
         if session.status == Status.COMPLETED:
             raise SessionStateError(
                 f"Session {session.id} is already completed. See it with "
@@ -406,7 +430,8 @@ def hints_for(question: Question) -> list[str]:
 
 
 def load_report(db: Database, ref: str) -> Report:
-    session = get_session(db, ref)
+    """The report of session ``ref``; ``last`` is the newest graded session."""
+    session = get_session(db, ref, LastOf.GRADED)
     report = get_report(db, session.id)
     if report is None:
         raise SessionStateError(

@@ -15,8 +15,9 @@ from mockint.models.questions import Question, QuestionSummary
 from mockint.models.usage import Pricing
 
 
-class SetupResult(ApiModel):
-    session_id: str
+class SetupPreview(ApiModel):
+    """The questions a new session would ask, with its price and duration."""
+
     type: InterviewType
     difficulty: Difficulty
     questions: list[QuestionSummary]
@@ -24,6 +25,12 @@ class SetupResult(ApiModel):
     estimated_duration: int
     source: str
     warnings: list[str] = Field(default_factory=list)
+
+
+class SetupResult(SetupPreview):
+    """A new session, stored in status SETUP."""
+
+    session_id: str
 
 
 class SessionRecord(ApiModel):

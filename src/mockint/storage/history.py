@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from mockint.enums import InterviewType
+from mockint.enums import InterviewType, Status
 from mockint.models.history import HistoryFilter
 from mockint.timespec import stamp
 
@@ -122,6 +122,9 @@ def where_clause(filters: HistoryFilter, *, graded_only: bool = False) -> tuple[
     if filters.until is not None:
         clauses.append("s.created_at < ?")
         params.append(stamp(filters.until))
+    if filters.setup_before is not None:
+        clauses.append("NOT (s.status = ? AND s.created_at < ?)")
+        params.extend([Status.SETUP.value, stamp(filters.setup_before)])
     if filters.grader is not None:
         # a label is the kind, or the kind and a parenthesis: "gemini (model)"
         clauses.append("s.id IN (SELECT session_id FROM reports WHERE grader = ? OR grader LIKE ?)")
