@@ -70,13 +70,19 @@ def print_text(text: str) -> None:
 
 
 def error(message: str) -> None:
+    """One red line on stderr. Backticks that mark commands in messages are dropped: the
+    line is plain text, and a command in it reads as ``mockint start ID``."""
     err.print(
-        Text("Error: ", style="bold red") + Text(one_line(message), style="red"), soft_wrap=True
+        Text("Error: ", style="bold red") + Text(one_line(message.replace("`", "")), style="red"),
+        soft_wrap=True,
     )
 
 
 def warn(message: str) -> None:
-    err.print(Text("Warning: ", style="yellow") + Text(one_line(message)), soft_wrap=True)
+    err.print(
+        Text("Warning: ", style="yellow") + Text(one_line(message.replace("`", ""))),
+        soft_wrap=True,
+    )
 
 
 def note(message: str) -> None:

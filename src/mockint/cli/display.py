@@ -2,7 +2,8 @@
 
 Questions are panels; answers are typed in the answer editor on a terminal
 (:mod:`mockint.cli.editor`), or read line by line after a prompt showing the timer
-(green, then red once over the time allocation) when input is not a terminal; a spoken answer draws a level meter on one line; a
+(green, then red once over the time allocation) when input is not a terminal; a
+spoken answer draws a level meter on one line; a
 Vapi call shows its status in a spinner. Text from users and services is shown
 inert (no markup, no control characters).
 """

@@ -46,8 +46,10 @@ def export(
 ) -> None:
     """Export your sessions with their transcripts and reports: your data is yours.
 
-    Examples: `mockint export > sessions.jsonl` ·
-    `mockint export --format markdown --output interviews/ --since 30d`
+    Examples:
+
+    - `mockint export > sessions.jsonl`
+    - `mockint export --format markdown --output interviews/ --since 30d`
     """
 
     db = database()

@@ -42,8 +42,11 @@ def history(
 ) -> None:
     """List past interviews with scores and statistics, or chart your progress.
 
-    Examples: `mockint history --type dsa --sort score` ·
-    `mockint history --since 30d --chart` · `mockint history --grader gemini`
+    Examples:
+
+    - `mockint history --type dsa --sort score`
+    - `mockint history --since 30d --chart`
+    - `mockint history --grader gemini`
     """
 
     db = database()

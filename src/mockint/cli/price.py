@@ -29,7 +29,10 @@ def price(
 ) -> None:
     """Show price, duration, cost and margin per interview type and difficulty.
 
-    Examples: `mockint price --type dsa --difficulty hard` · `mockint price --session last`
+    Examples:
+
+    - `mockint price --type dsa --difficulty hard`
+    - `mockint price --session last`
     """
 
     if session is not None:

@@ -42,7 +42,10 @@ def report(
 ) -> None:
     """Show the report of a finished interview, or export it.
 
-    Examples: `mockint report last` · `mockint report last --format html --output report.html`
+    Examples:
+
+    - `mockint report last`
+    - `mockint report last --format html --output report.html`
     """
 
     result = load_report(database(), session_id)

@@ -35,7 +35,10 @@ def retry(
 ) -> None:
     """Ask the same questions again as a new session linked to the first, and compare scores.
 
-    Examples: `mockint retry last` · `mockint retry 3f9a2c --question dsa-medium-lru-cache`
+    Examples:
+
+    - `mockint retry last`
+    - `mockint retry 3f9a2c --question dsa-medium-lru-cache`
     """
     db = database()
     runner = get_runner(

@@ -22,7 +22,7 @@ def setup(
     count: options.CountOption = None,
     pack: options.PackOption = None,
     seed: options.SeedOption = None,
-    provider: options.ProviderOption = Provider.AUTO,
+    provider: options.SetupProviderOption = Provider.AUTO,
     model: options.ModelOption = None,
     dry_run: Annotated[
         bool,
@@ -34,7 +34,9 @@ def setup(
 ) -> None:
     """Create an interview session and show its questions (without key points) and duration.
 
-    Example: `mockint setup --type system-design --difficulty medium --focus caching`
+    Example:
+
+    - `mockint setup --type system-design --difficulty medium --focus caching`
     """
 
     request = selection_request(type, difficulty, focus, notes, count, pack, seed, provider, model)

@@ -52,9 +52,11 @@ def start(
 ) -> None:
     """Run an interview: a new one from the selection options, or resume SESSION_ID.
 
-    Examples: `mockint start --type dsa --difficulty hard` ·
-    `mockint start --type behavioral --mode voice` ·
-    `mockint start --pack my.toml --answers answers.json --json --fail-under 60`
+    Examples:
+
+    - `mockint start --type dsa --difficulty hard`
+    - `mockint start --type behavioral --mode voice`
+    - `mockint start --pack my.toml --answers answers.json --json --fail-under 60`
     """
     db = database()
     request = selection_request(type, difficulty, focus, notes, count, pack, seed, provider, model)

@@ -41,7 +41,9 @@ def serve(
     `mockint keys set vapi-webhook` (X-Vapi-Secret header, or an HMAC signature when
     `webhook_auth = "hmac"` is configured under [vapi] in config.toml).
 
-    Example: `mockint webhook serve --port 8765`
+    Example:
+
+    - `mockint webhook serve --port 8765`
     """
 
     secret = get_key("vapi-webhook")
