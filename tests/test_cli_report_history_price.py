@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 
 from conftest import write_json
+from markdown_text import split_fences
 
 STRONG = (
     "I would sort the intervals by their start, because then any overlapping intervals sit next "
@@ -50,11 +51,13 @@ def test_report_to_file(cli, tmp_path, pack_file):
     assert out.read_text(encoding="utf-8").startswith("# Mock interview report")
 
 
-def test_user_text_is_escaped_in_markdown_and_inert_in_the_terminal(cli, tmp_path, pack_file):
+def test_user_text_is_fenced_in_markdown_and_inert_in_the_terminal(cli, tmp_path, pack_file):
     hostile = "<script>alert(1)</script> [bold]big[/bold] # heading \x1b[31mred"
     report = finished_session(cli, tmp_path, pack_file, [hostile, ""])
     markdown = cli("report", report["sessionId"], "--format", "markdown").stdout
-    assert "<script>" not in markdown and "&lt;script&gt;" in markdown
+    blocks, prose = split_fences(markdown)
+    assert "<script>alert(1)</script> [bold]big[/bold] # heading [31mred" in blocks
+    assert "<script>" not in prose
     assert "\x1b" not in markdown
     rich = cli("report", report["sessionId"]).stdout
     assert "[bold]big[/bold]" in rich

@@ -13,7 +13,14 @@ from mockint.cli import console, options
 from mockint.cli.common import database, history_filter
 from mockint.cli.errors import command_app
 from mockint.errors import UsageError
-from mockint.history.export import iter_exports, write_jsonl, write_jsonl_file, write_markdown
+from mockint.history.export import (
+    is_file_name,
+    iter_exports,
+    write_jsonl,
+    write_jsonl_file,
+    write_markdown,
+    write_markdown_file,
+)
 
 
 class ExportFormat(StrEnum):
@@ -33,8 +40,8 @@ def export(
         typer.Option(
             "--output",
             "-o",
-            help="Directory to write into, or a file ending in .jsonl (default: stdout for "
-            "jsonl, ./mockint-export-DATE for markdown).",
+            help="A file (a name with an extension: sessions.jsonl, all.md) or a directory to "
+            "write into (default: stdout for jsonl, ./mockint-export-DATE/ for markdown).",
             show_default=False,
         ),
     ] = None,
@@ -56,6 +63,10 @@ def export(
     exports = iter_exports(db, history_filter(type, difficulty, status, since, until))
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     if format == ExportFormat.MARKDOWN:
+        if output is not None and is_file_name(output):
+            count = write_markdown_file(exports, output)
+            console.note(f"Exported {count} session{'s' if count != 1 else ''} to {output}")
+            return
         directory = output or Path(f"mockint-export-{stamp}")
         if directory.exists() and not directory.is_dir():
             raise UsageError(f"--output {directory} is a file; markdown export needs a directory.")
@@ -69,7 +80,7 @@ def export(
         console.note(f"Exported {count} session{'s' if count != 1 else ''}.")
         return
 
-    target = output if output.suffix == ".jsonl" else output / f"mockint-export-{stamp}.jsonl"
+    target = output if is_file_name(output) else output / f"mockint-export-{stamp}.jsonl"
     path = write_jsonl_file(exports, target)
     console.note(f"Exported to {path}")
 
