@@ -61,6 +61,7 @@ COMMANDS = {
     "export": (["export"], 0),
     "export-markdown": (["export", "--format", "markdown", "--output", "{out}"], 0),
     "keys": (["keys", "list"], 0),
+    "paths": (["paths"], 0),
     "complete": (["complete", "{id}"], 2),  # not a Vapi session: a usage error, in words
     "webhook": (["webhook", "--help"], 0),
     "delete": (["delete", "{id}", "--yes"], 0),

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
+from mockint import paths
 from mockint.errors import StorageError, UsageError
-from mockint.paths import config_dir
 from mockint.userfiles import replacing
 
 #: key name -> environment variables that may hold it, in order of preference
@@ -38,7 +38,7 @@ class Key:
 
 
 def key_file() -> Path:
-    return config_dir() / "keys.json"
+    return paths.key_file()
 
 
 def check_name(name: str) -> str:

@@ -71,6 +71,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "mockint.cli.keys",
         "Store API keys in a file only you can read (mode 0600), list or remove them.",
     ),
+    "paths": (
+        "mockint.cli.paths",
+        "Show where mockint keeps its data, configuration, keys and recordings.",
+    ),
     "webhook": (
         "mockint.cli.webhook",
         "Receive Vapi server messages and grade calls as they end.",
@@ -123,7 +127,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
     rich_markup_mode="markdown",
-    add_completion=False,
+    add_completion=True,
     help="Practise technical interviews in your terminal: real questions, answers stored as "
     "you give them, and a scored report.\n\nStart with: `mockint start --type dsa --difficulty hard`",
 )

@@ -9,7 +9,9 @@ interpreted.
 from __future__ import annotations
 
 import json
+import os
 import sys
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from rich.console import Console
@@ -25,6 +27,7 @@ __all__ = [
     "inert",
     "note",
     "out",
+    "paged",
     "plain",
     "print_json",
     "user_text",
@@ -57,6 +60,16 @@ def plain(renderable: Any, width: int = 100) -> str:
     buffer = StringIO()
     Console(file=buffer, width=width, no_color=True, highlight=False).print(renderable)
     return buffer.getvalue()
+
+
+def paged(enabled: bool = True) -> AbstractContextManager[object]:
+    """A context whose output to stdout goes through the pager ($PAGER, else less) when
+    stdout is a terminal and ``enabled``. ``less`` gets ``LESS=FRX`` unless set: colours
+    kept, and output that fits one screen printed as is."""
+    if not enabled or not out.is_terminal:
+        return nullcontext()
+    os.environ.setdefault("LESS", "FRX")
+    return out.pager(styles=True)
 
 
 def print_json(data: Any) -> None:

@@ -39,6 +39,10 @@ def report(
             "--output", "-o", help="Write to this file instead of stdout.", dir_okay=False
         ),
     ] = None,
+    no_pager: Annotated[
+        bool,
+        typer.Option("--no-pager", help="Print the report on a terminal without a pager."),
+    ] = False,
 ) -> None:
     """Show the report of a finished interview, or export it.
 
@@ -51,7 +55,8 @@ def report(
     result = load_report(database(), session_id)
     if format == ReportFormat.RICH:
         if output is None:
-            console.out.print(render.report_view(result))
+            with console.paged(not no_pager):
+                console.out.print(render.report_view(result))
             return
         text = console.plain(render.report_view(result))
     else:
