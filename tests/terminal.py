@@ -56,8 +56,10 @@ class Terminal(pexpect.spawn):
         env: dict[str, str] | None = None,
         encoding: str = "utf-8",
     ) -> None:
-        # the terminal's own size, as a person's shell has it (not the test run's COLUMNS)
+        # the terminal's own size, as a person's shell has it (not the test run's COLUMNS);
+        # a pager that prints, unless a test gives its own
         base = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+        base["PAGER"] = "cat"
         super().__init__(
             MOCKINT[0],
             [*MOCKINT[1:], *args],

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from rich.console import Console
+from rich.pager import Pager
 from rich.text import Text
 
-from mockint.cli.encoding import ascii_for
+from mockint.cli.encoding import ERRORS, ascii_for
 from mockint.safetext import inert, one_line
 
 __all__ = [
@@ -68,8 +70,24 @@ def paged(enabled: bool = True) -> AbstractContextManager[object]:
     kept, and output that fits one screen printed as is."""
     if not enabled or not out.is_terminal:
         return nullcontext()
-    os.environ.setdefault("LESS", "FRX")
-    return out.pager(styles=True)
+    return out.pager(TerminalPager(), styles=True)
+
+
+class TerminalPager(Pager):
+    """$PAGER (else ``less -FRX``), fed in the terminal's own encoding with ASCII stand-ins
+    for what it cannot show (pydoc's pager would send UTF-8 whatever the terminal)."""
+
+    def show(self, content: str) -> None:
+        command = os.environ.get("PAGER", "").strip() or "less"
+        env = {**os.environ, "LESS": os.environ.get("LESS", "FRX")}
+        data = content.encode(out.encoding, ERRORS)
+        try:
+            done = subprocess.run(command, shell=True, input=data, env=env, check=False)
+        except OSError:
+            done = None
+        if done is None or done.returncode == 127:  # no such pager: print instead
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
 
 
 def print_json(data: Any) -> None:
