@@ -145,3 +145,14 @@ def test_rich_report_to_a_file_is_plain_text(cli, tmp_path, pack_file):
     assert cli("report", report["sessionId"], "--output", str(out)).exit_code == 0
     text = out.read_text(encoding="utf-8")
     assert f"{report['overallScore']}/100" in text and "\x1b[" not in text
+
+
+def test_price_of_a_session_leads_with_its_api_cost(cli, tmp_path, pack_file):
+    report = finished_session(cli, tmp_path, pack_file)
+    result = cli("price", "--session", report["sessionId"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"Session {report['sessionId']}")
+    assert lines[1] == "API cost: none (offline: no paid API calls)."
+    assert lines[2].startswith("List price of this interview type and difficulty: ₹")
+    assert "margin" not in result.stdout.lower()

@@ -343,18 +343,23 @@ def recommendation(result: Recommendation) -> Group:
 
 
 def session_cost(cost: SessionCost) -> Text:
-    p = cost.pricing
+    """What a session actually cost in API calls first; its list price after, as a note."""
+    dot = f" {glyph('·')} "
     text = Text.assemble(
         ("Session ", "bold"),
         (cost.session_id, "bold cyan"),
-        f"  {cost.type.label} · {cost.difficulty.label}\n",
-        f"Price {money(p.user_price, p.currency)} · cost {money(p.cost_price, p.currency)} · "
-        f"margin {money(p.margin, p.currency)}\n",
+        f"  {cost.type.label}{dot}{cost.difficulty.label}\n",
     )
     if cost.api_cost is None:
-        text.append("No paid API calls (offline).", style="dim")
+        text.append("API cost: none (offline: no paid API calls).")
     else:
-        text.append(api_cost_line(cost.api_cost))
+        text.append(api_cost_line(cost.api_cost), style="bold")
         for purpose, amount in cost.api_cost.by_purpose.items():
             text.append(f"\n  {purpose}: ${amount:.4f}", style="dim")
+    p = cost.pricing
+    text.append(
+        f"\nList price of this interview type and difficulty: {money(p.user_price, p.currency)} "
+        "(see mockint price).",
+        style="dim",
+    )
     return text
