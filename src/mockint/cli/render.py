@@ -146,12 +146,15 @@ def api_cost_line(cost: ApiCost) -> str:
 STACKED_BELOW = 60
 
 
-def history_table(page: HistoryPage, width: int = 80) -> Group:
+def history_table(
+    page: HistoryPage, width: int = 80, *, full: bool = False, scope: str = ""
+) -> Group:
     """A history page for a terminal ``width`` columns wide: a table whose ids, dates and
     numbers are never cut (only the interview's words wrap), or below
-    :data:`STACKED_BELOW` columns one session per block; then the statistics."""
+    :data:`STACKED_BELOW` columns one session per block; then the statistics (``full``:
+    all of them), of the sessions ``scope`` describes (" matching --type dsa")."""
     sessions = _history_blocks(page) if width < STACKED_BELOW else _history_rows(page)
-    return _with_statistics(page, sessions, narrow=width < STACKED_BELOW)
+    return _with_statistics(page, sessions, narrow=width < STACKED_BELOW, full=full, scope=scope)
 
 
 def _minutes(item: HistoryItem) -> str:
@@ -241,43 +244,57 @@ def _by_type_lines(s: Statistics) -> Text:
     return text
 
 
-def _with_statistics(page: HistoryPage, sessions: Table | Group, *, narrow: bool) -> Group:
+def _with_statistics(
+    page: HistoryPage, sessions: Table | Group, *, narrow: bool, full: bool, scope: str
+) -> Group:
+    """The page, then statistics that fit a screen: per type, the three weakest
+    dimensions, the five most-missed key points (``full``: every average and the weakest
+    topics too), each saying which sessions it counts."""
     s = page.statistics
-    stats = Text(
-        f"Page {page.page} of {page.total_pages} · {page.total} sessions · "
-        f"{s.total_interviews} completed · average "
-        f"{s.average_score if s.average_score is not None else '-'} · best "
-        f"{s.best_score_achieved if s.best_score_achieved is not None else '-'}",
-        style="dim",
-    )
-    by_type = _by_type_lines(s) if narrow else _by_type_table(s)
+    dot = f" {glyph('·')} "
     parts: list[object] = [sessions]
     if any(item.grader_fallback for item in page.interviews):
         parts.append(Text("* graded offline: Gemini was unavailable", style="dim"))
-    parts += [stats, by_type]
-    if s.dimensions or s.rubric:
-        averages = Text("Averages: ", style="bold")
-        for name, value in {**s.dimensions, **s.rubric}.items():
-            averages.append(f"{name.replace('-', ' ')} ")
-            averages.append(f"{value:g}", style=score_style(round(value)))
-            averages.append("  ")
-        parts.append(averages)
-    if s.most_missed_topics:
-        weak = Text(
-            f"Weakest topics (last {s.recent_sessions_considered} sessions): ", style="bold"
+    parts.append(
+        Text(f"Page {page.page} of {page.total_pages}{dot}{page.total} sessions", style="dim")
+    )
+    if not s.total_interviews:
+        parts.append(Text(f"No graded sessions{scope} yet: no statistics.", style="dim"))
+        return Group(*parts)  # type: ignore[arg-type]
+    graded = f"{s.total_interviews} graded session{'s' if s.total_interviews != 1 else ''}"
+    parts.append(
+        Text.assemble(
+            (f"Statistics of {graded}{scope}: ", "bold"),
+            f"average {_number(s.average_score)}{dot}best {_number(s.best_score_achieved)}",
         )
-        weak.append_text(
-            user_text(", ".join(f"{t.topic} ({t.missed}/{t.asked})" for t in s.most_missed_topics))
-        )
+    )
+    parts.append(_by_type_lines(s) if narrow else _by_type_table(s))
+    averages = {**s.dimensions, **s.rubric}
+    if averages:
+        shown = averages if full else dict(sorted(averages.items(), key=lambda kv: kv[1])[:3])
+        text = Text("Averages: " if full else "Weakest dimensions: ", style="bold")
+        for i, (name, value) in enumerate(shown.items()):
+            text.append(", " if i else "")
+            text.append(f"{name.replace('-', ' ')} ")
+            text.append(f"{value:g}", style=score_style(round(value)))
+        parts.append(text)
+    recent = f"last {s.recent_sessions_considered} graded sessions"
+    if full and s.most_missed_topics:
+        weak = Text(f"Weakest topics ({recent}; missed: scored below 50):", style="bold")
+        for t in s.most_missed_topics:
+            weak.append("\n  ")
+            weak.append_text(user_text(t.topic))
+            weak.append(f"  missed in {t.missed} of {t.asked} questions", style="dim")
         parts.append(weak)
     if s.most_missed_key_points:
-        missed = Text("Most missed key points:", style="bold")
+        missed = Text(f"Most missed key points ({recent}):", style="bold")
         for point in s.most_missed_key_points:
-            missed.append("\n  • ")
+            missed.append(f"\n  {glyph('•')} ")
             missed.append_text(user_text(point.key_point))
-            missed.append(f"  ({point.missed}x)", style="dim")
+            missed.append(f"  missed {point.missed} of {point.asked} times", style="dim")
         parts.append(missed)
-    parts.append(Text("Next: `mockint next` suggests what to practise.", style="dim"))
+    more = "" if full else "; --stats full shows every figure"
+    parts.append(Text(f"Next: mockint next suggests what to practise{more}.", style="dim"))
     return Group(*parts)  # type: ignore[arg-type]
 
 

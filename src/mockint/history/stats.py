@@ -83,6 +83,12 @@ def list_history(
         raise UsageError("--page and --limit must be at least 1.")
     where, params = _conditions(filters)
     total = history_store.count_sessions(db, where, params)
+    last_page = max(1, math.ceil(total / limit))
+    if page > last_page:
+        raise UsageError(
+            f"--page {page} is past the last page: there {'is' if last_page == 1 else 'are'} "
+            f"{last_page} page{'s' if last_page != 1 else ''} of {limit} sessions."
+        )
     rows = history_store.session_page(
         db, where, params, sort=sort, limit=limit, offset=(page - 1) * limit
     )
@@ -107,7 +113,7 @@ def list_history(
         interviews=interviews,
         total=total,
         page=page,
-        total_pages=max(1, math.ceil(total / limit)),
+        total_pages=last_page,
         statistics=statistics(db, filters),
         sort=sort,
         limit=limit,

@@ -98,8 +98,7 @@ def where_clause(filters: HistoryFilter, *, graded_only: bool = False) -> tuple[
 
     Returns ``(" WHERE ...", params)``, or ``("", [])`` when nothing is filtered.
     ``since`` is inclusive and ``until`` exclusive; with ``graded_only`` only
-    sessions with a score match and the status filter is left out (a graded
-    session is completed). A range with ``since`` not before ``until`` matches
+    sessions with a score match (so a status filter other than COMPLETED matches none). A range with ``since`` not before ``until`` matches
     nothing; saying so to the user is the caller's business. Raises
     ``OverflowError`` only for a date that cannot be expressed in UTC (at the
     very edge of the ``datetime`` range). ``grader`` matches a report's grader label by
@@ -109,7 +108,7 @@ def where_clause(filters: HistoryFilter, *, graded_only: bool = False) -> tuple[
     for column, value in (
         ("type", filters.type),
         ("difficulty", filters.difficulty),
-        ("status", None if graded_only else filters.status),
+        ("status", filters.status),
     ):
         if value is not None:
             clauses.append(f"s.{column} = ?")
