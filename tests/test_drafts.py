@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
+import test_runners as runner_tests
 from displays import RecordingDisplay
 from mockint.clock import now
-from mockint.enums import Difficulty, InterviewType, Provider, Status
+from mockint.enums import Provider, Status
 from mockint.history.stats import list_history
-from mockint.interview.session import Interview, answered_questions, setup_interview
+from mockint.interview.session import Interview, answered_questions
 from mockint.models.sessions import TurnKind
-from mockint.questions import SelectionRequest
 from mockint.runners import Outcome, Tone
 from mockint.runners.base import AnswerRequest, Entry, EntryEnd, Interrupted
 from mockint.runners.text import TextRunner
@@ -36,15 +36,8 @@ def db(home: Path) -> Iterator[Database]:
         yield database
 
 
-def new_interview(db: Database, count: int = 2) -> Interview:
-    request = SelectionRequest(
-        type=InterviewType.DSA,
-        difficulty=Difficulty.EASY,
-        count=count,
-        seed=11,
-        provider=Provider.OFFLINE,
-    )
-    return Interview.open(db, setup_interview(db, request).session_id)
+def new_interview(db: Database) -> Interview:
+    return runner_tests.new_interview(db, count=2)
 
 
 class Clock:
