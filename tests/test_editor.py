@@ -205,3 +205,20 @@ def test_edit_opens_the_editor_on_the_answer_and_keeps_what_it_wrote(home: Path,
     child.wait_until_gone()
 
     assert stored(home, session_id)[0].answer == "Start of the answer\n\n    code(line)\n\nthe end"
+
+
+def test_up_on_an_empty_answer_brings_back_the_previous_one_to_edit(home: Path):
+    child, session_id = started()
+    child.send("Binary search on the left bound.")
+    child.send(SUBMIT)
+    child.expect_exact("Question 2 of 2")
+    child.expect_exact(PROMPT)
+    child.send("\x1b[A")  # Up: the answer given before, back in the editor
+    child.wait_for_screen(r"(?s)left bound\..*left bound\.")
+    child.send(" Then XOR them all.")
+    child.send(SUBMIT)
+    child.expect_exact("Saved after")
+    child.wait_until_gone()
+    assert (
+        stored(home, session_id)[1].answer == "Binary search on the left bound. Then XOR them all."
+    )
