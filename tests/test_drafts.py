@@ -7,6 +7,7 @@ stopped; a session's duration is the time spent answering, never the time paused
 
 from __future__ import annotations
 
+import json
 import signal
 from collections.abc import Iterator
 from datetime import timedelta
@@ -174,3 +175,19 @@ def test_the_duration_is_the_time_spent_answering_not_the_time_paused(db: Databa
     assert report.duration_seconds == 20 + 20 + 20
     listed = list_history(db).interviews
     assert [(i.session_id, i.duration) for i in listed] == [(interview.session.id, 60)]
+
+
+def test_without_a_terminal_a_draft_is_shown_and_typed_lines_follow_it(cli, home: Path) -> None:
+    created = cli("setup", "-t", "dsa", "-d", "easy", "-n", "1", "--json")
+    session_id = json.loads(created.stdout)["sessionId"]
+    with connect() as db:
+        interview = Interview.open(db, session_id)
+        question = interview.questions[0]
+        interview.ask(question)
+        interview.save_draft(question.id, "Typed before the pause,", seconds=12)
+    result = cli("start", session_id, "--json", input="and finished from a pipe.\n\n")
+    assert result.exit_code == 0, result.output
+    assert "Your unsent draft (1 line, 00:12 spent)" in result.stderr
+    assert "Typed before the pause," in result.stderr
+    report = json.loads(result.stdout)
+    assert report["questions"][0]["answer"] == "Typed before the pause,\nand finished from a pipe."

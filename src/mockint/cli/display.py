@@ -120,6 +120,9 @@ class RichDisplay:
             self.editor = AnswerEditor()
         if self.editor is not None:
             return self.editor.answer(request)
+        if request.draft.strip():
+            # line by line, the draft cannot be edited: it is shown, and lines typed follow it
+            console.err.print(console.user_text(request.draft, style="dim"))
         return read_answer_lines(lambda timer: self.ask("", timer), request)
 
     def say(self, message: str, tone: Tone = Tone.NOTE) -> None:
