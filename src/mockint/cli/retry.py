@@ -28,7 +28,7 @@ def retry(
         ),
     ] = None,
     answers: options.AnswersOption = None,
-    provider: options.ProviderOption = Provider.AUTO,
+    provider: options.GraderProviderOption = Provider.AUTO,
     model: options.ModelOption = None,
     json: options.JsonOption = False,
     fail_under: options.FailUnderOption = None,
