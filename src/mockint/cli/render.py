@@ -46,10 +46,10 @@ def setup_header(result: SetupPreview) -> Text:
 
 def setup_table(result: SetupPreview) -> Group:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False)
-    table.add_column("#", justify="right", style="dim")
+    table.add_column("#", justify="right", style="dim", no_wrap=True)
     table.add_column("Question", overflow="fold")
-    table.add_column("Level", justify="right")
-    table.add_column("Minutes", justify="right")
+    table.add_column("Level", justify="right", no_wrap=True, min_width=5)
+    table.add_column("Minutes", justify="right", no_wrap=True, min_width=7)
     for i, q in enumerate(result.questions, 1):
         table.add_row(str(i), user_text(q.text), f"{q.difficulty}/10", str(q.time_allocation))
     return Group(setup_header(result), table)
@@ -66,8 +66,8 @@ def report_view(report: Report) -> Group:
         ),
     )
     scores = Table(box=box.SIMPLE_HEAD, show_edge=False)
-    scores.add_column("Area")
-    scores.add_column("Score", justify="right")
+    scores.add_column("Area", overflow="fold")
+    scores.add_column("Score", justify="right", no_wrap=True, min_width=5)
     for label, value in (
         ("Technical depth", b.technical_depth),
         ("Communication", b.communication),
@@ -333,7 +333,8 @@ def comparison_table(comparison: Comparison) -> Table:
     )
     table.add_column("Question", overflow="fold")
     for column in ("Before", "Now", "Change"):
-        table.add_column(column, justify="right")
+        # scores are never cut: only the question's words wrap
+        table.add_column(column, justify="right", no_wrap=True, min_width=len(column))
     for q in comparison.questions:
         table.add_row(user_text(q.text), str(q.previous_score), str(q.score), _change(q.change))
     table.add_row(
