@@ -46,6 +46,7 @@ class AnswerEditor:
             history=self.history,
             key_bindings=self._bindings(),
             enable_open_in_editor=True,
+            enable_suspend=True,  # Ctrl-Z suspends, as in any terminal program
             tempfile_suffix=".md",
             prompt_continuation=lambda width, line, wrap: "  ",
             output=create_output(stdout=sys.stderr),
