@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 
 from conftest import write_json
+from markdown_text import split_fences
 
 STRONG = (
     "I would sort the intervals by their start, because then any overlapping intervals sit next "
@@ -50,11 +51,13 @@ def test_report_to_file(cli, tmp_path, pack_file):
     assert out.read_text(encoding="utf-8").startswith("# Mock interview report")
 
 
-def test_user_text_is_escaped_in_markdown_and_inert_in_the_terminal(cli, tmp_path, pack_file):
+def test_user_text_is_fenced_in_markdown_and_inert_in_the_terminal(cli, tmp_path, pack_file):
     hostile = "<script>alert(1)</script> [bold]big[/bold] # heading \x1b[31mred"
     report = finished_session(cli, tmp_path, pack_file, [hostile, ""])
     markdown = cli("report", report["sessionId"], "--format", "markdown").stdout
-    assert "<script>" not in markdown and "&lt;script&gt;" in markdown
+    blocks, prose = split_fences(markdown)
+    assert "<script>alert(1)</script> [bold]big[/bold] # heading [31mred" in blocks
+    assert "<script>" not in prose
     assert "\x1b" not in markdown
     rich = cli("report", report["sessionId"]).stdout
     assert "[bold]big[/bold]" in rich
@@ -142,3 +145,14 @@ def test_rich_report_to_a_file_is_plain_text(cli, tmp_path, pack_file):
     assert cli("report", report["sessionId"], "--output", str(out)).exit_code == 0
     text = out.read_text(encoding="utf-8")
     assert f"{report['overallScore']}/100" in text and "\x1b[" not in text
+
+
+def test_price_of_a_session_leads_with_its_api_cost(cli, tmp_path, pack_file):
+    report = finished_session(cli, tmp_path, pack_file)
+    result = cli("price", "--session", report["sessionId"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"Session {report['sessionId']}")
+    assert lines[1] == "API cost: none (offline: no paid API calls)."
+    assert lines[2].startswith("List price of this interview type and difficulty: ₹")
+    assert "margin" not in result.stdout.lower()

@@ -7,7 +7,6 @@ library afterwards.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import signal
@@ -24,48 +23,17 @@ from mockint.interview.session import answered_questions
 from mockint.storage.connection import open_db
 from mockint.storage.sessions import get_session
 from mockint.storage.turns import list_turns
+from terminal import PROMPT, TIMEOUT, new_session, spawn, type_answer
 
 MOCKINT = [sys.executable, "-m", "mockint"]
-TIMEOUT = 30  # generous: the machine running the suite may be slow and busy
-ANSI = r"(?:\x1b\[[0-9;]*m)*"
-PROMPT = "› "
 
 
-def spawn(*args: str) -> pexpect.spawn:
-    """``mockint ARGS`` in a pseudo-terminal, with the test's environment (MOCKINT_HOME).
-
-    Everything the program writes is kept in ``child.logfile_read`` (a StringIO).
-    """
-    child = pexpect.spawn(
-        MOCKINT[0],
-        [*MOCKINT[1:], *args],
-        env=dict(os.environ),
-        encoding="utf-8",
-        timeout=TIMEOUT,
-        dimensions=(50, 160),
-    )
-    child.logfile_read = io.StringIO()
-    return child
-
-
-def transcript(child: pexpect.spawn) -> str:
-    return child.logfile_read.getvalue()
-
-
-def type_answer(child: pexpect.spawn, *lines: str) -> None:
-    """Type an answer line by line at the prompt, then an empty line to submit it."""
-    for line in [*lines, ""]:
-        child.expect_exact(PROMPT)
-        child.sendline(line)
-    child.expect_exact("Saved after")
-
-
-def new_session(child: pexpect.spawn) -> tuple[str, int]:
-    """The session id from the set-up header, and the number of questions."""
-    child.expect(rf"Session {ANSI}([0-9a-f]{{12}})")
-    session_id = child.match.group(1)
-    child.expect(r"Question 1 of (\d+)")
-    return session_id, int(child.match.group(1))
+def stored_draft(home: Path, session_id: str, position: int) -> str | None:
+    db = open_db(home / "mockint.db")
+    try:
+        return answered_questions(db, session_id)[position - 1].draft
+    finally:
+        db.conn.close()
 
 
 def test_a_killed_interview_keeps_its_answers_and_resumes_at_the_next_question(home: Path):
@@ -82,8 +50,13 @@ def test_a_killed_interview_keeps_its_answers_and_resumes_at_the_next_question(h
     type_answer(child, second)
     child.expect_exact(f"Question 3 of {total}")
     child.expect_exact(PROMPT)
-    child.sendline("a third answer, typed but never submitted")
-    child.expect_exact(PROMPT)
+    child.send("a third answer, typed but never submitted")
+    child.wait_for_screen("never submitted")
+    # the editor saves a changing draft every few seconds: even SIGKILL leaves it
+    deadline = time.monotonic() + TIMEOUT
+    while stored_draft(home, session_id, 3) is None:
+        assert time.monotonic() < deadline, "the draft was never saved"
+        time.sleep(0.5)
     child.kill(signal.SIGKILL)
     child.wait()
     assert child.signalstatus == signal.SIGKILL
@@ -102,12 +75,14 @@ def test_a_killed_interview_keeps_its_answers_and_resumes_at_the_next_question(h
     resumed = spawn("start", session_id[:6])
     resumed.expect_exact(f"Resuming session {session_id} at question 3 of {total}.")
     resumed.expect_exact(f"Question 3 of {total}")
-    assert "Question 1 of" not in transcript(resumed)
-    assert "Question 2 of" not in transcript(resumed)
-    type_answer(resumed, "Use a hash map from value to index while scanning once.")
+    assert "Question 1 of" not in resumed.transcript()
+    assert "Question 2 of" not in resumed.transcript()
+    resumed.expect_exact("Your unsent draft (1 line")
+    resumed.wait_for_screen("a third answer, typed but never submitted")
+    type_answer(resumed, " - no: use a hash map from value to index while scanning once.")
     resumed.expect_exact(f"Question 4 of {total}")
     resumed.expect_exact(PROMPT)
-    resumed.sendline("/pause")
+    resumed.send("/pause\r")
     resumed.expect_exact(f"resume with: mockint start {session_id}")
     resumed.expect(pexpect.EOF)
     resumed.close()
@@ -119,7 +94,8 @@ def test_a_killed_interview_keeps_its_answers_and_resumes_at_the_next_question(h
         assert [item.answer for item in items[:4]] == [
             "\n".join(first),
             second,
-            "Use a hash map from value to index while scanning once.",
+            "a third answer, typed but never submitted - no: use a hash map from value to "
+            "index while scanning once.",
             None,
         ]
     finally:
@@ -133,13 +109,12 @@ def test_ctrl_c_at_the_prompt_exits_130_keeps_the_answer_and_says_how_to_resume(
     child.expect_exact(f"Question 2 of {total}")
     child.expect_exact(PROMPT)
     child.send("\x03")
-    child.expect_exact(
-        f"Interrupted. Answers given so far are saved; resume with: mockint start {session_id}"
-    )
+    child.expect_exact("Interrupted. Answers given so far are saved; resume with: ")
+    child.expect_exact(f"mockint start {session_id}")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
-    assert "Traceback" not in transcript(child)
+    assert "Traceback" not in child.transcript()
 
     db = open_db(home / "mockint.db")
     try:
@@ -240,13 +215,13 @@ def test_ctrl_c_at_a_confirmation_or_key_prompt_exits_130_and_changes_nothing(cl
     child.sendintr()
     child.expect(pexpect.EOF)
     child.close()
-    assert child.exitstatus == 130, transcript(child)
+    assert child.exitstatus == 130, child.transcript()
     assert open_db()["sessions"].count == 1
     child = spawn("keys", "set", "gemini")
     child.expect_exact("(hidden)")
     child.sendintr()
     child.expect(pexpect.EOF)
     child.close()
-    assert child.exitstatus == 130, transcript(child)
-    assert "Traceback" not in transcript(child)
+    assert child.exitstatus == 130, child.transcript()
+    assert "Traceback" not in child.transcript()
     assert not (home / "keys.json").exists()

@@ -11,8 +11,10 @@ import pytest
 
 from conftest import write_json
 from history_data import add_session
+from markdown_text import split_fences
 from mockint.enums import Difficulty, InterviewType
 from mockint.history.export import read_jsonl
+from mockint.safetext import strip_controls
 from mockint.storage.connection import open_db
 from mockint.storage.reports import get_report
 from mockint.storage.sessions import get_session, session_questions
@@ -55,11 +57,13 @@ def test_html_report_is_self_contained_and_escapes_user_text(cli, hostile_sessio
     assert "@media print" in html
 
 
-def test_markdown_report_escapes_headings_links_and_html(cli, hostile_session):
+def test_markdown_report_keeps_an_answer_whole_in_a_code_block(cli, hostile_session):
     md = cli("report", hostile_session, "--format", "markdown").stdout
-    assert "\n> \\# Not a heading" in md
-    assert "\\[click me\\]\\(http://evil\\.example/\\)" in md
-    assert "&lt;script&gt;" in md and "<script>" not in md
+    blocks, prose = split_fences(md)
+    assert strip_controls(HOSTILE) in blocks  # line breaks kept, nothing escaped
+    assert "<script>" not in prose
+    assert not any(line.lstrip("> ").startswith("# Not") for line in prose.splitlines())
+    assert "[click me](http://evil.example/)" not in prose
     assert "\x1b" not in md
 
 
@@ -100,7 +104,9 @@ def test_export_markdown_writes_one_file_per_session_with_transcript(
     assert hostile_session in path.name
     text = path.read_text(encoding="utf-8")
     assert "## Transcript" in text and "**Interviewer** · Q1" in text
-    assert "<script>" not in text
+    blocks, prose = split_fences(text)
+    assert "<script>" not in prose
+    assert blocks.count(strip_controls(HOSTILE)) == 2  # in the report and the transcript
 
 
 def test_export_of_an_empty_history(cli):
@@ -199,3 +205,27 @@ def test_export_to_a_jsonl_file_name(cli, hostile_session, tmp_path):
     target = tmp_path / "mine.jsonl"
     assert cli("export", "--output", str(target)).exit_code == 0
     assert target.is_file() and len(read_jsonl(target)) == 1
+
+
+@pytest.mark.parametrize("name", ["x.json", "sessions.jsonl", "backup.txt"])
+def test_export_output_with_an_extension_is_a_file(cli, hostile_session, tmp_path, name):
+    target = tmp_path / name
+    result = cli("export", "--output", str(target))
+    assert result.exit_code == 0, result.output
+    assert target.is_file()
+    [line] = target.read_text(encoding="utf-8").splitlines()
+    assert json.loads(line)["session"]["id"] == hostile_session
+
+
+def test_markdown_export_to_a_file_name_writes_every_session_in_it(cli, hostile_session, tmp_path):
+    answers = write_json(tmp_path / "b.json", ["def f():\n    return 1\n\nthen call it."])
+    assert (
+        cli("start", "-t", "dsa", "-d", "easy", "-n", "1", "--answers", str(answers)).exit_code == 0
+    )
+    target = tmp_path / "all.md"
+    result = cli("export", "--format", "markdown", "--output", str(target))
+    assert result.exit_code == 0, result.output
+    text = target.read_text(encoding="utf-8")
+    assert text.count("# Mock interview report") == 2
+    blocks, _ = split_fences(text)
+    assert "def f():\n    return 1\n\nthen call it." in blocks  # line breaks and indents kept

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
 
 from history_data import NOW, add_session, question
+from mockint.clock import now
 from mockint.enums import Difficulty, InterviewType, Status
+from mockint.errors import UsageError
 from mockint.history.stats import list_history, statistics, trend
 from mockint.models.history import HistoryFilter
 from mockint.storage.connection import open_db
@@ -77,7 +80,8 @@ def db(home):
         rubric={"scaling": 50},
     )
     add_session(db, "a00000000006", dsa, Difficulty.MEDIUM, 1, None)
-    add_session(db, "a00000000007", sd, Difficulty.EASY, 0.5, None, status=Status.SETUP)
+    # set up half a day before the real now: one set up over a day ago is not listed
+    add_session(db, "a00000000007", sd, Difficulty.EASY, 0.5, None, status=Status.SETUP, now=now())
     return db  # fmt: skip
 
 
@@ -123,8 +127,8 @@ def test_page_boundaries(db):
     assert set(ids(first)) | set(ids(second)) | set(ids(third)) == {
         f"a0000000000{n}" for n in range(1, 8)
     }
-    beyond = list_history(db, page=4, limit=3)
-    assert beyond.interviews == [] and beyond.total == 7
+    with pytest.raises(UsageError, match="--page 4 is past the last page: there are 3 pages"):
+        list_history(db, page=4, limit=3)
 
 
 def test_statistics_exact(db):
@@ -224,7 +228,36 @@ def test_cli_table_shows_statistics(cli, db):
     assert result.exit_code == 0
     assert "Page 1 of 3" in result.stdout
     assert "a00000000007" in result.stdout
-    assert "scalability" in result.stdout  # most-missed topics are shown
+    out = result.stdout
+    assert "Statistics of 5 graded sessions: average 49.0" in out
+    # a screen's worth: three weakest dimensions, the key points, not every topic
+    (weakest,) = [line for line in out.splitlines() if line.startswith("Weakest dimensions: ")]
+    assert weakest.count(",") == 2
+    assert "Most missed key points (last 5 graded sessions):" in out
+    assert "missed 2 of 2 times" in out
+    assert "Weakest topics" not in out and "`" not in out
+    assert "--stats full shows every figure" in out
+
+    full = cli("history", "--limit", "3", "--stats", "full").stdout
+    assert "Averages: " in full
+    assert "Weakest topics (last 5 graded sessions; missed: scored below 50):" in full
+    assert re.search(r"scalability\s+missed in \d+ of \d+ questions", full)
+
+
+def test_every_figure_follows_the_filters_and_says_so(cli, db):
+    dsa = cli("history", "--type", "dsa").stdout
+    assert "Statistics of 3 graded sessions matching --type dsa: average" in dsa
+    assert "system-design" not in dsa.split("Statistics of")[1]
+    waiting = cli("history", "--status", "IN_PROGRESS").stdout
+    assert "No graded sessions matching --status IN_PROGRESS yet: no statistics." in waiting
+    stats = json.loads(cli("history", "--status", "IN_PROGRESS", "--json").stdout)["statistics"]
+    assert stats["totalInterviews"] == 0 and stats["byType"] == {}
+
+
+def test_a_page_past_the_end_is_a_usage_error(cli, db):
+    result = cli("history", "--page", "99", "--limit", "3")
+    assert result.exit_code == 2
+    assert "--page 99 is past the last page: there are 3 pages of 3 sessions." in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,8 @@
 
 Answers may hold terminal escape sequences, Rich markup, HTML and Markdown: the
 database keeps them byte for byte, the terminal report shows them as visible
-text (never interpreted), and the Markdown export escapes them.
+text (never interpreted), and the Markdown export puts them in code blocks they
+cannot close.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from pathlib import Path
 import pytest
 
 from conftest import write_json
+from markdown_text import split_fences
 from mockint.interview.session import answered_questions
+from mockint.safetext import strip_controls
 from mockint.storage.connection import open_db
 
 HOSTILE = {
@@ -116,19 +119,21 @@ def test_the_terminal_report_in_colour_keeps_only_its_own_styling(home, hostile_
     assert "[bold red]x[/]" in plain
 
 
-def test_the_markdown_export_escapes_hostile_answers(cli, hostile_session):
+def test_the_markdown_export_fences_hostile_answers_and_keeps_them_inert(cli, hostile_session):
     result = cli("report", hostile_session, "--format", "markdown")
     assert result.exit_code == 0, result.output
     md = result.stdout
     for control in ("\x1b", "\x07", "\x08"):
         assert control not in md
-    assert "<script>" not in md and "&lt;script&gt;alert\\(1\\)&lt;/script&gt;" in md
-    assert "<img" not in md and "&lt;img src\\=x onerror\\=alert\\(2\\)&gt;" in md
-    assert "> \\# heading" in md
-    assert not any(line.lstrip("> ").startswith("# heading") for line in md.splitlines())
-    assert "[link](http://x)" not in md and "\\[link\\]\\(http://x\\)" in md
-    assert "![img]" not in md
-    assert "[bold red]x[/]" not in md and "\\[bold red\\]x\\[/\\]" in md
+    blocks, prose = split_fences(md)
+    # each answer is a code block of its own, exactly as typed (less control characters)
+    for answer in HOSTILE.values():
+        assert strip_controls(answer) in blocks
+    # and nothing of them acts outside it
+    assert "<script>" not in prose and "<img" not in prose
+    assert not any(line.lstrip("> ").startswith("# heading") for line in prose.splitlines())
+    assert "[link](http://x)" not in prose and "![img]" not in prose
+    assert "[bold red]x[/]" not in prose
 
 
 def test_a_one_megabyte_answer_is_stored_exactly_and_displayed_inert(cli, home, tmp_path):
@@ -147,8 +152,9 @@ def test_a_one_megabyte_answer_is_stored_exactly_and_displayed_inert(cli, home, 
     markdown = cli("report", session_id, "--format", "markdown")
     assert markdown.exit_code == 0
     assert "\x1b" not in markdown.stdout and "\x07" not in markdown.stdout
-    assert "<b>" not in markdown.stdout
-    assert markdown.stdout.count("&lt;b&gt;bold&lt;/b&gt;") >= answer.count("<b>bold</b>")
+    blocks, prose = split_fences(markdown.stdout)
+    assert strip_controls(answer).rstrip("\n") in blocks
+    assert "<b>" not in prose
 
     rich = cli("report", session_id)
     assert rich.exit_code == 0
@@ -231,9 +237,10 @@ topics = [{json.dumps(OSC_TOPIC)}]
 def test_a_setext_underline_in_an_answer_is_not_a_heading_in_markdown() -> None:
     from mockint.history.formats.markdown import _block, md_escape
 
+    # an underline that starts a line is escaped there; "==" inside prose changes nothing
     quoted = _block("My answer\n===\nmore\n---")
-    assert "\n> \\=\\=\\=\n" in quoted and "\n> \\-\\-\\-" in quoted
-    assert md_escape("a == b") == "a \\=\\= b"
+    assert "\n> \\===\n" in quoted and quoted.endswith("\n> \\---")
+    assert md_escape("a == b") == "a == b"
 
 
 PAYLOAD = "x\x1b[31mred\x1b[0m\x1b]52;c;cHduZWQ=\x07\x1b]8;;http://evil\x07link\x9b2J[bold red]m[/]"

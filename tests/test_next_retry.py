@@ -159,7 +159,8 @@ def test_retry_bad_input(cli, first, tmp_path):
     # a session without a report has nothing to compare with
     paused = cli("start", "-t", "dsa", "-d", "easy", input="/pause\n")
     assert paused.exit_code == 0
-    no_report = cli("retry", "last")
+    paused_id = json.loads(cli("history", "--json").stdout)["interviews"][0]["sessionId"]
+    no_report = cli("retry", paused_id)
     assert no_report.exit_code == 2 and "has no report yet" in no_report.stderr
     # nothing was added by the failed attempts
     assert json.loads(cli("history", "--json").stdout)["total"] == 2

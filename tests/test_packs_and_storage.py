@@ -31,14 +31,14 @@ def test_pack_filters(cli, pack_file):
     ("content", "expected"),
     [
         ("name = 'x'\n[[questions]\n", "is not valid TOML"),
-        ("name = 'x'\nversion = 1\n", "questions: Field required"),
+        ("name = 'x'\nversion = 1\n", "questions: is missing"),
         (
             "name='x'\n[[questions]]\nid='a'\ntype='dsa'\ndifficulty='impossible'\ntext='t'\nkey_points=['k']\n",
-            "questions[1].difficulty",
+            "questions[1].difficulty: must be one of 'easy', 'medium', 'hard' or 'expert'",
         ),
         (
             "name='x'\n[[questions]]\nid='a'\ntype='dsa'\ndifficulty='easy'\ntext='t'\n",
-            "questions[1].key_points: Field required",
+            "questions[1].key_points: is missing",
         ),
         (
             "name='x'\n"

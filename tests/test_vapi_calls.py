@@ -48,7 +48,7 @@ def error_line(result) -> str:
 def retry_line(sid: str) -> str:
     return (
         f"so nothing was graded. Session {sid} is kept: try again with "
-        f"`mockint start {sid} --mode vapi` or `--mode text`."
+        f"mockint start {sid} --mode vapi or --mode text."
     )
 
 

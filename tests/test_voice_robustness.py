@@ -334,7 +334,7 @@ def test_an_unusable_recording_stops_with_one_line_and_the_session_resumes_and_g
     assert failed.exit_code == 1
     [error] = [line for line in failed.stderr.splitlines() if line.startswith("Error:")]
     assert message in error and "Traceback" not in failed.stderr
-    assert error.endswith(("remove the file to skip the question.", "-ar 16000 answer.wav`."))
+    assert error.endswith(("remove the file to skip the question.", "-ar 16000 answer.wav."))
     session = json.loads(cli("history", "--json").stdout)["interviews"][0]
     assert session["status"] == "IN_PROGRESS"
     sounds.save(directory / "01.wav", sounds.with_hiss(sounds.join(np.zeros(8000), answer)))
@@ -368,6 +368,6 @@ def test_a_recording_with_nothing_said_is_skipped_as_nothing_heard(cli, tmp_path
     assert "Nothing was heard: question skipped." in result.stderr
     assert report["delivery"]["words"] == first["delivery"]["words"]
     for view, shown in (("rich", "(skipped: nothing heard)"),
-                        ("markdown", "> *(skipped: nothing heard)*"),
+                        ("markdown", "*(skipped: nothing heard)*"),
                         ("html", "<em>(skipped: nothing heard)</em>")):  # fmt: skip
         assert shown in cli("report", report["sessionId"], "--format", view).stdout, view

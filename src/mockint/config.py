@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from mockint.errors import InputFileError
-from mockint.paths import config_dir
+from mockint.paths import config_file
 
 
 def config_path() -> Path:
-    return config_dir() / "config.toml"
+    return config_file()
 
 
 def load_config() -> dict[str, Any]:

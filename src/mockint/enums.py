@@ -41,6 +41,22 @@ class Status(StrEnum):
     FAILED = "FAILED"
 
 
+class LastOf(StrEnum):
+    """What ``last`` names where a session id is expected: the newest session of a kind."""
+
+    ANY = "session"  # delete, price --session
+    GRADED = "graded session"  # report, retry
+    UNFINISHED = "unfinished session"  # start, complete
+
+    @property
+    def statuses(self) -> tuple[Status, ...]:
+        if self == LastOf.GRADED:
+            return (Status.COMPLETED,)
+        if self == LastOf.UNFINISHED:
+            return (Status.SETUP, Status.IN_PROGRESS, Status.FAILED)
+        return tuple(Status)
+
+
 class Mode(StrEnum):
     """How questions reach the candidate: typed, spoken on this machine, or a Vapi call."""
 

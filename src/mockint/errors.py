@@ -16,7 +16,9 @@ class ExitCode(IntEnum):
     OK = 0
     FAILURE = 1
     USAGE = 2
-    INTERRUPTED = 130
+    INTERRUPTED = 130  # Ctrl-C (SIGINT)
+    HANGUP = 129  # the terminal closed (SIGHUP) during an interview
+    TERMINATED = 143  # SIGTERM during an interview
 
 
 class MockintError(Exception):

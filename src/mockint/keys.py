@@ -16,8 +16,8 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
+from mockint import paths
 from mockint.errors import MockintError, StorageError, UsageError
-from mockint.paths import config_dir
 from mockint.userfiles import remove_stale_temporaries, replacing
 
 #: key name -> environment variables that may hold it, in order of preference
@@ -39,7 +39,7 @@ class Key:
 
 
 def key_file() -> Path:
-    return config_dir() / "keys.json"
+    return paths.key_file()
 
 
 def check_name(name: str) -> str:

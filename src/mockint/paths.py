@@ -39,6 +39,30 @@ def database_path() -> Path:
     return data_dir() / "mockint.db"
 
 
+def config_file() -> Path:
+    return config_dir() / "config.toml"
+
+
+def key_file() -> Path:
+    return config_dir() / "keys.json"
+
+
 def audio_dir(session_id: str) -> Path:
     """Where a spoken session's answer recordings are kept (removed with the session)."""
-    return data_dir() / "audio" / session_id
+    return audio_root() / session_id
+
+
+def audio_root() -> Path:
+    """Where spoken sessions' recordings are kept, one directory per session."""
+    return data_dir() / "audio"
+
+
+def locations() -> dict[str, Path]:
+    """Every place mockint keeps a file, by what it holds (for ``mockint paths``)."""
+    return {
+        "dataDir": data_dir(),
+        "database": database_path(),
+        "configFile": config_file(),
+        "keyFile": key_file(),
+        "audioDir": audio_root(),
+    }

@@ -24,6 +24,40 @@ def _location(loc: tuple[Any, ...], root: str = "") -> str:
     return ".".join(parts) or "(file)"
 
 
+def _problem(error: Any) -> str:
+    """A validation error's problem in the tool's own words ("must be at least 1")."""
+    kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    if kind in ("enum", "literal_error") and "expected" in ctx:
+        return f"must be one of {ctx['expected']}"
+    bounds = {
+        "greater_than_equal": ("at least", "ge"),
+        "less_than_equal": ("at most", "le"),
+        "greater_than": ("more than", "gt"),
+        "less_than": ("less than", "lt"),
+    }
+    if kind in bounds and bounds[kind][1] in ctx:
+        words, key = bounds[kind]
+        return f"must be {words} {ctx[key]}"
+    fixed = {
+        "missing": "is missing",
+        "extra_forbidden": "is not a field this file may have",
+        "string_type": "must be text",
+        "int_type": "must be a whole number",
+        "int_parsing": "must be a whole number",
+        "float_type": "must be a number",
+        "float_parsing": "must be a number",
+        "bool_type": "must be true or false",
+        "list_type": "must be a list",
+        "dict_type": "must be a table of fields",
+        "string_too_short": "must not be empty",
+        "too_short": "must not be empty",
+    }
+    if kind in fixed:
+        return fixed[kind]
+    message = str(error.get("msg", "is not valid")).removeprefix("Value error, ")
+    return message[:1].lower() + message[1:]
+
+
 def describe(exc: ValidationError, root: str = "", limit: int = 3) -> str:
     """``field: problem`` for the first few errors, joined on one line.
 
@@ -31,7 +65,7 @@ def describe(exc: ValidationError, root: str = "", limit: int = 3) -> str:
     """
     problems = []
     for error in exc.errors()[:limit]:
-        problems.append(f"{_location(tuple(error['loc']), root)}: {error['msg']}")
+        problems.append(f"{_location(tuple(error['loc']), root)}: {_problem(error)}")
     extra = exc.error_count() - limit
     if extra > 0:
         problems.append(f"and {extra} more problem{'s' if extra > 1 else ''}")

@@ -18,6 +18,7 @@ import typer
 from typer.core import TyperCommand
 
 from mockint import __version__
+from mockint.cli.encoding import configure_output
 from mockint.cli.errors import Group
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 COMMANDS: dict[str, tuple[str, str]] = {
     "setup": (
         "mockint.cli.setup",
-        "Create an interview session and show its questions (without key points) and price.",
+        "Create an interview session and show its questions (without key points) and duration.",
     ),
     "start": (
         "mockint.cli.start",
@@ -69,6 +70,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "keys": (
         "mockint.cli.keys",
         "Store API keys in a file only you can read (mode 0600), list or remove them.",
+    ),
+    "paths": (
+        "mockint.cli.paths",
+        "Show where mockint keeps its data, configuration, keys and recordings.",
     ),
     "webhook": (
         "mockint.cli.webhook",
@@ -122,7 +127,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
     rich_markup_mode="markdown",
-    add_completion=False,
+    add_completion=True,
     help="Practise technical interviews in your terminal: real questions, answers stored as "
     "you give them, and a scored report.\n\nStart with: `mockint start --type dsa --difficulty hard`",
 )
@@ -147,5 +152,6 @@ def main_callback(
 
 
 def main(*args: Any, **kwargs: Any) -> Any:
-    """The console-script entry point: run the application."""
+    """The console-script entry point: run the application, its output safe to encode."""
+    configure_output()
     return app(*args, **kwargs)

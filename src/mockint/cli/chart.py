@@ -1,12 +1,21 @@
-"""The score trend drawn in the terminal with plotext (imported only for ``--chart``)."""
+"""The score trend drawn in the terminal with plotext (imported only for ``--chart``).
+
+Each interview type has its own colour and marker, named in the legend; the x axis
+holds the days with sessions only, labelled with their dates, so one day of sessions
+is one column, not a century. Fewer than three scores are a short table instead.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from rich import box
+from rich.console import RenderableType
+from rich.table import Table
 from rich.text import Text
 
+from mockint.enums import InterviewType
 from mockint.timespec import local
 
 if TYPE_CHECKING:
@@ -14,6 +23,18 @@ if TYPE_CHECKING:
 
 #: more points than this per line are averaged per day, then per ISO week
 MAX_POINTS = 60
+#: fewer scores than this are listed, not drawn
+MIN_POINTS = 3
+#: each type's colour and marker, the same in every chart (ASCII markers: any terminal)
+STYLES: dict[InterviewType, tuple[str, str]] = {
+    InterviewType.DSA: ("blue", "o"),
+    InterviewType.SYSTEM_DESIGN: ("red", "x"),
+    InterviewType.JAVASCRIPT: ("green", "+"),
+    InterviewType.MACHINE_CODING: ("orange", "*"),
+    InterviewType.BEHAVIORAL: ("magenta", "#"),
+}
+#: columns per date label on the x axis
+LABEL_WIDTH = 14
 
 
 def _averaged(points: list[TrendPoint], key: str) -> tuple[list[str], list[float]]:
@@ -33,22 +54,52 @@ def _series(points: list[TrendPoint]) -> tuple[list[str], list[float]]:
     return (dates, scores) if len(dates) <= MAX_POINTS else _averaged(points, "%G-W%V")
 
 
-def trend_chart(points: list[TrendPoint], *, width: int, title: str) -> Text:
+def trend_table(points: list[TrendPoint], title: str) -> Table:
+    """A few scores as a table: a chart of one or two points says nothing."""
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        title=f"{title} (too few scores to draw)",
+        title_justify="left",
+    )
+    for column in ("Date", "Type", "Difficulty", "Score"):
+        table.add_column(column, justify="right" if column == "Score" else "left", no_wrap=True)
+    for p in points:
+        table.add_row(
+            local(p.date).strftime("%Y-%m-%d %H:%M"),
+            p.type.label,
+            p.difficulty.label,
+            str(p.score),
+        )
+    return table
+
+
+def trend_chart(points: list[TrendPoint], *, width: int, title: str) -> RenderableType:
+    """The score over time, one line per type; a table when there are too few scores."""
+    if len(points) < MIN_POINTS:
+        return trend_table(points, title)
     import plotext as plt
 
-    plt.clear_figure()
-    plt.date_form("Y-m-d")
-    plt.theme("clear")
-    by_type: defaultdict[str, list[TrendPoint]] = defaultdict(list)
+    by_type: defaultdict[InterviewType, list[TrendPoint]] = defaultdict(list)
     for point in points:
-        by_type[point.type.label].append(point)
-    for label, series in by_type.items():
-        dates, scores = _series(series)
-        if len(dates) == 1:
-            plt.scatter(dates, scores, label=label, marker="dot")
-        else:
-            plt.plot(dates, scores, label=label, marker="braille")
+        by_type[point.type].append(point)
+    series = {kind: _series(items) for kind, items in by_type.items()}
+    days = sorted({day for dates, _ in series.values() for day in dates})
+    column = {day: i for i, day in enumerate(days)}
+
+    plt.clear_figure()
+    plt.theme("clear")
+    for kind, (dates, scores) in series.items():
+        colour, marker = STYLES[kind]
+        xs = [column[d] for d in dates]
+        draw = plt.scatter if len(xs) == 1 else plt.plot
+        draw(xs, scores, label=kind.label, marker=marker, color=colour)
+    size = max(40, min(width, 120))
+    every = max(1, -(-len(days) * LABEL_WIDTH // size))  # ceiling: labels that fit
+    ticks = list(range(0, len(days), every))
+    plt.xticks(ticks, [days[i] for i in ticks])
+    plt.xlim(-0.5, max(len(days) - 0.5, 0.5))
     plt.ylim(0, 100)
-    plt.plotsize(max(40, min(width, 120)), 20)
+    plt.plotsize(size, 20)
     plt.title(title)
     return Text.from_ansi(plt.build())

@@ -18,10 +18,10 @@ from mockint.vapi.runner import complete_call
 
 def complete(
     session_id: Annotated[
-        str, typer.Argument(help="The session of the call (id, prefix or `last`).")
+        str, typer.Argument(help="The session of the call (id, prefix or last).")
     ],
-    timeout: options.TimeoutOption = None,
-    provider: options.ProviderOption = Provider.AUTO,
+    timeout: options.CompleteTimeoutOption = None,
+    provider: options.GraderProviderOption = Provider.AUTO,
     model: options.ModelOption = None,
     json: options.JsonOption = False,
     fail_under: options.FailUnderOption = None,
@@ -29,7 +29,11 @@ def complete(
     """Collect the transcript of a session's Vapi call (waiting if it is still running) and grade it.
 
     Nothing is lost when the terminal closed mid-call: as long as Vapi has the call, this
-    finishes it. Example: `mockint complete 3f9a2c`
+    finishes it.
+
+    Example:
+
+    - `mockint complete 3f9a2c`
     """
     db = database()
     interview = Interview.open(db, session_id)

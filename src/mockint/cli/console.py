@@ -9,18 +9,45 @@ interpreted.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from rich.console import Console
+from rich.pager import Pager
 from rich.text import Text
 
+from mockint.cli.encoding import ERRORS, ascii_for
 from mockint.safetext import inert, json_inert, one_line, redact
 
-__all__ = ["err", "error", "inert", "note", "out", "plain", "print_json", "user_text", "warn"]
+__all__ = [
+    "err",
+    "error",
+    "glyph",
+    "inert",
+    "note",
+    "out",
+    "paged",
+    "plain",
+    "print_json",
+    "user_text",
+    "warn",
+]
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
+
+
+def glyph(char: str, console: Console = out) -> str:
+    """``char``, or its ASCII stand-in (``INR`` for ``₹``) when ``console``'s encoding
+    cannot show it; for symbols in tables and lists, so their width is measured right."""
+    try:
+        char.encode(console.encoding)
+    except (UnicodeEncodeError, LookupError):
+        return ascii_for(char)
+    return char
 
 
 def user_text(text: str | None, style: str = "") -> Text:
@@ -37,6 +64,32 @@ def plain(renderable: Any, width: int = 100) -> str:
     return buffer.getvalue()
 
 
+def paged(enabled: bool = True) -> AbstractContextManager[object]:
+    """A context whose output to stdout goes through the pager ($PAGER, else less) when
+    stdout is a terminal and ``enabled``. ``less`` gets ``LESS=FRX`` unless set: colours
+    kept, and output that fits one screen printed as is."""
+    if not enabled or not out.is_terminal:
+        return nullcontext()
+    return out.pager(TerminalPager(), styles=True)
+
+
+class TerminalPager(Pager):
+    """$PAGER (else ``less -FRX``), fed in the terminal's own encoding with ASCII stand-ins
+    for what it cannot show (pydoc's pager would send UTF-8 whatever the terminal)."""
+
+    def show(self, content: str) -> None:
+        command = os.environ.get("PAGER", "").strip() or "less"
+        env = {**os.environ, "LESS": os.environ.get("LESS", "FRX")}
+        data = content.encode(out.encoding, ERRORS)
+        try:
+            done = subprocess.run(command, shell=True, input=data, env=env, check=False)
+        except OSError:
+            done = None
+        if done is None or done.returncode == 127:  # no such pager: print instead
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+
+
 def print_json(data: Any) -> None:
     sys.stdout.write(json_inert(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
     sys.stdout.flush()
@@ -48,15 +101,19 @@ def print_text(text: str) -> None:
 
 
 def error(message: str) -> None:
+    """One red line on stderr. Backticks that mark commands in messages are dropped: the
+    line is plain text, and a command in it reads as ``mockint start ID``."""
     err.print(
-        Text("Error: ", style="bold red") + Text(one_line(_redacted(message)), style="red"),
+        Text("Error: ", style="bold red")
+        + Text(one_line(_redacted(message).replace("`", "")), style="red"),
         soft_wrap=True,
     )
 
 
 def warn(message: str) -> None:
     err.print(
-        Text("Warning: ", style="yellow") + Text(one_line(_redacted(message))), soft_wrap=True
+        Text("Warning: ", style="yellow") + Text(one_line(_redacted(message).replace("`", ""))),
+        soft_wrap=True,
     )
 
 

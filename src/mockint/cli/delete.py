@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from mockint.cli import console
 from mockint.cli.common import database
@@ -33,7 +34,10 @@ def delete(
 ) -> None:
     """Delete sessions with their questions, answers, reports and recordings. Asks first unless --yes.
 
-    Examples: `mockint delete 3f9a2c` · `mockint delete --older-than 90d --yes`
+    Examples:
+
+    - `mockint delete 3f9a2c`
+    - `mockint delete --older-than 90d --yes`
     """
 
     db = database()
@@ -44,7 +48,8 @@ def delete(
     if not yes:
         console.err.print(plan.summary)
         try:
-            answer = console.err.input("Delete them? This cannot be undone [y/N]: ")
+            # Text: Rich would read "[y/N]" in a plain string as markup and drop it
+            answer = console.err.input(Text("Delete them? This cannot be undone [y/N]: "))
         except EOFError:
             raise UsageError(
                 "No confirmation (input is closed); nothing was deleted. Add --yes to delete without asking."

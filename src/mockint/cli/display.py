@@ -1,15 +1,20 @@
 """The terminal display runners talk through (Rich, on stderr).
 
-Questions are panels; a typed answer's prompt is its timer, green then red once
-over the time allocation; a spoken answer draws a level meter on one line; a
+Questions are panels; answers are typed in the answer editor on a terminal
+(:mod:`mockint.cli.editor`), or read line by line after a prompt showing the timer
+(green, then red once over the time allocation) when input is not a terminal; a
+spoken answer draws a level meter on one line; a
 Vapi call shows its status in a spinner. Text from users and services is shown
 inert (no markup, no control characters).
 """
 
 from __future__ import annotations
 
+import os
+import sys
 import webbrowser
 from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING
 
 from rich.panel import Panel
 from rich.status import Status
@@ -17,9 +22,13 @@ from rich.text import Text
 
 from mockint.cli import console
 from mockint.models.questions import Question
-from mockint.runners.base import Progress, Tone
+from mockint.runners.base import AnswerRequest, Entry, Progress, Tone
+from mockint.runners.lines import read_answer_lines
 from mockint.safetext import inert
 from mockint.timespec import clock
+
+if TYPE_CHECKING:
+    from mockint.cli.editor import AnswerEditor
 
 # Seconds between redraws of the level meter.
 METER_REDRAW = 0.1
@@ -40,6 +49,13 @@ def question_panel(question: Question, position: int, total: int) -> Panel:
     )
 
 
+def editor_available() -> bool:
+    """Whether answers can be typed in the editor: input and stderr are a terminal that
+    can draw it (not ``TERM=dumb``). Otherwise answers are read line by line, as scripts
+    piping them in expect."""
+    return sys.stdin.isatty() and sys.stderr.isatty() and os.environ.get("TERM") != "dumb"
+
+
 class RichDisplay:
     """:class:`~mockint.runners.base.Display` on the terminal (stderr).
 
@@ -51,6 +67,7 @@ class RichDisplay:
         self.status: Status | None = None  # a call's spinner, while live
         self.call_status = ""  # the call status last announced
         self.meter_drawn_at: float | None = None  # when the level meter was last drawn
+        self.editor: AnswerEditor | None = None  # made at the first answer, on a terminal
 
     def question(self, question: Question, position: int, total: int) -> None:
         console.err.print(question_panel(question, position, total))
@@ -93,6 +110,20 @@ class RichDisplay:
             shown += Text(f"{clock(timer.elapsed)}/{clock(timer.allowed)}", style=colour)
             shown += Text(" › ")
         return console.err.input(shown)
+
+    def answer(self, request: AnswerRequest) -> Entry:
+        self.idle()
+        if self.editor is None and editor_available():
+            # lazy: prompt_toolkit loads only when a person types answers, not for scripts
+            from mockint.cli.editor import AnswerEditor
+
+            self.editor = AnswerEditor()
+        if self.editor is not None:
+            return self.editor.answer(request)
+        if request.draft.strip():
+            # line by line, the draft cannot be edited: it is shown, and lines typed follow it
+            console.err.print(console.user_text(request.draft, style="dim"))
+        return read_answer_lines(lambda timer: self.ask("", timer), request)
 
     def say(self, message: str, tone: Tone = Tone.NOTE) -> None:
         if tone == Tone.WARNING:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import difflib
 import functools
 import os
+import re
 import sqlite3
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import typer
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from mockint.cli.console import error
 from mockint.errors import ExitCode, MockintError, UsageError
@@ -76,8 +77,30 @@ class _OneLineUsageErrors:
                 raise
             ctx = getattr(exc, "ctx", None)
             where = ctx.command_path if ctx is not None else "mockint"
-            error(f"{exc.format_message()} (see `{where} --help`)")  # type: ignore[attr-defined]
+            error(f"{usage_message(exc)} (see: {where} --help)")
             raise typer.Exit(int(ExitCode.USAGE)) from None
+
+
+def usage_message(exc: Any) -> str:
+    """A command-line usage error in the tool's own words: the option, what it takes and,
+    for a choice, the value given (never the validation library's wording)."""
+    param = getattr(exc, "param", None)
+    if param is None or not getattr(param, "opts", None):
+        return str(exc.format_message())
+    name = max(param.opts, key=len)
+    descriptor = getattr(param, "type_descriptor", None)
+    if descriptor is not None and descriptor.is_choice:
+        choices = ", ".join(str(getattr(c, "value", c)) for c in descriptor.choices or ())
+        given = re.search(r"'([^']*)' is not one of", str(exc.message))
+        told = f", not {given.group(1)!r}" if given else ""
+        return f"{name} must be one of {choices}{told}."
+    low, high = getattr(param, "min", None), getattr(param, "max", None)
+    if low is not None and high is not None and high < 2**31:
+        return f"{name} must be a number from {low} to {high}."
+    if low is not None:
+        return f"{name} must be a number of at least {low}."
+    message = str(exc.message).removeprefix("Value error, ")
+    return f"{name}: {message[:1].lower()}{message[1:]}"
 
 
 class Group(_OneLineUsageErrors, TyperGroup):
@@ -91,8 +114,61 @@ class Group(_OneLineUsageErrors, TyperGroup):
             close = difflib.get_close_matches(args[0], self.list_commands(ctx)) if args else []
             if close and "Did you mean" not in message:
                 message += f" Did you mean {close[0]!r}?"
-            error(f"{message} (see `{ctx.command_path} --help`)")
+            error(f"{message} (see: {ctx.command_path} --help)")
             raise typer.Exit(int(ExitCode.USAGE)) from None
+
+
+#: what each value is, shown after its option in help (a flag shows nothing)
+METAVARS = {
+    "session_id": "ID",
+    "session_ids": "ID",
+    "focus": "AREA",
+    "notes": "TEXT",
+    "count": "N",
+    "seed": "N",
+    "page": "N",
+    "limit": "N",
+    "since": "WHEN",
+    "until": "WHEN",
+    "older_than": "AGE",
+    "fail_under": "SCORE",
+    "silence": "SECONDS",
+    "timeout": "SECONDS",
+    "model": "NAME",
+    "stt_model": "NAME|DIR",
+    "phone": "NUMBER",
+    "question": "QUESTION_ID",
+    "host": "HOST",
+    "port": "PORT",
+}
+
+
+def _value_label(param: Any, shown: str | None) -> str | None:
+    """What help shows after an option: nothing for a flag, the choices of a choice, FILE or
+    DIR for a path, else a word for the value (``N``, ``SECONDS``), never a Python type."""
+    if getattr(param, "is_flag", False) or getattr(param, "count", False):
+        return None
+    if param.metavar:
+        return str(param.metavar)
+    if shown and ("|" in shown or shown in ("<file>", "<dir>", "<path>")):
+        return shown.strip("<>").upper() if "|" not in shown else shown
+    return METAVARS.get(param.name, str(param.name or "value").upper())
+
+
+def _range_help(param: Any) -> str | None:
+    """A number's allowed range, unless it only says "any size" (a seed's 2**63 - 1)."""
+    if param.max is not None and param.max >= 2**31:
+        return f"x>={param.min}" if param.min is not None else None
+    return _RANGE_HELP(param)
+
+
+_DISPLAY_OPTION, _DISPLAY_ARGUMENT = TyperOption.display_type_rich, TyperArgument.display_type_rich
+_RANGE_HELP = TyperOption._get_number_range_help_str
+# Typer's help shows Python types (<bool> on every flag, <list[str]>, <str>): one place says
+# what each value is instead, for every command
+TyperOption.display_type_rich = lambda self, ctx: _value_label(self, _DISPLAY_OPTION(self, ctx))  # type: ignore[method-assign]
+TyperArgument.display_type_rich = lambda self, ctx: _value_label(self, _DISPLAY_ARGUMENT(self, ctx))  # type: ignore[method-assign]
+TyperOption._get_number_range_help_str = _range_help  # type: ignore[method-assign,assignment]
 
 
 class Command(_OneLineUsageErrors, TyperCommand):

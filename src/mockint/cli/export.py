@@ -14,7 +14,14 @@ from mockint.cli import console, options
 from mockint.cli.common import database, history_filter
 from mockint.cli.errors import command_app
 from mockint.errors import UsageError
-from mockint.history.export import iter_exports, write_jsonl, write_jsonl_file, write_markdown
+from mockint.history.export import (
+    is_file_name,
+    iter_exports,
+    write_jsonl,
+    write_jsonl_file,
+    write_markdown,
+    write_markdown_file,
+)
 
 
 class ExportFormat(StrEnum):
@@ -34,8 +41,8 @@ def export(
         typer.Option(
             "--output",
             "-o",
-            help="Directory to write into, or a file ending in .jsonl (default: stdout for "
-            "jsonl, ./mockint-export-DATE for markdown).",
+            help="A file (a name with an extension: sessions.jsonl, all.md) or a directory to "
+            "write into (default: stdout for jsonl, ./mockint-export-DATE/ for markdown).",
             show_default=False,
         ),
     ] = None,
@@ -47,8 +54,10 @@ def export(
 ) -> None:
     """Export your sessions with their transcripts and reports: your data is yours.
 
-    Examples: `mockint export > sessions.jsonl` ·
-    `mockint export --format markdown --output interviews/ --since 30d`
+    Examples:
+
+    - `mockint export > sessions.jsonl`
+    - `mockint export --format markdown --output interviews/ --since 30d`
     """
 
     db = database()
@@ -56,6 +65,10 @@ def export(
     exports = iter_exports(db, history_filter(type, difficulty, status, since, until), skipped)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     if format == ExportFormat.MARKDOWN:
+        if output is not None and is_file_name(output):
+            count = write_markdown_file(exports, output)
+            console.note(f"Exported {count} session{'s' if count != 1 else ''} to {output}")
+            return
         directory = output or Path(f"mockint-export-{stamp}")
         if directory.exists() and not directory.is_dir():
             raise UsageError(f"--output {directory} is a file; markdown export needs a directory.")
@@ -65,7 +78,7 @@ def export(
         count = write_jsonl(exports, sys.stdout)
         console.note(f"Exported {count} session{'s' if count != 1 else ''}.")
     else:
-        target = output if output.suffix == ".jsonl" else output / f"mockint-export-{stamp}.jsonl"
+        target = output if is_file_name(output) else output / f"mockint-export-{stamp}.jsonl"
         path = write_jsonl_file(exports, target)
         console.note(f"Exported to {path}")
     if skipped:

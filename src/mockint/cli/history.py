@@ -19,6 +19,21 @@ class Sort(StrEnum):
     SCORE = "score"
 
 
+class StatsDetail(StrEnum):
+    SHORT = "short"
+    FULL = "full"
+
+
+def scope_of(**given: object) -> str:
+    """Which sessions the figures count, as the options that chose them."""
+    chosen = [
+        f"--{name.replace('_', '-')} {getattr(value, 'value', value)}"
+        for name, value in given.items()
+        if value is not None
+    ]
+    return f" matching {' '.join(chosen)}" if chosen else ""
+
+
 def history(
     type: options.TypeOption = None,
     difficulty: options.DifficultyOption = None,
@@ -38,12 +53,24 @@ def history(
     chart: Annotated[
         bool, typer.Option("--chart", help="Draw the score over time (one line per type).")
     ] = False,
+    stats: Annotated[
+        StatsDetail,
+        typer.Option(
+            "--stats",
+            help="short: per type, the weakest dimensions and most-missed key points; "
+            "full: every figure.",
+            case_sensitive=False,
+        ),
+    ] = StatsDetail.SHORT,
     json: options.JsonOption = False,
 ) -> None:
     """List past interviews with scores and statistics, or chart your progress.
 
-    Examples: `mockint history --type dsa --sort score` ·
-    `mockint history --since 30d --chart` · `mockint history --grader gemini`
+    Examples:
+
+    - `mockint history --type dsa --sort score`
+    - `mockint history --since 30d --chart`
+    - `mockint history --grader gemini`
     """
 
     db = database()
@@ -76,7 +103,14 @@ def history(
         title = f"Score over time · {type.label if type else 'all types'}"
         console.out.print(trend_chart(points, width=console.out.width, title=title))
         return
-    console.out.print(render.history_table(result))
+    scope = scope_of(
+        type=type, difficulty=difficulty, status=status, since=since, until=until, grader=grader
+    )
+    console.out.print(
+        render.history_table(
+            result, width=console.out.width, full=stats == StatsDetail.FULL, scope=scope
+        )
+    )
 
 
 app = command_app("history", history)

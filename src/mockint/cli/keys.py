@@ -20,13 +20,22 @@ app = typer.Typer(
     help="Store API keys in a file only you can read (mode 0600), list or remove them.",
 )
 
-NameArgument = Annotated[str, typer.Argument(help="gemini, vapi-public or vapi-private.")]
+NameArgument = Annotated[
+    str,
+    typer.Argument(
+        help="gemini, vapi-public, vapi-private or vapi-webhook (the secret Vapi sends to "
+        "mockint webhook serve)."
+    ),
+]
 
 
 def set_key(name: NameArgument) -> None:
     """Store a key: typed at a hidden prompt, or read from stdin when piped.
 
-    Examples: `mockint keys set gemini` · `pass show gemini | mockint keys set gemini`
+    Examples:
+
+    - `mockint keys set gemini`
+    - `pass show gemini | mockint keys set gemini`
     """
     key_store.check_name(name)
     if sys.stdin.isatty():
@@ -45,7 +54,9 @@ def set_key(name: NameArgument) -> None:
 def list_keys(json: options.JsonOption = False) -> None:
     """Show which keys are set and where each comes from (the keys themselves are never shown).
 
-    Example: `mockint keys list`
+    Example:
+
+    - `mockint keys list`
     """
 
     sources = key_store.key_sources()
@@ -61,7 +72,9 @@ def list_keys(json: options.JsonOption = False) -> None:
 def remove_key(name: NameArgument) -> None:
     """Remove a stored key (environment variables are left alone).
 
-    Example: `mockint keys remove gemini`
+    Example:
+
+    - `mockint keys remove gemini`
     """
     if key_store.remove_key(name):
         console.note(f"Removed the stored {name} key.")

@@ -23,7 +23,10 @@ def next_interview(
 
     Prints the exact `mockint start ...` command; `--start` runs it.
 
-    Examples: `mockint next` · `mockint next --start`
+    Examples:
+
+    - `mockint next`
+    - `mockint next --start`
     """
 
     result = recommend(database())

@@ -14,13 +14,23 @@ SELECTION = "Question selection"
 TypeOption = Annotated[
     InterviewType | None,
     typer.Option(
-        "--type", "-t", help="Interview type.", rich_help_panel=SELECTION, show_default=False
+        "--type",
+        "-t",
+        help="Interview type.",
+        rich_help_panel=SELECTION,
+        show_default=False,
+        case_sensitive=False,
     ),
 ]
 DifficultyOption = Annotated[
     Difficulty | None,
     typer.Option(
-        "--difficulty", "-d", help="Difficulty.", rich_help_panel=SELECTION, show_default=False
+        "--difficulty",
+        "-d",
+        help="Difficulty.",
+        rich_help_panel=SELECTION,
+        show_default=False,
+        case_sensitive=False,
     ),
 ]
 FocusOption = Annotated[
@@ -109,7 +119,7 @@ AnswersOption = Annotated[
     typer.Option(
         "--answers",
         "-a",
-        help="JSON file of answers for an unattended run (`-` for stdin).",
+        help="JSON file of answers for an unattended run (- for stdin).",
         dir_okay=False,
     ),
 ]
@@ -130,9 +140,30 @@ ProviderOption = Annotated[
     Provider,
     typer.Option(
         "--provider",
+        help="Who writes the questions and grades the answers: gemini, offline (the built-in "
+        "bank and grader), or auto (Gemini when a key is configured).",
+        rich_help_panel=PROVIDERS,
+        case_sensitive=False,
+    ),
+]
+SetupProviderOption = Annotated[
+    Provider,
+    typer.Option(
+        "--provider",
         help="Who writes the questions: gemini, offline (the built-in bank), or auto "
         "(Gemini when a key is configured).",
         rich_help_panel=PROVIDERS,
+        case_sensitive=False,
+    ),
+]
+GraderProviderOption = Annotated[
+    Provider,
+    typer.Option(
+        "--provider",
+        help="Who grades the answers: gemini, offline (the built-in grader), or auto "
+        "(Gemini when a key is configured).",
+        rich_help_panel=PROVIDERS,
+        case_sensitive=False,
     ),
 ]
 ModelOption = Annotated[
@@ -158,6 +189,7 @@ ModeOption = Annotated[
         "resumed session's mode]",
         rich_help_panel=VOICE,
         show_default=False,
+        case_sensitive=False,
     ),
 ]
 PhoneOption = Annotated[
@@ -184,8 +216,18 @@ TimeoutOption = Annotated[
         "--timeout",
         min=1,
         help="With --mode vapi: stop watching the call after this many seconds "
-        "(finish later with `mockint complete`).",
+        "(finish later with mockint complete).",
         rich_help_panel=VOICE,
+        show_default=False,
+    ),
+]
+CompleteTimeoutOption = Annotated[
+    float | None,
+    typer.Option(
+        "--timeout",
+        min=1,
+        help="Stop waiting for a call still running after this many seconds (run this "
+        "again later).",
         show_default=False,
     ),
 ]
@@ -195,7 +237,7 @@ AnswersAudioOption = Annotated[
     Path | None,
     typer.Option(
         "--answers-audio",
-        help="With --mode voice: take each answer from DIR/<question id>.wav or DIR/01.wav, "
+        help="With --mode voice: take each answer from DIR/QUESTION_ID.wav or DIR/01.wav, "
         "02.wav... instead of the microphone.",
         file_okay=False,
         rich_help_panel=VOICE,
@@ -209,6 +251,7 @@ SttEngineOption = Annotated[
         help="Speech to text: whisper (faster-whisper), pocketsphinx (no download, less "
         "accurate), or auto (Whisper, else pocketsphinx).",
         rich_help_panel=VOICE,
+        case_sensitive=False,
     ),
 ]
 SttModelOption = Annotated[

@@ -20,8 +20,8 @@ def price(
         str | None,
         typer.Option(
             "--session",
-            help="Show what this session (id, prefix or `last`) is priced at and what its "
-            "API calls actually cost.",
+            help="Show what this session's API calls actually cost (id, prefix or last), "
+            "then its list price.",
             show_default=False,
         ),
     ] = None,
@@ -29,7 +29,10 @@ def price(
 ) -> None:
     """Show price, duration, cost and margin per interview type and difficulty.
 
-    Examples: `mockint price --type dsa --difficulty hard` · `mockint price --session last`
+    Examples:
+
+    - `mockint price --type dsa --difficulty hard`
+    - `mockint price --session last`
     """
 
     if session is not None:

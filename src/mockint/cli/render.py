@@ -10,15 +10,15 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from mockint.cli.console import user_text
+from mockint.cli.console import glyph, user_text
+from mockint.models.sessions import SetupPreview, SetupResult
 from mockint.timespec import local
 
 if TYPE_CHECKING:
     from mockint.history.recommend import Recommendation
     from mockint.interview.retry import Comparison
-    from mockint.models.history import HistoryPage
+    from mockint.models.history import HistoryItem, HistoryPage, Statistics
     from mockint.models.reports import Report
-    from mockint.models.sessions import SetupResult
     from mockint.models.usage import ApiCost, PriceRow, SessionCost
 
 
@@ -29,25 +29,28 @@ def score_style(score: int | None) -> str:
 
 
 def money(amount: int, currency: str) -> str:
-    return f"₹{amount}" if currency == "INR" else f"{amount} {currency}"
+    return f"{glyph('₹')}{amount}" if currency == "INR" else f"{amount} {currency}"
 
 
-def setup_header(result: SetupResult) -> Text:
-    p = result.pricing
-    return Text.assemble(
-        ("Session ", "bold"),
-        (result.session_id, "bold cyan"),
-        f"  {result.type.label} · {result.difficulty.label} · {len(result.questions)} questions · "
-        f"about {result.estimated_duration} min · {money(p.user_price, p.currency)}",
+def setup_header(result: SetupPreview) -> Text:
+    """The session (or ``Preview`` when nothing is stored), its type, size and duration."""
+    dot = f" {glyph('·')} "
+    if isinstance(result, SetupResult):
+        head = Text.assemble(("Session ", "bold"), (result.session_id, "bold cyan"))
+    else:
+        head = Text("Preview (not stored)", style="bold")
+    return head + Text(
+        f"  {result.type.label}{dot}{result.difficulty.label}{dot}"
+        f"{len(result.questions)} questions{dot}about {result.estimated_duration} min"
     )
 
 
-def setup_table(result: SetupResult) -> Group:
+def setup_table(result: SetupPreview) -> Group:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False)
-    table.add_column("#", justify="right", style="dim")
+    table.add_column("#", justify="right", style="dim", no_wrap=True)
     table.add_column("Question", overflow="fold")
-    table.add_column("Level", justify="right")
-    table.add_column("Minutes", justify="right")
+    table.add_column("Level", justify="right", no_wrap=True, min_width=5)
+    table.add_column("Minutes", justify="right", no_wrap=True, min_width=7)
     for i, q in enumerate(result.questions, 1):
         table.add_row(str(i), user_text(q.text), f"{q.difficulty}/10", str(q.time_allocation))
     return Group(setup_header(result), table)
@@ -64,8 +67,8 @@ def report_view(report: Report) -> Group:
         ),
     )
     scores = Table(box=box.SIMPLE_HEAD, show_edge=False)
-    scores.add_column("Area")
-    scores.add_column("Score", justify="right")
+    scores.add_column("Area", overflow="fold")
+    scores.add_column("Score", justify="right", no_wrap=True, min_width=5)
     for label, value in (
         ("Technical depth", b.technical_depth),
         ("Communication", b.communication),
@@ -94,7 +97,7 @@ def report_view(report: Report) -> Group:
         skipped = f"(skipped: {q.skip_reason})" if q.skip_reason else "(skipped)"
         body.append_text(user_text(q.answer) if q.answer else Text(skipped, style="dim"))
         for point in q.key_point_evidence:
-            mark, style = ("✓", "green") if point.covered else ("✗", "red")
+            mark, style = (glyph("✓"), "green") if point.covered else (glyph("✗"), "red")
             body.append(f"\n{mark} ", style=style)
             body.append_text(user_text(point.key_point))
             body.append("\n    ")
@@ -141,90 +144,179 @@ def api_cost_line(cost: ApiCost) -> str:
     )
 
 
-def history_table(page: HistoryPage) -> Group:
-    # fits 80 columns: only the interview's words wrap, never an id, a date or a number
+#: below this many columns, history lists one session per block instead of a table
+STACKED_BELOW = 60
+
+
+def history_table(
+    page: HistoryPage, width: int = 80, *, full: bool = False, scope: str = ""
+) -> Group:
+    """A history page for a terminal ``width`` columns wide: a table whose ids, dates and
+    numbers are never cut (only the interview's words wrap), or below
+    :data:`STACKED_BELOW` columns one session per block; then the statistics (``full``:
+    all of them), of the sessions ``scope`` describes (" matching --type dsa")."""
+    sessions = _history_blocks(page) if width < STACKED_BELOW else _history_rows(page)
+    return _with_statistics(page, sessions, narrow=width < STACKED_BELOW, full=full, scope=scope)
+
+
+def _minutes(item: HistoryItem) -> str:
+    return f"{item.duration // 60}" if item.duration is not None else "-"
+
+
+def _grader(item: HistoryItem) -> str:
+    return f"{item.grader}*" if item.grader_fallback else (item.grader or "-")
+
+
+def _history_rows(page: HistoryPage) -> Table:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
-    for column in ("Session", "Date", "Interview", "Status", "Min", "Score", "Grader"):
+    rows = [
+        (
+            item.session_id,
+            local(item.date).strftime("%Y-%m-%d %H:%M"),
+            f"{item.type.label} {glyph('·')} {item.difficulty.label}",
+            item.status.value,
+            _minutes(item),
+            str(item.score) if item.score is not None else "-",
+            _grader(item),
+        )
+        for item in page.interviews
+    ]
+    headers = ("Session", "Date", "Interview", "Status", "Min", "Score", "Grader")
+    for i, column in enumerate(headers):
+        wraps = column == "Interview"
+        longest = max([len(column), *(len(row[i]) for row in rows)])
         table.add_column(
             column,
             justify="right" if column in ("Min", "Score") else "left",
-            no_wrap=column != "Interview",
+            no_wrap=not wraps,
+            min_width=None if wraps else longest,
+            overflow="fold",
         )
+    for row, item in zip(rows, page.interviews, strict=True):
+        table.add_row(*row[:5], Text(row[5], style=score_style(item.score)), row[6])
+    return table
+
+
+def _history_blocks(page: HistoryPage) -> Group:
+    """One session per block, for narrow terminals: the id and date, then the rest."""
+    dot = f" {glyph('·')} "
+    blocks: list[Text] = []
     for item in page.interviews:
-        table.add_row(
-            item.session_id,
-            local(item.date).strftime("%Y-%m-%d %H:%M"),
-            f"{item.type.label} · {item.difficulty.label}",
-            item.status.value,
-            f"{item.duration // 60}" if item.duration is not None else "-",
-            Text(str(item.score) if item.score is not None else "-", style=score_style(item.score)),
-            f"{item.grader}*" if item.grader_fallback else (item.grader or "-"),
+        block = Text()
+        block.append(item.session_id, style="bold")
+        block.append(f"  {local(item.date).strftime('%Y-%m-%d %H:%M')}\n")
+        block.append(f"  {item.type.label}{dot}{item.difficulty.label}{dot}{item.status.value}\n")
+        block.append(f"  {_minutes(item)} min{dot}score ")
+        block.append(
+            str(item.score) if item.score is not None else "-", style=score_style(item.score)
         )
-    s = page.statistics
-    stats = Text(
-        f"Page {page.page} of {page.total_pages} · {page.total} sessions · "
-        f"{s.total_interviews} completed · average "
-        f"{s.average_score if s.average_score is not None else '-'} · best "
-        f"{s.best_score_achieved if s.best_score_achieved is not None else '-'}",
-        style="dim",
-    )
-    by_type = Table(box=box.SIMPLE_HEAD, show_edge=False, title="By type", title_justify="left")
-    by_type.add_column("Type")
-    by_type.add_column("Completed", justify="right")
-    by_type.add_column("Average", justify="right")
-    by_type.add_column("Best", justify="right")
-    by_type.add_column("Last", justify="right")
+        block.append(f"{dot}{_grader(item)}\n")
+        blocks.append(block)
+    return Group(*blocks)
+
+
+def _number(value: float | None) -> str:
+    return str(value) if value is not None else "-"
+
+
+def _by_type_table(s: Statistics) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, title="By type", title_justify="left")
+    table.add_column("Type", no_wrap=True)
+    for column in ("Completed", "Average", "Best", "Last"):
+        table.add_column(column, justify="right", no_wrap=True, min_width=len(column))
     for name, t in s.by_type.items():
-        by_type.add_row(
+        table.add_row(
             name,
             str(t.count),
-            f"{t.average_score}" if t.average_score is not None else "-",
-            str(t.best_score) if t.best_score is not None else "-",
-            str(t.last_score) if t.last_score is not None else "-",
+            _number(t.average_score),
+            _number(t.best_score),
+            _number(t.last_score),
         )
-    parts: list[object] = [table]
+    return table
+
+
+def _by_type_lines(s: Statistics) -> Text:
+    """The per-type figures as lines, for narrow terminals."""
+    text = Text("By type", style="bold")
+    for name, t in s.by_type.items():
+        text.append(
+            f"\n  {name}: {t.count} completed, average {_number(t.average_score)}, "
+            f"best {_number(t.best_score)}, last {_number(t.last_score)}"
+        )
+    return text
+
+
+def _with_statistics(
+    page: HistoryPage, sessions: Table | Group, *, narrow: bool, full: bool, scope: str
+) -> Group:
+    """The page, then statistics that fit a screen: per type, the three weakest
+    dimensions, the five most-missed key points (``full``: every average and the weakest
+    topics too), each saying which sessions it counts."""
+    s = page.statistics
+    dot = f" {glyph('·')} "
+    parts: list[object] = [sessions]
     if any(item.grader_fallback for item in page.interviews):
         parts.append(Text("* graded offline: Gemini was unavailable", style="dim"))
-    parts += [stats, by_type]
-    if s.dimensions or s.rubric:
-        averages = Text("Averages: ", style="bold")
-        for name, value in {**s.dimensions, **s.rubric}.items():
-            averages.append(f"{name.replace('-', ' ')} ")
-            averages.append(f"{value:g}", style=score_style(round(value)))
-            averages.append("  ")
-        parts.append(averages)
-    if s.most_missed_topics:
-        weak = Text(
-            f"Weakest topics (last {s.recent_sessions_considered} sessions): ", style="bold"
+    parts.append(
+        Text(f"Page {page.page} of {page.total_pages}{dot}{page.total} sessions", style="dim")
+    )
+    if not s.total_interviews:
+        parts.append(Text(f"No graded sessions{scope} yet: no statistics.", style="dim"))
+        return Group(*parts)  # type: ignore[arg-type]
+    graded = f"{s.total_interviews} graded session{'s' if s.total_interviews != 1 else ''}"
+    parts.append(
+        Text.assemble(
+            (f"Statistics of {graded}{scope}: ", "bold"),
+            f"average {_number(s.average_score)}{dot}best {_number(s.best_score_achieved)}",
         )
-        weak.append_text(
-            user_text(", ".join(f"{t.topic} ({t.missed}/{t.asked})" for t in s.most_missed_topics))
-        )
+    )
+    parts.append(_by_type_lines(s) if narrow else _by_type_table(s))
+    averages = {**s.dimensions, **s.rubric}
+    if averages:
+        shown = averages if full else dict(sorted(averages.items(), key=lambda kv: kv[1])[:3])
+        text = Text("Averages: " if full else "Weakest dimensions: ", style="bold")
+        for i, (name, value) in enumerate(shown.items()):
+            text.append(", " if i else "")
+            text.append(f"{name.replace('-', ' ')} ")
+            text.append(f"{value:g}", style=score_style(round(value)))
+        parts.append(text)
+    recent = f"last {s.recent_sessions_considered} graded sessions"
+    if full and s.most_missed_topics:
+        weak = Text(f"Weakest topics ({recent}; missed: scored below 50):", style="bold")
+        for t in s.most_missed_topics:
+            weak.append("\n  ")
+            weak.append_text(user_text(t.topic))
+            weak.append(f"  missed in {t.missed} of {t.asked} questions", style="dim")
         parts.append(weak)
     if s.most_missed_key_points:
-        missed = Text("Most missed key points:", style="bold")
+        missed = Text(f"Most missed key points ({recent}):", style="bold")
         for point in s.most_missed_key_points:
-            missed.append("\n  • ")
+            missed.append(f"\n  {glyph('•')} ")
             missed.append_text(user_text(point.key_point))
-            missed.append(f"  ({point.missed}x)", style="dim")
+            missed.append(f"  missed {point.missed} of {point.asked} times", style="dim")
         parts.append(missed)
-    parts.append(Text("Next: `mockint next` suggests what to practise.", style="dim"))
+    more = "" if full else "; --stats full shows every figure"
+    parts.append(Text(f"Next: mockint next suggests what to practise{more}.", style="dim"))
     return Group(*parts)  # type: ignore[arg-type]
 
 
 def price_table(rows: list[PriceRow]) -> Table:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False)
-    for column in ("Type", "Difficulty", "Duration", "Price", "Cost", "Margin"):
-        table.add_column(column, justify="left" if column in ("Type", "Difficulty") else "right")
-    for r in rows:
-        table.add_row(
-            r.type.label,
-            r.difficulty.label,
+    figures = [
+        (
             f"{r.duration_minutes} min",
-            money(r.user_price, r.currency),
-            money(r.cost_price, r.currency),
-            money(r.margin, r.currency),
+            *(money(m, r.currency) for m in (r.user_price, r.cost_price, r.margin)),
         )
+        for r in rows
+    ]
+    table.add_column("Type", overflow="fold")
+    table.add_column("Difficulty", overflow="fold")
+    for i, column in enumerate(("Duration", "Price", "Cost", "Margin")):
+        # figures are never cut or wrapped; only the words beside them wrap
+        longest = max([len(column), *(len(f[i]) for f in figures)])
+        table.add_column(column, justify="right", no_wrap=True, min_width=longest)
+    for r, row in zip(rows, figures, strict=True):
+        table.add_row(r.type.label, r.difficulty.label, *row)
     return table
 
 
@@ -243,7 +335,8 @@ def comparison_table(comparison: Comparison) -> Table:
     )
     table.add_column("Question", overflow="fold")
     for column in ("Before", "Now", "Change"):
-        table.add_column(column, justify="right")
+        # scores are never cut: only the question's words wrap
+        table.add_column(column, justify="right", no_wrap=True, min_width=len(column))
     for q in comparison.questions:
         table.add_row(user_text(q.text), str(q.previous_score), str(q.score), _change(q.change))
     table.add_row(
@@ -270,18 +363,23 @@ def recommendation(result: Recommendation) -> Group:
 
 
 def session_cost(cost: SessionCost) -> Text:
-    p = cost.pricing
+    """What a session actually cost in API calls first; its list price after, as a note."""
+    dot = f" {glyph('·')} "
     text = Text.assemble(
         ("Session ", "bold"),
         (cost.session_id, "bold cyan"),
-        f"  {cost.type.label} · {cost.difficulty.label}\n",
-        f"Price {money(p.user_price, p.currency)} · cost {money(p.cost_price, p.currency)} · "
-        f"margin {money(p.margin, p.currency)}\n",
+        f"  {cost.type.label}{dot}{cost.difficulty.label}\n",
     )
     if cost.api_cost is None:
-        text.append("No paid API calls (offline).", style="dim")
+        text.append("API cost: none (offline: no paid API calls).")
     else:
-        text.append(api_cost_line(cost.api_cost))
+        text.append(api_cost_line(cost.api_cost), style="bold")
         for purpose, amount in cost.api_cost.by_purpose.items():
             text.append(f"\n  {purpose}: ${amount:.4f}", style="dim")
+    p = cost.pricing
+    text.append(
+        f"\nList price of this interview type and difficulty: {money(p.user_price, p.currency)} "
+        "(see mockint price).",
+        style="dim",
+    )
     return text

@@ -39,16 +39,24 @@ def report(
             "--output", "-o", help="Write to this file instead of stdout.", dir_okay=False
         ),
     ] = None,
+    no_pager: Annotated[
+        bool,
+        typer.Option("--no-pager", help="Print the report on a terminal without a pager."),
+    ] = False,
 ) -> None:
     """Show the report of a finished interview, or export it.
 
-    Examples: `mockint report last` · `mockint report last --format html --output report.html`
+    Examples:
+
+    - `mockint report last`
+    - `mockint report last --format html --output report.html`
     """
 
     result = load_report(database(), session_id)
     if format == ReportFormat.RICH:
         if output is None:
-            console.out.print(render.report_view(result))
+            with console.paged(not no_pager):
+                console.out.print(render.report_view(result))
             return
         text = console.plain(render.report_view(result))
     else:

@@ -28,14 +28,17 @@ def retry(
         ),
     ] = None,
     answers: options.AnswersOption = None,
-    provider: options.ProviderOption = Provider.AUTO,
+    provider: options.GraderProviderOption = Provider.AUTO,
     model: options.ModelOption = None,
     json: options.JsonOption = False,
     fail_under: options.FailUnderOption = None,
 ) -> None:
     """Ask the same questions again as a new session linked to the first, and compare scores.
 
-    Examples: `mockint retry last` · `mockint retry 3f9a2c --question dsa-medium-lru-cache`
+    Examples:
+
+    - `mockint retry last`
+    - `mockint retry 3f9a2c --question dsa-medium-lru-cache`
     """
     db = database()
     warn_about_models(provider, model)

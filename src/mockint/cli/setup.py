@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+import typer
+
 from mockint.cli import console, options, render
 from mockint.cli.common import database, selection_request, warn_about_models
 from mockint.cli.errors import command_app
 from mockint.enums import Provider
-from mockint.interview.session import setup_interview
+from mockint.interview.session import preview_interview, setup_interview
+from mockint.models.sessions import SetupResult
 
 
 def setup(
@@ -17,26 +22,38 @@ def setup(
     count: options.CountOption = None,
     pack: options.PackOption = None,
     seed: options.SeedOption = None,
-    provider: options.ProviderOption = Provider.AUTO,
+    provider: options.SetupProviderOption = Provider.AUTO,
     model: options.ModelOption = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="Show the questions without storing a session (nothing to start)."
+        ),
+    ] = False,
     json: options.JsonOption = False,
 ) -> None:
-    """Create an interview session and show its questions (without key points) and price.
+    """Create an interview session and show its questions (without key points) and duration.
 
-    Example: `mockint setup --type system-design --difficulty medium --focus caching`
+    Example:
+
+    - `mockint setup --type system-design --difficulty medium --focus caching`
     """
 
     request = selection_request(type, difficulty, focus, notes, count, pack, seed, provider, model)
     warn_about_models(provider, model, ("questions",))
+    db = database()
     with console.err.status("Preparing your questions…"):
-        result = setup_interview(database(), request)
+        result = preview_interview(db, request) if dry_run else setup_interview(db, request)
     for warning in result.warnings:
         console.warn(warning)
     if json:
-        console.print_json(result.dump())
+        console.print_json({"sessionId": None, **result.dump()} if dry_run else result.dump())
         return
     console.out.print(render.setup_table(result))
-    console.note(f"Start it with: mockint start {result.session_id}")
+    if isinstance(result, SetupResult):
+        console.note(f"Start it with: mockint start {result.session_id}")
+    else:
+        console.note("Nothing was stored (--dry-run).")
 
 
 app = command_app("setup", setup)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import contextlib
+import signal
+from typing import Annotated, NoReturn
 
 import typer
 
-from mockint.cli import console, options, render
+from mockint.cli import console, options, render, signals
 from mockint.cli.common import database, selection_request, warn_about_models
 from mockint.cli.display import RichDisplay
 from mockint.cli.errors import command_app
@@ -15,6 +17,7 @@ from mockint.errors import ExitCode
 from mockint.interview.retry import compare_with_parent
 from mockint.interview.session import Interview, setup_interview
 from mockint.runners import Outcome, Runner, RunnerSettings, get_runner, run_interview
+from mockint.runners.base import Interrupted
 
 
 def start(
@@ -49,9 +52,11 @@ def start(
 ) -> None:
     """Run an interview: a new one from the selection options, or resume SESSION_ID.
 
-    Examples: `mockint start --type dsa --difficulty hard` ·
-    `mockint start --type behavioral --mode voice` ·
-    `mockint start --pack my.toml --answers answers.json --json --fail-under 60`
+    Examples:
+
+    - `mockint start --type dsa --difficulty hard`
+    - `mockint start --type behavioral --mode voice`
+    - `mockint start --pack my.toml --answers answers.json --json --fail-under 60`
     """
     db = database()
     request = selection_request(type, difficulty, focus, notes, count, pack, seed, provider, model)
@@ -124,19 +129,32 @@ def conduct(
             f"Resuming session {interview.session.id} at question {done + 1} of {len(interview.items)}."
         )
     try:
-        outcome = run_interview(interview, runner, discard_if_refused=new)
-    except KeyboardInterrupt:
-        again = "complete" if runner.name == "vapi" else "start"
-        console.error(
-            f"Interrupted. Answers given so far are saved; resume with: mockint {again} {interview.session.id}"
-        )
-        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        with signals.interrupting():
+            outcome = run_interview(interview, runner, discard_if_refused=new)
+    except KeyboardInterrupt as exc:
+        interrupted(interview, runner, exc)
     if outcome == Outcome.PAUSED:
         console.note(
             f"Paused. Your answers are saved; resume with: mockint start {interview.session.id}"
         )
         return
     grade_and_show(interview, json=json, fail_under=fail_under, provider=provider, model=model)
+
+
+def interrupted(interview: Interview, runner: Runner, exc: KeyboardInterrupt) -> NoReturn:
+    """Say what was kept of an interrupted run and how to resume it, then exit 130 (Ctrl-C),
+    129 (the terminal closed) or 143 (SIGTERM)."""
+    signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
+    draft = (
+        " and your unsent answer is kept as a draft" if getattr(exc, "draft_saved", False) else ""
+    )
+    again = "complete" if runner.name == "vapi" else "start"
+    with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP)
+        console.error(
+            f"Interrupted. Answers given so far are saved{draft}; resume with: "
+            f"mockint {again} {interview.session.id}"
+        )
+    raise typer.Exit(int(signals.exit_code(signum))) from None
 
 
 def grade_and_show(

@@ -42,7 +42,9 @@ def serve(
     signature); the last two need `server_credential_id`. Reports are acknowledged at
     once and graded in the background.
 
-    Example: `mockint webhook serve --port 8765`
+    Example:
+
+    - `mockint webhook serve --port 8765`
     """
 
     secret = get_key("vapi-webhook")

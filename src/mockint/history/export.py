@@ -87,6 +87,24 @@ def markdown_name(item: SessionExport) -> str:
     return f"{s.created_at:%Y-%m-%d}-{s.type.value}-{s.difficulty.value}-{s.id}.md"
 
 
+def is_file_name(path: Path) -> bool:
+    """Whether ``--output PATH`` names a file: it ends in an extension (``x.json``,
+    ``all.md``) and is not an existing directory. Anything else is a directory."""
+    return bool(path.suffix) and not path.is_dir()
+
+
+def write_markdown_file(exports: Iterable[SessionExport], path: Path) -> int:
+    """Every session in one Markdown file, separated by rules, written whole."""
+    count = 0
+    with replacing(path) as stream:
+        for item in exports:
+            if count:
+                stream.write("\n---\n\n")
+            stream.write(session_markdown(item))
+            count += 1
+    return count
+
+
 def write_markdown(exports: Iterable[SessionExport], directory: Path) -> int:
     """One Markdown file per session in ``directory`` (created if needed)."""
 

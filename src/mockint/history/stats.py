@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlite_utils import Database
 
+from mockint.clock import now
 from mockint.enums import Difficulty, InterviewType
 from mockint.errors import UsageError
 from mockint.models.history import (
@@ -29,6 +30,9 @@ from mockint.models.history import (
 from mockint.models.reports import grader_of
 from mockint.storage import history as history_store
 from mockint.storage.history import SORTS
+
+#: sessions set up but never started are not listed once this old (``--status SETUP`` lists them)
+STALE_SETUP = timedelta(days=1)
 
 DEFAULT_LIMIT = 10
 #: the "most missed" lists look at this many recent graded sessions: what a
@@ -75,15 +79,26 @@ def list_history(
     page or limit below 1, or ``since`` not before ``until``.
     """
     filters = filters or HistoryFilter()
+    if filters.status is None and filters.setup_before is None:
+        # a session set up but never started is clutter after a day, unless asked for
+        filters = filters.model_copy(update={"setup_before": now() - STALE_SETUP})
     if sort not in SORTS:
         raise UsageError(f"Unknown sort {sort!r}; use one of: {', '.join(SORTS)}.")
     if page < 1 or limit < 1:
         raise UsageError("--page and --limit must be at least 1.")
     where, params = _conditions(filters)
     total = history_store.count_sessions(db, where, params)
+    last_page = max(1, math.ceil(total / limit))
+    if page > last_page:
+        raise UsageError(
+            f"--page {page} is past the last page: there {'is' if last_page == 1 else 'are'} "
+            f"{last_page} page{'s' if last_page != 1 else ''} of {limit} sessions."
+        )
     rows = history_store.session_page(
         db, where, params, sort=sort, limit=limit, offset=(page - 1) * limit
     )
+    # a graded session took the time spent answering (its report's); others, start to end
+    durations = history_store.report_durations(db, [r.id for r in rows])
     interviews: list[HistoryItem] = []
     skipped: list[str] = []
     for r in rows:
@@ -95,7 +110,7 @@ def list_history(
                     difficulty=r.difficulty,
                     status=r.status,
                     date=r.created_at,
-                    duration=_duration(r.started_at, r.ended_at),
+                    duration=durations.get(r.id, _duration(r.started_at, r.ended_at)),
                     score=r.score,
                     parent_id=r.parent_id,
                     grader=grader_of(r.grader)[0] if r.grader else None,
@@ -109,7 +124,7 @@ def list_history(
         skipped=skipped,
         total=total,
         page=page,
-        total_pages=max(1, math.ceil(total / limit)),
+        total_pages=last_page,
         statistics=statistics(db, filters),
         sort=sort,
         limit=limit,

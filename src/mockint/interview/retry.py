@@ -9,6 +9,7 @@ from __future__ import annotations
 from pydantic import Field
 from sqlite_utils import Database
 
+from mockint.enums import LastOf
 from mockint.errors import SessionStateError, UsageError
 from mockint.interview.session import store_new_session
 from mockint.models.base import ApiModel
@@ -38,7 +39,7 @@ class Comparison(ApiModel):
 
 def setup_retry(db: Database, ref: str, question_ids: list[str] | None = None) -> SetupResult:
     """Store a new session asking again the questions of ``ref`` (or those chosen)."""
-    parent = get_session(db, ref)
+    parent = get_session(db, ref, LastOf.GRADED)  # `last`: the newest graded session
     if get_report(db, parent.id) is None:
         raise SessionStateError(
             f"Session {parent.id} has no report yet, so there is nothing to compare with. "

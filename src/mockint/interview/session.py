@@ -7,13 +7,14 @@ committed as it is given, so an interrupted interview resumes where it stopped.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
 from mockint import pricing
 from mockint.clock import now
-from mockint.enums import Mode, Provider, SkipReason, Status
+from mockint.enums import LastOf, Mode, Provider, SkipReason, Status
 from mockint.errors import (
     GradingError,
     MockintError,
@@ -29,6 +30,7 @@ from mockint.models.sessions import (
     AnsweredQuestion,
     AnswerFold,
     SessionRecord,
+    SetupPreview,
     SetupResult,
     Turn,
     TurnKind,
@@ -36,6 +38,7 @@ from mockint.models.sessions import (
     answers_from_turns,
 )
 from mockint.questions import Selection, SelectionRequest, get_source
+from mockint.storage.connection import transaction
 from mockint.storage.reports import get_report, save_report
 from mockint.storage.sessions import (
     create_session,
@@ -45,7 +48,7 @@ from mockint.storage.sessions import (
     session_questions,
     set_status,
 )
-from mockint.storage.turns import add_answer, add_turn, list_turns
+from mockint.storage.turns import add_answer, add_turn, list_turns, replace_draft
 from mockint.storage.usage import add_api_usage, api_cost
 from mockint.voice.delivery import overall
 
@@ -58,14 +61,15 @@ def answered_questions(db: Database, session_id: str) -> list[AnsweredQuestion]:
     return answers_from_turns(session_questions(db, session_id), list_turns(db, session_id))
 
 
-def setup_interview(db: Database, request: SelectionRequest, mode: Mode = Mode.TEXT) -> SetupResult:
-    """Choose the questions and store a new session in status SETUP."""
+def choose_questions(db: Database, request: SelectionRequest) -> Selection:
+    """The questions ``request`` asks for, avoiding recently asked ones unless seeded; the
+    bank's, saying so, when Gemini is unavailable."""
     if request.type is not None and request.difficulty is not None and request.seed is None:
         request = request.model_copy(
             update={"recent": recently_asked(db, request.type.value, request.difficulty.value)}
         )
     try:
-        selection = get_source(request).select(request)
+        return get_source(request).select(request)
     except ProviderUnavailable as exc:
         # fall back, and say so: these questions are the bank's, never presented as Gemini's
         selection = get_source(request, offline=True).select(request)
@@ -74,8 +78,29 @@ def setup_interview(db: Database, request: SelectionRequest, mode: Mode = Mode.T
             f"Gemini could not write the questions ({exc.reason}); using the built-in bank."
         )
         selection.usage = exc.usage
+        return selection
+
+
+def setup_interview(db: Database, request: SelectionRequest, mode: Mode = Mode.TEXT) -> SetupResult:
+    """Choose the questions and store a new session in status SETUP."""
+    selection = choose_questions(db, request)
     return store_new_session(
         db, selection, focus=request.focus, notes=request.notes, seed=request.seed, mode=mode
+    )
+
+
+def preview_interview(db: Database, request: SelectionRequest) -> SetupPreview:
+    """Choose the questions as :func:`setup_interview` does, storing nothing (so a Gemini
+    call's cost has no session to be recorded against)."""
+    selection = choose_questions(db, request)
+    return SetupPreview(
+        type=selection.type,
+        difficulty=selection.difficulty,
+        questions=[summarise(q) for q in selection.questions],
+        pricing=pricing.pricing_for(selection.difficulty),
+        estimated_duration=selection.estimated_minutes,
+        source=selection.source,
+        warnings=selection.warnings,
     )
 
 
@@ -157,7 +182,8 @@ class Interview:
 
     @classmethod
     def open(cls, db: Database, ref: str) -> Interview:
-        session = get_session(db, ref)
+        """Open session ``ref`` to run it; ``last`` is the newest unfinished session."""
+        session = get_session(db, ref, LastOf.UNFINISHED)
         if session.status == Status.COMPLETED:
             raise SessionStateError(
                 f"Session {session.id} is already completed. See it with "
@@ -186,14 +212,10 @@ class Interview:
     def position(self, question_id: str) -> int:
         return next(i for i, item in enumerate(self.items, 1) if item.question.id == question_id)
 
-    def _turn(
+    def _new_turn(
         self, question_id: str, role: TurnRole, kind: TurnKind, text: str, **meta: object
-    ) -> None:
-        """Store a turn and fold it into :attr:`items` (no re-reading: linear in turns).
-
-        Answers and skips are stored only if the question has none yet (AnswerConflict).
-        """
-        turn = Turn(
+    ) -> Turn:
+        return Turn(
             session_id=self.session.id,
             question_id=question_id,
             role=role,
@@ -202,8 +224,21 @@ class Interview:
             created_at=now(),
             meta={k: v for k, v in meta.items() if v is not None},
         )
-        if role == TurnRole.CANDIDATE:
-            add_answer(self.db, turn)
+
+    def _turn(
+        self, question_id: str, role: TurnRole, kind: TurnKind, text: str, **meta: object
+    ) -> None:
+        """Store a turn and fold it into :attr:`items` (no re-reading: linear in turns).
+
+        Answers and skips are stored only if the question has none yet (AnswerConflict);
+        an answer or a skip of the question itself removes its draft, which has served.
+        """
+        turn = self._new_turn(question_id, role, kind, text, **meta)
+        if kind in (TurnKind.ANSWER, TurnKind.SKIP):
+            with transaction(self.db):
+                add_answer(self.db, turn)
+                if not meta.get("follow_up"):
+                    replace_draft(self.db, self.session.id, question_id, None)
         else:
             add_turn(self.db, turn)
         self._fold.apply(turn)
@@ -227,10 +262,24 @@ class Interview:
         """Store an answer; ``meta`` keeps what else is known (engine, delivery, audio file)."""
         self._turn(question_id, TurnRole.CANDIDATE, TurnKind.ANSWER, text, seconds=seconds, **meta)
 
-    def skip(self, question_id: str, reason: SkipReason | None = None) -> None:
+    def skip(
+        self, question_id: str, reason: SkipReason | None = None, seconds: float | None = None
+    ) -> None:
         """Store that the question was skipped; ``reason`` goes into the report when the
-        candidate did not choose to skip it (nothing was heard in a spoken answer)."""
-        self._turn(question_id, TurnRole.CANDIDATE, TurnKind.SKIP, "", reason=reason)
+        candidate did not choose to skip it (nothing was heard in a spoken answer);
+        ``seconds``: time spent on it first."""
+        self._turn(
+            question_id, TurnRole.CANDIDATE, TurnKind.SKIP, "", reason=reason, seconds=seconds
+        )
+
+    def save_draft(self, question_id: str, text: str, seconds: float | None = None) -> None:
+        """Keep ``text``, typed for the question but not submitted, in place of any earlier
+        draft; resuming the session offers it. ``seconds``: time spent on it so far."""
+        draft = self._new_turn(
+            question_id, TurnRole.CANDIDATE, TurnKind.DRAFT, text, seconds=seconds
+        )
+        replace_draft(self.db, self.session.id, question_id, draft)
+        self._fold.apply(draft)
 
     def hint(self, question: Question) -> str | None:
         """The next hint for ``question`` (None when there are no more), recorded."""
@@ -328,13 +377,23 @@ class Interview:
                 "api_cost": api_cost(self.db, self.session.id),
             }
         )
-        if self.session.started_at is not None:
-            report.duration_seconds = int((ended - self.session.started_at).total_seconds())
+        report.duration_seconds = self.active_seconds(ended)
         save_report(self.db, report, ended)
         self.session = self.session.model_copy(
             update={"status": Status.COMPLETED, "ended_at": ended}
         )
         return report
+
+    def active_seconds(self, ended: datetime) -> int | None:
+        """How long the interview took: the seconds spent answering its questions, never
+        the time it was paused. Sessions whose answers carry no timing (older ones) count
+        from the start to ``ended``."""
+        timed = [item for item in self.items if item.seconds_taken is not None]
+        if timed:
+            return round(sum(item.active_seconds for item in self.items))
+        if self.session.started_at is None:
+            return None
+        return int((ended - self.session.started_at).total_seconds())
 
 
 def with_delivery(report: Report, items: list[AnsweredQuestion]) -> Report:
@@ -401,7 +460,8 @@ def hints_for(question: Question) -> list[str]:
 
 
 def load_report(db: Database, ref: str) -> Report:
-    session = get_session(db, ref)
+    """The report of session ``ref``; ``last`` is the newest graded session."""
+    session = get_session(db, ref, LastOf.GRADED)
     report = get_report(db, session.id)
     if report is None:
         raise SessionStateError(

@@ -41,6 +41,8 @@ class HistoryFilter(BaseModel):
     until: datetime | None = None
     #: only sessions graded by this grader (fallbacks to offline count as offline)
     grader: GraderKind | None = None
+    #: leave out sessions set up (never started) before this time
+    setup_before: datetime | None = None
 
 
 class TypeStatistics(ApiModel):

@@ -15,8 +15,9 @@ from mockint.models.questions import Question, QuestionSummary
 from mockint.models.usage import Pricing
 
 
-class SetupResult(ApiModel):
-    session_id: str
+class SetupPreview(ApiModel):
+    """The questions a new session would ask, with its price and duration."""
+
     type: InterviewType
     difficulty: Difficulty
     questions: list[QuestionSummary]
@@ -24,6 +25,12 @@ class SetupResult(ApiModel):
     estimated_duration: int
     source: str
     warnings: list[str] = Field(default_factory=list)
+
+
+class SetupResult(SetupPreview):
+    """A new session, stored in status SETUP."""
+
+    session_id: str
 
 
 class SessionRecord(ApiModel):
@@ -57,6 +64,9 @@ class TurnKind(StrEnum):
     SKIP = "skip"
     HINT = "hint"
     FOLLOW_UP = "follow_up"
+    #: an answer typed but not submitted (the interview was paused or interrupted);
+    #: at most one per question, replaced as it is saved again, removed once answered
+    DRAFT = "draft"
 
 
 class Turn(ApiModel):
@@ -82,13 +92,25 @@ class AnsweredQuestion(BaseModel):
     seconds_taken: float | None = None
     follow_up: str | None = None
     follow_up_answer: str | None = None
+    follow_up_seconds: float | None = None
     #: what the answer turn recorded beyond its text (delivery of a spoken answer...)
     answer_meta: dict[str, Any] = Field(default_factory=dict)
+    #: an answer typed but not submitted, and the seconds spent on it (None: no draft)
+    draft: str | None = None
+    draft_seconds: float = 0.0
 
     @property
     def done(self) -> bool:
         """Answered or skipped."""
         return self.answer is not None or self.skipped
+
+    @property
+    def active_seconds(self) -> float:
+        """Seconds spent answering this question: the answer and any follow-up answer,
+        or the time a skip or a draft recorded (never time paused)."""
+        seconds = self.seconds_taken or 0.0
+        seconds += self.follow_up_seconds or 0.0
+        return seconds + self.draft_seconds
 
     @property
     def graded_text(self) -> str:
@@ -99,8 +121,9 @@ class AnsweredQuestion(BaseModel):
 class AnswerFold:
     """Each of ``questions`` with what its turns say about it so far, updated one turn at a
     time (so a session's work stays linear in its turns): the latest answer or skip, hints
-    used, the follow-up and its answer, and seconds taken (from the answer's own
-    ``seconds`` meta, else from when the question was asked)."""
+    used, the follow-up and its answer, seconds taken (from the answer's own ``seconds``
+    meta, else from when the question was asked), and the draft left when the question
+    was neither answered nor skipped."""
 
     def __init__(self, questions: list[Question]) -> None:
         #: the questions in order, each with its answer so far
@@ -121,6 +144,7 @@ class AnswerFold:
             item.follow_up = turn.text
         elif turn.kind == TurnKind.ANSWER and turn.meta.get("follow_up"):
             item.follow_up_answer = turn.text
+            item.follow_up_seconds = turn.meta.get("seconds")
         elif turn.kind == TurnKind.ANSWER:
             item.answer = turn.text
             item.answer_meta = turn.meta
@@ -134,9 +158,16 @@ class AnswerFold:
         elif turn.kind == TurnKind.SKIP:
             item.answer = None
             item.skipped = True
+            item.seconds_taken = turn.meta.get("seconds")
             reason = str(turn.meta.get("reason"))
             known = reason in {r.value for r in SkipReason}
             item.skip_reason = SkipReason(reason) if known else None
+        elif turn.kind == TurnKind.DRAFT and not item.done:
+            item.draft = turn.text
+            item.draft_seconds = float(turn.meta.get("seconds") or 0.0)
+        if item.done:  # answered or skipped: a draft has served
+            item.draft = None
+            item.draft_seconds = 0.0
 
 
 def answers_from_turns(questions: list[Question], turns: list[Turn]) -> list[AnsweredQuestion]:

@@ -3,11 +3,14 @@
 A runner asks a session's pending questions and stores answers as they come
 (text typed in, speech transcribed here, a Vapi call). It never prints: it shows
 questions, progress and messages, and reads typed input, through a
-:class:`Display`. The CLI passes a Rich display; tests pass a recording one.
+:class:`Display`. The CLI passes a Rich display (with an answer editor on a
+terminal); tests pass a recording one.
 """
 
 from __future__ import annotations
 
+import signal
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from enum import StrEnum
@@ -58,6 +61,70 @@ class Progress:
         return self.allowed is not None and self.elapsed > self.allowed
 
 
+class EntryEnd(StrEnum):
+    """How typing an answer ended."""
+
+    SUBMITTED = "submitted"  # the candidate submitted it (an answer, or a command line)
+    ENDED = "ended"  # input ended (Ctrl-D on an empty answer, the end of piped input)
+    INTERRUPTED = "interrupted"  # Ctrl-C, the terminal closed, or the process told to stop
+
+
+#: the commands a candidate can type on a line of their own
+COMMANDS = ("/hint", "/skip", "/pause", "/quit", "/edit", "/help")
+
+
+def command_of(line: str) -> str | None:
+    """``line`` as a command (``/hint``), when it is one word starting with ``/``."""
+    word = line.strip().lower()
+    if word.startswith("/") and len(word) > 1 and word[1:].isalpha():
+        return word
+    return None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the candidate typed for an answer, and how typing it ended.
+
+    A submitted command (``/hint``) comes as its own entry with ``draft``, the answer
+    typed so far that stays in the editor; ``text`` is what was typed when input ended
+    or was interrupted; ``signal`` names the interruption (SIGINT for Ctrl-C).
+    """
+
+    text: str
+    end: EntryEnd = EntryEnd.SUBMITTED
+    draft: str = ""
+    signal: int | None = None
+
+
+@dataclass(frozen=True)
+class AnswerRequest:
+    """What a display needs to take one answer.
+
+    ``allowed``: the question's time in seconds; ``elapsed``: the seconds spent on this
+    answer so far (a clock to show, ticking); ``draft``: the text to start from (a draft
+    kept earlier, or the answer typed before a command); ``save_draft``: keeps the text
+    typed so far (a display may call it now and then, so a killed process loses little);
+    ``follow_up``: the answer is to a follow-up question (no /hint or /skip).
+    """
+
+    allowed: float | None
+    elapsed: Callable[[], float]
+    draft: str = ""
+    save_draft: Callable[[str], None] | None = None
+    follow_up: bool = False
+
+
+class Interrupted(KeyboardInterrupt):
+    """The candidate interrupted the interview (Ctrl-C) or the process was told to stop
+    (``signum``: SIGINT, SIGHUP, SIGTERM); ``draft_saved`` says whether an unsent answer
+    was kept as a draft."""
+
+    def __init__(self, signum: int = signal.SIGINT, *, draft_saved: bool = False) -> None:
+        super().__init__(signum)
+        self.signum = signum
+        self.draft_saved = draft_saved
+
+
 class Display(Protocol):
     """The candidate's side of a run: what is shown, and typed input."""
 
@@ -72,6 +139,14 @@ class Display(Protocol):
     def ask(self, prompt: str, timer: Progress | None = None) -> str:
         """Read one line typed by the candidate, after ``prompt`` and the ``timer`` if
         given. Raises EOFError when input has ended, KeyboardInterrupt on Ctrl-C."""
+        ...
+
+    def answer(self, request: AnswerRequest) -> Entry:
+        """Take one answer (or one command line) typed by the candidate.
+
+        Never raises for input that ends or is interrupted: the entry says so, with the
+        text typed, so the runner can keep it (as an answer or as a draft).
+        """
         ...
 
     def say(self, message: str, tone: Tone = Tone.NOTE) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from mockint.enums import InterviewType
+from mockint.enums import InterviewType, Status
 from mockint.models.history import HistoryFilter
 from mockint.timespec import stamp
 
@@ -98,8 +98,7 @@ def where_clause(filters: HistoryFilter, *, graded_only: bool = False) -> tuple[
 
     Returns ``(" WHERE ...", params)``, or ``("", [])`` when nothing is filtered.
     ``since`` is inclusive and ``until`` exclusive; with ``graded_only`` only
-    sessions with a score match and the status filter is left out (a graded
-    session is completed). A range with ``since`` not before ``until`` matches
+    sessions with a score match (so a status filter other than COMPLETED matches none). A range with ``since`` not before ``until`` matches
     nothing; saying so to the user is the caller's business. Raises
     ``OverflowError`` only for a date that cannot be expressed in UTC (at the
     very edge of the ``datetime`` range). ``grader`` matches a report's grader label by
@@ -109,7 +108,7 @@ def where_clause(filters: HistoryFilter, *, graded_only: bool = False) -> tuple[
     for column, value in (
         ("type", filters.type),
         ("difficulty", filters.difficulty),
-        ("status", None if graded_only else filters.status),
+        ("status", filters.status),
     ):
         if value is not None:
             clauses.append(f"s.{column} = ?")
@@ -122,6 +121,9 @@ def where_clause(filters: HistoryFilter, *, graded_only: bool = False) -> tuple[
     if filters.until is not None:
         clauses.append("s.created_at < ?")
         params.append(stamp(filters.until))
+    if filters.setup_before is not None:
+        clauses.append("NOT (s.status = ? AND s.created_at < ?)")
+        params.extend([Status.SETUP.value, stamp(filters.setup_before)])
     if filters.grader is not None:
         clauses.append("s.grader = ?")
         params.append(filters.grader.value)
@@ -179,6 +181,21 @@ def session_page(
         )
         for row in rows
     ]
+
+
+def report_durations(db: Database, session_ids: list[str]) -> dict[str, int]:
+    """The duration each of these sessions' reports gives (time spent answering), by id;
+    sessions without a report, or with no duration in it, are left out. Meant for a page
+    of sessions, not for all of them: it reads their reports."""
+    if not session_ids:
+        return {}
+    marks = ", ".join("?" * len(session_ids))
+    rows = db.execute(
+        "SELECT session_id, json_extract(report_json, '$.durationSeconds') FROM reports "
+        f"WHERE session_id IN ({marks})",
+        session_ids,
+    ).fetchall()
+    return {session_id: int(seconds) for session_id, seconds in rows if seconds is not None}
 
 
 def group_scores(db: Database, where: str, params: list[Any]) -> list[GroupRow]:

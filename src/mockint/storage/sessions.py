@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from mockint.enums import Status
+from mockint.enums import LastOf, Status
 from mockint.errors import NotFoundError, StorageError, UsageError
 from mockint.models.questions import Question
 from mockint.models.sessions import SessionRecord
@@ -93,14 +93,22 @@ def create_session(db: Database, session: SessionRecord, questions: list[Questio
         )
 
 
-def resolve_session_id(db: Database, ref: str) -> str:
-    """Accept a full id, a unique prefix of at least four characters, or ``last``."""
+def resolve_session_id(db: Database, ref: str, last: LastOf = LastOf.ANY) -> str:
+    """Accept a full id, a unique prefix of at least four characters, or ``last``: the
+    newest session of the kind ``last`` names (graded, unfinished, any)."""
     ref = ref.strip()
     if ref == "last":
-        row = db.execute("SELECT id FROM sessions ORDER BY created_at DESC, rowid DESC LIMIT 1")
+        marks = ", ".join("?" * len(last.statuses))
+        row = db.execute(
+            f"SELECT id FROM sessions WHERE status IN ({marks}) "
+            "ORDER BY created_at DESC, rowid DESC LIMIT 1",
+            [s.value for s in last.statuses],
+        )
         found = row.fetchone()
         if found is None:
-            raise NotFoundError("There are no sessions yet. Start one with: mockint start")
+            raise NotFoundError(
+                f"There is no {last.value} yet. List your sessions with: mockint history"
+            )
         return str(found[0])
     exact = db.execute("SELECT id FROM sessions WHERE id = ?", [ref]).fetchone()
     if exact is not None:
@@ -119,8 +127,9 @@ def resolve_session_id(db: Database, ref: str) -> str:
     raise NotFoundError(f"No session {ref!r}. List your sessions with: mockint history")
 
 
-def get_session(db: Database, ref: str) -> SessionRecord:
-    session_id = resolve_session_id(db, ref)
+def get_session(db: Database, ref: str, last: LastOf = LastOf.ANY) -> SessionRecord:
+    """The session ``ref`` names (see :func:`resolve_session_id`)."""
+    session_id = resolve_session_id(db, ref, last)
     row = db.execute("SELECT * FROM sessions WHERE id = ?", [session_id])
     columns = [c[0] for c in row.description]
     return _session_from_row(dict(zip(columns, row.fetchone(), strict=True)))

@@ -1,4 +1,8 @@
-"""Turns: every question asked, answer, skip and hint, stored the moment it happens."""
+"""Turns: every question asked, answer, skip and hint, stored the moment it happens.
+
+A draft (an answer typed but not submitted) is a turn too, kept one per question:
+saving it again replaces it, and it goes when the question is answered or skipped.
+"""
 
 from __future__ import annotations
 
@@ -62,6 +66,17 @@ def add_answer(db: Database, turn: Turn) -> Turn:
                     "and stored nothing more. Answers stored so far are kept."
                 )
         return add_turn(db, turn)
+
+
+def replace_draft(db: Database, session_id: str, question_id: str, draft: Turn | None) -> None:
+    """Remove the question's draft turns and store ``draft`` (when given), at once."""
+    with transaction(db):
+        db.execute(
+            "DELETE FROM turns WHERE session_id = ? AND question_id = ? AND kind = ?",
+            [session_id, question_id, TurnKind.DRAFT.value],
+        )
+        if draft is not None:
+            add_turn(db, draft)
 
 
 def answered_question_ids(db: Database, session_id: str) -> set[str]:

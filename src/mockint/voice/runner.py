@@ -20,6 +20,7 @@ from mockint.runners.base import Display, Outcome, Progress, RunnerSettings, Ton
 from mockint.voice import need
 from mockint.voice.audio import load_answer, write_wav
 from mockint.voice.delivery import measure, normalise
+from mockint.voice.record import check_microphone, record
 from mockint.voice.stt import Engine, get_engine, resolve_model
 from mockint.voice.tts import Speaker, get_speaker
 
@@ -66,8 +67,6 @@ class Microphone:
     plus a grace period; the level and timer go to ``display`` as it records."""
 
     def __init__(self, silence_seconds: float, display: Display) -> None:
-        from mockint.voice.record import check_microphone  # lazy: sounddevice, PortAudio
-
         check_microphone()
         self.silence_seconds, self.display = silence_seconds, display
         self.warned = False
@@ -82,8 +81,6 @@ class Microphone:
         self.display.progress(Progress(level.elapsed, level=level.rms, speaking=level.speaking))
 
     def answer(self, question: Question, position: int) -> np.ndarray | None:
-        from mockint.voice.record import record  # lazy: sounddevice
-
         self.warned = False
         samples = record(
             allocated_seconds=question.time_minutes * 60,

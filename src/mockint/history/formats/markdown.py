@@ -1,7 +1,12 @@
 """Reports and sessions as Markdown documents.
 
-Everything the user typed is escaped so that it shows as written and cannot
-inject Markdown structure or HTML.
+What the candidate typed goes in fenced code blocks, exactly as typed (line breaks,
+indentation, code), with a fence longer than any run of backticks in it so that it
+cannot close the block; renderers show a code block's content as text, HTML and all.
+Other text that came from users or models (questions, key points, feedback) is prose:
+only what would change its structure is escaped (emphasis, code, links, HTML, a
+heading or list at the start of a line), so ``Breadth-first`` and ``O(N * L^2)`` read
+as written.
 """
 
 from __future__ import annotations
@@ -11,22 +16,49 @@ import re
 
 from mockint.models.history import SessionExport
 from mockint.models.reports import Report
-from mockint.models.sessions import TurnKind
+from mockint.models.sessions import TurnKind, TurnRole
 from mockint.safetext import strip_controls
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~=])")
+#: always escaped: backslash, code, links and images, strikethrough
+_ALWAYS = re.compile(r"([\\`\[\]])|(~~)")
+#: `*` that could open or close emphasis (not with spaces on both sides)
+_STAR = re.compile(r"(?<!\s)\*|\*(?!\s)")
+#: `_` that could open or close emphasis (not inside a word, as in snake_case)
+_UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+#: what makes a line a heading, quote, list item or rule
+_LINE_START = re.compile(r"^(\s{0,3})([#+=-]|\d+(?=[.)]))")
 
 
 def md_escape(text: str | None) -> str:
-    """Escape user text for Markdown (and any HTML inside it)."""
+    """User or model prose made inert in Markdown, escaping only what must be."""
     if not text:
         return ""
-    cleaned = strip_controls(text)
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(cleaned, quote=False))
+    escaped = html.escape(strip_controls(text), quote=False)
+    escaped = _ALWAYS.sub(lambda m: "".join(f"\\{c}" for c in m.group(0)), escaped)
+    escaped = _STAR.sub(r"\*", escaped)
+    escaped = _UNDERSCORE.sub(r"\_", escaped)
+    return "\n".join(_LINE_START.sub(_escape_line_start, line) for line in escaped.split("\n"))
+
+
+def _escape_line_start(match: re.Match[str]) -> str:
+    lead, mark = match.group(1), match.group(2)
+    if mark.isdigit():
+        return f"{lead}{mark}\\"  # "1." starts a list: "1\."
+    return f"{lead}\\{mark}"
+
+
+def fenced(text: str | None) -> str:
+    """What the candidate typed, exactly, as a fenced code block that it cannot close."""
+    if not text or not text.strip():
+        return "*(skipped)*"
+    body = strip_controls(text).rstrip("\n")
+    longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}text\n{body}\n{fence}"
 
 
 def _block(text: str | None) -> str:
-    """A multi-line user text as a Markdown block quote."""
+    """Prose on several lines (a question asked, a hint) as a Markdown block quote."""
     if not text or not text.strip():
         return "> *(skipped)*"
     return "\n".join(f"> {md_escape(line)}" if line.strip() else ">" for line in text.splitlines())
@@ -77,14 +109,14 @@ def report_markdown(report: Report) -> str:
             "",
             "**Your answer:**",
             "",
-            f"> *(skipped: {md_escape(q.skip_reason)})*" if q.skip_reason else _block(q.answer),
+            f"*(skipped: {md_escape(q.skip_reason)})*" if q.skip_reason else fenced(q.answer),
             "",
         ]
         if q.follow_up:
             lines += [
                 f"**Follow-up:** {md_escape(q.follow_up)}",
                 "",
-                _block(q.follow_up_answer) if q.follow_up_answer else "> *(not answered)*",
+                fenced(q.follow_up_answer) if q.follow_up_answer else "*(not answered)*",
                 "",
             ]
         if q.key_point_evidence:
@@ -121,6 +153,7 @@ _SPEAKER = {
     TurnKind.HINT: "Hint",
     TurnKind.ANSWER: "You",
     TurnKind.SKIP: "You",
+    TurnKind.DRAFT: "You (draft, not submitted)",
 }
 
 
@@ -133,8 +166,12 @@ def transcript_markdown(item: SessionExport) -> list[str]:
         when = turn.created_at.strftime("%H:%M:%S")
         head = f"**{_SPEAKER[turn.kind]}** · Q{positions.get(turn.question_id, '?')} · {when}"
         reason = turn.meta.get("reason") if turn.kind == TurnKind.SKIP else None
-        skipped = f"> *(skipped: {md_escape(reason)})*" if reason else "> *(skipped)*"
-        body = skipped if turn.kind == TurnKind.SKIP else _block(turn.text)
+        if turn.kind == TurnKind.SKIP:
+            body = f"*(skipped: {md_escape(reason)})*" if reason else "*(skipped)*"
+        elif turn.role == TurnRole.CANDIDATE:
+            body = fenced(turn.text)
+        else:
+            body = _block(turn.text)
         lines += [head, "", body, ""]
     return lines
 

@@ -1,0 +1,44 @@
+"""``mockint paths``: where mockint keeps its data, configuration and keys."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+
+from mockint import paths
+from mockint.cli import console, options
+from mockint.cli.errors import command_app
+
+LABELS = {
+    "dataDir": "Data directory",
+    "database": "Database",
+    "configFile": "Config file",
+    "keyFile": "Key file",
+    "audioDir": "Recordings",
+}
+
+
+def show_paths(json: options.JsonOption = False) -> None:
+    """Show where mockint keeps its data, configuration, keys and recordings.
+
+    MOCKINT_HOME puts them all in one directory.
+
+    Examples:
+
+    - `mockint paths`
+    - `mockint paths --json`
+    """
+    where = paths.locations()
+    if json:
+        home = paths.home_override()  # MOCKINT_HOME, when it is set
+        data = {name: str(path) for name, path in where.items()}
+        console.print_json({**data, "mockintHome": str(home) if home else None})
+        return
+    table = Table.grid(padding=(0, 2))
+    for name, path in where.items():
+        state = Text("" if path.exists() else "(not created yet)", style="dim")
+        table.add_row(LABELS[name], Text(str(path), overflow="fold"), state)
+    console.out.print(table)
+
+
+app = command_app("paths", show_paths)

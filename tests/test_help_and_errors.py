@@ -1,0 +1,109 @@
+"""Help that says what each option takes, and errors in the tool's own words."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import write_json
+from mockint.cli.app import COMMANDS
+from terminal import spawn
+
+PYTHON_WORDS = ("<bool>", "<str>", "<int", "<float", "list[str]", "9223372036854775807")
+
+
+def command_help(cli, *args: str) -> str:
+    result = cli(*args, "--help")
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.mark.parametrize("name", [n for n in COMMANDS if n != "keys"] + ["keys set"])
+def test_help_shows_real_metavars_and_one_example_per_line(cli, name: str):
+    shown = command_help(cli, *name.split())
+    for word in PYTHON_WORDS:
+        assert word not in shown, f"{name} --help shows {word}"
+    assert "`" not in shown
+    examples = [line.strip() for line in shown.splitlines() if line.strip().startswith("• mockint")]
+    if name != "webhook":  # a group: its example is on `webhook serve`
+        assert examples, f"{name} --help has no example on a line of its own"
+    assert all(line.count("mockint ") == 1 for line in examples)
+
+
+def test_option_texts_fit_each_command(cli):
+    start = command_help(cli, "start")
+    assert "DIR/QUESTION_ID.wav" in start
+    assert "Who writes the questions and grades the answers" in " ".join(start.split())
+    setup = " ".join(command_help(cli, "setup").split())
+    assert "Who writes the questions: gemini" in setup
+    complete = " ".join(command_help(cli, "complete").split())
+    assert "--mode vapi" not in complete
+    assert "Who grades the answers" in complete
+    assert "vapi-webhook" in command_help(cli, "keys", "set")
+
+
+@pytest.mark.parametrize(
+    ("args", "kind", "level"),
+    [
+        (["-t", "DSA", "-d", "EASY"], "dsa", "easy"),
+        (["-t", "System-Design", "-d", "Medium"], "system-design", "medium"),
+        (["--type", "dsa", "--difficulty", "hard"], "dsa", "hard"),
+    ],
+)
+def test_choices_are_case_insensitive(cli, home, args, kind, level):
+    result = cli("setup", *args, "--dry-run", "--json")
+    assert result.exit_code == 0, result.output
+    preview = json.loads(result.stdout)
+    assert (preview["type"], preview["difficulty"]) == (kind, level)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["-d", "hardd"],
+            "Error: --difficulty must be one of easy, medium, hard, expert, not 'hardd'.",
+        ),
+        (
+            ["-t", "java"],
+            "Error: --type must be one of javascript, machine-coding, dsa, system-design, "
+            "behavioral, not 'java'.",
+        ),
+        (["-n", "0"], "Error: --count must be a number from 1 to 50."),
+        (["--seed", "-3"], "Error: --seed must be a number of at least 0."),
+    ],
+)
+def test_usage_errors_name_the_option_and_what_it_takes(cli, home, args, message):
+    result = cli("setup", *args)
+    assert result.exit_code == 2
+    line = " ".join(result.stderr.split())
+    assert line.startswith(message), line
+    assert line.endswith("setup --help)")
+    for words in ("Value error", "Input should", "`"):
+        assert words not in result.stderr
+
+
+def test_errors_carry_no_markdown_backticks(cli, home, tmp_path):
+    answers = write_json(tmp_path / "a.json", ["A hash map."])
+    assert (
+        cli("start", "-t", "dsa", "-d", "easy", "-n", "1", "--answers", str(answers)).exit_code == 0
+    )
+    done = cli("start", "last")  # nothing unfinished
+    assert done.exit_code == 2
+    assert "There is no unfinished session yet" in done.stderr
+    result = cli("retry", "ffff0000")
+    assert result.exit_code == 2 and "`" not in result.stderr
+
+
+def test_the_delete_prompt_shows_its_choices(cli, home, tmp_path):
+    answers = write_json(tmp_path / "a.json", ["A hash map."])
+    assert (
+        cli("start", "-t", "dsa", "-d", "easy", "-n", "1", "--answers", str(answers)).exit_code == 0
+    )
+    child = spawn("delete", "last")
+    child.expect_exact("Delete them? This cannot be undone [y/N]: ")
+    child.send("n\r")
+    child.expect_exact("Nothing deleted.")
+    child.wait_until_gone()
+    assert child.exitstatus == 0

@@ -1,0 +1,77 @@
+"""Conventions of a polished CLI: where files live, shell completion, a pager."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import write_json
+from terminal import spawn
+
+
+def test_paths_names_every_place_mockint_keeps_a_file(cli, home: Path):
+    result = cli("paths", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {
+        "dataDir": str(home),
+        "database": str(home / "mockint.db"),
+        "configFile": str(home / "config.toml"),
+        "keyFile": str(home / "keys.json"),
+        "audioDir": str(home / "audio"),
+        "mockintHome": str(home),
+    }
+    table = cli("paths")
+    assert table.exit_code == 0
+    for label in ("Data directory", "Database", "Config file", "Key file", "Recordings"):
+        assert label in table.stdout
+    assert str(home / "keys.json") in table.stdout
+
+
+def complete(words: str, index: int) -> list[str]:
+    env = {
+        **os.environ,
+        "_MOCKINT_COMPLETE": "complete_bash",
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(index),
+    }
+    code = "from mockint.cli.app import app; app(prog_name='mockint')"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
+    return done.stdout.split()
+
+
+def test_shell_completion_offers_commands_options_and_choices(cli):
+    assert "--install-completion" in cli("--help").stdout
+    assert complete("mockint st", 1) == ["start"]
+    assert complete("mockint start --diff", 2) == ["--difficulty"]
+    assert complete("mockint start --difficulty ", 3) == ["easy", "medium", "hard", "expert"]
+
+
+def graded(cli, tmp_path: Path) -> None:
+    answers = write_json(tmp_path / "a.json", ["A hash map from value to index, one pass."])
+    assert (
+        cli("start", "-t", "dsa", "-d", "easy", "-n", "1", "--answers", str(answers)).exit_code == 0
+    )
+
+
+def test_the_report_goes_through_the_pager_on_a_terminal(cli, home: Path, tmp_path: Path):
+    graded(cli, tmp_path)
+    paged = tmp_path / "paged.txt"
+    pager = tmp_path / "pager.py"
+    pager.write_text(f"import sys\nopen({str(paged)!r}, 'w').write(sys.stdin.read())\n")
+    child = spawn("report", "last", env={"PAGER": f"{sys.executable} {pager}"})
+    child.wait_until_gone()
+    assert child.exitstatus == 0, child.transcript()
+    assert "A hash map from value to index, one pass." in paged.read_text()
+    assert "A hash map from value to index" not in child.transcript()
+
+    paged.unlink()
+    child = spawn("report", "last", "--no-pager", env={"PAGER": f"{sys.executable} {pager}"})
+    child.wait_until_gone()
+    assert child.exitstatus == 0
+    assert not paged.exists()
+    assert "A hash map from value to index, one pass." in child.transcript()
