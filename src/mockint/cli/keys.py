@@ -20,7 +20,9 @@ app = typer.Typer(
     help="Store API keys in a file only you can read (mode 0600), list or remove them.",
 )
 
-NameArgument = Annotated[str, typer.Argument(help="gemini, vapi-public or vapi-private.")]
+NameArgument = Annotated[
+    str, typer.Argument(help="gemini, openai, vapi-public, vapi-private or vapi-webhook.")
+]
 
 
 def set_key(name: NameArgument) -> None:
@@ -55,7 +57,10 @@ def list_keys(json: options.JsonOption = False) -> None:
         )
         return
     for name, source in sources.items():
-        console.print_text(f"{name:13s} {'set (' + source + ')' if source else 'not set'}")
+        state = f"set ({source})" if source else "not set"
+        if name == "openai" and not source:
+            state += " (optional: local servers need none)"
+        console.print_text(f"{name:13s} {state}")
 
 
 def remove_key(name: NameArgument) -> None:
