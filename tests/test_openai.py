@@ -364,6 +364,47 @@ def test_a_bad_base_url_is_a_usage_error(cli, monkeypatch):
     assert "MOCKINT_OPENAI_BASE_URL must be an http:// or https:// URL" in result.stderr
 
 
+# mockint models
+
+
+def test_models_lists_the_servers_models_marking_the_configured_one(cli, openai_server):
+    result = cli("models")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == ["llama3.1  (configured)", "qwen2.5:0.5b"]
+    data = json.loads(cli("models", "--json", "--model", "qwen2.5:0.5b").stdout)
+    assert data == {
+        "baseUrl": f"{openai_server.url}/v1",
+        "model": "qwen2.5:0.5b",
+        "models": [
+            {"id": "llama3.1", "configured": False},
+            {"id": "qwen2.5:0.5b", "configured": True},
+        ],
+        "configuredAvailable": True,
+    }
+    assert openai_server.requests[0]["path"] == "/v1/models"
+
+
+def test_models_says_when_the_configured_model_is_missing(cli, openai_server):
+    result = cli("models", "--model", "llama9")
+    assert result.exit_code == 0
+    assert "llama9 is not among these models" in result.stderr
+
+
+def test_models_without_a_server_is_one_line(cli, monkeypatch):
+    monkeypatch.setenv("MOCKINT_OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    result = cli("models")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: Cannot connect to http://127.0.0.1:9/v1")
+    assert result.stderr.count("\n") == 1
+
+
+def test_models_with_a_refused_key_is_one_line(cli, openai_server):
+    openai_server.key = "sk-needed-0123456789"
+    result = cli("models")
+    assert result.exit_code == 1
+    assert "the server needs an API key (401)" in result.stderr
+
+
 # the pieces
 
 

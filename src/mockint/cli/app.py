@@ -70,6 +70,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "mockint.cli.keys",
         "Store API keys in a file only you can read (mode 0600), list or remove them.",
     ),
+    "models": (
+        "mockint.cli.models",
+        "List the models the configured OpenAI-compatible server offers, marking the configured "
+        "one.",
+    ),
     "webhook": (
         "mockint.cli.webhook",
         "Receive Vapi server messages and grade calls as they end.",
