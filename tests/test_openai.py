@@ -424,3 +424,15 @@ def test_the_strict_schema_requires_every_property():
     assert item["required"] == list(item["properties"])
     assert "followUps" in item["required"] and item["additionalProperties"] is False
     assert "default" not in json.dumps(strict)
+
+
+def test_waits_show_the_time_waited(monkeypatch):
+    from mockint.cli import console
+
+    now = [100.0]
+    monkeypatch.setattr(console.time, "monotonic", lambda: now[0])
+    shown = console._Elapsed("Grading your answers…")
+    assert str(shown.__rich__()) == "Grading your answers… 00:00"
+    now[0] += 83.4
+    assert str(shown.__rich__()) == "Grading your answers… 01:23"
+    assert console.waiting("x").renderable is not None

@@ -10,14 +10,30 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+import time
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.text import Text
 
 from mockint.safetext import inert, one_line, redact
+from mockint.timespec import clock
 
-__all__ = ["err", "error", "inert", "note", "out", "plain", "print_json", "user_text", "warn"]
+if TYPE_CHECKING:
+    from rich.status import Status
+
+__all__ = [
+    "err",
+    "error",
+    "inert",
+    "note",
+    "out",
+    "plain",
+    "print_json",
+    "user_text",
+    "waiting",
+    "warn",
+]
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -69,3 +85,20 @@ def _redacted(message: str) -> str:
 
 def note(message: str) -> None:
     err.print(Text(inert(message), style="dim"), soft_wrap=True)
+
+
+class _Elapsed:
+    """A message with the time since it was first shown, redrawn with the spinner."""
+
+    def __init__(self, message: str) -> None:
+        self.message = inert(message)
+        self.started = time.monotonic()
+
+    def __rich__(self) -> Text:
+        return Text(f"{self.message} {clock(time.monotonic() - self.started)}")
+
+
+def waiting(message: str) -> Status:
+    """A spinner on stderr showing ``message`` and the time waited so far (``00:42``), for
+    waits on a model that may take minutes (a local one)."""
+    return err.status(_Elapsed(message))

@@ -28,7 +28,7 @@ def setup(
 
     request = selection_request(type, difficulty, focus, notes, count, pack, seed, provider, model)
     warn_about_models(provider, model, ("questions",))
-    with console.err.status("Preparing your questions…"):
+    with console.waiting("Preparing your questions…"):
         result = setup_interview(database(), request)
     for warning in result.warnings:
         console.warn(warning)
