@@ -164,6 +164,17 @@ def test_an_unusable_then_a_good_set_is_used(cli, openai_server):
     assert source_of(setup_json(cli)) == "openai (llama3.1)"
 
 
+def test_a_reply_cut_off_is_asked_once_more_with_a_larger_limit(cli, openai_server):
+    openai_server.finish = "length"
+    openai_server.write('{"questions": [', '{"questions": [')
+    result = setup_json(cli)
+    assert source_of(result) == (
+        f"bank ({LABEL} unavailable: cut off at the output limit (32768 tokens))"
+    )
+    assert [r["body"]["max_tokens"] for r in openai_server.requests] == [8192, 32768]
+    assert len(usage_rows()) == 2  # paid for, though unusable
+
+
 def test_401_falls_back_at_once_saying_how_to_set_a_key(cli, openai_server):
     openai_server.key = "sk-local-required-0123456789"
     result = setup_json(cli)
