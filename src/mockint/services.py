@@ -26,14 +26,14 @@ def source_for(provider: Provider, model: str | None = None) -> QuestionSource:
     """The question source of a model-backed ``provider`` (``gemini`` or ``openai``)."""
     if provider == Provider.OPENAI:
         return OpenAISource.configured(model)
-    return GeminiSource(GeminiClient(require_key()), model)
+    return GeminiSource.with_stored_key(model)
 
 
 def grader_for(provider: Provider, model: str | None = None) -> Grader:
     """The grader of a model-backed ``provider`` (``gemini`` or ``openai``)."""
     if provider == Provider.OPENAI:
         return OpenAIGrader.configured(model)
-    return GeminiGrader(GeminiClient(require_key()), model)
+    return GeminiGrader.with_stored_key(model)
 
 
 def follow_up_writer(provider: Provider | str, model: str | None) -> FollowUpWriter | None:
