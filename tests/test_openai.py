@@ -335,6 +335,29 @@ def test_follow_ups_and_a_slow_model_stops_them_said_once(cli, openai_server, mo
     assert report["questions"][0]["followUpAnswer"] == "In Redis."
 
 
+def test_a_follow_up_that_times_out_is_asked_once_and_stops_the_others(
+    cli, openai_server, monkeypatch
+):
+    from mockint.openai_compat.client import settings
+
+    monkeypatch.setitem(settings(), "follow_up_timeout_seconds", 0.2)
+    ids = [f"openai-system-design-q-{n}" for n in (1, 2)]
+    openai_server.write(
+        question_set(2), json.dumps({"question": "Too late?"}), graded(ids, [50, 40])
+    )
+    openai_server.delay = 0.5
+    result = cli(
+        "start", "-t", "system-design", "-d", "hard", "-n", "2", "--provider", "openai",
+        input="A token bucket per tenant.\n\nA token bucket again.\n\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert f"no follow-up: {LABEL} unavailable (no answer within 0.2 s)" in result.stderr
+    assert result.stderr.count("No more follow-ups in this interview: llama3.1 gave no") == 1
+    assert "Too late?" not in result.stderr
+    assert len(openai_server.completions()) == 3  # questions, one follow-up (not retried), report
+    assert json.loads(cli("report", "last", "-F", "json").stdout)["grader"] == "openai (llama3.1)"
+
+
 def test_a_failed_follow_up_is_one_note_and_the_interview_goes_on(cli, openai_server):
     openai_server.write(question_set(1))
     openai_server.fail(500, error_body("boom", "server_error"))
