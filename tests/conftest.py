@@ -29,6 +29,9 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "VAPI_WEBHOOK_SECRET",
         "VAPI_PHONE_NUMBER_ID",
         "MOCKINT_VAPI_BASE_URL",
+        "OPENAI_API_KEY",
+        "MOCKINT_OPENAI_BASE_URL",
+        "MOCKINT_OPENAI_MODEL",
     ):
         monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("COLUMNS", "120")
@@ -109,6 +112,25 @@ def gemini(monkeypatch):
     # let every test see its own first warning
     monkeypatch.setattr("mockint.clock.now", lambda: datetime(2026, 12, 1, 12, 0, tzinfo=UTC))
     monkeypatch.setattr(catalog, "_warned", set())
+    yield state
+    server.shutdown()
+
+
+@pytest.fixture
+def openai_server(monkeypatch):
+    """A local server speaking OpenAI's chat-completions wire format, with mockint pointed at
+    it (no key set: local servers need none)."""
+    from mockint.openai_compat import client as provider
+    from openai_server import start_server
+
+    state, server = start_server()
+    monkeypatch.setenv("MOCKINT_OPENAI_BASE_URL", f"{state.url}/v1")
+    # short pauses between tries, so retries do not slow the suite
+    monkeypatch.setitem(provider.settings(), "initial_delay_seconds", 0.05)
+    monkeypatch.setitem(provider.settings(), "max_delay_seconds", 0.1)
+    # each test starts at the top of the structured-output ladder
+    monkeypatch.setattr(provider, "_formats", {})
+    monkeypatch.setattr("mockint.clock.now", lambda: datetime(2026, 12, 1, 12, 0, tzinfo=UTC))
     yield state
     server.shutdown()
 

@@ -34,7 +34,7 @@ def test_help_shows_real_metavars_and_one_example_per_line(cli, name: str):
 def test_option_texts_fit_each_command(cli):
     start = command_help(cli, "start")
     assert "DIR/QUESTION_ID.wav" in start
-    assert "Who writes the questions and grades the answers" in " ".join(start.split())
+    assert "Who writes the questions, follow-ups and report" in " ".join(start.split())
     setup = " ".join(command_help(cli, "setup").split())
     assert "Who writes the questions: gemini" in setup
     complete = " ".join(command_help(cli, "complete").split())

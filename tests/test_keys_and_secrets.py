@@ -51,7 +51,7 @@ def test_a_key_file_others_can_read_is_refused(cli, home):
 @pytest.mark.parametrize(
     ("args", "stdin", "message"),
     [
-        (("keys", "set", "openai"), KEY, "Unknown key 'openai'"),
+        (("keys", "set", "anthropic"), KEY, "Unknown key 'anthropic'"),
         (("keys", "set", "gemini"), "", "No key on stdin"),
         (("keys", "set", "gemini"), "two words\n", "contains spaces"),
     ],

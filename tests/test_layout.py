@@ -34,6 +34,7 @@ HEAVY_LIBRARIES = (
     "pydantic",
     "sqlite_utils",
     "google",  # google.genai
+    "openai",
     "httpx",
     "numpy",
     "model2vec",

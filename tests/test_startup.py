@@ -14,6 +14,7 @@ NETWORK_AND_AUDIO = (
     "httpx",
     "httpx2",
     "google.genai",
+    "openai",
     "sounddevice",
     "faster_whisper",
     "pocketsphinx",

@@ -66,12 +66,32 @@ class Mode(StrEnum):
 
 
 class Provider(StrEnum):
-    """Who writes questions, grades and follow-ups: Gemini, this machine, or Gemini exactly
-    when a key is configured."""
+    """Who writes questions, grades and follow-ups: Gemini, any server speaking OpenAI's
+    chat-completions wire format (``openai``), this machine, or Gemini exactly when a key is
+    configured (``auto``)."""
 
     AUTO = "auto"
     OFFLINE = "offline"
     GEMINI = "gemini"
+    OPENAI = "openai"
+
+    @property
+    def label(self) -> str:
+        """How messages name it: ``Gemini could not write the questions...``."""
+        return {
+            "auto": "Auto",
+            "offline": "Offline",
+            "gemini": "Gemini",
+            "openai": "OpenAI-compatible server",
+        }[self.value]
+
+
+def provider_label(name: str) -> str:
+    """The :attr:`Provider.label` of a source's or grader's ``name``; another name capitalised."""
+    try:
+        return Provider(name).label
+    except ValueError:
+        return name.capitalize()
 
 
 class GraderKind(StrEnum):
@@ -80,6 +100,7 @@ class GraderKind(StrEnum):
 
     OFFLINE = "offline"
     GEMINI = "gemini"
+    OPENAI = "openai"
 
 
 class SttEngine(StrEnum):

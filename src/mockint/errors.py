@@ -92,3 +92,13 @@ class ProviderUnavailable(Exception):
         super().__init__(reason)
         self.reason = reason
         self.usage: list[Any] = list(usage or [])
+
+
+class ProviderSkipped(ProviderUnavailable):
+    """A provider not asked at all this time (a model too slow for a candidate who is
+    waiting); ``reason`` is a sentence to show as it is, and ``said`` is True once it has
+    been shown, so it is shown once."""
+
+    def __init__(self, reason: str, *, said: bool) -> None:
+        super().__init__(reason)
+        self.said = said

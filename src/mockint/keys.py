@@ -23,6 +23,8 @@ from mockint.userfiles import remove_stale_temporaries, replacing
 #: key name -> environment variables that may hold it, in order of preference
 KEYS: dict[str, tuple[str, ...]] = {
     "gemini": ("GEMINI_API_KEY", "GOOGLE_API_KEY"),
+    # an OpenAI-compatible server's key (optional: local servers need none)
+    "openai": ("OPENAI_API_KEY",),
     "vapi-public": ("VAPI_PUBLIC_KEY",),
     "vapi-private": ("VAPI_PRIVATE_KEY",),
     # the shared secret Vapi sends to `mockint webhook serve`

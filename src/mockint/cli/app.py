@@ -75,6 +75,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "mockint.cli.paths",
         "Show where mockint keeps its data, configuration, keys and recordings.",
     ),
+    "models": (
+        "mockint.cli.models",
+        "List the models the configured OpenAI-compatible server offers, marking the configured "
+        "one.",
+    ),
     "webhook": (
         "mockint.cli.webhook",
         "Receive Vapi server messages and grade calls as they end.",

@@ -12,8 +12,9 @@ import json
 import os
 import subprocess
 import sys
+import time
 from contextlib import AbstractContextManager, nullcontext
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.pager import Pager
@@ -21,6 +22,10 @@ from rich.text import Text
 
 from mockint.cli.encoding import ERRORS, ascii_for
 from mockint.safetext import inert, json_inert, one_line, redact
+from mockint.timespec import clock
+
+if TYPE_CHECKING:
+    from rich.status import Status
 
 __all__ = [
     "err",
@@ -33,6 +38,7 @@ __all__ = [
     "plain",
     "print_json",
     "user_text",
+    "waiting",
     "warn",
 ]
 
@@ -126,3 +132,20 @@ def _redacted(message: str) -> str:
 
 def note(message: str) -> None:
     err.print(Text(inert(message), style="dim"), soft_wrap=True)
+
+
+class _Elapsed:
+    """A message with the time since it was first shown, redrawn with the spinner."""
+
+    def __init__(self, message: str) -> None:
+        self.message = inert(message)
+        self.started = time.monotonic()
+
+    def __rich__(self) -> Text:
+        return Text(f"{self.message} {clock(time.monotonic() - self.started)}")
+
+
+def waiting(message: str) -> Status:
+    """A spinner on stderr showing ``message`` and the time waited so far (``00:42``), for
+    waits on a model that may take minutes (a local one)."""
+    return err.status(_Elapsed(message))

@@ -148,7 +148,7 @@ class RichDisplay:
 
     def busy(self, message: str) -> AbstractContextManager[object]:
         self.idle()
-        return console.err.status(Text(inert(message)))
+        return console.waiting(message)  # with the time waited: a local model may be slow
 
     def open_link(self, url: str) -> None:
         if self.open_browser:

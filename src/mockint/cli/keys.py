@@ -23,8 +23,8 @@ app = typer.Typer(
 NameArgument = Annotated[
     str,
     typer.Argument(
-        help="gemini, vapi-public, vapi-private or vapi-webhook (the secret Vapi sends to "
-        "mockint webhook serve)."
+        help="gemini, openai, vapi-public, vapi-private or vapi-webhook (the secret Vapi sends "
+        "to mockint webhook serve)."
     ),
 ]
 
@@ -66,7 +66,10 @@ def list_keys(json: options.JsonOption = False) -> None:
         )
         return
     for name, source in sources.items():
-        console.print_text(f"{name:13s} {'set (' + source + ')' if source else 'not set'}")
+        state = f"set ({source})" if source else "not set"
+        if name == "openai" and not source:
+            state += " (optional: local servers need none)"
+        console.print_text(f"{name:13s} {state}")
 
 
 def remove_key(name: NameArgument) -> None:

@@ -88,7 +88,7 @@ GraderOption = Annotated[
     GraderKind | None,
     typer.Option(
         "--grader",
-        help="Only sessions graded by this grader (offline includes Gemini fallbacks).",
+        help="Only sessions graded by this grader (offline includes fallbacks from a model).",
         case_sensitive=False,
         show_default=False,
     ),
@@ -140,8 +140,10 @@ ProviderOption = Annotated[
     Provider,
     typer.Option(
         "--provider",
-        help="Who writes the questions and grades the answers: gemini, offline (the built-in "
-        "bank and grader), or auto (Gemini when a key is configured).",
+        help="Who writes the questions, follow-ups and report: gemini, openai (any "
+        "OpenAI-compatible server: Ollama, LM Studio, llama.cpp, vLLM, OpenRouter; "
+        "MOCKINT_OPENAI_BASE_URL), offline (the built-in bank and grader), or auto (Gemini "
+        "when a key is configured).",
         rich_help_panel=PROVIDERS,
         case_sensitive=False,
     ),
@@ -150,8 +152,8 @@ SetupProviderOption = Annotated[
     Provider,
     typer.Option(
         "--provider",
-        help="Who writes the questions: gemini, offline (the built-in bank), or auto "
-        "(Gemini when a key is configured).",
+        help="Who writes the questions: gemini, openai (an OpenAI-compatible server), offline "
+        "(the built-in bank), or auto (Gemini when a key is configured).",
         rich_help_panel=PROVIDERS,
         case_sensitive=False,
     ),
@@ -160,7 +162,8 @@ GraderProviderOption = Annotated[
     Provider,
     typer.Option(
         "--provider",
-        help="Who grades the answers: gemini, offline (the built-in grader), or auto "
+        help="Who grades the answers: gemini, openai (an OpenAI-compatible server), offline "
+        "(the built-in grader), or auto "
         "(Gemini when a key is configured).",
         rich_help_panel=PROVIDERS,
         case_sensitive=False,
@@ -170,7 +173,8 @@ ModelOption = Annotated[
     str | None,
     typer.Option(
         "--model",
-        help="Gemini model (default: MOCKINT_GEMINI_MODEL, else a current Flash-Lite model).",
+        help="The provider's model (Gemini: MOCKINT_GEMINI_MODEL, else a current Flash-Lite "
+        "model; openai: MOCKINT_OPENAI_MODEL, else llama3.1).",
         rich_help_panel=PROVIDERS,
         show_default=False,
     ),

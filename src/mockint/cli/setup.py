@@ -42,7 +42,7 @@ def setup(
     request = selection_request(type, difficulty, focus, notes, count, pack, seed, provider, model)
     warn_about_models(provider, model, ("questions",))
     db = database()
-    with console.err.status("Preparing your questions…"):
+    with console.waiting("Preparing your questions…"):
         result = preview_interview(db, request) if dry_run else setup_interview(db, request)
     for warning in result.warnings:
         console.warn(warning)

@@ -91,7 +91,7 @@ def start(
     if resumed is not None:
         interview = resumed
     else:
-        with console.err.status("Preparing your questions…"):
+        with console.waiting("Preparing your questions…"):
             result = setup_interview(db, request, mode=chosen)
         for warning in result.warnings:
             console.warn(warning)
@@ -167,7 +167,7 @@ def grade_and_show(
 ) -> None:
     """Grade a finished interview, print its report (and a retry's comparison)."""
     try:
-        with console.err.status("Grading your answers…"):
+        with console.waiting("Grading your answers…"):
             report = interview.finish(provider, model)
     except KeyboardInterrupt:
         console.error(

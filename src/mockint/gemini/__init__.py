@@ -1,8 +1,7 @@
 """Gemini: the client, questions it writes, grading, and follow-up questions.
 
-``--provider`` is resolved in one place, :func:`use_gemini`: ``offline`` never
-calls out, ``gemini`` requires a key, and ``auto`` uses Gemini exactly when a key
-is configured. The SDK is imported only when Gemini is used.
+``--provider`` is resolved in one place, :func:`mockint.providers.resolve`;
+:func:`use_gemini` says whether it means Gemini. The SDK is imported only when Gemini is used.
 :func:`shutdown_notices` says, once per process, when a model about to be used is
 shutting down.
 """
@@ -10,26 +9,16 @@ shutting down.
 from __future__ import annotations
 
 from mockint.enums import Provider
-from mockint.errors import UsageError
 from mockint.gemini.catalog import lifetime_notices
-from mockint.gemini.client import default_model, require_key
-from mockint.keys import get_key
+from mockint.gemini.client import default_model
+from mockint.providers import resolve
 
 
 def use_gemini(provider: Provider | str) -> bool:
-    """Whether ``provider`` means Gemini. ``gemini`` without a key raises UsageError (the
-    message says how to set one); ``auto`` means Gemini when a key is configured."""
-    try:
-        provider = Provider(provider)
-    except ValueError:
-        choices = ", ".join(p.value for p in Provider)
-        raise UsageError(f"Unknown provider {provider!r}; use one of: {choices}.") from None
-    if provider == Provider.OFFLINE:
-        return False
-    if provider == Provider.GEMINI:
-        require_key()
-        return True
-    return get_key("gemini") is not None
+    """Whether ``provider`` means Gemini (see :func:`mockint.providers.resolve`): ``gemini``
+    without a key raises UsageError (the message says how to set one); ``auto`` means Gemini
+    when a key is configured."""
+    return resolve(provider) == Provider.GEMINI
 
 
 def shutdown_notices(

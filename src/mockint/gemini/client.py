@@ -32,7 +32,7 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 from enum import Enum
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Protocol, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, Field, SecretStr, ValidationError
 
@@ -43,6 +43,7 @@ from mockint.gemini import catalog
 from mockint.gemini.catalog import call_cost, settings
 from mockint.keys import get_key
 from mockint.models.usage import ApiUsage
+from mockint.providers import GEMINI_KEY_NEEDED
 from mockint.validation import service_url
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "GeminiRequestError",
     "GeminiUnavailable",
     "Retry",
+    "StructuredClient",
     "Unusable",
     "call_cost",
     "default_model",
@@ -121,6 +123,26 @@ class GeminiUnavailable(ProviderUnavailable):
 
 class Unusable(Exception):
     """A reply that parsed but cannot be used (ids that do not match...)."""
+
+
+class StructuredClient(Protocol):
+    """A client that asks a model for JSON bound to a schema: :class:`GeminiClient`, or
+    :class:`mockint.openai_compat.client.OpenAIClient`. The question source, grader and
+    follow-ups are written against this, so every provider uses the same prompts, schemas
+    and validation."""
+
+    def ask(
+        self,
+        *,
+        model: str,
+        system: str,
+        prompt: str,
+        schema: type[T],
+        purpose: str,
+        use: Callable[[T], R],
+        usage: list[ApiUsage],
+        tries: int = 2,
+    ) -> R: ...
 
 
 class GeminiRequestError(MockintError):
@@ -444,8 +466,5 @@ def require_key() -> SecretStr:
 
     found = get_key("gemini")
     if found is None:
-        raise UsageError(
-            "--provider gemini needs a Gemini API key: store one with `mockint keys set gemini` "
-            "or set GEMINI_API_KEY (or use --provider offline)."
-        )
+        raise UsageError(GEMINI_KEY_NEEDED)
     return found.value

@@ -11,9 +11,7 @@ from typing import Protocol
 
 from pydantic import BaseModel
 
-from mockint.enums import Provider
-from mockint.gemini import use_gemini
-from mockint.gemini.client import GeminiClient, Unusable, default_model, require_key
+from mockint.gemini.client import StructuredClient, Unusable, default_model
 from mockint.models.questions import Question
 from mockint.models.usage import ApiUsage
 
@@ -42,6 +40,8 @@ class FollowUp(BaseModel):
 
 
 class FollowUpWriter(Protocol):
+    #: the provider, as in ``--provider`` (``gemini``, ``openai``)
+    name: str
     #: paid API calls made so far
     usage: list[ApiUsage]
 
@@ -49,38 +49,38 @@ class FollowUpWriter(Protocol):
 
 
 class GeminiFollowUps:
-    def __init__(self, client: GeminiClient, model: str | None = None) -> None:
+    name = "gemini"
+
+    def __init__(self, client: StructuredClient, model: str | None = None) -> None:
         self.client = client
         self.model = default_model("questions", model)
         self.usage: list[ApiUsage] = []
 
     def write(self, question: Question, answer: str, missed: list[str]) -> str:
-        prompt = PROMPT.format(
-            question=question.text,
-            answer=answer.replace("</answer", "<\\/answer"),
-            missed="\n".join(f"- {point}" for point in missed),
-        )
         return self.client.ask(
             model=self.model,
             system=SYSTEM,
-            prompt=prompt,
+            prompt=follow_up_prompt(question, answer, missed),
             schema=FollowUp,
             purpose="follow-up",
-            use=_question,
+            use=question_of,
             usage=self.usage,
             tries=1,  # the candidate is waiting: one try, then carry on without
         )
 
 
-def _question(reply: FollowUp) -> str:
+def follow_up_prompt(question: Question, answer: str, missed: list[str]) -> str:
+    """The request for one follow-up: the answer as data in a block it cannot close."""
+    return PROMPT.format(
+        question=question.text,
+        answer=answer.replace("</answer", "<\\/answer"),
+        missed="\n".join(f"- {point}" for point in missed),
+    )
+
+
+def question_of(reply: FollowUp) -> str:
+    """The follow-up's text, or Unusable when it is empty."""
     text = reply.question.strip()
     if not text:
         raise Unusable("empty follow-up")
     return text[:600]
-
-
-def follow_up_writer(provider: Provider | str, model: str | None) -> FollowUpWriter | None:
-    """Gemini's follow-ups when ``provider`` means Gemini (see ``use_gemini``); none offline."""
-    if not use_gemini(provider):
-        return None
-    return GeminiFollowUps(GeminiClient(require_key()), model)

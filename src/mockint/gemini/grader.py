@@ -19,7 +19,14 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic.alias_generators import to_camel
 
 from mockint.clock import now
-from mockint.gemini.client import GeminiClient, Unusable, default_model, exactly, require_key
+from mockint.gemini.client import (
+    GeminiClient,
+    StructuredClient,
+    Unusable,
+    default_model,
+    exactly,
+    require_key,
+)
 from mockint.grading.report import OfflineGrader
 from mockint.models.reports import QuestionReport, Report, ScoreBreakdown
 from mockint.models.sessions import AnsweredQuestion, SessionRecord
@@ -111,12 +118,21 @@ def match(graded: GradedInterview, items: list[AnsweredQuestion]) -> list[Graded
 
 
 class GeminiGrader:
+    """A report from Gemini; the same prompt, schema, mapping and offline cross-check serve
+    any :class:`StructuredClient` (a subclass names the provider in ``name`` and who scored
+    in ``scorer``)."""
+
     name = "gemini"
 
-    def __init__(self, client: GeminiClient, model: str | None = None) -> None:
+    def __init__(self, client: StructuredClient, model: str | None = None) -> None:
         self.client = client
         self.model = default_model("report", model)
         self.usage: list[ApiUsage] = []
+
+    @property
+    def scorer(self) -> str:
+        """Who scored, in the notes on a disagreement with the offline check."""
+        return "Gemini"
 
     @classmethod
     def with_stored_key(cls, model: str | None = None) -> Self:
@@ -169,7 +185,7 @@ class GeminiGrader:
                 or (score <= LOW and coverage >= COVERAGE_HIGH)
             ):
                 disagreement = (
-                    f"Question {position}: Gemini scored {score}, but the offline check found "
+                    f"Question {position}: {self.scorer} scored {score}, but the offline check found "
                     f"{len(check.covered_key_points)} of {len(key_points)} key points; read this "
                     "grade critically."
                 )
@@ -195,7 +211,7 @@ class GeminiGrader:
             type=session.type,
             difficulty=session.difficulty,
             status=session.status,
-            # the mean of the (clamped, skipped = 0) question scores: Gemini's own overall
+            # the mean of the (clamped, skipped = 0) question scores: the model's own overall
             # figure could not be checked against the questions it covers
             overall_score=round(sum(q.score for q in questions) / max(1, len(questions))),
             score_breakdown=ScoreBreakdown(
@@ -207,7 +223,7 @@ class GeminiGrader:
             strengths=graded.strengths[:6],
             weaknesses=graded.weaknesses[:6],
             recommendations=graded.recommendations[:6],
-            grader=f"gemini ({self.model})",
+            grader=f"{self.name} ({self.model})",
             generated_at=now(),
             notes=notes,
         )

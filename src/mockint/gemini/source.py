@@ -18,7 +18,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from pydantic.alias_generators import to_camel
 
 from mockint.enums import Difficulty, InterviewType
-from mockint.gemini.client import GeminiClient, Unusable, default_model, exactly, require_key
+from mockint.gemini.client import (
+    GeminiClient,
+    StructuredClient,
+    Unusable,
+    default_model,
+    exactly,
+    require_key,
+)
 from mockint.models.questions import Question
 from mockint.models.usage import ApiUsage
 from mockint.pricing import duration_minutes
@@ -63,14 +70,19 @@ def _slug(value: str) -> str:
 
 
 def to_questions(
-    generated: GeneratedSet, kind: InterviewType, difficulty: Difficulty, count: int
+    generated: GeneratedSet,
+    kind: InterviewType,
+    difficulty: Difficulty,
+    count: int,
+    prefix: str = "gemini",
 ) -> list[Question]:
-    """Validated bank-shaped questions, or Unusable saying what was wrong."""
+    """Validated bank-shaped questions (ids ``PREFIX-TYPE-SLUG``), or Unusable saying what
+    was wrong."""
     if len(generated.questions) != count:
         raise Unusable(f"asked for {count} questions, got {len(generated.questions)}")
     questions, seen = [], set()
     for item in generated.questions:
-        qid = f"gemini-{kind.value}-{_slug(item.id)}"
+        qid = f"{prefix}-{kind.value}-{_slug(item.id)}"
         if qid in seen:
             raise Unusable("duplicate question ids")
         seen.add(qid)
@@ -94,9 +106,12 @@ def to_questions(
 
 
 class GeminiSource:
+    """Questions from Gemini; the same prompt, schema and checks serve any
+    :class:`StructuredClient` (a subclass names the provider in ``name``)."""
+
     name = "gemini"
 
-    def __init__(self, client: GeminiClient, model: str | None = None) -> None:
+    def __init__(self, client: StructuredClient, model: str | None = None) -> None:
         self.client = client
         self.model = default_model("questions", model)
         self.usage: list[ApiUsage] = []
@@ -139,14 +154,14 @@ class GeminiSource:
             prompt=prompt,
             schema=question_set(count),
             purpose="questions",
-            use=lambda generated: to_questions(generated, kind, difficulty, count),
+            use=lambda generated: to_questions(generated, kind, difficulty, count, self.name),
             usage=self.usage,
         )
         return Selection(
             questions=sorted(questions, key=lambda q: q.difficulty_level),
             type=kind,
             difficulty=difficulty,
-            source=f"gemini ({self.model})",
+            source=f"{self.name} ({self.model})",
             estimated_minutes=sum(q.time_minutes for q in questions),
             usage=self.usage,
         )

@@ -7,16 +7,16 @@ from __future__ import annotations
 
 from mockint.enums import Provider
 from mockint.errors import UsageError
-from mockint.gemini import use_gemini
 from mockint.grading.base import Grader
+from mockint.providers import resolve
 
 __all__ = ["GRADERS", "Grader", "get_grader"]
 
-GRADERS = ("offline", "gemini")
+GRADERS = ("offline", "gemini", "openai")
 
 
 def get_grader(name: str = "offline", model: str | None = None) -> Grader:
-    """The grader called ``name`` (one of :data:`GRADERS`); ``model`` is Gemini's.
+    """The grader called ``name`` (one of :data:`GRADERS`); ``model`` is the provider's.
 
     Raises :class:`~mockint.errors.UsageError` for an unknown name, or for Gemini without a key.
     """
@@ -24,13 +24,13 @@ def get_grader(name: str = "offline", model: str | None = None) -> Grader:
         from mockint.grading.report import OfflineGrader  # lazy: numpy and the embedding model
 
         return OfflineGrader()
-    if name == "gemini":
-        from mockint.gemini.grader import GeminiGrader  # lazy: loads the offline grader too
+    if name in ("gemini", "openai"):
+        from mockint.services import grader_for as provider_grader  # lazy: the offline grader too
 
-        return GeminiGrader.with_stored_key(model)
+        return provider_grader(Provider(name), model)
     raise UsageError(f"Unknown grader {name!r}. Choose one of: {', '.join(GRADERS)}.")
 
 
 def grader_for(provider: Provider | str, model: str | None = None) -> Grader:
-    """The grader ``--provider`` asks for (see :func:`mockint.gemini.use_gemini`)."""
-    return get_grader("gemini" if use_gemini(provider) else "offline", model)
+    """The grader ``--provider`` asks for (see :func:`mockint.providers.resolve`)."""
+    return get_grader(resolve(provider).value, model)

@@ -14,10 +14,11 @@ from sqlite_utils import Database
 
 from mockint import pricing
 from mockint.clock import now
-from mockint.enums import LastOf, Mode, Provider, SkipReason, Status
+from mockint.enums import LastOf, Mode, Provider, SkipReason, Status, provider_label
 from mockint.errors import (
     GradingError,
     MockintError,
+    ProviderSkipped,
     ProviderUnavailable,
     SessionStateError,
     UsageError,
@@ -68,14 +69,16 @@ def choose_questions(db: Database, request: SelectionRequest) -> Selection:
         request = request.model_copy(
             update={"recent": recently_asked(db, request.type.value, request.difficulty.value)}
         )
+    source = get_source(request)
     try:
-        return get_source(request).select(request)
+        return source.select(request)
     except ProviderUnavailable as exc:
-        # fall back, and say so: these questions are the bank's, never presented as Gemini's
+        # fall back, and say so: these questions are the bank's, never presented as the model's
+        label = provider_label(source.name)
         selection = get_source(request, offline=True).select(request)
-        selection.source = f"bank (Gemini unavailable: {exc.reason})"
+        selection.source = f"bank ({label} unavailable: {exc.reason})"
         selection.warnings.append(
-            f"Gemini could not write the questions ({exc.reason}); using the built-in bank."
+            f"{label} could not write the questions ({exc.reason}); using the built-in bank."
         )
         selection.usage = exc.usage
         return selection
@@ -304,8 +307,11 @@ class Interview:
         before = len(writer.usage)
         try:
             text = writer.write(question, item.answer, missed)
+        except ProviderSkipped as exc:
+            return FollowUpResult(None, None if exc.said else exc.reason)
         except ProviderUnavailable as exc:
-            return FollowUpResult(None, f"no follow-up: Gemini unavailable ({exc.reason})")
+            label = provider_label(writer.name)
+            return FollowUpResult(None, f"no follow-up: {label} unavailable ({exc.reason})")
         finally:
             add_api_usage(self.db, self.session.id, writer.usage[before:])
         self._turn(question.id, TurnRole.INTERVIEWER, TurnKind.FOLLOW_UP, text)
@@ -333,7 +339,7 @@ class Interview:
         """Grade the answers, store the report and complete the session.
 
         The grader is ``grader`` when given (another grader, a test's fake), else the one
-        ``provider`` names. When it is unavailable (``ProviderUnavailable``: Gemini failed),
+        ``provider`` names. When it is unavailable (``ProviderUnavailable``: the model failed),
         the offline grader grades instead and the report says so; it never presents offline
         scores as another grader's. Raises SessionStateError when the session was completed
         meanwhile, and GradingError (naming the session and the command that grades its
@@ -356,7 +362,7 @@ class Interview:
         except ProviderUnavailable as exc:
             usage = exc.usage
             report = get_grader("offline").grade(self.session, self.items)
-            unavailable = chosen.name.capitalize() if chosen is not None else "The grader"
+            unavailable = provider_label(chosen.name) if chosen is not None else "The grader"
             report.grader = f"offline ({unavailable} unavailable: {exc.reason})"
             notes.append(f"Graded offline: {unavailable} was unavailable ({exc.reason}).")
         except MockintError as exc:

@@ -6,7 +6,8 @@ registry. Sources that need heavy or network libraries import them lazily.
 
 from __future__ import annotations
 
-from mockint.gemini import use_gemini
+from mockint.enums import Provider
+from mockint.providers import resolve
 from mockint.questions.bank import BankSource
 from mockint.questions.pack import PackSource
 from mockint.questions.source import QuestionSource, Selection, SelectionRequest
@@ -15,13 +16,15 @@ __all__ = ["QuestionSource", "Selection", "SelectionRequest", "get_source"]
 
 
 def get_source(request: SelectionRequest, *, offline: bool = False) -> QuestionSource:
-    """The source that serves ``request``: a pack when one is given; else Gemini when
-    asked for (or, with ``auto``, when a key is configured); else the bank."""
+    """The source that serves ``request``: a pack when one is given; else the model-backed
+    provider asked for (Gemini, or with ``auto`` Gemini when a key is configured; an
+    OpenAI-compatible server); else the bank."""
     if request.pack is not None:
         return PackSource(request.pack)
-    if not offline and use_gemini(request.provider):
-        # lazy: mockint.gemini.source imports this package's base (an import cycle at load time)
-        from mockint.gemini.source import GeminiSource
+    chosen = Provider.OFFLINE if offline else resolve(request.provider)
+    if chosen != Provider.OFFLINE:
+        # lazy: the providers' sources import this package's base (an import cycle at load time)
+        from mockint.services import source_for
 
-        return GeminiSource.with_stored_key(request.model)
+        return source_for(chosen, request.model)
     return BankSource()

@@ -22,7 +22,7 @@ class SelectionRequest(BaseModel):
     count: int | None = None
     seed: int | None = None
     pack: Path | None = None
-    #: "auto" (Gemini when a key is configured), "offline" or "gemini"
+    #: "auto" (Gemini when a key is configured), "offline", "gemini" or "openai"
     provider: Provider = Provider.AUTO
     model: str | None = None
     #: question id -> ISO time it was last asked to this person

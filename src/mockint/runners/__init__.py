@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from mockint.enums import Mode
+from mockint.enums import Mode, Provider
 from mockint.errors import UsageError
 from mockint.interview.session import Interview
+from mockint.providers import resolve
 from mockint.runners.base import Display, Outcome, Progress, Runner, RunnerSettings, Tone
 from mockint.runners.scripted import ScriptedRunner
 from mockint.runners.text import TextRunner
@@ -38,7 +39,9 @@ RunnerFactory = Callable[[RunnerSettings, Display], Runner]
 def _text(settings: RunnerSettings, display: Display) -> Runner:
     if settings.answers is not None:
         return ScriptedRunner(settings.answers)
-    from mockint.gemini.followups import follow_up_writer  # lazy: Gemini's SDK only if used
+    if resolve(settings.provider) == Provider.OFFLINE:
+        return TextRunner(display)
+    from mockint.services import follow_up_writer  # lazy: the providers' packages only if used
 
     return TextRunner(display, follow_ups=follow_up_writer(settings.provider, settings.model))
 

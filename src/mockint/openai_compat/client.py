@@ -1,0 +1,611 @@
+"""Calling any server that speaks OpenAI's chat-completions wire format, for structured JSON.
+
+Ollama, LM Studio, llama.cpp's server, vLLM and routers such as OpenRouter all take
+``POST {base_url}/chat/completions``; they differ in how much of ``response_format`` they
+honour. So a structured call climbs down a ladder, and remembers (per base URL and model,
+for the process) the rung that worked:
+
+1. ``response_format`` ``json_schema`` with ``strict: true`` (the schema made strict:
+   every property required, no others allowed);
+2. when the server refuses that with a 400 naming the field, ``json_object`` with the
+   schema in the prompt;
+3. when it refuses that too, no ``response_format``: the schema in the prompt and the JSON
+   taken out of whatever prose surrounds it.
+
+Whatever the rung, a reply is parsed leniently (a JSON object, else the first one found in
+the text) and validated with the caller's pydantic model; a malformed or unusable one is
+asked for again, up to ``tries``. The official ``openai`` SDK is imported here, lazily, only
+when a call is about to be made; its own retries are off, so that mockint applies its
+per-call timeout, overall deadline and 429 ``retry-after`` rules itself (see
+``data/openai.toml``).
+
+Failures become :class:`OpenAIUnavailable` (a :class:`~mockint.errors.ProviderUnavailable`:
+the caller falls back to the bank or the offline grader and says why). A refused key or an
+unknown model is not asked again: the reason says how to fix it. Neither a key nor a URL's
+credentials ever appear in a message.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from email.utils import parsedate_to_datetime
+from enum import Enum
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, SecretStr, ValidationError
+
+from mockint import clock
+from mockint.config import load_config, setting
+from mockint.errors import MockintError, ProviderUnavailable
+from mockint.gemini.client import Unusable
+from mockint.keys import get_key
+from mockint.models.usage import ApiUsage
+from mockint.resources import load_toml
+from mockint.safetext import one_line, redact
+from mockint.validation import service_url
+
+__all__ = [
+    "BASE_URL_VARIABLE",
+    "MODEL_VARIABLE",
+    "Format",
+    "OpenAIClient",
+    "OpenAIRequestError",
+    "OpenAIUnavailable",
+    "Retry",
+    "base_url",
+    "call_cost",
+    "cost_note",
+    "default_model",
+    "extract_json",
+    "is_local",
+    "option",
+    "settings",
+    "strict_schema",
+]
+
+T = TypeVar("T", bound=BaseModel)
+R = TypeVar("R")
+BASE_URL_VARIABLE = "MOCKINT_OPENAI_BASE_URL"
+MODEL_VARIABLE = "MOCKINT_OPENAI_MODEL"
+#: statuses worth asking again after a pause (429 waits its ``retry-after`` when it has one)
+TRANSIENT_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
+#: placeholder sent when no key is configured: the SDK requires one, local servers ignore it
+NO_KEY = "no-key"
+
+
+class Format(Enum):
+    """How a structured reply is asked for: the ladder's rungs, in order."""
+
+    JSON_SCHEMA = "json_schema"
+    JSON_OBJECT = "json_object"
+    TEXT = "text"
+
+
+class Retry(Enum):
+    """What a failed request allows next."""
+
+    NEVER = "never"  # a refused key, an unknown model, a content filter: fall back at once
+    ASK_AGAIN = "ask again"  # malformed or empty JSON: ask again, up to ``tries``
+    LARGER_LIMIT = "larger limit"  # cut off at max_tokens: once more with a larger limit
+    LATER = "later"  # 408, 409, 429, 5xx, a timeout, no connection: after a pause
+    SIMPLER_FORMAT = "simpler format"  # response_format refused: the next rung, at once
+
+
+class OpenAIUnavailable(ProviderUnavailable):
+    """The server could not give a usable answer; ``reason`` is short and safe to show.
+
+    ``usage`` is a call paid for anyway; ``retry`` says whether and how asking again may
+    help; ``retry_after`` is the server's ``retry-after`` in seconds, when it sent one.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        usage: ApiUsage | None = None,
+        *,
+        retry: Retry = Retry.NEVER,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(reason, [usage] if usage else [])
+        self.retry = retry
+        self.retry_after = retry_after
+
+
+class OpenAIRequestError(MockintError):
+    """A request the server refused, for a command that has nothing to fall back to
+    (``mockint models``)."""
+
+
+# --- settings -------------------------------------------------------------------------------
+
+
+def settings() -> dict[str, Any]:
+    """``data/openai.toml``, parsed once per process."""
+    return load_toml("openai.toml")
+
+
+def _section() -> dict[str, Any]:
+    values = load_config().get("openai", {})
+    return values if isinstance(values, dict) else {}
+
+
+def option(name: str) -> float:
+    """A number from ``[openai]`` in the config file, else from ``data/openai.toml``."""
+    value = _section().get(name)
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+        return float(value)
+    return float(settings()[name])
+
+
+def base_url() -> str:
+    """The server's base URL: MOCKINT_OPENAI_BASE_URL, ``[openai] base_url``, else Ollama's."""
+    from_env = os.environ.get(BASE_URL_VARIABLE, "").strip()
+    if from_env:
+        return service_url(from_env, BASE_URL_VARIABLE)
+    configured = setting("openai", "base_url")
+    if configured:
+        return service_url(configured, "[openai] base_url in config.toml")
+    return service_url(str(settings()["base_url"]), "base_url in data/openai.toml")
+
+
+def shown_url(url: str) -> str:
+    """``url`` without any user name or password in it, for messages."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return parts._replace(netloc=netloc).geturl()
+
+
+def default_model(purpose: str, option: str | None = None) -> str:
+    """The model for ``purpose`` ("questions" or "report"): the option, MOCKINT_OPENAI_MODEL,
+    ``[openai]`` ``questions_model``/``report_model``/``model``, else ``data/openai.toml``'s."""
+    return (
+        (option or "").strip()
+        or os.environ.get(MODEL_VARIABLE, "").strip()
+        or setting("openai", f"{purpose}_model", "model")
+        or str(settings()["model"])
+    )
+
+
+def is_local(url: str) -> bool:
+    """Whether ``url``'s host is this machine or the local network (nothing is billed)."""
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost" or host.endswith((".localhost", ".local", ".lan")):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private or address.is_link_local
+
+
+def _price(model: str) -> tuple[float, float] | None:
+    configured = _section().get("prices", {})
+    table = configured if isinstance(configured, dict) and model in configured else None
+    entry = (table or settings().get("prices", {})).get(model)
+    if not isinstance(entry, dict):
+        return None
+    try:
+        return float(entry["input_per_million"]), float(entry["output_per_million"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def call_cost(model: str, prompt_tokens: int, output_tokens: int) -> float:
+    """US dollars for one call: the configured price of ``model``, else 0."""
+    found = _price(model)
+    if found is None:
+        return 0.0
+    return (prompt_tokens * found[0] + output_tokens * found[1]) / 1_000_000
+
+
+def cost_note(model: str, url: str) -> str:
+    """One line for a report's notes on how the calls to ``model`` were priced."""
+    found = _price(model)
+    if found is not None:
+        return (
+            f"API cost: {model} priced at ${found[0]:g} / ${found[1]:g} per million input / "
+            "output tokens, as configured."
+        )
+    if is_local(url):
+        return f"API cost: {model} runs on {urlsplit(url).hostname}, a local server: $0."
+    return (
+        f"API cost: no price is configured for {model} ([openai.prices] in config.toml), so "
+        "its calls are recorded at $0."
+    )
+
+
+# --- replies ----------------------------------------------------------------------------------
+
+
+def strict_schema(schema: type[BaseModel]) -> dict[str, Any]:
+    """``schema``'s JSON schema (camelCase aliases, as the prompt names fields) made strict
+    as OpenAI's structured outputs require: every object lists all its properties as
+    required and allows no others; defaults and titles are left out."""
+
+    def fix(node: Any) -> Any:
+        if isinstance(node, dict):
+            fixed = {k: fix(v) for k, v in node.items() if k not in ("default", "title")}
+            if isinstance(fixed.get("properties"), dict):
+                fixed["required"] = list(fixed["properties"])
+                fixed["additionalProperties"] = False
+            return fixed
+        if isinstance(node, list):
+            return [fix(item) for item in node]
+        return node
+
+    return fix(schema.model_json_schema(by_alias=True))  # type: ignore[no-any-return]
+
+
+def extract_json(text: str) -> str | None:
+    """The JSON object in ``text``: all of it, a fenced ```json block, or the first
+    ``{...}`` that parses; None when there is none."""
+    stripped = text.strip()
+    decoder = json.JSONDecoder()
+    start = stripped.find("{")
+    while start != -1:
+        try:
+            value, end = decoder.raw_decode(stripped, start)
+        except json.JSONDecodeError:
+            start = stripped.find("{", start + 1)
+            continue
+        if isinstance(value, dict):
+            return stripped[start:end]
+        start = stripped.find("{", end)
+    return None
+
+
+def _schema_instructions(schema: type[BaseModel]) -> str:
+    return (
+        "\n\nReply with one JSON object, and nothing else, that follows this JSON schema "
+        "(the property names exactly as written):\n"
+        + json.dumps(strict_schema(schema), separators=(",", ":"))
+    )
+
+
+def _status_reason(status: int, message: str, model: str, keyed: bool) -> str:
+    if status in (401, 403):
+        if not keyed:
+            return (
+                f"the server needs an API key ({status}); store one with `mockint keys set "
+                "openai` or set OPENAI_API_KEY"
+            )
+        return (
+            f"the server refused the API key ({status}); check it with `mockint keys list` "
+            "and store it again with `mockint keys set openai`"
+        )
+    if status == 404:
+        return (
+            f"no model {one_line(model)!r} at this server, or a wrong base URL (404); see "
+            "`mockint models`"
+        )
+    detail = one_line(message)[:160]
+    return f"request refused ({status}: {detail})" if detail else f"request refused ({status})"
+
+
+def _message(exc: Any) -> str:
+    """The ``error.message`` of an error body, else the SDK's message."""
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict):
+        error = body.get("error", body)
+        if isinstance(error, dict) and isinstance(error.get("message"), str):
+            return str(error["message"])
+        if isinstance(error, str):
+            return error
+    return str(getattr(exc, "message", "") or "")
+
+
+def _refuses_format(message: str, current: Format) -> bool:
+    """Whether a 400's text says the server does not take ``response_format`` as sent."""
+    text = message.lower()
+    return current is not Format.TEXT and any(
+        word in text for word in ("response_format", "json_schema", "json_object", "format")
+    )
+
+
+def _retry_after(headers: Any) -> float | None:
+    """Seconds from ``retry-after-ms`` or ``retry-after`` (seconds, or an HTTP date)."""
+    if headers is None:
+        return None
+    for name, divisor in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
+        value = headers.get(name)
+        if value is None:
+            continue
+        try:
+            return max(0.0, float(value) / divisor)
+        except ValueError:
+            pass
+        try:
+            moment = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            continue
+        return max(0.0, (moment - clock.now()).total_seconds())
+    return None
+
+
+def _later_message(reason: str, wait: float | None) -> str:
+    """The reason given after the last try; for 429, when to try again."""
+    if reason != "rate limited":
+        return reason
+    if wait is None:
+        return "rate limited; try again later"
+    at = clock.now() + timedelta(seconds=wait)
+    minutes = round(wait / 60)
+    after = f"about {minutes} min" if minutes >= 2 else f"{wait:.0f} s"
+    return f"rate limited; try again after {at:%H:%M} UTC (in {after})"
+
+
+#: the rung that worked, per (base URL, model), for the rest of the process
+_formats: dict[tuple[str, str], Format] = {}
+
+
+class OpenAIClient:
+    """The one client of an OpenAI-compatible server: the format ladder, retries, timeouts,
+    cost and errors, for structured calls."""
+
+    def __init__(self, key: SecretStr | None = None, url: str | None = None) -> None:
+        self._key = key
+        self.url = url or base_url()
+        self._client: Any = None
+        #: seconds the last successful request took (for follow-ups: is the model slow?)
+        self.last_seconds: float | None = None
+
+    def __repr__(self) -> str:  # never show the key
+        return f"OpenAIClient({shown_url(self.url)!r})"
+
+    @classmethod
+    def configured(cls) -> OpenAIClient:
+        """A client for the configured base URL, with the stored or environment key if any."""
+        found = get_key("openai")
+        return cls(found.value if found else None)
+
+    def _sdk(self) -> Any:
+        if self._client is None:
+            import openai
+
+            self._client = openai.OpenAI(
+                api_key=self._key.get_secret_value() if self._key else NO_KEY,
+                base_url=self.url,
+                max_retries=0,  # mockint's own rules: deadline, retry-after
+                timeout=option("timeout_seconds"),
+            )
+        return self._client
+
+    def ask(
+        self,
+        *,
+        model: str,
+        system: str,
+        prompt: str,
+        schema: type[T],
+        purpose: str,
+        use: Callable[[T], R],
+        usage: list[ApiUsage],
+        tries: int = 2,
+        timeout: float | None = None,
+        attempts: int | None = None,
+    ) -> R:
+        """A structured call whose reply ``use`` turns into a result.
+
+        The format ladder is climbed down as the server refuses rungs; a malformed or empty
+        reply, or one ``use`` refuses with :class:`Unusable`, is asked for again up to
+        ``tries`` times; a cut-off one once more with a larger limit; a transient failure
+        after a pause, up to ``attempts`` requests. Each request may take ``timeout`` seconds
+        (default ``timeout_seconds``), all of it ``deadline_seconds``; ``attempts`` (default
+        from the settings) bounds the requests a transient failure may take. Every paid call is
+        appended to ``usage``; giving up raises :class:`ProviderUnavailable` with the reason.
+        """
+        total = option("deadline_seconds")
+        per_call = timeout or option("timeout_seconds")
+        deadline = time.monotonic() + total
+        limit = int(option("max_output_tokens"))
+        attempts = attempts or int(option("attempts"))
+        backoff = option("initial_delay_seconds")
+        problem, asked, failures, larger_tried = "", 0, 0, False
+        while asked < tries:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise ProviderUnavailable(f"no answer within {total:g} s", usage)
+            key = (self.url, model)
+            form = _formats.get(key, Format.JSON_SCHEMA)
+            try:
+                reply, call = self.complete(
+                    model=model,
+                    system=system,
+                    prompt=prompt,
+                    schema=schema,
+                    purpose=purpose,
+                    form=form,
+                    max_tokens=limit,
+                    timeout=min(per_call, remaining),
+                )
+            except OpenAIUnavailable as exc:
+                usage += exc.usage
+                if exc.retry is Retry.SIMPLER_FORMAT:
+                    _formats[key] = (
+                        Format.JSON_OBJECT if form is Format.JSON_SCHEMA else Format.TEXT
+                    )
+                    continue
+                if exc.retry is Retry.ASK_AGAIN:
+                    problem, asked = exc.reason, asked + 1
+                    continue
+                if exc.retry is Retry.LARGER_LIMIT and not larger_tried:
+                    larger_tried, limit = True, int(option("max_output_tokens_after_cut"))
+                    continue
+                if exc.retry is Retry.LATER:
+                    failures += 1
+                    wait = exc.retry_after
+                    if wait is None:
+                        wait = min(backoff * 2 ** (failures - 1), option("max_delay_seconds"))
+                    if (
+                        failures < attempts
+                        and wait <= option("quota_wait_max_seconds")
+                        and wait < deadline - time.monotonic()
+                    ):
+                        time.sleep(wait)
+                        continue
+                    raise ProviderUnavailable(
+                        _later_message(exc.reason, exc.retry_after), usage
+                    ) from None
+                raise ProviderUnavailable(exc.reason, usage) from None
+            usage.append(call)
+            try:
+                return use(reply)
+            except Unusable as exc:
+                problem, asked = str(exc), asked + 1
+        raise ProviderUnavailable(problem, usage)
+
+    def complete(
+        self,
+        *,
+        model: str,
+        system: str,
+        prompt: str,
+        schema: type[T],
+        purpose: str,
+        form: Format,
+        max_tokens: int,
+        timeout: float,
+    ) -> tuple[T, ApiUsage]:
+        """One request in ``form``: the reply validated as ``schema``, and the call's usage.
+        Raises :class:`OpenAIUnavailable`, whose ``retry`` says what may help."""
+        import openai
+
+        request: dict[str, Any] = {}
+        content = prompt
+        if form is Format.JSON_SCHEMA:
+            request["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {
+                    "name": schema.__name__,
+                    "schema": strict_schema(schema),
+                    "strict": True,
+                },
+            }
+        else:
+            content += _schema_instructions(schema)
+            if form is Format.JSON_OBJECT:
+                request["response_format"] = {"type": "json_object"}
+        started = time.monotonic()
+        try:
+            response = self._sdk().chat.completions.create(
+                model=model,
+                messages=[
+                    {"role": "system", "content": system},
+                    {"role": "user", "content": content},
+                ],
+                max_tokens=max_tokens,
+                timeout=timeout,
+                **request,
+            )
+        except openai.APITimeoutError:
+            raise OpenAIUnavailable(
+                f"no answer within {round(timeout, 1):g} s", retry=Retry.LATER
+            ) from None
+        except openai.APIConnectionError:
+            raise OpenAIUnavailable(
+                f"cannot connect to {shown_url(self.url)}; is the server running?",
+                retry=Retry.LATER,
+            ) from None
+        except openai.APIStatusError as exc:
+            raise self._status_error(exc, model, form) from None
+        except openai.OpenAIError as exc:  # a reply the SDK could not read
+            raise OpenAIUnavailable(
+                f"unreadable reply ({type(exc).__name__})", retry=Retry.ASK_AGAIN
+            ) from None
+        self.last_seconds = time.monotonic() - started
+        call = usage_of(response, model, purpose)
+        choices = getattr(response, "choices", None) or []
+        if not choices:
+            raise OpenAIUnavailable("empty reply", call, retry=Retry.ASK_AGAIN)
+        finish = str(choices[0].finish_reason or "")
+        text = (choices[0].message.content if choices[0].message else None) or ""
+        if finish == "content_filter":
+            raise OpenAIUnavailable("reply withheld by the server's content filter", call)
+        if finish == "length":
+            raise OpenAIUnavailable(
+                f"cut off at the output limit ({max_tokens} tokens)",
+                call,
+                retry=Retry.LARGER_LIMIT,
+            )
+        found = extract_json(text)
+        if not found:
+            problem = "malformed reply" if text.strip() else "empty reply"
+            raise OpenAIUnavailable(problem, call, retry=Retry.ASK_AGAIN)
+        try:
+            return schema.model_validate_json(found), call
+        except ValidationError:
+            raise OpenAIUnavailable("malformed reply", call, retry=Retry.ASK_AGAIN) from None
+
+    def _status_error(self, exc: Any, model: str, form: Format) -> OpenAIUnavailable:
+        status = int(getattr(exc, "status_code", 0) or 0)
+        message = redact(_message(exc))
+        if status in (400, 422) and _refuses_format(message, form):
+            return OpenAIUnavailable(
+                f"response_format refused ({status})", retry=Retry.SIMPLER_FORMAT
+            )
+        if status == 429:
+            headers = getattr(getattr(exc, "response", None), "headers", None)
+            return OpenAIUnavailable(
+                "rate limited", retry=Retry.LATER, retry_after=_retry_after(headers)
+            )
+        if status in TRANSIENT_STATUSES or status >= 500:
+            return OpenAIUnavailable(str(status), retry=Retry.LATER)
+        return OpenAIUnavailable(_status_reason(status, message, model, self._key is not None))
+
+    def list_models(self) -> list[str]:
+        """The ids of the models the server offers (``GET /models``), sorted.
+
+        Raises :class:`OpenAIRequestError`, one line saying what is wrong and how to fix it.
+        """
+        import openai
+
+        where = shown_url(self.url)
+        try:
+            page = self._sdk().models.list(timeout=min(30.0, option("timeout_seconds")))
+            ids = [str(item.id) for item in page]
+        except openai.APITimeoutError:
+            raise OpenAIRequestError(f"The server at {where} did not answer in time.") from None
+        except openai.APIConnectionError:
+            raise OpenAIRequestError(
+                f"Cannot connect to {where}: start the server, or point mockint at it with "
+                f"{BASE_URL_VARIABLE} or [openai] base_url in config.toml."
+            ) from None
+        except openai.APIStatusError as exc:
+            status = int(getattr(exc, "status_code", 0) or 0)
+            reason = _status_reason(status, redact(_message(exc)), "", self._key is not None)
+            if status == 404:
+                reason = (
+                    f"{where} has no /models (404); is the base URL right (often it ends in /v1)?"
+                )
+            raise OpenAIRequestError(f"Could not list the models at {where}: {reason}.") from None
+        except openai.OpenAIError as exc:
+            raise OpenAIRequestError(
+                f"The server at {where} sent a reply that is not a model list "
+                f"({type(exc).__name__})."
+            ) from None
+        return sorted(set(ids))
+
+
+def usage_of(response: Any, model: str, purpose: str) -> ApiUsage:
+    """The tokens and price of one chat completion, from its ``usage`` (``prompt_tokens``,
+    ``completion_tokens``; 0 when the server sends none)."""
+    found = getattr(response, "usage", None)
+    prompt_tokens = int(getattr(found, "prompt_tokens", 0) or 0)
+    output_tokens = int(getattr(found, "completion_tokens", 0) or 0)
+    return ApiUsage(
+        provider="openai",
+        model=model,
+        purpose=purpose,
+        prompt_tokens=prompt_tokens,
+        output_tokens=output_tokens,
+        cost_usd=call_cost(model, prompt_tokens, output_tokens),
+    )
