@@ -159,7 +159,8 @@ def statistics(db: Database, filters: HistoryFilter | None = None) -> Statistics
         for name in sorted({g.type.value for g in groups})
     }
     overall = _combine(groups)
-    filtered = bool(filters.model_dump(exclude_none=True, exclude={"status"}))
+    # status and stale set-ups never change which graded sessions count
+    filtered = bool(filters.model_dump(exclude_none=True, exclude={"status", "setup_before"}))
     dimensions, rubric = _dimension_averages(db, where, params, filtered)
     considered, missed_points, weak_topics = _most_missed(db, where, params)
     return Statistics(

@@ -121,7 +121,7 @@ def where_clause(filters: HistoryFilter, *, graded_only: bool = False) -> tuple[
     if filters.until is not None:
         clauses.append("s.created_at < ?")
         params.append(stamp(filters.until))
-    if filters.setup_before is not None:
+    if filters.setup_before is not None and not graded_only:  # a graded session is no set-up
         clauses.append("NOT (s.status = ? AND s.created_at < ?)")
         params.extend([Status.SETUP.value, stamp(filters.setup_before)])
     if filters.grader is not None:
