@@ -12,6 +12,7 @@ import contextlib
 import io
 import os
 import re
+import signal
 import sys
 import time
 from typing import Any
@@ -37,6 +38,14 @@ class _Screen(pyte.Screen):
 
     def write_process_input(self, data: str) -> None:
         self.reply(data)
+
+
+def default_signals() -> None:
+    """In the child: Ctrl-C and SIGTERM as a person's shell has them. A test run started in
+    the background (``cmd &`` without job control) inherits SIGINT ignored, and Python keeps
+    an ignored SIGINT, so a test that presses Ctrl-C would wait forever."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 class Terminal(pexpect.spawn):
@@ -67,6 +76,7 @@ class Terminal(pexpect.spawn):
             encoding=encoding,
             timeout=TIMEOUT,
             dimensions=(rows, columns),
+            preexec_fn=default_signals,
         )
         self.logfile_read = io.StringIO()
         self.screen = _Screen(columns, rows, self.send)

@@ -48,6 +48,7 @@ from mockint.vapi.webhook import (
     handle,
     hmac_timestamp,
 )
+from terminal import default_signals
 
 SECRET = "s3cret-webhook"
 CALL_ID = "3f1c9a52-call"
@@ -196,6 +197,7 @@ def run_server(home: Path, *args: str, config: str = "", secret: str = SECRET) -
         process = subprocess.Popen(
             [sys.executable, "-m", "mockint", "webhook", "serve", "--port", "0", *args],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=sink, env=env,
+            preexec_fn=default_signals,
         )  # fmt: skip
     served = Served(process, log)
     deadline = time.monotonic() + 30
