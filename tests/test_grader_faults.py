@@ -705,3 +705,30 @@ def test_a_defining_property_answers_what_is_x_and_restating_x_does_not(
     # than restating the question ("a function that is recursive" scored 93)
     assert grade(question, defined).score >= 80
     assert grade(question, defined).score - grade(question, restated).score >= 30
+
+
+REVERSE = short_question(
+    "reverse-list",
+    "How do you reverse a singly linked list recursively?",
+    "Reverse the rest of the list recursively, then make the next node point back to the "
+    "current node and set the current node's next pointer to null.",
+)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Recursively reverse the rest, then set head.next.next = head and head.next = None.",
+        "Reverse the rest recursively; head.next.next = head; head.next = None; return new_head",
+    ],
+)
+def test_python_none_as_a_value_is_not_a_negation(answer: str) -> None:
+    result = grade(REVERSE, answer)
+    assert not result.points[0].contradicted
+    null = grade(REVERSE, answer.replace("None", "null"))
+    assert result.score == null.score
+
+
+def test_the_word_none_still_negates() -> None:
+    spans = polarity_spans("None of the nodes are revisited")
+    assert [(s.text, s.negated) for s in spans] == [("of the nodes are revisited", True)]

@@ -52,7 +52,7 @@ def _any_cue() -> re.Pattern[str]:
 
 def may_negate(text: str) -> bool:
     """A fast check: whether ``text`` contains any negation cue at all."""
-    return _any_cue().search(text) is not None
+    return _any_cue().search(code_values(text)) is not None
 
 
 def _is_cue(token: str) -> bool:
@@ -71,11 +71,23 @@ class Span:
     dismissed: bool = False
 
 
+# Python's None as a value (assigned, compared, returned, passed), never the word "none"
+_NONE_VALUE = re.compile(r"(=|\(|\b(?:is|not|return|returns|to|as|or)\b)(\s*)None\b")
+
+
+def code_values(text: str) -> str:
+    """``text`` with Python's ``None`` used as a value ("head.next = None", "return None",
+    "is None") written ``null``, so that it is not read as the negation "none"."""
+    return _NONE_VALUE.sub(r"\1\2null", text)
+
+
 def polarity_spans(text: str) -> list[Span]:
     """Split ``text`` into spans of affirmed and negated words, in order.
 
-    Negation cues themselves are dropped. "not only" is not a negation.
+    Negation cues themselves are dropped. "not only" is not a negation, nor Python's
+    ``None`` as a value (:func:`code_values`).
     """
+    text = code_values(text)
     spans: list[Span] = []
     for clause in _CLAUSE_BREAK.split(text):
         if clause and clause.strip():

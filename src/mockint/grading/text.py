@@ -21,6 +21,7 @@ from typing import Any
 
 from mockint.grading.claims import (
     COMPLEXITY_TOKEN,
+    code_values,
     may_negate,
     polarity_spans,
     replace_complexities,
@@ -259,8 +260,9 @@ def expand_abbreviations(text: str) -> str:
 
 
 def prepare(text: str) -> str:
-    """The words a sentence says: abbreviations expanded, complexity claims neutral."""
-    return replace_complexities(expand_abbreviations(text))
+    """The words a sentence says: abbreviations expanded, complexity claims neutral, and
+    Python's ``None`` as a value read as "null"."""
+    return replace_complexities(expand_abbreviations(code_values(text)))
 
 
 # ---------------------------------------------------------------------------- code
