@@ -222,3 +222,20 @@ def test_a_failed_grading_says_the_answers_are_saved_and_how_to_grade_them(
     report = json.loads(result.stdout)
     assert report["questions"][0]["answer"] == "A hash map of complements."
     assert report["questions"][1]["skipped"] is True
+
+
+def test_an_answers_file_that_answers_nothing_says_so(db: Database, tmp_path) -> None:
+    interview = new_interview(db, count=2)
+    empty = tmp_path / "empty.json"
+    empty.write_text("[]", encoding="utf-8")
+    display = RecordingDisplay(typed=[])
+    runner = get_runner(RunnerSettings(answers=empty, provider=Provider.OFFLINE), display)
+    assert run_interview(interview, runner) == Outcome.COMPLETED
+    assert display.said == [
+        (
+            Tone.WARNING,
+            f"Answers file {empty} answers none of the 2 questions: every one is recorded as "
+            "skipped, and the report will say so.",
+        )
+    ]
+    assert all(item.skipped for item in interview.items)

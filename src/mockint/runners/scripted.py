@@ -7,14 +7,18 @@ from pathlib import Path
 from mockint.errors import InputFileError
 from mockint.interview.answers import load_answers, match_answers
 from mockint.interview.session import Interview
-from mockint.runners.base import Outcome
+from mockint.runners.base import Display, Outcome, Tone
 
 
 class ScriptedRunner:
+    """Answers from a JSON file (``path``, or ``-`` for standard input); a file that answers
+    none of the session's pending questions is said on ``display`` (a warning)."""
+
     name = "scripted"
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, display: Display | None = None) -> None:
         self.path = path
+        self.display = display
         self.answers = load_answers(path)
 
     def run(self, interview: Interview) -> Outcome:
@@ -27,7 +31,16 @@ class ScriptedRunner:
                 f"{origin} answers {clash[0]!r}, which this session has already answered; "
                 "stored answers are never replaced. Remove it from the file."
             )
-        for item in interview.pending():
+        pending = interview.pending()
+        if pending and self.display is not None:
+            given = [matched.get(item.question.id) for item in pending]
+            if not any(text and text.strip() for text in given):
+                self.display.say(
+                    f"{origin} answers none of the {len(pending)} questions: every one is "
+                    "recorded as skipped, and the report will say so.",
+                    Tone.WARNING,
+                )
+        for item in pending:
             interview.ask(item.question)
             text = matched.get(item.question.id)
             if text is None or not text.strip():
