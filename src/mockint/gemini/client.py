@@ -28,22 +28,25 @@ from __future__ import annotations
 import os
 import re
 import threading
-import time
 from collections.abc import Callable
-from datetime import timedelta
-from enum import Enum
 from typing import Annotated, Any, Protocol, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, Field, SecretStr, ValidationError
 
-from mockint import clock
 from mockint.config import setting
-from mockint.errors import MockintError, ProviderUnavailable, UsageError
+from mockint.errors import MockintError, UsageError
 from mockint.gemini import catalog
 from mockint.gemini.catalog import call_cost, settings
 from mockint.keys import get_key
 from mockint.models.usage import ApiUsage
 from mockint.providers import GEMINI_KEY_NEEDED
+from mockint.structured import (
+    CallFailed,
+    Limits,
+    Retry,
+    ask_with_retries,
+    try_again_at,
+)
 from mockint.validation import service_url
 
 __all__ = [
@@ -51,9 +54,7 @@ __all__ = [
     "GeminiClient",
     "GeminiRequestError",
     "GeminiUnavailable",
-    "Retry",
     "StructuredClient",
-    "Unusable",
     "call_cost",
     "default_model",
     "exactly",
@@ -91,38 +92,9 @@ _RETRY_INFO = "type.googleapis.com/google.rpc.RetryInfo"
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)s\s*$")
 
 
-class Retry(Enum):
-    """What a failed call allows next."""
-
-    NEVER = "never"  # blocked, safety stops, retries spent: fall back at once
-    ASK_AGAIN = "ask again"  # a malformed or empty reply: ask again, up to ``tries``
-    LARGER_LIMIT = "larger limit"  # cut off at the output limit: once, with a larger one
-    QUOTA = "quota"  # 429: wait ``retry_after`` seconds when short, else fall back
-
-
-class GeminiUnavailable(ProviderUnavailable):
-    """Gemini could not give a usable answer; ``reason`` is short and safe to show.
-
-    ``usage`` is a call that was paid for anyway (a reply that could not be used);
-    ``retry`` says whether and how asking again may help, ``retry_after`` is Google's
-    retryDelay in seconds (for :attr:`Retry.QUOTA`, when it sent one).
-    """
-
-    def __init__(
-        self,
-        reason: str,
-        usage: ApiUsage | None = None,
-        *,
-        retry: Retry = Retry.NEVER,
-        retry_after: float | None = None,
-    ) -> None:
-        super().__init__(reason, [usage] if usage else [])
-        self.retry = retry
-        self.retry_after = retry_after
-
-
-class Unusable(Exception):
-    """A reply that parsed but cannot be used (ids that do not match...)."""
+class GeminiUnavailable(CallFailed):
+    """Gemini could not give a usable answer (see :class:`~mockint.structured.CallFailed`;
+    ``retry_after`` is Google's retryDelay, when it sent one)."""
 
 
 class StructuredClient(Protocol):
@@ -204,15 +176,6 @@ def _reason(exc: Exception) -> str:
     return "timed out" if "Timeout" in name else "connection failed" if "Connect" in name else name
 
 
-def _quota_message(wait: float | None) -> str:
-    if wait is None:
-        return "quota exhausted; try again later"
-    at = clock.now() + timedelta(seconds=wait)
-    minutes = round(wait / 60)
-    after = f"about {minutes} min" if minutes >= 2 else f"{wait:.0f} s"
-    return f"quota exhausted; try again after {at:%H:%M} UTC (in {after})"
-
-
 class GeminiClient:
     """The one client of the Gemini API: retries, cost and errors, for structured calls."""
 
@@ -270,53 +233,34 @@ class GeminiClient:
         and that usage.
         """
         s = settings()
-        total = float(s["deadline_seconds"])
-        deadline = time.monotonic() + total
-        limit = int(s["max_output_tokens"])
-        backoff = float(s["initial_delay_seconds"])
-        problem, asked, quota_waits, larger_tried = "", 0, 0, False
-        while asked < tries:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise ProviderUnavailable(f"no answer within {total:.0f} s", usage)
-            try:
-                reply, call = self.generate(
-                    model=model,
-                    system=system,
-                    prompt=prompt,
-                    schema=schema,
-                    purpose=purpose,
-                    max_output_tokens=limit,
-                    timeout=remaining,
-                )
-            except GeminiUnavailable as exc:
-                usage += exc.usage
-                if exc.retry is Retry.ASK_AGAIN:
-                    problem, asked = exc.reason, asked + 1
-                    continue
-                if exc.retry is Retry.LARGER_LIMIT and not larger_tried:
-                    larger_tried, limit = True, int(s["max_output_tokens_after_cut"])
-                    continue
-                if exc.retry is Retry.QUOTA:
-                    delay = exc.retry_after
-                    # without Google's retryDelay, the usual exponential backoff
-                    wait = delay if delay is not None else backoff * 2**quota_waits
-                    if (
-                        wait <= float(s["quota_wait_max_seconds"])
-                        and wait < deadline - time.monotonic()
-                        and quota_waits < int(s["attempts"]) - 1
-                    ):
-                        quota_waits += 1
-                        time.sleep(wait)
-                        continue
-                    raise ProviderUnavailable(_quota_message(delay), usage) from None
-                raise ProviderUnavailable(exc.reason, usage) from None
-            usage.append(call)
-            try:
-                return use(reply)
-            except Unusable as exc:
-                problem, asked = str(exc), asked + 1
-        raise ProviderUnavailable(problem, usage)
+
+        def request(limit: int, remaining: float) -> tuple[T, ApiUsage]:
+            return self.generate(
+                model=model,
+                system=system,
+                prompt=prompt,
+                schema=schema,
+                purpose=purpose,
+                max_output_tokens=limit,
+                timeout=remaining,
+            )
+
+        return ask_with_retries(
+            request,
+            use,
+            usage,
+            tries=tries,
+            limits=Limits(
+                deadline_seconds=float(s["deadline_seconds"]),
+                max_output_tokens=int(s["max_output_tokens"]),
+                max_output_tokens_after_cut=int(s["max_output_tokens_after_cut"]),
+                initial_delay_seconds=float(s["initial_delay_seconds"]),
+                max_delay_seconds=float(s["max_delay_seconds"]),
+                wait_max_seconds=float(s["quota_wait_max_seconds"]),
+                attempts=int(s["attempts"]),
+            ),
+            gave_up=lambda exc: try_again_at("quota exhausted", exc.retry_after),
+        )
 
     def generate(
         self,
@@ -375,7 +319,7 @@ class GeminiClient:
             if exc.code == 429:
                 raise GeminiUnavailable(
                     "quota exhausted",
-                    retry=Retry.QUOTA,
+                    retry=Retry.LATER,
                     retry_after=retry_delay_seconds(exc.details),
                 ) from None
             if exc.code == 408:

@@ -11,9 +11,10 @@ from typing import Protocol
 
 from pydantic import BaseModel
 
-from mockint.gemini.client import StructuredClient, Unusable, default_model
+from mockint.gemini.client import StructuredClient, default_model
 from mockint.models.questions import Question
 from mockint.models.usage import ApiUsage
+from mockint.structured import Unusable
 
 SYSTEM = (
     "You are a technical interviewer. Reply with JSON that follows the schema. The candidate's "

@@ -22,7 +22,6 @@ from mockint.clock import now
 from mockint.gemini.client import (
     GeminiClient,
     StructuredClient,
-    Unusable,
     default_model,
     exactly,
     require_key,
@@ -31,6 +30,7 @@ from mockint.grading.report import OfflineGrader
 from mockint.models.reports import QuestionReport, Report, ScoreBreakdown
 from mockint.models.sessions import AnsweredQuestion, SessionRecord
 from mockint.models.usage import ApiUsage
+from mockint.structured import Unusable
 
 SYSTEM = (
     "You are a careful, fair senior interviewer grading a mock technical interview. "

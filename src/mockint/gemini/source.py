@@ -21,7 +21,6 @@ from mockint.enums import Difficulty, InterviewType
 from mockint.gemini.client import (
     GeminiClient,
     StructuredClient,
-    Unusable,
     default_model,
     exactly,
     require_key,
@@ -30,6 +29,7 @@ from mockint.models.questions import Question
 from mockint.models.usage import ApiUsage
 from mockint.pricing import duration_minutes
 from mockint.questions.source import Selection, SelectionRequest
+from mockint.structured import Unusable
 
 SYSTEM = (
     "You write interview questions as JSON that follows the given schema exactly. "

@@ -32,7 +32,6 @@ import json
 import os
 import time
 from collections.abc import Callable
-from datetime import timedelta
 from email.utils import parsedate_to_datetime
 from enum import Enum
 from typing import Any, TypeVar
@@ -42,12 +41,18 @@ from pydantic import BaseModel, SecretStr, ValidationError
 
 from mockint import clock
 from mockint.config import load_config, setting
-from mockint.errors import MockintError, ProviderUnavailable
-from mockint.gemini.client import Unusable
+from mockint.errors import MockintError
 from mockint.keys import get_key
 from mockint.models.usage import ApiUsage
 from mockint.resources import load_toml
 from mockint.safetext import one_line, redact
+from mockint.structured import (
+    CallFailed,
+    Limits,
+    Retry,
+    ask_with_retries,
+    try_again_at,
+)
 from mockint.validation import service_url
 
 __all__ = [
@@ -57,7 +62,6 @@ __all__ = [
     "OpenAIClient",
     "OpenAIRequestError",
     "OpenAIUnavailable",
-    "Retry",
     "base_url",
     "call_cost",
     "cost_note",
@@ -87,34 +91,9 @@ class Format(Enum):
     TEXT = "text"
 
 
-class Retry(Enum):
-    """What a failed request allows next."""
-
-    NEVER = "never"  # a refused key, an unknown model, a content filter: fall back at once
-    ASK_AGAIN = "ask again"  # malformed or empty JSON: ask again, up to ``tries``
-    LARGER_LIMIT = "larger limit"  # cut off at max_tokens: once more with a larger limit
-    LATER = "later"  # 408, 409, 429, 5xx, a timeout, no connection: after a pause
-    SIMPLER_FORMAT = "simpler format"  # response_format refused: the next rung, at once
-
-
-class OpenAIUnavailable(ProviderUnavailable):
-    """The server could not give a usable answer; ``reason`` is short and safe to show.
-
-    ``usage`` is a call paid for anyway; ``retry`` says whether and how asking again may
-    help; ``retry_after`` is the server's ``retry-after`` in seconds, when it sent one.
-    """
-
-    def __init__(
-        self,
-        reason: str,
-        usage: ApiUsage | None = None,
-        *,
-        retry: Retry = Retry.NEVER,
-        retry_after: float | None = None,
-    ) -> None:
-        super().__init__(reason, [usage] if usage else [])
-        self.retry = retry
-        self.retry_after = retry_after
+class OpenAIUnavailable(CallFailed):
+    """The server could not give a usable answer (see
+    :class:`~mockint.structured.CallFailed`; ``retry_after`` is its ``retry-after``)."""
 
 
 class OpenAIRequestError(MockintError):
@@ -331,16 +310,13 @@ def _retry_after(headers: Any) -> float | None:
     return None
 
 
-def _later_message(reason: str, wait: float | None) -> str:
+def _gave_up(exc: CallFailed) -> str:
     """The reason given after the last try; for 429, when to try again."""
-    if reason != "rate limited":
-        return reason
-    if wait is None:
-        return "rate limited; try again later"
-    at = clock.now() + timedelta(seconds=wait)
-    minutes = round(wait / 60)
-    after = f"about {minutes} min" if minutes >= 2 else f"{wait:.0f} s"
-    return f"rate limited; try again after {at:%H:%M} UTC (in {after})"
+    return (
+        try_again_at("rate limited", exc.retry_after)
+        if exc.reason == "rate limited"
+        else exc.reason
+    )
 
 
 #: the rung that worked, per (base URL, model), for the rest of the process
@@ -403,65 +379,42 @@ class OpenAIClient:
         from the settings) bounds the requests a transient failure may take. Every paid call is
         appended to ``usage``; giving up raises :class:`ProviderUnavailable` with the reason.
         """
-        total = option("deadline_seconds")
         per_call = timeout or option("timeout_seconds")
-        deadline = time.monotonic() + total
-        limit = int(option("max_output_tokens"))
-        attempts = attempts or int(option("attempts"))
-        backoff = option("initial_delay_seconds")
-        problem, asked, failures, larger_tried = "", 0, 0, False
-        while asked < tries:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise ProviderUnavailable(f"no answer within {total:g} s", usage)
-            key = (self.url, model)
+        key = (self.url, model)
+
+        def request(limit: int, remaining: float) -> tuple[T, ApiUsage]:
+            return self.complete(
+                model=model,
+                system=system,
+                prompt=prompt,
+                schema=schema,
+                purpose=purpose,
+                form=_formats.get(key, Format.JSON_SCHEMA),
+                max_tokens=limit,
+                timeout=min(per_call, remaining),
+            )
+
+        def simpler() -> None:
             form = _formats.get(key, Format.JSON_SCHEMA)
-            try:
-                reply, call = self.complete(
-                    model=model,
-                    system=system,
-                    prompt=prompt,
-                    schema=schema,
-                    purpose=purpose,
-                    form=form,
-                    max_tokens=limit,
-                    timeout=min(per_call, remaining),
-                )
-            except OpenAIUnavailable as exc:
-                usage += exc.usage
-                if exc.retry is Retry.SIMPLER_FORMAT:
-                    _formats[key] = (
-                        Format.JSON_OBJECT if form is Format.JSON_SCHEMA else Format.TEXT
-                    )
-                    continue
-                if exc.retry is Retry.ASK_AGAIN:
-                    problem, asked = exc.reason, asked + 1
-                    continue
-                if exc.retry is Retry.LARGER_LIMIT and not larger_tried:
-                    larger_tried, limit = True, int(option("max_output_tokens_after_cut"))
-                    continue
-                if exc.retry is Retry.LATER:
-                    failures += 1
-                    wait = exc.retry_after
-                    if wait is None:
-                        wait = min(backoff * 2 ** (failures - 1), option("max_delay_seconds"))
-                    if (
-                        failures < attempts
-                        and wait <= option("quota_wait_max_seconds")
-                        and wait < deadline - time.monotonic()
-                    ):
-                        time.sleep(wait)
-                        continue
-                    raise ProviderUnavailable(
-                        _later_message(exc.reason, exc.retry_after), usage
-                    ) from None
-                raise ProviderUnavailable(exc.reason, usage) from None
-            usage.append(call)
-            try:
-                return use(reply)
-            except Unusable as exc:
-                problem, asked = str(exc), asked + 1
-        raise ProviderUnavailable(problem, usage)
+            _formats[key] = Format.JSON_OBJECT if form is Format.JSON_SCHEMA else Format.TEXT
+
+        return ask_with_retries(
+            request,
+            use,
+            usage,
+            tries=tries,
+            limits=Limits(
+                deadline_seconds=option("deadline_seconds"),
+                max_output_tokens=int(option("max_output_tokens")),
+                max_output_tokens_after_cut=int(option("max_output_tokens_after_cut")),
+                initial_delay_seconds=option("initial_delay_seconds"),
+                max_delay_seconds=option("max_delay_seconds"),
+                wait_max_seconds=option("quota_wait_max_seconds"),
+                attempts=attempts or int(option("attempts")),
+            ),
+            gave_up=_gave_up,
+            simpler=simpler,
+        )
 
     def complete(
         self,
