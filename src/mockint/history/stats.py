@@ -102,6 +102,7 @@ def list_history(
     interviews: list[HistoryItem] = []
     skipped: list[str] = []
     for r in rows:
+        kind, fallback = grader_of(r.grader) if r.grader else (None, False)
         try:
             interviews.append(
                 HistoryItem(
@@ -113,8 +114,8 @@ def list_history(
                     duration=durations.get(r.id, _duration(r.started_at, r.ended_at)),
                     score=r.score,
                     parent_id=r.parent_id,
-                    grader=grader_of(r.grader)[0] if r.grader else None,
-                    grader_fallback=grader_of(r.grader)[1] if r.grader else False,
+                    grader=kind,
+                    grader_fallback=fallback,
                 )
             )
         except ValueError:  # a row this version cannot read (a newer mockint wrote it)

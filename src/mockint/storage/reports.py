@@ -8,7 +8,7 @@ from sqlite_utils import Database
 
 from mockint.enums import Status
 from mockint.errors import SessionDeleted, SessionStateError
-from mockint.models.reports import Report
+from mockint.models.reports import Report, grader_of
 from mockint.storage.connection import transaction
 from mockint.storage.sessions import unreadable
 from mockint.timespec import iso
@@ -49,7 +49,7 @@ def save_report(db: Database, report: Report, ended_at: datetime) -> None:
                 "status": Status.COMPLETED.value,
                 "ended_at": iso(ended_at),
                 "score": report.overall_score,
-                "grader": report.grader.split(" ", 1)[0],
+                "grader": kind.value if (kind := grader_of(report.grader)[0]) else None,
             },
         )
 
