@@ -32,6 +32,7 @@ __all__ = [
     "error",
     "glyph",
     "inert",
+    "log_line",
     "note",
     "out",
     "paged",
@@ -131,6 +132,13 @@ def _redacted(message: str) -> str:
 
 
 def note(message: str) -> None:
+    """A by-the-way line on stderr, wrapped at word boundaries to the terminal's width
+    (errors and warnings stay one line each)."""
+    err.print(Text(inert(message), style="dim"))
+
+
+def log_line(message: str) -> None:
+    """One record of a running server's log on stderr: a single line, never wrapped."""
     err.print(Text(inert(message), style="dim"), soft_wrap=True)
 
 

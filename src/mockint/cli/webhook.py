@@ -51,7 +51,7 @@ def serve(
     config = WebhookConfig.from_settings(
         settings(), secret.value.get_secret_value() if secret else ""
     )
-    run(config, host=host, port=port, provider=provider, log=console.note)
+    run(config, host=host, port=port, provider=provider, log=console.log_line)
 
 
 app.command("serve", cls=Command)(handled(serve))
