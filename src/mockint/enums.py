@@ -65,6 +65,24 @@ class Mode(StrEnum):
     VAPI = "vapi"
 
 
+class CallTransport(StrEnum):
+    """How a Vapi web call reaches the candidate: audio streamed by mockint itself over
+    Vapi's WebSocket transport (``vapi.websocket``), or a browser page joining a Daily
+    room (``daily``)."""
+
+    TERMINAL = "terminal"
+    WEB = "web"
+
+
+class Duplex(StrEnum):
+    """Whether the microphone stays open while the interviewer speaks: full duplex (with
+    headphones) or half duplex (muted while the interviewer speaks, so it does not hear
+    itself through the speakers)."""
+
+    FULL = "full"
+    HALF = "half"
+
+
 class Provider(StrEnum):
     """Who writes questions, grades and follow-ups: Gemini, any server speaking OpenAI's
     chat-completions wire format (``openai``), this machine, or Gemini exactly when a key is

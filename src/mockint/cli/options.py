@@ -7,7 +7,17 @@ from typing import Annotated
 
 import typer
 
-from mockint.enums import Difficulty, GraderKind, InterviewType, Mode, Provider, Status, SttEngine
+from mockint.enums import (
+    CallTransport,
+    Difficulty,
+    Duplex,
+    GraderKind,
+    InterviewType,
+    Mode,
+    Provider,
+    Status,
+    SttEngine,
+)
 
 SELECTION = "Question selection"
 
@@ -219,8 +229,8 @@ TimeoutOption = Annotated[
     typer.Option(
         "--timeout",
         min=1,
-        help="With --mode vapi: stop watching the call after this many seconds "
-        "(finish later with mockint complete).",
+        help="With --mode vapi: end the call after this many seconds (in the terminal), or "
+        "stop watching it (a browser or phone call; finish later with mockint complete).",
         rich_help_panel=VOICE,
         show_default=False,
     ),
@@ -241,8 +251,8 @@ AnswersAudioOption = Annotated[
     Path | None,
     typer.Option(
         "--answers-audio",
-        help="With --mode voice: take each answer from DIR/QUESTION_ID.wav or DIR/01.wav, "
-        "02.wav... instead of the microphone.",
+        help="With --mode voice or vapi: take each answer from DIR/QUESTION_ID.wav or "
+        "DIR/01.wav, 02.wav... instead of the microphone.",
         file_okay=False,
         rich_help_panel=VOICE,
         show_default=False,
@@ -288,5 +298,57 @@ SilenceOption = Annotated[
         max=30,
         help="Seconds of silence after speaking that end an answer.",
         rich_help_panel=VOICE,
+    ),
+]
+TransportOption = Annotated[
+    CallTransport | None,
+    typer.Option(
+        "--transport",
+        help="With --mode vapi: hold the call in this terminal (microphone and speakers, "
+        "over Vapi's WebSocket transport) or join it in a browser page (web). Default: "
+        "terminal when the voice extra is installed, else web.",
+        rich_help_panel=VOICE,
+        show_default=False,
+        case_sensitive=False,
+    ),
+]
+DuplexOption = Annotated[
+    Duplex,
+    typer.Option(
+        "--duplex",
+        help="With --mode vapi in the terminal: full (headphones: the microphone stays open) "
+        "or half (the microphone is muted while the interviewer speaks, so it does not hear "
+        "itself through the speakers).",
+        rich_help_panel=VOICE,
+        case_sensitive=False,
+    ),
+]
+NoPlaybackOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-playback",
+        help="With --mode vapi in the terminal: write the interviewer's audio to the "
+        "session's audio folder instead of playing it.",
+        rich_help_panel=VOICE,
+    ),
+]
+InputDeviceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--input-device",
+        help="Microphone to record from: a name (or part of one) or an index from "
+        "`mockint devices`. Default: the system's.",
+        rich_help_panel=VOICE,
+        show_default=False,
+    ),
+]
+OutputDeviceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--output-device",
+        help="Speakers or headphones to play through: a name (or part of one) or an index "
+        "from `mockint devices`. Default: the system's.",
+        rich_help_panel=VOICE,
+        show_default=False,
     ),
 ]

@@ -12,7 +12,7 @@ from mockint.cli import console, options, render, signals
 from mockint.cli.common import database, selection_request, warn_about_models
 from mockint.cli.display import RichDisplay
 from mockint.cli.errors import command_app
-from mockint.enums import Mode, Provider, SttEngine
+from mockint.enums import Duplex, Mode, Provider, SttEngine
 from mockint.errors import ExitCode
 from mockint.interview.retry import compare_with_parent
 from mockint.interview.session import Interview, setup_interview
@@ -47,6 +47,11 @@ def start(
     phone: options.PhoneOption = None,
     no_browser: options.NoBrowserOption = False,
     timeout: options.TimeoutOption = None,
+    transport: options.TransportOption = None,
+    duplex: options.DuplexOption = Duplex.HALF,
+    no_playback: options.NoPlaybackOption = False,
+    input_device: options.InputDeviceOption = None,
+    output_device: options.OutputDeviceOption = None,
     json: options.JsonOption = False,
     fail_under: options.FailUnderOption = None,
 ) -> None:
@@ -85,6 +90,11 @@ def start(
             silence=silence,
             phone=phone,
             timeout=timeout,
+            transport=transport,
+            duplex=duplex,
+            playback=not no_playback,
+            input_device=input_device,
+            output_device=output_device,
         ),
         RichDisplay(open_browser=not no_browser),
     )

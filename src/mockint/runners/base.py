@@ -17,7 +17,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from mockint.enums import Mode, Provider, SttEngine
+from mockint.enums import CallTransport, Duplex, Mode, Provider, SttEngine
 
 if TYPE_CHECKING:
     from mockint.interview.session import Interview
@@ -174,7 +174,12 @@ class RunnerSettings:
     ``answers``: a JSON answers file (text mode, unattended); ``answers_audio``: a
     directory of WAV answers (voice mode); ``silence``: seconds of silence that end
     a spoken answer; ``phone``: an E.164 number to call (vapi mode); ``timeout``:
-    seconds to wait for a call to end.
+    seconds to wait for a call to end (a call held in the terminal is ended then);
+    ``transport``: a Vapi call in the terminal or a browser (None: the terminal when the
+    voice extra is installed); ``duplex``: whether the microphone stays open while the
+    interviewer speaks; ``playback``: play the interviewer's audio (else write it to the
+    session's audio folder); ``input_device``/``output_device``: a sound device's name
+    (or part of it) or index, None for the system's default.
     """
 
     mode: Mode = Mode.TEXT
@@ -189,6 +194,11 @@ class RunnerSettings:
     silence: float = 2.0
     phone: str | None = None
     timeout: float | None = None
+    transport: CallTransport | None = None
+    duplex: Duplex = Duplex.HALF
+    playback: bool = True
+    input_device: str | None = None
+    output_device: str | None = None
 
 
 class Runner(Protocol):
