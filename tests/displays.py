@@ -7,7 +7,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from mockint.models.questions import Question
-from mockint.runners.base import AnswerRequest, Entry, EntryEnd, Interrupted, Progress, Tone
+from mockint.runners.base import (
+    AnswerRequest,
+    CallView,
+    Entry,
+    EntryEnd,
+    Interrupted,
+    Progress,
+    Tone,
+)
 from mockint.runners.lines import read_answer_lines
 
 
@@ -25,6 +33,7 @@ class RecordingDisplay:
     shown: list[tuple[str, int, int]] = field(default_factory=list)
     said: list[tuple[Tone, str]] = field(default_factory=list)
     timers: list[Progress] = field(default_factory=list)
+    views: list[CallView] = field(default_factory=list)
 
     def question(self, question: Question, position: int, total: int) -> None:
         self.shown.append((question.id, position, total))
@@ -58,6 +67,9 @@ class RecordingDisplay:
     @contextmanager
     def busy(self, message: str) -> Iterator[None]:
         yield
+
+    def live_call(self, view: CallView) -> None:
+        self.views.append(view)
 
     def open_link(self, url: str) -> None:
         self.said.append((Tone.NOTE, url))

@@ -20,19 +20,65 @@ from rich.panel import Panel
 from rich.status import Status
 from rich.text import Text
 
-from mockint.cli import console
+from mockint.cli import console, signals
 from mockint.models.questions import Question
-from mockint.runners.base import AnswerRequest, Entry, Progress, Tone
+from mockint.runners.base import AnswerRequest, CallView, Entry, Line, Progress, Speaker, Tone
 from mockint.runners.lines import read_answer_lines
 from mockint.safetext import inert
 from mockint.timespec import clock
 
 if TYPE_CHECKING:
+    from rich.live import Live
+
     from mockint.cli.editor import AnswerEditor
 
 # Seconds between redraws of the level meter.
 METER_REDRAW = 0.1
 METER_WIDTH = 20
+CALL_METER_WIDTH = 8
+SPEAKER_LABEL = {
+    Speaker.INTERVIEWER: ("Interviewer", "bold cyan"),
+    Speaker.CANDIDATE: ("You", "bold green"),
+}
+
+
+def call_line(line: Line) -> Text:
+    """One utterance of a live call: the speaker's label, then the words (inert)."""
+    label, style = SPEAKER_LABEL[line.speaker]
+    return Text(f"{label}: ", style=style if line.final else "dim") + console.user_text(
+        line.text, style="" if line.final else "dim italic"
+    )
+
+
+def call_footer(view: CallView, width: int) -> Text:
+    """The live call's status line, cut to ``width`` columns: the call's state, the
+    question being asked, the time against the allocation, the microphone's level and
+    whether it is muted."""
+    parts = [
+        Text(
+            f"{console.glyph('●', console.err)} {view.status}",
+            style="green" if view.status == "in-progress" else "yellow",
+        )
+    ]
+    if view.total:
+        asking = (
+            f"question {view.asked} of {view.total}" if view.asked else f"{view.total} questions"
+        )
+        parts.append(Text(asking))
+    timer = clock(view.elapsed) + (f"/{clock(view.allowed)}" if view.allowed else "")
+    over = view.allowed is not None and view.elapsed > view.allowed
+    parts.append(Text(timer, style="red" if over else ""))
+    if view.muted:
+        parts.append(Text("mic muted: interviewer speaking", style="yellow"))
+    else:
+        bars = min(CALL_METER_WIDTH, int(view.level * 100))
+        parts.append(
+            Text("mic " + console.glyph("█", console.err) * bars + "·" * (CALL_METER_WIDTH - bars))
+        )
+    parts.append(Text("Ctrl-C to end", style="dim"))
+    footer = Text(" · ", style="dim").join(parts)
+    footer.truncate(width, overflow="ellipsis")
+    return footer
 
 
 def question_panel(question: Question, position: int, total: int) -> Panel:
@@ -68,6 +114,9 @@ class RichDisplay:
         self.call_status = ""  # the call status last announced
         self.meter_drawn_at: float | None = None  # when the level meter was last drawn
         self.editor: AnswerEditor | None = None  # made at the first answer, on a terminal
+        self.live: Live | None = None  # a call held in the terminal, while it is shown
+        self.call_lines = 0  # final lines of the live call printed so far
+        self.call_notes = 0  # notes of the live call printed so far
 
     def question(self, question: Question, position: int, total: int) -> None:
         console.err.print(question_panel(question, position, total))
@@ -104,6 +153,7 @@ class RichDisplay:
 
     def ask(self, prompt: str, timer: Progress | None = None) -> str:
         self.idle()
+        signals.resume()  # a question asked after a Ctrl-C: a Ctrl-C now interrupts it
         shown = Text(inert(prompt))
         if timer is not None and timer.allowed is not None:
             colour = "red" if timer.over_time else "green"
@@ -150,11 +200,30 @@ class RichDisplay:
         self.idle()
         return console.waiting(message)  # with the time waited: a local model may be slow
 
+    def live_call(self, view: CallView) -> None:
+        from rich.console import Group
+        from rich.live import Live
+
+        if self.live is None:
+            self.live = Live(console=console.err, auto_refresh=False, transient=True)
+            self.live.start()
+        finals = [line for line in view.lines if line.final]
+        for line in finals[self.call_lines :]:
+            self.live.console.print(call_line(line))
+        for note in view.notes[self.call_notes :]:
+            self.live.console.print(Text(inert(note), style="yellow"))
+        self.call_lines, self.call_notes = len(finals), len(view.notes)
+        partial = [call_line(line) for line in view.lines if not line.final]
+        self.live.update(Group(*partial, call_footer(view, console.err.width)), refresh=True)
+
     def open_link(self, url: str) -> None:
         if self.open_browser:
             webbrowser.open(url)
 
     def idle(self) -> None:
+        if self.live is not None:
+            self.live.stop()
+            self.live = None
         if self.status is not None:
             self.status.stop()
             self.status = None

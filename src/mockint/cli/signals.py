@@ -32,6 +32,12 @@ def stopping(signum: int) -> None:
         _stopping.append(signum)
 
 
+def resume() -> None:
+    """The stop was dealt with and the run goes on (the candidate chose not to end a
+    call): the next stop signal interrupts again."""
+    _stopping.clear()
+
+
 def _handler(signum: int, frame: FrameType | None) -> None:
     if _stopping:
         return

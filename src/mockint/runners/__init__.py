@@ -75,8 +75,15 @@ def get_runner(settings: RunnerSettings, display: Display) -> Runner:
     (answers files, audio directories, keys) are checked now, before any session
     is created, so bad input leaves nothing behind.
     """
-    if settings.answers_audio is not None and settings.mode != Mode.VOICE:
-        raise UsageError("--answers-audio needs --mode voice.")
+    if settings.answers_audio is not None and settings.mode not in (Mode.VOICE, Mode.VAPI):
+        raise UsageError("--answers-audio needs --mode voice or --mode vapi.")
+    if settings.mode != Mode.VAPI:
+        if settings.transport is not None:
+            raise UsageError("--transport needs --mode vapi.")
+        if not settings.playback:
+            raise UsageError("--no-playback needs --mode vapi.")
+    if settings.mode == Mode.TEXT and (settings.input_device or settings.output_device):
+        raise UsageError("--input-device and --output-device need --mode voice or --mode vapi.")
     if settings.phone is not None and settings.mode != Mode.VAPI:
         raise UsageError("--phone needs --mode vapi.")
     if settings.answers is not None and settings.mode != Mode.TEXT:

@@ -61,6 +61,50 @@ class Progress:
         return self.allowed is not None and self.elapsed > self.allowed
 
 
+class Speaker(StrEnum):
+    """Who speaks in a live call."""
+
+    INTERVIEWER = "interviewer"
+    CANDIDATE = "candidate"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One utterance of a live call as transcribed so far: ``final`` once the
+    transcriber has settled it, else a partial transcript that may still change."""
+
+    speaker: Speaker
+    text: str
+    final: bool = True
+
+
+@dataclass(frozen=True)
+class CallView:
+    """A live call held in the terminal, as the candidate sees it (a snapshot).
+
+    ``lines``: the conversation so far, oldest first (at most one partial line per
+    speaker, last); ``asked`` of ``total`` questions asked; ``elapsed`` and ``allowed``
+    in seconds (the call's length against the interview's allocation); ``level``: the
+    microphone's RMS level (0-1) of the last 20 ms frame sent; ``speaking``: who the
+    transport says is speaking; ``muted``: the microphone is muted (half duplex, while
+    the interviewer speaks); ``status``: Vapi's call status (``in-progress``...);
+    ``notes``: things the candidate should know (audio written to a file, messages
+    ignored).
+    """
+
+    status: str
+    lines: tuple[Line, ...] = ()
+    asked: int = 0
+    total: int = 0
+    elapsed: float = 0.0
+    allowed: float | None = None
+    level: float = 0.0
+    speaking: Speaker | None = None
+    muted: bool = False
+    duplex: str = "half"
+    notes: tuple[str, ...] = ()
+
+
 class EntryEnd(StrEnum):
     """How typing an answer ended."""
 
@@ -155,6 +199,12 @@ class Display(Protocol):
 
     def busy(self, message: str) -> AbstractContextManager[object]:
         """A context for work that takes a while (a model loading, a reply awaited)."""
+        ...
+
+    def live_call(self, view: CallView) -> None:
+        """Show a call held in the terminal as it goes: called often (about ten times a
+        second) from one thread, each time with the whole view; may redraw. :meth:`idle`
+        ends the live view."""
         ...
 
     def open_link(self, url: str) -> None:

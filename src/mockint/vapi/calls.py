@@ -174,6 +174,14 @@ def join_url(call: dict[str, Any]) -> str | None:
     return str(url) if url else None
 
 
+def socket_url(call: dict[str, Any]) -> str | None:
+    """Where the audio of a WebSocket-transport call streams: ``transport.websocketCallUrl``
+    (None when the reply has none)."""
+    transport = call.get("transport") or {}
+    url = transport.get("websocketCallUrl") if isinstance(transport, dict) else None
+    return str(url) if url else None
+
+
 def join_token(call: dict[str, Any]) -> str | None:
     """The meeting token of a web call's room (``transport.callToken``), if Vapi sent one."""
     transport = call.get("transport") or {}
@@ -204,6 +212,29 @@ def _spoken_seconds(message: dict[str, Any]) -> float:
     return 0.0
 
 
+class QuestionMatcher:
+    """Which question an interviewer's words ask, following the questions in order.
+
+    A message asks question *i* when it says at least ``ASKED_AT`` of the question's
+    content words; only the next question and the one after it (one may be skipped
+    over) are looked for, so a question is found once.
+    """
+
+    def __init__(self, questions: list[Question]) -> None:
+        self.wanted = [words(q.text) for q in questions]
+        self.following = 0  # the index of the next question to look for
+
+    def asked(self, text: str) -> int | None:
+        """The index (0-based) of the question ``text`` asks, or None."""
+        said = words(text)
+        for index in range(self.following, min(self.following + 2, len(self.wanted))):
+            wanted = self.wanted[index]
+            if wanted and len(wanted & said) / len(wanted) >= ASKED_AT:
+                self.following = index + 1
+                return index
+        return None
+
+
 def map_messages(
     messages: list[dict[str, Any]], questions: list[Question]
 ) -> list[QuestionTranscript]:
@@ -214,21 +245,18 @@ def map_messages(
     one, is that question's answer. Talk before the first question is small talk.
     """
     mapped = [QuestionTranscript(q) for q in questions]
-    wanted = [words(q.text) for q in questions]
+    matcher = QuestionMatcher(questions)
     current: int | None = None
-    following = 0
     for message in sorted(messages, key=lambda m: float(m.get("secondsFromStart") or 0)):
         role, text = message.get("role"), _message_text(message)
         if not text:
             continue
         at = float(message.get("secondsFromStart") or 0)
         if role in INTERVIEWER_ROLES:
-            said = words(text)
-            for index in range(following, min(following + 2, len(questions))):
-                if wanted[index] and len(wanted[index] & said) / len(wanted[index]) >= ASKED_AT:
-                    current, following = index, index + 1
-                    mapped[index].asked, mapped[index].asked_at = text, at
-                    break
+            index = matcher.asked(text)
+            if index is not None:
+                current = index
+                mapped[index].asked, mapped[index].asked_at = text, at
         elif role in CANDIDATE_ROLES and current is not None:
             item = mapped[current]
             item.answer.append(text)

@@ -22,6 +22,12 @@ from mockint.validation import describe, service_url
 
 BASE_URL_VARIABLE = "MOCKINT_VAPI_BASE_URL"
 RETRIED = frozenset({500, 502, 503, 504})
+#: Vapi's WebSocket transport as a call is created with it: raw 16-bit little-endian PCM,
+#: mono, 16 kHz, both ways (https://docs.vapi.ai/calls/websocket-transport)
+SOCKET_TRANSPORT: dict[str, Any] = {
+    "provider": "vapi.websocket",
+    "audioFormat": {"format": "pcm_s16le", "container": "raw", "sampleRate": 16_000},
+}
 KEY_VARIABLE = {"vapi-public": "VAPI_PUBLIC_KEY", "vapi-private": "VAPI_PRIVATE_KEY"}
 
 
@@ -41,6 +47,9 @@ class VapiSettings(BaseModel):
     attempts: int = Field(ge=1, le=20)
     request_timeout_seconds: float = Field(gt=0, le=3600)
     extra_minutes: int = Field(ge=0, le=600)
+    socket_connect_seconds: float = Field(gt=0, le=300)
+    first_audio_seconds: float = Field(gt=0, le=600)
+    socket_end_wait_seconds: float = Field(gt=0, le=300)
     webhook_auth: str
     server_url: str
     server_credential_id: str
@@ -118,6 +127,13 @@ class VapiClient:
         self.timeout = float(s["request_timeout_seconds"])
         self.retry_wait = float(s.get("retry_wait_seconds", 1.0))
 
+    def key(self, name: str) -> SecretStr:
+        """The key ``name`` this client holds (UsageError when it holds none)."""
+        key = self._keys.get(name)
+        if key is None:
+            raise UsageError(f"The {name} key is needed for this Vapi request.")
+        return key
+
     def __repr__(self) -> str:  # never show a key
         return f"VapiClient({self.base_url!r})"
 
@@ -138,9 +154,7 @@ class VapiClient:
                 super().__init__(reason)
                 self.status, self.reason = status, reason
 
-        key = self._keys.get(key_name)
-        if key is None:
-            raise UsageError(f"The {key_name} key is needed for this Vapi request.")
+        key = self.key(key_name)
 
         @retry(
             retry=retry_if_exception(lambda e: isinstance(e, Retryable)),
@@ -191,6 +205,13 @@ class VapiClient:
         # the room stays open if the browser tab reloads, so the user can join again
         body = {"assistant": assistant, "roomDeleteOnUserLeaveEnabled": False}
         return self._call("POST", "/call/web", "vapi-public", body)
+
+    def create_socket_call(self, assistant: dict[str, Any]) -> dict[str, Any]:
+        """A call whose audio mockint streams itself over Vapi's WebSocket transport
+        (``POST /call`` with the private key; raw 16-bit PCM, 16 kHz, both ways). The
+        reply's ``transport.websocketCallUrl`` is where to connect."""
+        body = {"assistant": assistant, "transport": SOCKET_TRANSPORT}
+        return self._call("POST", "/call", "vapi-private", body)
 
     def create_phone_call(
         self, assistant: dict[str, Any], phone_number_id: str, number: str

@@ -12,9 +12,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from mockint.enums import CallTransport, Duplex
 from mockint.errors import MockintError, SessionStateError, UsageError
 from mockint.interview.session import Interview
 from mockint.keys import get_key
+from mockint.paths import audio_dir
 from mockint.runners.base import Display, Outcome, Progress, RunnerSettings, Tone
 from mockint.storage.calls import record_call, uncollected_call
 from mockint.vapi.calls import (
@@ -27,9 +29,15 @@ from mockint.vapi.calls import (
     join_url,
     latest_call_id,
     messages_of,
+    socket_url,
 )
 from mockint.vapi.client import VapiClient, VapiError, require_key, settings
 from mockint.vapi.joinpage import JoinServer
+from mockint.vapi.media import AudioSink, TerminalAudio, WavSink, open_sink, open_source
+from mockint.vapi.transport import CallEnd, LiveCall
+from mockint.voice import INSTALL, need
+from mockint.voice.record import check_microphone
+from mockint.voice.runner import AudioFiles
 
 PHONE_NUMBER_VARIABLE = "VAPI_PHONE_NUMBER_ID"
 E164 = re.compile(r"\+[1-9]\d{6,14}")
@@ -113,12 +121,23 @@ class VapiRunner:
         phone: str | None = None,
         phone_number_id: str | None = None,
         timeout: float | None = None,
+        terminal: TerminalAudio | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.client, self.display = client, display
         self.phone, self.phone_number_id = phone, phone_number_id
         self.timeout = timeout
+        self.terminal = terminal
         self.sleep = sleep
+
+    def _assistant(self, interview: Interview) -> dict[str, Any]:
+        secret = get_key("vapi-webhook") if settings().get("server_url") else None
+        return build_assistant(
+            interview.session,
+            interview.questions,
+            settings(),
+            secret.value.get_secret_value() if secret else None,
+        )
 
     def run(self, interview: Interview) -> Outcome:
         if not interview.pending():
@@ -129,14 +148,10 @@ class VapiRunner:
                 f"Session {interview.session.id} already has a call ({waiting}) whose transcript "
                 f"has not been collected: finish it with `mockint complete {interview.session.id}`."
             )
+        if self.terminal is not None:
+            return self._in_terminal(interview, self.terminal)
         kind = "phone" if self.phone else "web"
-        secret = get_key("vapi-webhook") if settings().get("server_url") else None
-        assistant = build_assistant(
-            interview.session,
-            interview.questions,
-            settings(),
-            secret.value.get_secret_value() if secret else None,
-        )
+        assistant = self._assistant(interview)
         if self.phone:
             call = self.client.create_phone_call(assistant, str(self.phone_number_id), self.phone)
         else:
@@ -175,6 +190,97 @@ class VapiRunner:
             self.display.say(summary.note, Tone.WARNING)
         return Outcome.COMPLETED
 
+    def _in_terminal(self, interview: Interview, audio: TerminalAudio) -> Outcome:
+        """The call held here over Vapi's WebSocket transport, then collected as any call."""
+        session_id = interview.session.id
+        source = open_source(audio, interview.questions)  # files are read before any call
+        call = self.client.create_socket_call(self._assistant(interview))
+        url = socket_url(call)
+        sink: AudioSink | None = None
+        try:
+            if url is None:
+                raise VapiError(
+                    f"Vapi created call {call['id']} without a websocketCallUrl to stream its "
+                    "audio; nothing was stored. Try again later, or use --transport web."
+                )
+            sink = open_sink(audio, audio_dir(session_id) / f"vapi-{call['id']}-interviewer.wav")
+            live = LiveCall(
+                url,
+                self.client.key("vapi-private"),
+                source=source,
+                sink=sink,
+                display=self.display,
+                questions=interview.questions,
+                duplex=audio.duplex,
+                allowed=sum(q.time_minutes for q in interview.questions) * 60.0,
+                timeout=self.timeout,
+                first_audio_seconds=float(settings()["first_audio_seconds"]),
+                end_wait_seconds=float(settings()["socket_end_wait_seconds"]),
+                connect_timeout=float(settings()["socket_connect_seconds"]),
+                recorder=(
+                    WavSink(audio_dir(session_id) / f"vapi-{call['id']}-candidate.wav")
+                    if audio.keep_audio
+                    else None
+                ),
+                end_by_control=lambda: self.client.end_call(call),
+            )
+            with self.display.busy("Connecting to the interviewer…"):
+                live.connect()
+        except BaseException:
+            self.client.end_call(call)  # nobody can talk on it: do not let it run
+            source.close()
+            if sink is not None:
+                sink.close()
+            raise
+        # from here on the call exists: the session is in progress and resumable by `complete`
+        assert sink is not None
+        record_call(interview.db, session_id, call, "terminal")
+        interview.begin()
+        self.display.say(_how_it_sounds(audio, sink))
+        end = live.run()
+        if end in (CallEnd.DROPPED, CallEnd.NO_AUDIO):
+            self.client.end_call(call)  # it may still run on Vapi's side
+        if end != CallEnd.ENDED and end != CallEnd.HUNG_UP:
+            self.display.say(_END_NOTES[end].format(timeout=self.timeout), Tone.WARNING)
+        ended = watch(self.client, self.client.get_call(str(call["id"])), session_id,
+                      self.display, sleep=self.sleep)  # fmt: skip
+        self.display.idle()
+        summary = collect_into(interview, ended)
+        if summary.error:
+            self.display.say(summary.note, Tone.WARNING)
+        return Outcome.COMPLETED
+
+
+_END_NOTES = {
+    CallEnd.TIMEOUT: "The call was ended after --timeout {timeout:g} s; graded on what was said.",
+    CallEnd.DROPPED: (
+        "The connection to the call dropped (Vapi cannot reconnect a call): it is collected "
+        "as it stands."
+    ),
+    CallEnd.NO_AUDIO: (
+        "Vapi sent no audio for the interviewer, so the call was ended. Check the assistant's "
+        "voice settings under [vapi] in the config file, or use --transport web."
+    ),
+    CallEnd.STOPPED: "The call was ended.",
+}
+
+
+def _how_it_sounds(audio: TerminalAudio, sink: AudioSink) -> str:
+    if isinstance(sink, WavSink):
+        heard = f"The interviewer's audio is written to {sink.where}"
+    else:
+        heard = f"The interviewer plays on {sink.where}"
+    if audio.answers_audio is not None:
+        said = f"your answers are streamed from {audio.answers_audio}"
+    elif audio.duplex == Duplex.HALF:
+        said = (
+            "your microphone is muted while the interviewer speaks (with headphones, "
+            "--duplex full lets you talk over it)"
+        )
+    else:
+        said = "your microphone stays open (full duplex: use headphones)"
+    return f"{heard}; {said}. Ctrl-C ends the call."
+
 
 def client_with(*names: str) -> VapiClient:
     """A Vapi client holding the keys ``names`` ("vapi-public", "vapi-private");
@@ -182,13 +288,51 @@ def client_with(*names: str) -> VapiClient:
     return VapiClient({name: require_key(name) for name in names})
 
 
+def terminal_available() -> bool:
+    """Whether a call can be held in this terminal: the voice extra's audio and WebSocket
+    libraries are installed (a device is checked when the call starts)."""
+    import importlib.util
+
+    return all(importlib.util.find_spec(m) is not None for m in ("sounddevice", "websockets"))
+
+
+def choose_transport(settings_: RunnerSettings, display: Display) -> CallTransport:
+    """The transport of a web call: ``settings_.transport``, else the terminal when the
+    voice extra is installed (or answers come from files), else a browser page (said on
+    ``display``). UsageError for options that do not fit the transport chosen."""
+    chosen = settings_.transport
+    if chosen is None:
+        if settings_.answers_audio is not None or terminal_available():
+            chosen = CallTransport.TERMINAL
+        else:
+            display.say(
+                f"The voice extra is not installed: join the call in a browser ({INSTALL} to "
+                "hold it in this terminal)."
+            )
+            chosen = CallTransport.WEB
+    if chosen == CallTransport.WEB:
+        if settings_.answers_audio is not None:
+            raise UsageError("--answers-audio streams answers into a call held in the terminal: "
+                             "drop --transport web.")  # fmt: skip
+        if not settings_.playback:
+            raise UsageError("--no-playback is for a call held in the terminal: drop "
+                             "--transport web.")  # fmt: skip
+    else:
+        need("websockets", "A call held in the terminal")
+    return chosen
+
+
 def build(settings_: RunnerSettings, display: Display) -> VapiRunner:
-    """The Vapi runner for ``settings_``: a web call the candidate joins in a browser, or
-    with ``phone`` (E.164) a phone call from the number whose id is in
-    VAPI_PHONE_NUMBER_ID. Raises UsageError for a bad number or a missing key."""
+    """The Vapi runner for ``settings_``: a call held in this terminal over Vapi's
+    WebSocket transport (the default with the voice extra), a web call the candidate
+    joins in a browser (``transport`` web), or with ``phone`` (E.164) a phone call from
+    the number whose id is in VAPI_PHONE_NUMBER_ID. Raises UsageError for a bad number,
+    options that do not fit, or a missing key; VoiceError for missing audio libraries."""
     phone = settings_.phone.strip() if settings_.phone is not None else None
     phone_number_id = None
     if phone is not None:
+        if settings_.transport is not None or settings_.answers_audio is not None:
+            raise UsageError("--phone calls your phone: drop --transport and --answers-audio.")
         if not E164.fullmatch(phone):
             raise UsageError(
                 f"--phone {settings_.phone!r} is not an E.164 number; write it like +14155550123."
@@ -198,11 +342,26 @@ def build(settings_: RunnerSettings, display: Display) -> VapiRunner:
             raise UsageError(
                 f"--phone needs {PHONE_NUMBER_VARIABLE}: the id of your Vapi phone number."
             )
-        client = client_with("vapi-private")
+        return VapiRunner(client_with("vapi-private"), display, phone=phone,
+                          phone_number_id=phone_number_id, timeout=settings_.timeout)  # fmt: skip
+    if choose_transport(settings_, display) == CallTransport.WEB:
+        return VapiRunner(
+            client_with("vapi-public", "vapi-private"), display, timeout=settings_.timeout
+        )
+    terminal = TerminalAudio(
+        duplex=settings_.duplex,
+        playback=settings_.playback,
+        answers_audio=settings_.answers_audio,
+        input_device=settings_.input_device,
+        output_device=settings_.output_device,
+        keep_audio=settings_.keep_audio,
+    )
+    if terminal.answers_audio is not None:
+        AudioFiles(terminal.answers_audio)  # a directory that holds no answers fails now
     else:
-        client = client_with("vapi-public", "vapi-private")
+        check_microphone(terminal.input_device)
     return VapiRunner(
-        client, display, phone=phone, phone_number_id=phone_number_id, timeout=settings_.timeout
+        client_with("vapi-private"), display, timeout=settings_.timeout, terminal=terminal
     )
 
 

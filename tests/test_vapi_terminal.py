@@ -1,0 +1,170 @@
+"""A Vapi call held in the terminal: pacing, scripted answers, the live view, and the
+choice of transport (the call itself, over a local socket server: test_vapi_socket.py)."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from rich.console import Console
+
+from displays import RecordingDisplay
+from mockint.cli.display import call_footer, call_line
+from mockint.enums import CallTransport, Mode
+from mockint.errors import UsageError
+from mockint.runners import RunnerSettings, get_runner
+from mockint.runners.base import CallView, Line, Speaker
+from mockint.vapi import runner as vapi_runner
+from mockint.vapi.media import FRAME_BYTES, FRAME_SECONDS, SILENCE, FrameClock, WavAnswers, rms
+
+
+class FakeTime:
+    """A monotonic clock that moves only when slept on (or when told to)."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.slept: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_frames_are_due_every_20_ms_without_drift() -> None:
+    time = FakeTime()
+    clock = FrameClock(time.monotonic, time.sleep)
+    due = []
+    for n in range(1000):
+        time.now += 0.0013 if n % 3 else 0.0  # the work between frames takes some time
+        clock.wait()
+        due.append(time.now)
+    intervals = np.diff(due)
+    assert np.allclose(intervals, FRAME_SECONDS, atol=1e-9)
+    assert due[-1] - due[0] == pytest.approx(999 * FRAME_SECONDS)
+
+
+def test_a_stalled_sender_starts_a_new_schedule_instead_of_a_burst() -> None:
+    time = FakeTime()
+    clock = FrameClock(time.monotonic, time.sleep)
+    for _ in range(10):
+        clock.wait()
+    time.now += 5.0  # the process was stopped (Ctrl-Z) for five seconds
+    clock.wait()
+    resumed = time.now
+    clock.wait()
+    assert time.now - resumed == pytest.approx(FRAME_SECONDS)
+
+
+def tone(seconds: float, level: float = 0.3) -> np.ndarray:
+    t = np.arange(int(16_000 * seconds)) / 16_000
+    return (level * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+
+
+def test_scripted_answers_play_only_once_cued_then_silence() -> None:
+    time = FakeTime()
+    answers = WavAnswers([tone(0.05), None, tone(0.02)], FrameClock(time.monotonic, time.sleep))
+    assert answers.read() == SILENCE and not answers.playing
+    answers.cue(1)
+    assert answers.playing
+    frames = [answers.read() for _ in range(4)]
+    assert all(len(f) == FRAME_BYTES for f in frames)
+    assert [rms(f) > 0.1 for f in frames] == [True, True, True, False]  # 50 ms: 2.5 frames
+    assert not answers.playing
+    answers.cue(2)  # a question without a file: the candidate stays silent
+    assert answers.read() == SILENCE
+    answers.cue(3)
+    assert rms(answers.read()) > 0.1
+    answers.cue(9)  # a question the script does not have: ignored
+    assert answers.read() == SILENCE
+
+
+def render(renderable: object, width: int = 80) -> list[str]:
+    out = io.StringIO()
+    Console(file=out, width=width, color_system=None, legacy_windows=False).print(renderable)
+    return out.getvalue().splitlines()
+
+
+@pytest.mark.parametrize("width", [80, 50])
+def test_the_call_footer_is_one_line_that_fits(width: int) -> None:
+    view = CallView(
+        status="in-progress",
+        lines=(Line(Speaker.INTERVIEWER, "Design a rate limiter", final=False),),
+        asked=2,
+        total=5,
+        elapsed=190,
+        allowed=1800,
+        level=0.04,
+        muted=False,
+    )
+    lines = render(call_footer(view, width), width)
+    assert len(lines) == 1 and len(lines[0]) <= width
+    assert "question 2 of 5" in lines[0] or width < 80
+    assert "03:10/30:00" in lines[0]
+
+
+def test_the_footer_says_when_the_microphone_is_muted_and_when_time_is_over() -> None:
+    muted = render(
+        call_footer(
+            CallView(status="in-progress", total=3, elapsed=2000, allowed=1800, muted=True), 120
+        ),
+        120,
+    )[0]
+    assert "mic muted: interviewer speaking" in muted and "33:20/30:00" in muted
+    assert "3 questions" in muted  # none asked yet
+
+
+def test_transcribed_words_are_shown_inert() -> None:
+    line = render(call_line(Line(Speaker.CANDIDATE, "[bold]x[/bold] \x1b[31mred")))[0]
+    assert line.startswith("You: [bold]x[/bold]") and "\x1b" not in line
+
+
+def settings_for(**kwargs: object) -> RunnerSettings:
+    return RunnerSettings(mode=Mode.VAPI, **kwargs)  # type: ignore[arg-type]
+
+
+def test_without_the_voice_extra_the_call_is_joined_in_a_browser(monkeypatch, vapi) -> None:
+    monkeypatch.setattr(vapi_runner, "terminal_available", lambda: False)
+    display = RecordingDisplay([])
+    runner = get_runner(settings_for(), display)
+    assert isinstance(runner, vapi_runner.VapiRunner) and runner.terminal is None
+    assert any("voice extra is not installed" in text for _, text in display.said)
+
+
+def test_the_terminal_is_the_default_transport_with_scripted_answers(tmp_path, vapi) -> None:
+    from sounds import save
+
+    save(tmp_path / "01.wav", tone(1.0))
+    runner = get_runner(settings_for(answers_audio=tmp_path), RecordingDisplay([]))
+    assert isinstance(runner, vapi_runner.VapiRunner) and runner.terminal is not None
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        (dict(transport=CallTransport.WEB, answers_audio="DIR"), "drop --transport web"),
+        (dict(transport=CallTransport.WEB, playback=False), "drop --transport web"),
+        (dict(phone="+14155550123", transport=CallTransport.TERMINAL), "drop --transport"),
+    ],
+)
+def test_options_that_do_not_fit_the_transport_are_refused(settings, message, tmp_path, vapi):
+    if settings.get("answers_audio") == "DIR":
+        settings["answers_audio"] = tmp_path
+    with pytest.raises(UsageError, match=message):
+        get_runner(settings_for(**settings), RecordingDisplay([]))
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        (RunnerSettings(mode=Mode.TEXT, transport=CallTransport.WEB), "--transport needs"),
+        (RunnerSettings(mode=Mode.VOICE, playback=False), "--no-playback needs"),
+        (RunnerSettings(mode=Mode.TEXT, input_device="0"), "--input-device and"),
+    ],
+)
+def test_call_options_need_the_vapi_mode(settings: RunnerSettings, message: str) -> None:
+    with pytest.raises(UsageError, match=message):
+        get_runner(settings, RecordingDisplay([]))
