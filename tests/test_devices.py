@@ -1,4 +1,4 @@
-"""Sound devices: choosing a device by name or index, the rate it is opened
+"""Sound devices: `mockint devices`, choosing a device by name or index, the rate it is opened
 at, and the streaming resampler between that rate and 16 kHz.
 
 This machine (and CI) has PortAudio but no sound card, so the real sounddevice finds no
@@ -12,6 +12,7 @@ import importlib.abc
 import importlib.machinery
 import importlib.util
 import json
+import os
 import sys
 import threading
 from pathlib import Path
@@ -25,6 +26,7 @@ from mockint.errors import UsageError
 from mockint.voice import VoiceError
 from mockint.voice.devices import Device, Resampler, choose, list_devices, stream_rate
 from mockint.voice.record import Level, check_microphone, record
+from terminal import spawn
 
 FAKE_DIR = Path(__file__).parent / "fake_sounddevice"
 
@@ -55,6 +57,34 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
 
 
 @needs_no_sound_card
+def test_no_devices_is_said_on_stderr_with_an_empty_table(cli):
+    result = cli("devices")
+    assert result.exit_code == 0
+    assert result.stdout.split() == [
+        "#",
+        "Name",
+        "Host",
+        "API",
+        "In",
+        "Out",
+        "Rate",
+        "(Hz)",
+        "Default",
+    ]
+    assert " ".join(result.stderr.split()) == (
+        "No sound devices found. Answer from recorded files with --answers-audio DIR, "
+        "or type with --mode text."
+    )
+
+
+@needs_no_sound_card
+def test_no_devices_in_json_is_an_empty_list(cli):
+    result = cli("devices", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == []
+
+
+@needs_no_sound_card
 def test_an_input_device_on_a_machine_without_one_is_one_line_and_no_session(cli):
     result = cli("start", "-t", "dsa", "-d", "easy", "--mode", "voice", "--no-tts",
                  "--input-device", "0")  # fmt: skip
@@ -63,6 +93,32 @@ def test_an_input_device_on_a_machine_without_one_is_one_line_and_no_session(cli
     assert "--answers-audio DIR" in result.stderr and result.stderr.count("\n") == 1
     assert "Traceback" not in result.output
     assert json.loads(cli("history", "--json").stdout)["total"] == 0
+
+
+class _NoPortAudio(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """sounddevice as it imports without the PortAudio library: OSError."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "sounddevice":
+            return importlib.machinery.ModuleSpec(name, self)
+        return None
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        raise OSError("PortAudio library not found")
+
+
+def test_portaudio_missing_is_one_error_line(cli, monkeypatch):
+    monkeypatch.delitem(sys.modules, "sounddevice", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [_NoPortAudio(), *sys.meta_path])
+    result = cli("devices")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: PortAudio is not installed")
+    assert "sudo apt install libportaudio2" in result.stderr
+    assert "brew install portaudio" in result.stderr
+    assert result.stderr.count("\n") == 1 and result.stdout == ""
 
 
 # --- choosing a device ---------------------------------------------------------------------------
@@ -189,6 +245,52 @@ def test_a_device_that_takes_16_khz_is_opened_at_16_khz(fake):
 def test_a_device_that_refuses_16_khz_is_opened_at_its_default_rate(fake):
     assert stream_rate(choose("2", "input"), "input") == 44_100
     assert stream_rate(choose("1", "output"), "output") == 48_000
+
+
+# --- the command ---------------------------------------------------------------------------------
+
+
+def test_devices_json_is_a_list_of_objects(cli, fake):
+    result = cli("devices", "--json")
+    assert result.exit_code == 0
+    listed = json.loads(result.stdout)
+    assert len(listed) == 7
+    assert listed[5] == {
+        "index": 5,
+        "name": "default",
+        "hostApi": "ALSA",
+        "inputChannels": 32,
+        "outputChannels": 32,
+        "defaultRate": 44100,
+        "defaultInput": True,
+        "defaultOutput": True,
+    }
+    assert result.stderr == ""
+
+
+def test_the_table_fits_80_columns_with_every_name_whole(home):
+    env = {"PYTHONPATH": os.pathsep.join([str(FAKE_DIR), os.environ.get("PYTHONPATH", "")])}
+    child = spawn("devices", columns=80, env=env)
+    child.wait_until_gone()
+    assert child.exitstatus == 0, child.transcript()
+    lines = [line.rstrip() for line in child.shown().splitlines() if line.strip()]
+    assert lines[0].split() == ["#", "Name", "Host", "API", "In", "Out", "Rate", "(Hz)", "Default"]
+    assert all(len(line) <= 80 for line in lines)
+    rows = {line.split()[0]: line for line in lines[1:] if line.split()[0].isdigit()}
+    assert sorted(rows, key=int) == [str(i) for i in range(7)]
+    assert rows["5"].split()[-6:] == ["ALSA", "32", "32", "44100", "in,", "out"]
+    assert rows["2"].split()[-4:] == ["ALSA", "1", "2", "44100"]
+    shown = " ".join(" ".join(lines).split())
+    for word in fake_long_name().split():
+        assert word in shown  # wrapped, never cut
+
+
+def fake_long_name() -> str:
+    spec = importlib.util.spec_from_file_location("fake_sd", FAKE_DIR / "sounddevice.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return str(module.LONG_NAME)
 
 
 # --- resampling ----------------------------------------------------------------------------------
