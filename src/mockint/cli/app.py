@@ -75,6 +75,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "mockint.cli.paths",
         "Show where mockint keeps its data, configuration, keys and recordings.",
     ),
+    "devices": (
+        "mockint.cli.devices",
+        "List the microphones and speakers, with the index or name that --input-device and "
+        "--output-device take.",
+    ),
     "models": (
         "mockint.cli.models",
         "List the models the configured OpenAI-compatible server offers, marking the configured "

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mockint.voice import SAMPLE_RATE, VoiceError, need
+from mockint.voice import SAMPLE_RATE, need
+from mockint.voice.devices import Device, Resampler, choose, stream_rate
 
 if TYPE_CHECKING:
     import numpy as np
@@ -29,23 +30,13 @@ class Level:
     over_time: bool
 
 
-def check_microphone() -> None:
-    """Fail with a clear line when there is no PortAudio or no input device."""
+def check_microphone(device: str | None = None) -> Device:
+    """The microphone ``device`` names (the system's default when None; see
+    :func:`mockint.voice.devices.choose`), checked before any session exists. Raises
+    VoiceError when sounddevice, PortAudio or any microphone is missing, UsageError when
+    ``device`` names no microphone or several."""
     need("sounddevice", "Recording from the microphone")
-    try:
-        import sounddevice as sd
-    except OSError:
-        raise VoiceError(
-            "PortAudio is not installed (sounddevice needs it): `sudo apt install libportaudio2` "
-            "or `brew install portaudio`; or answer from files with --answers-audio DIR."
-        ) from None
-    try:
-        sd.query_devices(kind="input")
-    except Exception:  # PortAudioError or ValueError: no default input device
-        raise VoiceError(
-            "No microphone found. Connect one, or answer from recorded files with "
-            "--answers-audio DIR, or type with --mode text."
-        ) from None
+    return choose(device, "input")
 
 
 def record(
@@ -53,15 +44,22 @@ def record(
     allocated_seconds: float,
     silence_seconds: float,
     on_level: Callable[[Level], None],
+    device: Device | None = None,
 ) -> np.ndarray:
-    """Record until the speaker has been silent for ``silence_seconds`` after talking,
-    Enter is pressed, or the allocation (plus grace) runs out."""
+    """Record from ``device`` (None: the system's default microphone) until the speaker has
+    been silent for ``silence_seconds`` after talking, Enter is pressed, or the allocation
+    (plus grace) runs out. Returns float32 samples (-1 to 1) at 16 kHz, whatever rate the
+    device was opened at."""
     import numpy as np
     import sounddevice as sd
     import webrtcvad
 
+    microphone = device or choose(None, "input")
+    rate = stream_rate(microphone, "input")
+    to_engine_rate = Resampler(rate, SAMPLE_RATE, dtype="float32")
     vad = webrtcvad.Vad(2)
     frame = int(SAMPLE_RATE * FRAME_SECONDS)
+    block_size = round(rate * FRAME_SECONDS)
     stop = threading.Event()
 
     def wait_for_enter() -> None:
@@ -72,31 +70,36 @@ def record(
 
     threading.Thread(target=wait_for_enter, daemon=True).start()
     chunks: list[np.ndarray] = []
+    pending = np.zeros(0, dtype=np.float32)
     began = time.monotonic()
     heard = False
     quiet = 0.0
+
+    def listen(samples: np.ndarray) -> bool:
+        """Take one frame at 16 kHz; True when recording should stop."""
+        nonlocal heard, quiet
+        chunks.append(samples)
+        pcm = (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()
+        speaking = vad.is_speech(pcm, SAMPLE_RATE)
+        heard = heard or speaking
+        quiet = 0.0 if speaking else quiet + FRAME_SECONDS
+        elapsed = time.monotonic() - began
+        rms = float(np.sqrt(np.mean(samples**2)))
+        on_level(Level(rms, elapsed, speaking, elapsed > allocated_seconds))
+        return (heard and quiet >= silence_seconds) or elapsed > allocated_seconds * GRACE
+
     with sd.InputStream(
-        samplerate=SAMPLE_RATE, channels=1, dtype="float32", blocksize=frame
+        device=microphone.index,
+        samplerate=rate,
+        channels=1,
+        dtype="float32",
+        blocksize=block_size,
     ) as stream:
-        while not stop.is_set():
-            block, _overflowed = stream.read(frame)
-            samples = block[:, 0].copy()
-            chunks.append(samples)
-            pcm = (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()
-            speaking = vad.is_speech(pcm, SAMPLE_RATE)
-            heard = heard or speaking
-            quiet = 0.0 if speaking else quiet + FRAME_SECONDS
-            elapsed = time.monotonic() - began
-            on_level(
-                Level(
-                    float(np.sqrt(np.mean(samples**2))),
-                    elapsed,
-                    speaking,
-                    elapsed > allocated_seconds,
-                )
-            )
-            if heard and quiet >= silence_seconds:
-                break
-            if elapsed > allocated_seconds * GRACE:
-                break
+        done = False
+        while not done and not stop.is_set():
+            block, _overflowed = stream.read(block_size)
+            pending = np.concatenate([pending, to_engine_rate(block[:, 0])])
+            while not done and len(pending) >= frame:
+                done = listen(pending[:frame].copy())
+                pending = pending[frame:]
     return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)

@@ -62,12 +62,13 @@ class AudioFiles:
 
 
 class Microphone:
-    """Answers recorded from the default input device until ``silence_seconds`` of
-    silence after speech (voice activity detection), Enter, or the time allocation
-    plus a grace period; the level and timer go to ``display`` as it records."""
+    """Answers recorded from ``device`` (a name or index, see ``mockint devices``; None:
+    the system's default microphone) until ``silence_seconds`` of silence after speech
+    (voice activity detection), Enter, or the time allocation plus a grace period; the
+    level and timer go to ``display`` as it records."""
 
-    def __init__(self, silence_seconds: float, display: Display) -> None:
-        check_microphone()
+    def __init__(self, silence_seconds: float, display: Display, device: str | None = None) -> None:
+        self.device = check_microphone(device)
         self.silence_seconds, self.display = silence_seconds, display
         self.warned = False
 
@@ -86,6 +87,7 @@ class Microphone:
             allocated_seconds=question.time_minutes * 60,
             silence_seconds=self.silence_seconds,
             on_level=self._level,
+            device=self.device,
         )
         return samples if len(samples) else None
 
@@ -163,15 +165,23 @@ def build(settings: RunnerSettings, display: Display) -> VoiceRunner:
     microphone, transcribed by ``settings.stt_engine``, questions read aloud unless
     ``settings.tts`` is off (or answers come from files), recordings kept under the
     data directory unless ``settings.keep_audio`` is off. Raises VoiceError when a
-    library, the microphone or the speech model is missing, before any session exists."""
+    library, the microphone or the speech model is missing, UsageError when
+    ``settings.input_device`` names no microphone or several, before any session exists."""
     need("numpy", "Voice mode")
     if settings.stt_engine != SttEngine.POCKETSPHINX:
         resolve_model(settings.stt_model)  # a model directory that does not exist fails now
     audio: AnswerAudio = (
         AudioFiles(settings.answers_audio)
         if settings.answers_audio
-        else Microphone(settings.silence, display)
+        else Microphone(settings.silence, display, settings.input_device)
     )
+    if settings.output_device is not None:
+        # questions are read by espeak-ng or pyttsx3, which play through the system's default
+        display.say(
+            "--output-device is not used by --mode voice: questions are read aloud through "
+            "the system's default output.",
+            Tone.NOTICE,
+        )
 
     def engine() -> Engine:
         with display.busy("Loading the speech model…"):
