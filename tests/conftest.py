@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import importlib.util
 import json
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -157,3 +159,21 @@ def vapi(monkeypatch):
         monkeypatch.setitem(provider.settings(), name, value)
     yield state
     server.shutdown()
+
+
+#: a stand-in for sounddevice with a laptop's devices (tests/fake_sounddevice/sounddevice.py)
+FAKE_SOUNDDEVICE = Path(__file__).parent / "fake_sounddevice"
+
+
+@pytest.fixture
+def fake_sounddevice(monkeypatch):
+    """The fake sounddevice in place of the real one for this test: a laptop's devices,
+    with raw streams that record a tone and play in real time."""
+    spec = importlib.util.spec_from_file_location(
+        "sounddevice", FAKE_SOUNDDEVICE / "sounddevice.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setitem(sys.modules, "sounddevice", module)
+    return module

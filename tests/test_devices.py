@@ -15,20 +15,18 @@ import json
 import os
 import sys
 import threading
-from pathlib import Path
 from types import ModuleType
 
 import numpy as np
 import pytest
 import soxr
 
+from conftest import FAKE_SOUNDDEVICE as FAKE_DIR
 from mockint.errors import UsageError
 from mockint.voice import VoiceError
 from mockint.voice.devices import Device, Resampler, choose, list_devices, stream_rate
 from mockint.voice.record import Level, check_microphone, record
 from terminal import spawn
-
-FAKE_DIR = Path(__file__).parent / "fake_sounddevice"
 
 
 def real_devices() -> list[object]:
@@ -43,14 +41,9 @@ needs_no_sound_card = pytest.mark.skipif(
 
 
 @pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+def fake(fake_sounddevice: ModuleType) -> ModuleType:
     """The fake sounddevice, in place of the real one for this test."""
-    spec = importlib.util.spec_from_file_location("sounddevice", FAKE_DIR / "sounddevice.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    monkeypatch.setitem(sys.modules, "sounddevice", module)
-    return module
+    return fake_sounddevice
 
 
 # --- the real sounddevice on a machine without a sound card ----------------------------------

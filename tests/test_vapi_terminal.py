@@ -168,3 +168,54 @@ def test_options_that_do_not_fit_the_transport_are_refused(settings, message, tm
 def test_call_options_need_the_vapi_mode(settings: RunnerSettings, message: str) -> None:
     with pytest.raises(UsageError, match=message):
         get_runner(settings, RecordingDisplay([]))
+
+
+def test_a_microphone_that_cannot_do_16_khz_is_resampled_to_20_ms_frames(fake_sounddevice) -> None:
+    from mockint.vapi.media import Microphone
+
+    microphone = Microphone("USB Audio")  # 44.1 or 48 kHz only
+    try:
+        frames = [microphone.read() for _ in range(25)]
+    finally:
+        microphone.close()
+    stream = fake_sounddevice.opened[-1]
+    assert stream.samplerate == 44100 and stream.device == 2 and stream.closed
+    assert all(len(f) == FRAME_BYTES for f in frames)
+    samples = np.frombuffer(b"".join(frames[5:]), dtype="<i2") / 32768
+    assert rms(b"".join(frames[5:])) == pytest.approx(0.25 / np.sqrt(2), rel=0.05)
+    spectrum = np.abs(np.fft.rfft(samples))
+    assert np.argmax(spectrum) * 16_000 / len(samples) == pytest.approx(440, abs=10)
+
+
+def test_speakers_play_at_the_device_rate_and_say_what_is_still_queued(fake_sounddevice) -> None:
+    import time
+
+    from mockint.vapi.media import Speakers, to_pcm
+
+    speakers = Speakers("HDMI")  # 48 kHz only
+    try:
+        speakers.write(to_pcm(tone(0.3)))
+        assert speakers.pending() > 0.2  # queued, not yet heard
+        deadline = time.monotonic() + 3
+        while speakers.pending() > 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert speakers.pending() == 0
+        speakers.write(to_pcm(tone(1.0)))
+        speakers.clear()  # the candidate spoke over the interviewer
+        assert speakers.pending() == 0
+    finally:
+        speakers.close()
+    stream = fake_sounddevice.opened[-1]
+    assert stream.samplerate == 48000 and "HDMI" in speakers.where
+    played = np.frombuffer(bytes(stream.played), dtype="<i2").astype(np.float64) / 32767
+    heard = np.sum(np.square(played)) / (0.3**2 / 2) / 48000  # seconds of the 0.3 tone
+    assert heard == pytest.approx(0.3, abs=0.03)
+
+
+def test_no_output_device_writes_the_interviewer_to_a_file(tmp_path) -> None:
+    from mockint.vapi.media import TerminalAudio, WavSink, open_sink
+
+    sink = open_sink(TerminalAudio(), tmp_path / "interviewer.wav")  # no sound card here
+    assert isinstance(sink, WavSink)
+    with pytest.raises(Exception, match="No"):
+        open_sink(TerminalAudio(output_device="HDMI"), tmp_path / "x.wav")

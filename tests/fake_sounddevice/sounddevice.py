@@ -97,3 +97,84 @@ def _check_settings(
 
 check_input_settings = functools.partial(_check_settings, "input")
 check_output_settings = functools.partial(_check_settings, "output")
+
+
+class _Stream:
+    """What the raw streams share: the settings checked as the real module checks them,
+    start/stop/close, and every stream opened kept in ``opened`` for tests to look at."""
+
+    kind = "input"
+
+    def __init__(self, samplerate: float, channels: int, dtype: str, device: int | None = None,
+                 blocksize: int = 0, callback: Any = None) -> None:  # fmt: skip
+        _check_settings(self.kind, device, channels, dtype, None, samplerate)
+        self.samplerate, self.channels, self.dtype = float(samplerate), channels, dtype
+        self.device, self.blocksize, self.callback = device, blocksize, callback
+        self.active = self.closed = False
+        opened.append(self)
+
+    def start(self) -> None:
+        self.active = True
+
+    def stop(self) -> None:
+        self.active = False
+
+    def close(self) -> None:
+        self.active, self.closed = False, True
+
+
+class RawInputStream(_Stream):
+    """A microphone hearing a 440 Hz tone at 0.25 full scale: ``read(frames)`` returns
+    int16 bytes and False (no overflow), at the pace a real device would."""
+
+    kind = "input"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.position = 0
+        self.began: float | None = None
+
+    def read(self, frames: int) -> tuple[bytes, bool]:
+        import time
+
+        import numpy as np
+
+        if self.began is None:
+            self.began = time.monotonic()
+        due = self.began + (self.position + frames) / self.samplerate
+        time.sleep(max(0.0, due - time.monotonic()))
+        t = (self.position + np.arange(frames)) / self.samplerate
+        self.position += frames
+        return (0.25 * 32767 * np.sin(2 * np.pi * 440 * t)).astype("<i2").tobytes(), False
+
+
+class RawOutputStream(_Stream):
+    """Speakers: a thread calls ``callback(out, frames, time, status)`` every block, in
+    real time, and keeps what it was given in ``played`` (bytes)."""
+
+    kind = "output"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.played = bytearray()
+
+    def start(self) -> None:
+        import threading
+        import time
+
+        super().start()
+
+        def run() -> None:
+            frames = self.blocksize or 1024
+            began, count = time.monotonic(), 0
+            while self.active:
+                out = bytearray(frames * 2)
+                self.callback(memoryview(out), frames, None, None)
+                self.played += out
+                count += 1
+                time.sleep(max(0.0, began + count * frames / self.samplerate - time.monotonic()))
+
+        threading.Thread(target=run, daemon=True).start()
+
+
+opened: list[_Stream] = []

@@ -25,6 +25,8 @@ from mockint.voice import SAMPLE_RATE, VoiceError
 if TYPE_CHECKING:
     import numpy as np
 
+    from mockint.voice.devices import Resampler
+
 #: seconds of audio in a frame
 FRAME_SECONDS = 0.02
 FRAME_SAMPLES = int(SAMPLE_RATE * FRAME_SECONDS)
@@ -230,6 +232,16 @@ def open_sink(audio: TerminalAudio, path: Path) -> AudioSink:
     return WavSink(path)
 
 
+def _resampled(resampler: Resampler | None, pcm: bytes) -> bytes:
+    """16-bit PCM through ``resampler`` (None: as it is)."""
+    if resampler is None:
+        return pcm
+    import numpy as np
+
+    out: bytes = resampler(np.frombuffer(pcm, dtype="<i2")).astype("<i2").tobytes()
+    return out
+
+
 class Microphone:
     """The candidate's microphone (``device``: a name, part of one, or an index; None for
     the default), read one 20 ms frame at a time: PortAudio paces the reads. A device
@@ -257,7 +269,7 @@ class Microphone:
         while len(self._pending) < FRAME_BYTES:
             data, _overflowed = self._stream.read(self.block)
             pcm = bytes(data)
-            self._pending += self._resampler.convert(pcm) if self._resampler else pcm
+            self._pending += _resampled(self._resampler, pcm)
         frame = bytes(self._pending[:FRAME_BYTES])
         del self._pending[:FRAME_BYTES]
         return frame
@@ -308,13 +320,13 @@ class Speakers:
         out[len(chunk) :] = bytes(wanted - len(chunk))
 
     def write(self, pcm: bytes) -> None:
-        data = self._resampler.convert(pcm) if self._resampler else pcm
+        data = _resampled(self._resampler, pcm)
         with self._lock:
             self._queue += data
 
     def pending(self) -> float:
         with self._lock:
-            return len(self._queue) / 2 / self.rate
+            return len(self._queue) / 2 / float(self.rate)
 
     def clear(self) -> None:
         with self._lock:
