@@ -141,14 +141,11 @@ VAPI_PUBLIC = "pub-4f6a-test-public-key"
 VAPI_PRIVATE = "priv-9b2c-test-private-key"
 
 
-@pytest.fixture
-def vapi(monkeypatch):
-    """A local server speaking Vapi's API shape, with mockint pointed at it and keys set."""
+def point_at_vapi(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    """mockint talks to the local Vapi at ``url``, with keys set and short waits."""
     from mockint.vapi import client as provider
-    from vapi_server import start_vapi
 
-    state, server = start_vapi()
-    monkeypatch.setenv("MOCKINT_VAPI_BASE_URL", state.url)
+    monkeypatch.setenv("MOCKINT_VAPI_BASE_URL", url)
     monkeypatch.setenv("VAPI_PUBLIC_KEY", VAPI_PUBLIC)
     monkeypatch.setenv("VAPI_PRIVATE_KEY", VAPI_PRIVATE)
     for name, value in (
@@ -157,6 +154,15 @@ def vapi(monkeypatch):
         ("retry_wait_seconds", 0.01),
     ):
         monkeypatch.setitem(provider.settings(), name, value)
+
+
+@pytest.fixture
+def vapi(monkeypatch):
+    """A local server speaking Vapi's API shape, with mockint pointed at it and keys set."""
+    from vapi_server import start_vapi
+
+    state, server = start_vapi()
+    point_at_vapi(monkeypatch, state.url)
     yield state
     server.shutdown()
 
@@ -177,3 +183,23 @@ def fake_sounddevice(monkeypatch):
     spec.loader.exec_module(module)
     monkeypatch.setitem(sys.modules, "sounddevice", module)
     return module
+
+
+@pytest.fixture
+def vapi_live(monkeypatch):
+    """``start(script)``: a local Vapi that runs one call over its WebSocket transport as
+    ``script`` says (:mod:`vapi_socket_server`), with mockint pointed at it and keys set;
+    the call (a ``LiveVapi``). Its servers stop when the test ends."""
+    from vapi_socket_server import LiveVapi, Script, start_live_vapi
+
+    stops = []
+
+    def start(script: Script) -> LiveVapi:
+        live, stop = start_live_vapi(script, private_key=VAPI_PRIVATE)
+        stops.append(stop)
+        point_at_vapi(monkeypatch, live.url)
+        return live
+
+    yield start
+    for stop in reversed(stops):
+        stop()

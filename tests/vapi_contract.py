@@ -22,11 +22,14 @@ from pydantic import BaseModel
 #: In Vapi's API reference but missing from the SDK's models: kept, and exempted by exact
 #: path. The assistant's ``silenceTimeoutSeconds`` (documented, absent from
 #: ``CreateAssistantDto``); a web call's ``webCallUrl`` (returned by ``POST /call/web``
-#: and what @vapi-ai/web joins, absent from ``Call``).
+#: and what @vapi-ai/web joins, absent from ``Call``); a WebSocket call's
+#: ``transport.websocketCallUrl`` (in the sample reply of Vapi's WebSocket transport
+#: docs, the address the client connects to; ``CallTransport`` has only ``provider``,
+#: ``conversationType`` and ``audioFormat``).
 DOCUMENTED_NOT_IN_SDK = {
     "assistant": {"silenceTimeoutSeconds"},
     "call": {"assistant.silenceTimeoutSeconds"},
-    "call-object": {"webCallUrl"},
+    "call-object": {"webCallUrl", "transport.websocketCallUrl"},
 }
 
 
@@ -119,3 +122,26 @@ def server_message(data: dict[str, Any]) -> dict[str, Any]:
         "status-update": ServerMessageStatusUpdate,
     }[data["type"]]
     return {"message": sdk_dump(model, data)}
+
+
+def client_message(data: dict[str, Any]) -> dict[str, Any]:
+    """A message Vapi sends the call's own client (a WebSocket transport's text frames),
+    unwrapped (``{"type": "transcript", ...}``), built through the SDK's model of its type.
+
+    The SDK has no client model for ``status-update`` although the assistant's
+    ``clientMessages`` lists it: the server message's model (the same fields) stands in.
+    """
+    from vapi.types import (
+        ClientMessageConversationUpdate,
+        ClientMessageSpeechUpdate,
+        ClientMessageTranscript,
+        ServerMessageStatusUpdate,
+    )
+
+    models: dict[str, type[BaseModel]] = {
+        "conversation-update": ClientMessageConversationUpdate,
+        "speech-update": ClientMessageSpeechUpdate,
+        "status-update": ServerMessageStatusUpdate,
+        "transcript": ClientMessageTranscript,
+    }
+    return sdk_dump(models[data["type"]], data)
