@@ -16,6 +16,7 @@ audio at all). Vapi cannot reconnect a call: a dropped one is collected as it st
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 import threading
@@ -127,6 +128,7 @@ class LiveCall:
         self.ended_reason: str | None = None  # Vapi's endedReason, from a status-update
         self._matcher = QuestionMatcher(questions)
         self._ws: ClientConnection | None = None
+        self._stack = contextlib.ExitStack()
         self._lock = threading.Lock()
         self._done = threading.Event()
         self._end: CallEnd | None = None  # why the call ended, once it has
@@ -154,14 +156,15 @@ class LiveCall:
         from websockets.sync.client import connect
 
         try:
-            self._ws = connect(
+            # entered as a context (websockets 17 deprecates a bare connect()); left in _close
+            self._ws = self._stack.enter_context(connect(
                 self.url,
                 additional_headers={"Authorization": f"Bearer {self._key.get_secret_value()}"},
                 open_timeout=self.connect_timeout,
                 close_timeout=self.end_wait_seconds,
                 compression=None,
                 max_size=MAX_MESSAGE_BYTES,
-            )
+            ))  # fmt: skip
         except InvalidStatus as exc:
             status = exc.response.status_code
             hint = (
@@ -211,6 +214,7 @@ class LiveCall:
                 while not self._done.wait(REFRESH_SECONDS):
                     self.display.live_call(self.view())
                     self._check_deadlines()
+                self.display.live_call(self.view())  # its last words
                 return
             except KeyboardInterrupt as exc:
                 signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
@@ -283,8 +287,7 @@ class LiveCall:
 
     def _close(self) -> None:
         self._done.set()
-        if self._ws is not None:
-            self._ws.close()
+        self._stack.close()
         for closing in (self.source, self.sink, self.recorder):
             if closing is not None:
                 closing.close()

@@ -1,0 +1,304 @@
+"""A Vapi call held in the terminal, against a local server that speaks Vapi's WebSocket
+transport (tests/vapi_socket_server.py): binary PCM both ways, JSON messages, the call
+ended and its artifact served over REST."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import VAPI_PRIVATE
+from displays import RecordingDisplay
+from mockint.paths import audio_dir
+from mockint.storage.connection import open_db
+from mockint.vapi import runner as vapi_runner
+from mockint.vapi.client import SOCKET_TRANSPORT, VapiClient, VapiError
+from mockint.vapi.media import FRAME_BYTES, FrameClock, WavSink
+from mockint.vapi.transport import LiveCall
+from sounds import beep, save
+from test_vapi import ANSWER_1, ANSWER_2, PACK, start_call
+from vapi_socket_server import Script
+
+QUESTIONS = [
+    "Design a rate limiter for a public API with many tenants.",
+    "Design a URL shortener that handles a billion redirects a day.",
+    "Design the backend of a group chat application.",
+]
+ANSWER_3 = "A websocket per client, messages stored partitioned by conversation."
+
+
+def script(**changes: object) -> Script:
+    return Script(questions=list(QUESTIONS), answers=[ANSWER_1, ANSWER_2, ANSWER_3], **changes)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def pack(tmp_path: Path) -> str:
+    path = tmp_path / "voice.toml"
+    path.write_text(PACK, encoding="utf-8")
+    return str(path)
+
+
+def answers_dir(tmp_path: Path, count: int = 3) -> Path:
+    """Spoken answers as the server hears them: half a second of sound each."""
+    folder = tmp_path / "answers"
+    folder.mkdir()
+    for n in range(1, count + 1):
+        save(folder / f"{n:02d}.wav", beep(0.5, frequency=300 + 100 * n))
+    return folder
+
+
+def call_in_terminal(cli, pack: str, tmp_path: Path, *extra: str, count: int = 3):
+    return start_call(cli, pack, "--answers-audio", str(answers_dir(tmp_path, count)),
+                      "--no-playback", *extra)  # fmt: skip
+
+
+def session_of(report: dict) -> str:
+    return str(report["sessionId"])
+
+
+def test_a_scripted_call_in_the_terminal_is_graded_from_what_was_said(
+    cli, vapi_live, pack, tmp_path
+):
+    live = vapi_live(script())
+    result = call_in_terminal(cli, pack, tmp_path)
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert [q["answer"] for q in report["questions"]] == [ANSWER_1, ANSWER_2, ANSWER_3]
+    assert report["questions"][0]["coveredKeyPoints"]
+    assert report["apiCost"]["byPurpose"] == {"call": 0.1234}
+    create = live.rest.requests[0]
+    assert (create["method"], create["path"]) == ("POST", "/call")
+    assert create["headers"]["Authorization"] == f"Bearer {VAPI_PRIVATE}"
+    assert create["body"]["transport"] == SOCKET_TRANSPORT
+    assert "Design a rate limiter" in create["body"]["assistant"]["model"]["messages"][0]["content"]
+    assert live.handshake_headers["Authorization"] == f"Bearer {VAPI_PRIVATE}"
+    assert {length for _, length in live.frames} == {FRAME_BYTES}
+    # the conversation was shown as it was transcribed, and how the call sounds was said
+    assert "Interviewer: Hi, I'm your interviewer today. Design a rate limiter" in result.stderr
+    assert f"You: {ANSWER_1}" in result.stderr
+    assert "interviewer's audio is written to" in result.stderr
+    # the interviewer's audio went to the session's folder, and the candidate's side too
+    folder = audio_dir(session_of(report))
+    heard = folder / "vapi-3f1c9a52-call-interviewer.wav"
+    said = folder / "vapi-3f1c9a52-call-candidate.wav"
+    from mockint.voice.audio import read_wav
+
+    assert len(read_wav(heard)) == pytest.approx(live.audio_frames_sent * 320, abs=320)
+    assert len(read_wav(said)) == len(live.frames) * 320
+    row = open_db().execute("SELECT kind, collected, ended_reason FROM calls").fetchone()
+    assert row == ("terminal", 1, "assistant-said-end-call-phrase")
+
+
+def test_each_answer_starts_only_once_its_question_has_been_asked(cli, vapi_live, pack, tmp_path):
+    live = vapi_live(script(pace=True, speak_seconds=0.4))
+    result = call_in_terminal(cli, pack, tmp_path)
+    assert result.exit_code == 0, result.stderr
+    said = open_db().execute("SELECT session_id FROM calls").fetchone()[0]
+    from mockint.voice.audio import read_wav
+
+    sent = read_wav(audio_dir(said) / "vapi-3f1c9a52-call-candidate.wav")
+    frames = sent[: len(sent) // 320 * 320].reshape(-1, 320)
+    loud = np.sqrt(np.mean(np.square(frames), axis=1)) > 0.05
+    # three answers, each one block of sound: nothing was sent over the interviewer
+    runs = np.flatnonzero(np.diff(loud.astype(int)) == 1)
+    assert len(runs) == 3
+    assert not loud[: int(0.4 / 0.02)].any()  # the first question was still being asked
+    assert live.asked == 3
+
+
+class Tone:
+    """A microphone that always hears a tone (to see what half duplex mutes)."""
+
+    def __init__(self) -> None:
+        self.clock = FrameClock()
+        t = np.arange(320) / 16_000
+        self.frame = (0.3 * 32767 * np.sin(2 * np.pi * 440 * t)).astype("<i2").tobytes()
+
+    def read(self) -> bytes:
+        self.clock.wait()
+        return self.frame
+
+    def cue(self, position: int) -> None:
+        pass
+
+    @property
+    def playing(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize(("duplex", "muted"), [("half", True), ("full", False)])
+def test_half_duplex_mutes_the_microphone_while_the_interviewer_speaks(
+    cli, vapi_live, pack, tmp_path, monkeypatch, duplex, muted
+):
+    vapi_live(script(pace=True, speak_seconds=0.6))
+    monkeypatch.setattr(vapi_runner, "open_source", lambda audio, questions: Tone())
+    result = call_in_terminal(cli, pack, tmp_path, "--duplex", duplex, "--timeout", "1.5")
+    assert result.exit_code == 0, result.stderr
+    said = open_db().execute("SELECT session_id FROM calls").fetchone()[0]
+    from mockint.voice.audio import read_wav
+
+    sent = read_wav(audio_dir(said) / "vapi-3f1c9a52-call-candidate.wav")
+    frames = sent[: len(sent) // 320 * 320].reshape(-1, 320)
+    silent = int(np.sum(np.sqrt(np.mean(np.square(frames), axis=1)) < 0.01))
+    if muted:
+        assert silent >= int(0.5 / 0.02)  # the interviewer's 0.6 s turn was not answered over
+    else:
+        assert silent == 0
+    assert "ended after --timeout 1.5 s" in result.stderr
+
+
+def test_a_dropped_connection_is_collected_as_it_stands(cli, vapi_live, pack, tmp_path):
+    live = vapi_live(script(drop_after=2))
+    result = call_in_terminal(cli, pack, tmp_path)
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert [q["answer"] for q in report["questions"]] == [ANSWER_1, None, None]
+    assert "connection to the call dropped" in result.stderr
+    # the call was ended on Vapi's side too (its control URL), not left running
+    assert any(r["path"].startswith("/control/") for r in live.rest.requests)
+
+
+def test_a_call_with_no_interviewer_audio_is_ended_and_not_graded(
+    cli, vapi_live, pack, tmp_path, monkeypatch
+):
+    from mockint.vapi import client
+
+    live = vapi_live(script(never_audio=True))
+    monkeypatch.setitem(client.settings(), "first_audio_seconds", 0.5)
+    result = call_in_terminal(cli, pack, tmp_path)
+    assert result.exit_code == 1
+    assert "Vapi sent no audio for the interviewer" in result.stderr
+    assert "nothing was graded" in result.stderr and "Traceback" not in result.stderr
+    assert {"type": "end-call"} in live.received_texts
+    row = open_db().execute("SELECT status, collected FROM calls").fetchone()
+    assert row == ("failed", 0)
+
+
+def test_malformed_messages_are_ignored_and_the_call_goes_on(cli, vapi_live, pack, tmp_path):
+    vapi_live(script(malformed=True))
+    result = call_in_terminal(cli, pack, tmp_path)
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert [q["answer"] for q in report["questions"]] == [ANSWER_1, ANSWER_2, ANSWER_3]
+    assert result.stderr.count("Ignored a malformed message from Vapi") == 1
+
+
+def test_a_timeout_ends_the_call_and_grades_what_was_said(cli, vapi_live, pack, tmp_path):
+    live = vapi_live(script())
+    result = call_in_terminal(cli, pack, tmp_path, "--timeout", "2", count=1)  # then silence
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert [q["answer"] for q in report["questions"]] == [ANSWER_1, None, None]
+    assert "The call was ended after --timeout 2 s" in result.stderr
+    assert {"type": "end-call"} in live.received_texts
+
+
+def test_a_socket_that_cannot_be_opened_leaves_nothing_behind(
+    cli, vapi_live, pack, tmp_path, monkeypatch
+):
+    live = vapi_live(script())
+    monkeypatch.setattr(vapi_runner, "socket_url", lambda call: "ws://127.0.0.1:9/nothing")
+    result = call_in_terminal(cli, pack, tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") <= 3 and "Cannot connect to the call's audio socket" in (
+        result.stderr
+    )
+    assert open_db().execute("SELECT count(*) FROM calls").fetchone() == (0,)
+    assert any(r["path"].startswith("/control/") for r in live.rest.requests)  # ended
+    assert VAPI_PRIVATE not in result.stderr
+
+
+def test_a_refused_socket_names_the_key_to_check_without_showing_it(vapi_live):
+    live = vapi_live(script())
+    client = VapiClient({"vapi-private": __import__("pydantic").SecretStr(VAPI_PRIVATE)})
+    call = client.create_socket_call({"name": "x", "firstMessage": "Hi."})
+    wrong = "priv-0000-wrong-key"
+    call_of = LiveCall(
+        call["transport"]["websocketCallUrl"],
+        __import__("pydantic").SecretStr(wrong),
+        source=Tone(),
+        sink=WavSink(Path("/nonexistent/never-written.wav")),
+        display=RecordingDisplay([]),
+        questions=[],
+    )
+    with pytest.raises(VapiError, match=r"refused the call's audio socket \(401\).*keys list") as e:
+        call_of.connect()
+    assert wrong not in str(e.value)
+    assert live.handshake_headers["Authorization"] == f"Bearer {wrong}"
+
+
+class Interrupting(RecordingDisplay):
+    """Presses Ctrl-C once the interviewer has asked the first question."""
+
+    def live_call(self, view) -> None:
+        super().live_call(view)
+        if view.asked == 1 and not getattr(self, "pressed", False):
+            self.pressed = True
+            raise KeyboardInterrupt
+
+
+def run_call(display, tmp_path: Path, count: int = 3):
+    """A new session of the voice pack, and the Vapi runner talking through ``display``."""
+    from mockint.enums import Mode, Provider
+    from mockint.interview.session import Interview, setup_interview
+    from mockint.questions import SelectionRequest
+    from mockint.runners import RunnerSettings, get_runner
+
+    pack_path = tmp_path / "voice.toml"
+    pack_path.write_text(PACK, encoding="utf-8")
+    db = open_db()
+    request = SelectionRequest(pack=pack_path, provider=Provider.OFFLINE)
+    interview = Interview.open(db, setup_interview(db, request, mode=Mode.VAPI).session_id)
+    runner = get_runner(
+        RunnerSettings(mode=Mode.VAPI, answers_audio=answers_dir(tmp_path, count), playback=False),
+        display,
+    )
+    return interview, runner
+
+
+def test_ctrl_c_asks_and_yes_ends_the_call_then_it_is_collected(vapi_live, tmp_path):
+    live = vapi_live(script())
+    display = Interrupting(["y"])
+    interview, runner = run_call(display, tmp_path)
+    runner.run(interview)
+    assert {"type": "end-call"} in live.received_texts
+    assert live.asked < 3  # ended before the last question
+    row = open_db().execute("SELECT collected, ended_reason FROM calls").fetchone()
+    assert row == (1, "customer-ended-call")
+    assert not any("The call goes on" in text for _, text in display.said)
+
+
+def test_ctrl_c_then_no_lets_the_call_go_on(vapi_live, tmp_path):
+    live = vapi_live(script())
+    display = Interrupting(["n"])
+    interview, runner = run_call(display, tmp_path)
+    runner.run(interview)
+    assert {"type": "end-call"} not in live.received_texts
+    assert any("The call goes on" in text for _, text in display.said)
+    assert [v for v in display.views if v.asked == 3]  # it went on to the last question
+    assert [line.text for line in display.views[-1].lines][-2:] == [
+        ANSWER_3,
+        "Thank you, that is the end of the interview. Goodbye.",
+    ]
+
+
+def test_a_second_ctrl_c_ends_the_call_and_stops(vapi_live, tmp_path):
+    from mockint.runners.base import Interrupted
+
+    live = vapi_live(script())
+
+    class Twice(Interrupting):
+        def ask(self, prompt: str, timer=None) -> str:
+            raise Interrupted()
+
+    interview, runner = run_call(Twice([]), tmp_path)
+    with pytest.raises(KeyboardInterrupt):
+        runner.run(interview)
+    assert {"type": "end-call"} in live.received_texts
+    assert live.closed.wait(5)
