@@ -302,3 +302,25 @@ def test_a_second_ctrl_c_ends_the_call_and_stops(vapi_live, tmp_path):
         runner.run(interview)
     assert {"type": "end-call"} in live.received_texts
     assert live.closed.wait(5)
+
+
+def test_in_a_terminal_the_call_is_shown_live_and_ctrl_c_ends_it(vapi_live, pack, tmp_path):
+    from terminal import spawn
+
+    live = vapi_live(script())
+    folder = answers_dir(tmp_path, count=1)  # then silence: the call waits on question 2
+    child = spawn("start", "--pack", pack, "--mode", "vapi", "--provider", "offline",
+                  "--answers-audio", str(folder), "--no-playback", columns=80)  # fmt: skip
+    child.wait_for_screen(r"question 2 of 3 · 00:0\d/15:00 · mic")
+    shown = child.shown()
+    assert "Interviewer: Hi, I'm your interviewer today. Design a rate limiter for a" in shown
+    assert f"You: {ANSWER_1[:40]}" in shown
+    assert all(len(row) <= 80 for row in shown.splitlines())
+    child.sendintr()
+    child.wait_for_screen(r"End the call now\? \[y/N\]")
+    child.send("y\r")
+    child.expect_exact("Saved. Export it with: mockint report")  # graded, the report shown
+    child.wait_until_gone()
+    assert child.exitstatus == 0, child.transcript()
+    assert {"type": "end-call"} in live.received_texts
+    assert "Traceback" not in child.transcript()

@@ -69,7 +69,7 @@ def call_footer(view: CallView, width: int) -> Text:
     over = view.allowed is not None and view.elapsed > view.allowed
     parts.append(Text(timer, style="red" if over else ""))
     if view.muted:
-        parts.append(Text("mic muted: interviewer speaking", style="yellow"))
+        parts.append(Text("mic muted", style="yellow"))
     else:
         bars = min(CALL_METER_WIDTH, int(view.level * 100))
         parts.append(
