@@ -146,7 +146,7 @@ def test_400_with_a_message_array_is_one_line_and_the_session_stays_in_setup(cli
     vapi.create = [(400, {"message": ["assistant.voice.voiceId must be a string",
                                       "assistant.model.model is required"],
                           "error": "Bad Request", "statusCode": 400})]  # fmt: skip
-    result = start_call(cli, pack)
+    result = start_call(cli, pack, "--transport", "web")
     assert result.exit_code == 1
     assert result.stderr.strip() == (
         "Error: Vapi answered 400: assistant.voice.voiceId must be a string; "

@@ -74,6 +74,9 @@ def test_a_scripted_call_in_the_terminal_is_graded_from_what_was_said(
     assert create["headers"]["Authorization"] == f"Bearer {VAPI_PRIVATE}"
     assert create["body"]["transport"] == SOCKET_TRANSPORT
     assert "Design a rate limiter" in create["body"]["assistant"]["model"]["messages"][0]["content"]
+    assert create["body"]["assistant"]["clientMessages"] == [
+        "transcript", "speech-update", "status-update", "user-interrupted"
+    ]  # fmt: skip
     assert live.handshake_headers["Authorization"] == f"Bearer {VAPI_PRIVATE}"
     assert {length for _, length in live.frames} == {FRAME_BYTES}
     # the conversation was shown as it was transcribed, and how the call sounds was said

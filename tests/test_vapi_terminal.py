@@ -99,22 +99,27 @@ def test_the_call_footer_is_one_line_that_fits(width: int) -> None:
         allowed=1800,
         level=0.04,
         muted=False,
+        speaking=Speaker.CANDIDATE,
     )
     lines = render(call_footer(view, width), width)
     assert len(lines) == 1 and len(lines[0]) <= width
-    assert "question 2 of 5" in lines[0] or width < 80
-    assert "03:10/30:00" in lines[0]
+    if width == 80:
+        assert lines[0].startswith("● you are speaking · question 2 of 5 · 03:10/30:00 · mic")
+        assert lines[0].endswith("· Ctrl-C ends")
+    else:
+        assert lines[0].startswith("● you are speaking · question 2 of 5 ·")
+        assert lines[0].endswith("…")
 
 
 def test_the_footer_says_when_the_microphone_is_muted_and_when_time_is_over() -> None:
-    muted = render(
-        call_footer(
-            CallView(status="in-progress", total=3, elapsed=2000, allowed=1800, muted=True), 120
-        ),
-        120,
-    )[0]
-    assert "mic muted" in muted and "33:20/30:00" in muted
-    assert "3 questions" in muted  # none asked yet
+    view = CallView(status="in-progress", total=3, elapsed=2000, allowed=1800, muted=True,
+                    speaking=Speaker.INTERVIEWER, asked=3)  # fmt: skip
+    muted = render(call_footer(view, 80), 80)[0]
+    assert muted == (
+        "● interviewer speaking · question 3 of 3 · 33:20/30:00 · mic muted · Ctrl-C ends"
+    )
+    queued = render(call_footer(CallView(status="queued", total=3), 80), 80)[0]
+    assert queued.startswith("● queued · 3 questions · 00:00 · mic ")  # none asked yet
 
 
 def test_transcribed_words_are_shown_inert() -> None:
@@ -219,3 +224,18 @@ def test_no_output_device_writes_the_interviewer_to_a_file(tmp_path) -> None:
     assert isinstance(sink, WavSink)
     with pytest.raises(Exception, match="No"):
         open_sink(TerminalAudio(output_device="HDMI"), tmp_path / "x.wav")
+
+
+def test_without_a_microphone_the_call_is_joined_in_a_browser(vapi) -> None:
+    display = RecordingDisplay([])  # this machine has no sound card
+    runner = get_runner(settings_for(), display)
+    assert isinstance(runner, vapi_runner.VapiRunner) and runner.terminal is None
+    assert any("No microphone found, so the call is joined" in text for _, text in display.said)
+
+
+def test_the_terminal_asked_for_without_a_microphone_says_what_to_do(cli, vapi) -> None:
+    result = cli("start", "-t", "dsa", "-d", "easy", "--mode", "vapi", "--transport", "terminal")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: No microphone found.")
+    assert result.stderr.rstrip().endswith("Or join the call in a browser: --transport web.")
+    assert result.stderr.count("\n") == 1

@@ -51,15 +51,19 @@ def call_line(line: Line) -> Text:
 
 
 def call_footer(view: CallView, width: int) -> Text:
-    """The live call's status line, cut to ``width`` columns: the call's state, the
-    question being asked, the time against the allocation, the microphone's level and
-    whether it is muted."""
-    parts = [
-        Text(
-            f"{console.glyph('●', console.err)} {view.status}",
-            style="green" if view.status == "in-progress" else "yellow",
-        )
-    ]
+    """The live call's status line, cut to ``width`` columns: who is speaking (or the
+    call's status while it is not in progress), the question being asked, the time
+    against the allocation, the microphone's level or that it is muted."""
+    dot = console.glyph("●", console.err)
+    if view.status != "in-progress":
+        state = Text(f"{dot} {view.status}", style="yellow")
+    elif view.speaking == Speaker.INTERVIEWER:
+        state = Text(f"{dot} interviewer speaking", style="cyan")
+    elif view.speaking == Speaker.CANDIDATE:
+        state = Text(f"{dot} you are speaking", style="green")
+    else:
+        state = Text(f"{dot} listening", style="green")
+    parts = [state]
     if view.total:
         asking = (
             f"question {view.asked} of {view.total}" if view.asked else f"{view.total} questions"
@@ -75,7 +79,7 @@ def call_footer(view: CallView, width: int) -> Text:
         parts.append(
             Text("mic " + console.glyph("█", console.err) * bars + "·" * (CALL_METER_WIDTH - bars))
         )
-    parts.append(Text("Ctrl-C to end", style="dim"))
+    parts.append(Text("Ctrl-C ends", style="dim"))
     footer = Text(" · ", style="dim").join(parts)
     footer.truncate(width, overflow="ellipsis")
     return footer

@@ -35,11 +35,19 @@ from mockint.vapi.client import VapiClient, VapiError, require_key, settings
 from mockint.vapi.joinpage import JoinServer
 from mockint.vapi.media import AudioSink, TerminalAudio, WavSink, open_sink, open_source
 from mockint.vapi.transport import CallEnd, LiveCall
-from mockint.voice import INSTALL, need
+from mockint.voice import INSTALL, VoiceError, need
 from mockint.voice.record import check_microphone
 from mockint.voice.runner import AudioFiles
 
 PHONE_NUMBER_VARIABLE = "VAPI_PHONE_NUMBER_ID"
+#: the client messages a call held in the terminal asks Vapi to send on its socket (the
+#: assistant's ``clientMessages``): what :class:`~mockint.vapi.transport.LiveCall` reads
+SOCKET_CLIENT_MESSAGES = (
+    "transcript",
+    "speech-update",
+    "status-update",
+    "user-interrupted",
+)
 E164 = re.compile(r"\+[1-9]\d{6,14}")
 
 
@@ -194,7 +202,10 @@ class VapiRunner:
         """The call held here over Vapi's WebSocket transport, then collected as any call."""
         session_id = interview.session.id
         source = open_source(audio, interview.questions)  # files are read before any call
-        call = self.client.create_socket_call(self._assistant(interview))
+        assistant = self._assistant(interview)
+        # the messages the live view reads, and no others (Vapi's default list is longer)
+        assistant["clientMessages"] = list(SOCKET_CLIENT_MESSAGES)
+        call = self.client.create_socket_call(assistant)
         url = socket_url(call)
         sink: AudioSink | None = None
         try:
@@ -297,18 +308,20 @@ def terminal_available() -> bool:
 
 
 def choose_transport(settings_: RunnerSettings, display: Display) -> CallTransport:
-    """The transport of a web call: ``settings_.transport``, else the terminal when the
-    voice extra is installed (or answers come from files), else a browser page (said on
-    ``display``). UsageError for options that do not fit the transport chosen."""
+    """The transport of a web call: ``settings_.transport``; else the terminal when the
+    answers come from files, or when the voice extra is installed and there is a
+    microphone; else a browser page, said on ``display``. UsageError for options that do
+    not fit the transport chosen or a device that names none; VoiceError for a call in the
+    terminal asked for without its libraries or a microphone."""
     chosen = settings_.transport
-    if chosen is None:
-        if settings_.answers_audio is not None or terminal_available():
-            chosen = CallTransport.TERMINAL
-        else:
-            display.say(
-                f"The voice extra is not installed: join the call in a browser ({INSTALL} to "
-                "hold it in this terminal)."
-            )
+    if chosen is None and settings_.answers_audio is None:
+        if not terminal_available():
+            display.say(f"The voice extra is not installed, so the call is joined in a browser "
+                        f"({INSTALL} to hold it in this terminal).")  # fmt: skip
+            chosen = CallTransport.WEB
+        elif not _has_microphone(settings_.input_device):
+            display.say("No microphone found, so the call is joined in a browser "
+                        "(--transport web; --answers-audio DIR streams recorded answers).")  # fmt: skip
             chosen = CallTransport.WEB
     if chosen == CallTransport.WEB:
         if settings_.answers_audio is not None:
@@ -317,9 +330,25 @@ def choose_transport(settings_: RunnerSettings, display: Display) -> CallTranspo
         if not settings_.playback:
             raise UsageError("--no-playback is for a call held in the terminal: drop "
                              "--transport web.")  # fmt: skip
+        return chosen
+    need("websockets", "A call held in the terminal")
+    if settings_.answers_audio is not None:
+        AudioFiles(settings_.answers_audio)  # a directory that holds no answers fails now
     else:
-        need("websockets", "A call held in the terminal")
-    return chosen
+        try:
+            check_microphone(settings_.input_device)
+        except VoiceError as exc:
+            raise VoiceError(f"{exc} Or join the call in a browser: --transport web.") from None
+    return CallTransport.TERMINAL
+
+
+def _has_microphone(device: str | None) -> bool:
+    """Whether a microphone can be opened (a ``device`` that names none is a UsageError)."""
+    try:
+        check_microphone(device)
+    except VoiceError:
+        return False
+    return True
 
 
 def build(settings_: RunnerSettings, display: Display) -> VapiRunner:
@@ -344,6 +373,7 @@ def build(settings_: RunnerSettings, display: Display) -> VapiRunner:
             )
         return VapiRunner(client_with("vapi-private"), display, phone=phone,
                           phone_number_id=phone_number_id, timeout=settings_.timeout)  # fmt: skip
+    settings()  # a [vapi] setting of the wrong shape is said before anything else
     if choose_transport(settings_, display) == CallTransport.WEB:
         return VapiRunner(
             client_with("vapi-public", "vapi-private"), display, timeout=settings_.timeout
@@ -356,10 +386,6 @@ def build(settings_: RunnerSettings, display: Display) -> VapiRunner:
         output_device=settings_.output_device,
         keep_audio=settings_.keep_audio,
     )
-    if terminal.answers_audio is not None:
-        AudioFiles(terminal.answers_audio)  # a directory that holds no answers fails now
-    else:
-        check_microphone(terminal.input_device)
     return VapiRunner(
         client_with("vapi-private"), display, timeout=settings_.timeout, terminal=terminal
     )
