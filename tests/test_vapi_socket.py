@@ -156,6 +156,28 @@ def test_half_duplex_mutes_the_microphone_while_the_interviewer_speaks(
     assert "ended after --timeout 1.5 s" in result.stderr
 
 
+class Unplugged(Tone):
+    """A microphone unplugged after half a second."""
+
+    def read(self) -> bytes:
+        if self.clock.count >= 25:
+            raise OSError("Stream is stopped [PaErrorCode -9983]")
+        return super().read()
+
+
+def test_a_microphone_that_stops_ends_the_call_and_what_was_said_is_kept(
+    cli, vapi_live, pack, tmp_path, monkeypatch
+):
+    live = vapi_live(script())
+    monkeypatch.setattr(vapi_runner, "open_source", lambda audio, questions: Unplugged())
+    result = call_in_terminal(cli, pack, tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert "The microphone stopped (OSError)." in result.stderr
+    assert "The microphone stopped, so the call was ended" in result.stderr
+    assert {"type": "end-call"} in live.received_texts
+    assert "Traceback" not in result.stderr and "Exception in thread" not in result.stderr
+
+
 def test_a_dropped_connection_is_collected_as_it_stands(cli, vapi_live, pack, tmp_path):
     live = vapi_live(script(drop_after=2))
     result = call_in_terminal(cli, pack, tmp_path)

@@ -249,7 +249,7 @@ class VapiRunner:
         interview.begin()
         self.display.say(_how_it_sounds(audio, sink))
         end = live.run()
-        if end in (CallEnd.DROPPED, CallEnd.NO_AUDIO):
+        if end in (CallEnd.DROPPED, CallEnd.NO_AUDIO, CallEnd.NO_MICROPHONE):
             self.client.end_call(call)  # it may still run on Vapi's side
         if end != CallEnd.ENDED and end != CallEnd.HUNG_UP:
             self.display.say(_END_NOTES[end].format(timeout=self.timeout), Tone.WARNING)
@@ -272,6 +272,7 @@ _END_NOTES = {
         "Vapi sent no audio for the interviewer, so the call was ended. Check the assistant's "
         "voice settings under [vapi] in the config file, or use --transport web."
     ),
+    CallEnd.NO_MICROPHONE: "The microphone stopped, so the call was ended; graded on what was said.",
     CallEnd.STOPPED: "The call was ended.",
 }
 

@@ -58,6 +58,7 @@ class CallEnd(StrEnum):
     TIMEOUT = "timeout"  # --timeout passed: ended from here
     DROPPED = "dropped"  # the connection broke
     NO_AUDIO = "no audio"  # the interviewer sent no audio: ended from here
+    NO_MICROPHONE = "no microphone"  # the microphone stopped (unplugged): ended from here
     STOPPED = "stopped"  # the process was told to stop (a second Ctrl-C, SIGTERM, SIGHUP)
 
 
@@ -203,9 +204,7 @@ class LiveCall:
             self._hold()
         finally:
             self.display.idle()
-            self._close()
-            for thread in threads:
-                thread.join(timeout=2)
+            self._close(threads)
         return self._end or CallEnd.ENDED
 
     def _hold(self) -> None:
@@ -285,9 +284,13 @@ class LiveCall:
                 self._end = why
         self._done.set()
 
-    def _close(self) -> None:
+    def _close(self, threads: list[threading.Thread]) -> None:
+        """Close the socket, let both threads finish, then close the audio (so that no
+        frame is written to a sink already closed)."""
         self._done.set()
         self._stack.close()
+        for thread in threads:
+            thread.join(timeout=2)
         for closing in (self.source, self.sink, self.recorder):
             if closing is not None:
                 closing.close()
@@ -307,8 +310,10 @@ class LiveCall:
                     self._message(message)
         except ConnectionClosedOK:
             pass
-        except (ConnectionClosed, OSError):
+        except (ConnectionClosed, OSError) as exc:
             why = CallEnd.DROPPED
+            if not isinstance(exc, ConnectionClosed):  # the sink failed (a full disk...)
+                self.note(f"The interviewer's audio could not be kept: {exc}")
         with self._lock:
             ending = self._ending
             if why == CallEnd.DROPPED and (ending is not None or self._status == "ended"):
@@ -406,7 +411,12 @@ class LiveCall:
                     self._cue = None
             if cue is not None:
                 self.source.cue(cue)
-            frame = self.source.read()
+            try:
+                frame = self.source.read()
+            except Exception as exc:  # the device went away (unplugged, PortAudio error)
+                self.note(f"The microphone stopped ({type(exc).__name__}).")
+                self.end(CallEnd.NO_MICROPHONE)
+                return
             muted = self.duplex == Duplex.HALF and audible
             out = SILENCE if muted else frame
             try:
