@@ -21,11 +21,12 @@ from typing import TYPE_CHECKING, Protocol
 from mockint.enums import Duplex
 from mockint.models.questions import Question
 from mockint.voice import SAMPLE_RATE, VoiceError
+from mockint.voice.audio import load_answer
+from mockint.voice.devices import Resampler, choose, stream_rate
+from mockint.voice.runner import AudioFiles
 
 if TYPE_CHECKING:
     import numpy as np
-
-    from mockint.voice.devices import Resampler
 
 #: seconds of audio in a frame
 FRAME_SECONDS = 0.02
@@ -210,9 +211,6 @@ def open_source(audio: TerminalAudio, questions: list[Question]) -> AudioSource:
     checked now, before any call is made: VoiceError or UsageError for a file that cannot
     be used) or the microphone (VoiceError when there is none)."""
     if audio.answers_audio is not None:
-        from mockint.voice.audio import load_answer
-        from mockint.voice.runner import AudioFiles
-
         files = AudioFiles(audio.answers_audio)
         paths = [files.path_for(q, position) for position, q in enumerate(questions, 1)]
         return WavAnswers([None if p is None else load_answer(p) for p in paths])
@@ -249,8 +247,6 @@ class Microphone:
     there is no input device (or PortAudio), UsageError for a device spec that names none."""
 
     def __init__(self, device: str | None) -> None:
-        from mockint.voice.devices import Resampler, choose, stream_rate
-
         chosen = choose(device, "input")  # VoiceError without PortAudio or a device
 
         import sounddevice as sd
@@ -294,8 +290,6 @@ class Speakers:
     interviewer). VoiceError when there is no output device."""
 
     def __init__(self, device: str | None) -> None:
-        from mockint.voice.devices import Resampler, choose, stream_rate
-
         chosen = choose(device, "output")  # VoiceError without PortAudio or a device
 
         import sounddevice as sd
