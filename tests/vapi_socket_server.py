@@ -133,6 +133,8 @@ class LiveVapi:
     #: the headers of the last WebSocket handshake, accepted or not
     handshake_headers: dict[str, str] = field(default_factory=dict)
     connected: threading.Event = field(default_factory=threading.Event)
+    #: time.monotonic() when the handshake was done and the conversation began
+    connected_at: float | None = None
     #: the WebSocket connection is over (the call has ended by then)
     closed: threading.Event = field(default_factory=threading.Event)
     #: interviewer audio frames sent (not counting ``malformed``'s)
@@ -231,6 +233,7 @@ class LiveVapi:
                 return
             self.status = "in-progress"
             self._started_wall = time.time()
+            self.connected_at = time.monotonic()
         self.connected.set()
         threading.Thread(target=self._read, args=(connection,), daemon=True).start()
         try:
