@@ -217,12 +217,12 @@ class LiveCall:
                 return
             except KeyboardInterrupt as exc:
                 signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
-                if signum == signal.SIGINT and self._ending is None and self._confirm_end():
-                    self.end(CallEnd.HUNG_UP)
-                    continue
-                if signum == signal.SIGINT and self._ending is None and not self._done.is_set():
-                    self.display.say("The call goes on (Ctrl-C again to end it).")
-                    continue
+                if signum == signal.SIGINT and self._ending is None:
+                    if self._confirm_end():
+                        self.end(CallEnd.HUNG_UP)
+                    elif not self._done.is_set():
+                        self.display.say("The call goes on (Ctrl-C again to end it).")
+                    continue  # (a call that ended meanwhile leaves the loop at once)
                 self.end(CallEnd.STOPPED)
                 self._done.wait(self.end_wait_seconds)
                 self._end = CallEnd.STOPPED
@@ -262,7 +262,7 @@ class LiveCall:
         control URL. Idempotent; the socket stays open until Vapi closes it (or
         ``end_wait_seconds`` pass) so the interviewer's last words still arrive."""
         with self._lock:
-            if self._ending is not None and why != CallEnd.STOPPED:
+            if self._done.is_set() or (self._ending is not None and why != CallEnd.STOPPED):
                 return
             self._ending = why
             self._ending_at = self.monotonic()
