@@ -41,17 +41,20 @@ def pack(tmp_path: Path) -> str:
     return str(path)
 
 
-def answers_dir(tmp_path: Path, count: int = 3) -> Path:
-    """Spoken answers as the server hears them: half a second of sound each."""
+def answers_dir(tmp_path: Path, seconds: tuple[float, ...] = (0.5, 0.5, 0.5)) -> Path:
+    """Spoken answers as the server hears them: a sound of ``seconds`` for each question
+    (a long one keeps the call on that question)."""
     folder = tmp_path / "answers"
     folder.mkdir()
-    for n in range(1, count + 1):
-        save(folder / f"{n:02d}.wav", beep(0.5, frequency=300 + 100 * n))
+    for n, length in enumerate(seconds, 1):
+        save(folder / f"{n:02d}.wav", beep(length, frequency=300 + 100 * n))
     return folder
 
 
-def call_in_terminal(cli, pack: str, tmp_path: Path, *extra: str, count: int = 3):
-    return start_call(cli, pack, "--answers-audio", str(answers_dir(tmp_path, count)),
+def call_in_terminal(
+    cli, pack: str, tmp_path: Path, *extra: str, seconds: tuple[float, ...] = (0.5, 0.5, 0.5)
+):
+    return start_call(cli, pack, "--answers-audio", str(answers_dir(tmp_path, seconds)),
                       "--no-playback", *extra)  # fmt: skip
 
 
@@ -216,7 +219,8 @@ def test_malformed_messages_are_ignored_and_the_call_goes_on(cli, vapi_live, pac
 
 def test_a_timeout_ends_the_call_and_grades_what_was_said(cli, vapi_live, pack, tmp_path):
     live = vapi_live(script())
-    result = call_in_terminal(cli, pack, tmp_path, "--timeout", "2", count=1)  # then silence
+    # the second answer outlasts the timeout
+    result = call_in_terminal(cli, pack, tmp_path, "--timeout", "2", seconds=(0.5, 30, 0.5))
     assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
     assert [q["answer"] for q in report["questions"]] == [ANSWER_1, None, None]
@@ -268,7 +272,7 @@ class Interrupting(RecordingDisplay):
             raise KeyboardInterrupt
 
 
-def run_call(display, tmp_path: Path, count: int = 3):
+def run_call(display, tmp_path: Path):
     """A new session of the voice pack, and the Vapi runner talking through ``display``."""
     from mockint.enums import Mode, Provider
     from mockint.interview.session import Interview, setup_interview
@@ -281,7 +285,7 @@ def run_call(display, tmp_path: Path, count: int = 3):
     request = SelectionRequest(pack=pack_path, provider=Provider.OFFLINE)
     interview = Interview.open(db, setup_interview(db, request, mode=Mode.VAPI).session_id)
     runner = get_runner(
-        RunnerSettings(mode=Mode.VAPI, answers_audio=answers_dir(tmp_path, count), playback=False),
+        RunnerSettings(mode=Mode.VAPI, answers_audio=answers_dir(tmp_path), playback=False),
         display,
     )
     return interview, runner
@@ -333,7 +337,7 @@ def test_in_a_terminal_the_call_is_shown_live_and_ctrl_c_ends_it(vapi_live, pack
     from terminal import spawn
 
     live = vapi_live(script())
-    folder = answers_dir(tmp_path, count=1)  # then silence: the call waits on question 2
+    folder = answers_dir(tmp_path, (0.5, 60, 0.5))  # the call stays on question 2
     child = spawn("start", "--pack", pack, "--mode", "vapi", "--provider", "offline",
                   "--answers-audio", str(folder), "--no-playback", columns=80)  # fmt: skip
     child.wait_for_screen(r"question 2 of 3 · 00:0\d/15:00 · mic")
@@ -349,3 +353,27 @@ def test_in_a_terminal_the_call_is_shown_live_and_ctrl_c_ends_it(vapi_live, pack
     assert child.exitstatus == 0, child.transcript()
     assert {"type": "end-call"} in live.received_texts
     assert "Traceback" not in child.transcript()
+
+
+def test_a_question_without_a_recorded_answer_is_refused_before_any_call(
+    cli, vapi_live, pack, tmp_path
+):
+    live = vapi_live(script())
+    folder = answers_dir(tmp_path)
+    (folder / "02.wav").unlink()
+    result = start_call(cli, pack, "--answers-audio", str(folder), "--no-playback")
+    assert result.exit_code == 2
+    assert "has no answer for 1 of the 3 questions (sd-url-shortener.wav or 02.wav)" in (
+        result.stderr
+    )
+    assert live.rest.requests == []  # no call was made
+    assert open_db().execute("SELECT count(*) FROM sessions").fetchone() == (0,)
+
+
+def test_a_silent_recorded_answer_is_refused_in_the_words_of_a_call(cli, vapi_live, pack, tmp_path):
+    vapi_live(script())
+    folder = answers_dir(tmp_path)
+    save(folder / "01.wav", np.zeros(16_000, dtype=np.float32))
+    result = start_call(cli, pack, "--answers-audio", str(folder), "--no-playback")
+    assert result.exit_code == 1
+    assert "01.wav is silent: the interviewer would hear no answer" in result.stderr

@@ -163,7 +163,11 @@ class RichDisplay:
             colour = "red" if timer.over_time else "green"
             shown += Text(f"{clock(timer.elapsed)}/{clock(timer.allowed)}", style=colour)
             shown += Text(" › ")
-        return console.err.input(shown)
+        try:
+            return console.err.input(shown)
+        except KeyboardInterrupt:
+            console.err.print()  # the error that follows starts on a line of its own
+            raise
 
     def answer(self, request: AnswerRequest) -> Entry:
         self.idle()

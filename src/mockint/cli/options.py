@@ -306,7 +306,8 @@ TransportOption = Annotated[
         "--transport",
         help="With --mode vapi: hold the call in this terminal (microphone and speakers, "
         "over Vapi's WebSocket transport) or join it in a browser page (web). Default: "
-        "terminal when the voice extra is installed, else web.",
+        "terminal when the voice extra is installed and there is a microphone (or "
+        "--answers-audio), else web.",
         rich_help_panel=VOICE,
         show_default=False,
         case_sensitive=False,
@@ -339,6 +340,7 @@ InputDeviceOption = Annotated[
         help="Microphone to record from: a name (or part of one) or an index from "
         "`mockint devices`. Default: the system's.",
         rich_help_panel=VOICE,
+        metavar="NAME|INDEX",
         show_default=False,
     ),
 ]
@@ -349,6 +351,7 @@ OutputDeviceOption = Annotated[
         help="Speakers or headphones to play through: a name (or part of one) or an index "
         "from `mockint devices`. Default: the system's.",
         rich_help_panel=VOICE,
+        metavar="NAME|INDEX",
         show_default=False,
     ),
 ]

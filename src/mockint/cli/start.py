@@ -18,6 +18,7 @@ from mockint.interview.retry import compare_with_parent
 from mockint.interview.session import Interview, setup_interview
 from mockint.runners import Outcome, Runner, RunnerSettings, get_runner, run_interview
 from mockint.runners.base import Interrupted
+from mockint.vapi.calls import refuse_a_second_call
 
 
 def start(
@@ -61,6 +62,7 @@ def start(
 
     - `mockint start --type dsa --difficulty hard`
     - `mockint start --type behavioral --mode voice`
+    - `mockint start --type behavioral --mode vapi` (a live interviewer, in this terminal)
     - `mockint start --pack my.toml --answers answers.json --json --fail-under 60`
     """
     db = database()
@@ -76,6 +78,8 @@ def start(
         grade_and_show(resumed, json=json, fail_under=fail_under, provider=provider, model=model)
         return
     chosen = mode or (Mode(resumed.session.mode) if resumed else Mode.TEXT)
+    if resumed is not None and chosen == Mode.VAPI:
+        refuse_a_second_call(db, resumed.session.id)  # before choosing how to join a call
     runner = get_runner(
         RunnerSettings(
             mode=chosen,
@@ -158,12 +162,12 @@ def interrupted(interview: Interview, runner: Runner, exc: KeyboardInterrupt) ->
     draft = (
         " and your unsent answer is kept as a draft" if getattr(exc, "draft_saved", False) else ""
     )
-    again = "complete" if runner.name == "vapi" else "start"
+    if runner.name == "vapi":
+        then = f"once the call has ended, grade it with: mockint complete {interview.session.id}"
+    else:
+        then = f"resume with: mockint start {interview.session.id}"
     with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP)
-        console.error(
-            f"Interrupted. Answers given so far are saved{draft}; resume with: "
-            f"mockint {again} {interview.session.id}"
-        )
+        console.error(f"Interrupted. Answers given so far are saved{draft}; {then}")
     raise typer.Exit(int(signals.exit_code(signum))) from None
 
 

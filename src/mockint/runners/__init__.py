@@ -87,7 +87,10 @@ def get_runner(settings: RunnerSettings, display: Display) -> Runner:
     if settings.phone is not None and settings.mode != Mode.VAPI:
         raise UsageError("--phone needs --mode vapi.")
     if settings.answers is not None and settings.mode != Mode.TEXT:
-        raise UsageError(f"--answers is for text interviews; drop it or --mode {settings.mode}.")
+        raise UsageError(
+            f"--answers is for text interviews; drop it (--answers-audio takes recorded answers), "
+            f"or use --mode text instead of --mode {settings.mode}."
+        )
     return _FACTORIES[settings.mode](settings, display)
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlite_utils import Database
 
 from mockint.clock import now
-from mockint.errors import MockintError, NotFoundError
+from mockint.errors import MockintError, NotFoundError, SessionStateError
 from mockint.models.questions import Question
 from mockint.models.sessions import SessionRecord, Turn, TurnKind, TurnRole
 from mockint.models.usage import ApiUsage
@@ -264,6 +264,17 @@ def map_messages(
                 item.answer_start = at
             item.answer_end = at + _spoken_seconds(message)
     return mapped
+
+
+def refuse_a_second_call(db: Database, session_id: str) -> None:
+    """SessionStateError, naming `mockint complete`, when ``session_id`` has a call whose
+    transcript has not been collected yet (a second call would ask the questions again)."""
+    waiting = stored_calls.uncollected_call(db, session_id)
+    if waiting is not None:
+        raise SessionStateError(
+            f"Session {session_id} already has a call ({waiting}) whose transcript has not been "
+            f"collected: finish it with `mockint complete {session_id}`."
+        )
 
 
 def latest_call_id(db: Database, session_id: str) -> str:

@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from mockint.enums import Duplex
+from mockint.errors import UsageError
 from mockint.models.questions import Question
 from mockint.voice import SAMPLE_RATE, VoiceError
-from mockint.voice.audio import load_answer
+from mockint.voice.audio import SHORTEST_SECONDS, describe, is_silent, read_wav
 from mockint.voice.devices import Resampler, choose, stream_rate
 from mockint.voice.runner import AudioFiles
 
@@ -208,13 +209,38 @@ class WavSink:
 
 def open_source(audio: TerminalAudio, questions: list[Question]) -> AudioSource:
     """The candidate's audio for a call asking ``questions``: their WAV answers (read and
-    checked now, before any call is made: VoiceError or UsageError for a file that cannot
-    be used) or the microphone (VoiceError when there is none)."""
+    checked now, before any call is made) or the microphone (VoiceError when there is
+    none). A call cannot skip a question (the interviewer waits for an answer), so every
+    question needs a file: UsageError naming the ones missing; VoiceError for a file that
+    cannot be read, holds no sound, or is too short or too long."""
     if audio.answers_audio is not None:
         files = AudioFiles(audio.answers_audio)
         paths = [files.path_for(q, position) for position, q in enumerate(questions, 1)]
-        return WavAnswers([None if p is None else load_answer(p) for p in paths])
+        missing = [f"{q.id}.wav or {n:02d}.wav" for n, (q, p) in
+                   enumerate(zip(questions, paths, strict=True), 1) if p is None]  # fmt: skip
+        if missing:
+            raise UsageError(
+                f"--answers-audio {audio.answers_audio} has no answer for {len(missing)} of the "
+                f"{len(questions)} questions ({'; '.join(missing[:3])}"
+                f"{'...' if len(missing) > 3 else ''}): a call cannot skip a question, so "
+                "record one for each."
+            )
+        return WavAnswers([spoken_answer(p) for p in paths if p is not None])
     return Microphone(audio.input_device)
+
+
+def spoken_answer(path: Path) -> np.ndarray:
+    """The answer in WAV file ``path`` as 16 kHz samples, to stream into a call; VoiceError
+    saying what to do when the interviewer would hear nothing (silent, under half a
+    second) or the file cannot be used (unreadable, longer than 30 minutes)."""
+    samples = read_wav(path)
+    seconds = len(samples) / SAMPLE_RATE
+    if seconds < SHORTEST_SECONDS or is_silent(samples):
+        what = "silent" if seconds >= SHORTEST_SECONDS else f"{describe(seconds)} long"
+        raise VoiceError(
+            f"{path} is {what}: the interviewer would hear no answer. Record the answer again."
+        )
+    return samples
 
 
 def open_sink(audio: TerminalAudio, path: Path) -> AudioSink:

@@ -13,12 +13,12 @@ from collections.abc import Callable
 from typing import Any
 
 from mockint.enums import CallTransport, Duplex
-from mockint.errors import MockintError, SessionStateError, UsageError
+from mockint.errors import MockintError, UsageError
 from mockint.interview.session import Interview
 from mockint.keys import get_key
 from mockint.paths import audio_dir
 from mockint.runners.base import Display, Outcome, Progress, RunnerSettings, Tone
-from mockint.storage.calls import record_call, uncollected_call
+from mockint.storage.calls import record_call
 from mockint.vapi.calls import (
     FINAL_STATUSES,
     CallSummary,
@@ -29,6 +29,7 @@ from mockint.vapi.calls import (
     join_url,
     latest_call_id,
     messages_of,
+    refuse_a_second_call,
     socket_url,
 )
 from mockint.vapi.client import VapiClient, VapiError, require_key, settings
@@ -150,12 +151,7 @@ class VapiRunner:
     def run(self, interview: Interview) -> Outcome:
         if not interview.pending():
             return Outcome.COMPLETED
-        waiting = uncollected_call(interview.db, interview.session.id)
-        if waiting is not None:
-            raise SessionStateError(
-                f"Session {interview.session.id} already has a call ({waiting}) whose transcript "
-                f"has not been collected: finish it with `mockint complete {interview.session.id}`."
-            )
+        refuse_a_second_call(interview.db, interview.session.id)
         if self.terminal is not None:
             return self._in_terminal(interview, self.terminal)
         kind = "phone" if self.phone else "web"
@@ -362,7 +358,9 @@ def build(settings_: RunnerSettings, display: Display) -> VapiRunner:
     phone_number_id = None
     if phone is not None:
         if settings_.transport is not None or settings_.answers_audio is not None:
-            raise UsageError("--phone calls your phone: drop --transport and --answers-audio.")
+            given = [name for name, value in (("--transport", settings_.transport),
+                     ("--answers-audio", settings_.answers_audio)) if value is not None]  # fmt: skip
+            raise UsageError(f"--phone calls your phone: drop {' and '.join(given)}.")
         if not E164.fullmatch(phone):
             raise UsageError(
                 f"--phone {settings_.phone!r} is not an E.164 number; write it like +14155550123."

@@ -221,7 +221,7 @@ class LiveCall:
                     if self._confirm_end():
                         self.end(CallEnd.HUNG_UP)
                     elif not self._done.is_set():
-                        self.display.say("The call goes on (Ctrl-C again to end it).")
+                        self.display.say("The call goes on.")
                     continue  # (a call that ended meanwhile leaves the loop at once)
                 self.end(CallEnd.STOPPED)
                 self._done.wait(self.end_wait_seconds)
@@ -229,13 +229,14 @@ class LiveCall:
                 raise
 
     def _confirm_end(self) -> bool:
-        """Ask whether to end the call; True for yes. A Ctrl-C at the question ends it
-        too (raised again, as a second stop)."""
+        """Ask whether to end the call; True for yes, and when nobody can answer (input
+        has ended: an unattended run). A Ctrl-C at the question ends it too (raised
+        again, as a second stop)."""
         self.display.idle()
         try:
             answer = self.display.ask("End the call now? [y/N]: ")
         except EOFError:
-            return False
+            return True
         except KeyboardInterrupt:
             self.end(CallEnd.STOPPED)
             self._done.wait(self.end_wait_seconds)
@@ -444,7 +445,9 @@ class LiveCall:
                 Line(speaker, text, final=False) for speaker, text in self._partial.items()
             ]
             speaking = next((s for s, on in self._talking.items() if on), None)
-            if self.source.playing:
+            if self._muted:
+                speaking = Speaker.INTERVIEWER  # still heard (queued audio, its last frames)
+            elif self.source.playing:
                 speaking = Speaker.CANDIDATE
             return CallView(
                 status=self._status,

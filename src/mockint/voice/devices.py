@@ -74,7 +74,7 @@ class Device:
 def sounddevice() -> ModuleType:
     """The ``sounddevice`` module. Raises VoiceError when the voice extra or the PortAudio
     library is missing (sounddevice raises OSError on import without PortAudio)."""
-    need("sounddevice", "Sound devices")
+    need("sounddevice", "Listing and opening sound devices")
     try:
         import sounddevice as sd
     except OSError:
