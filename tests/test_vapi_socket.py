@@ -377,3 +377,39 @@ def test_a_silent_recorded_answer_is_refused_in_the_words_of_a_call(cli, vapi_li
     result = start_call(cli, pack, "--answers-audio", str(folder), "--no-playback")
     assert result.exit_code == 1
     assert "01.wav is silent: the interviewer would hear no answer" in result.stderr
+
+
+def test_ctrl_c_with_nobody_to_answer_ends_the_call(vapi_live, tmp_path):
+    live = vapi_live(script())
+    display = Interrupting([])  # input has ended: an unattended run
+    interview, runner = run_call(display, tmp_path)
+    runner.run(interview)
+    assert {"type": "end-call"} in live.received_texts
+    assert open_db().execute("SELECT collected FROM calls").fetchone() == (1,)
+
+
+def test_a_call_left_uncollected_is_pointed_to_complete_before_anything_else(
+    cli, vapi_live, tmp_path
+):
+    from mockint.runners.base import Interrupted
+
+    vapi_live(script())
+
+    class Twice(Interrupting):
+        def ask(self, prompt: str, timer=None) -> str:
+            raise Interrupted()
+
+    interview, runner = run_call(Twice([]), tmp_path)
+    with pytest.raises(KeyboardInterrupt):
+        runner.run(interview)
+    session = interview.session.id
+    result = cli("start", session)  # no --answers-audio, no microphone, no public key
+    assert result.exit_code != 0
+    assert result.stderr.strip() == (
+        f"Error: Session {session} already has a call (3f1c9a52-call) whose transcript has not "
+        f"been collected: finish it with mockint complete {session}."
+    )
+    done = cli("complete", session, "--json")  # the call was ended: it is collected, graded
+    assert done.exit_code == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["sessionId"] == session and len(report["questions"]) == 3
