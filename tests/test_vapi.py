@@ -176,7 +176,7 @@ def test_persistent_503_gives_up_after_bounded_tries(cli, vapi, pack):
     vapi.create = [(503, {"message": "busy"})] * 5
     result = start_call(cli, pack)
     assert result.exit_code == 1
-    assert "Vapi is unavailable (503, after 3 tries)" in result.stderr
+    assert f"Vapi is unavailable (503, after 3 tries) at {vapi.url}." in result.stderr
     assert len(vapi.requests) == 3
 
 

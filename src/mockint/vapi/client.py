@@ -189,7 +189,8 @@ class VapiClient:
             return once()
         except Retryable as exc:
             raise VapiError(
-                f"Vapi is unavailable ({exc.reason}, after {self.attempts} tries). Try again "
+                f"Vapi is unavailable ({exc.reason}, after {self.attempts} tries) at "
+                f"{self.base_url}. Try again "
                 "later, or practise with --mode text."
             ) from None
 

@@ -456,7 +456,7 @@ class LiveCall:
                 total=self.total,
                 elapsed=self.monotonic() - self._began if self._began else 0.0,
                 allowed=self.allowed,
-                level=self._level,
+                level=0.0 if self._done.is_set() else self._level,
                 speaking=speaking,
                 muted=self._muted,
                 duplex=str(self.duplex),
