@@ -123,7 +123,7 @@ class Tone:
         t = np.arange(320) / 16_000
         self.frame = (0.3 * 32767 * np.sin(2 * np.pi * 440 * t)).astype("<i2").tobytes()
 
-    def read(self) -> bytes:
+    def read(self, hold: bool = False) -> bytes:
         self.clock.wait()
         return self.frame
 
@@ -162,10 +162,10 @@ def test_half_duplex_mutes_the_microphone_while_the_interviewer_speaks(
 class Unplugged(Tone):
     """A microphone unplugged after half a second."""
 
-    def read(self) -> bytes:
+    def read(self, hold: bool = False) -> bytes:
         if self.clock.count >= 25:
             raise OSError("Stream is stopped [PaErrorCode -9983]")
-        return super().read()
+        return super().read(hold)
 
 
 def test_a_microphone_that_stops_ends_the_call_and_what_was_said_is_kept(
@@ -413,3 +413,39 @@ def test_a_call_left_uncollected_is_pointed_to_complete_before_anything_else(
     assert done.exit_code == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["sessionId"] == session and len(report["questions"]) == 3
+
+
+class FullDisk(WavSink):
+    """A WAV file on a disk that fills up after a quarter of a second of audio."""
+
+    def write(self, pcm: bytes) -> None:
+        self.written = getattr(self, "written", 0) + len(pcm)
+        if self.written > 8_000:
+            raise OSError(28, "No space left on device")
+        super().write(pcm)
+
+
+def test_a_full_disk_stops_keeping_your_side_but_the_call_goes_on(
+    cli, vapi_live, pack, tmp_path, monkeypatch
+):
+    vapi_live(script())
+    monkeypatch.setattr(vapi_runner, "WavSink", FullDisk)  # the candidate's recording
+    result = call_in_terminal(cli, pack, tmp_path)
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert [q["answer"] for q in report["questions"]] == [ANSWER_1, ANSWER_2, ANSWER_3]
+    assert "Your side of the call is no longer kept ([Errno 28] No space left" in result.stderr
+    assert "Exception in thread" not in result.stderr
+
+
+def test_interviewer_audio_that_cannot_be_played_ends_the_call(
+    cli, vapi_live, pack, tmp_path, monkeypatch
+):
+    live = vapi_live(script())
+    monkeypatch.setattr(vapi_runner, "open_sink", lambda audio, path: FullDisk(path))
+    result = call_in_terminal(cli, pack, tmp_path, "--no-keep-audio")
+    assert result.exit_code == 0, result.stderr
+    assert "The interviewer's audio failed on" in result.stderr
+    assert "The interviewer's audio failed on this machine (see above)" in result.stderr
+    assert {"type": "end-call"} in live.received_texts
+    assert "Exception in thread" not in result.stderr

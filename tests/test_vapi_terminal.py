@@ -239,3 +239,35 @@ def test_the_terminal_asked_for_without_a_microphone_says_what_to_do(cli, vapi) 
     assert result.stderr.startswith("Error: No microphone found.")
     assert result.stderr.rstrip().endswith("Or join the call in a browser: --transport web.")
     assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("socket_url", "base_url", "carries"),
+    [
+        ("wss://api.vapi.ai/3f1c/transport", "https://api.vapi.ai", True),
+        (
+            "wss://phone-call-websocket.aws-us-west-2.vapi.ai/3f1c/transport",
+            "https://api.vapi.ai",
+            True,
+        ),
+        ("ws://api.vapi.ai/3f1c/transport", "https://api.vapi.ai", False),  # not encrypted
+        ("wss://api.vapi.ai.evil.example/3f1c", "https://api.vapi.ai", False),
+        ("wss://evilvapi.ai/3f1c", "https://api.vapi.ai", False),
+        ("ws://127.0.0.1:8123/3f1c/transport", "http://127.0.0.1:8000", True),
+        ("ws://127.0.0.1:8123/3f1c/transport", "https://api.vapi.ai", False),
+    ],
+)
+def test_the_private_key_goes_only_to_vapis_own_hosts(socket_url, base_url, carries) -> None:
+    assert vapi_runner.may_carry_key(socket_url, base_url) is carries
+
+
+def test_a_muted_scripted_answer_keeps_its_place() -> None:
+    time = FakeTime()
+    answers = WavAnswers([tone(0.1)], FrameClock(time.monotonic, time.sleep))
+    answers.cue(1)
+    first = answers.read()
+    held = [answers.read(hold=True) for _ in range(10)]  # the interviewer spoke meanwhile
+    rest = [answers.read() for _ in range(4)]
+    assert rms(first) > 0.1 and all(frame == SILENCE for frame in held)
+    assert [rms(f) > 0.1 for f in rest] == [True, True, True, True]  # nothing was lost
+    assert answers.read() == SILENCE

@@ -16,7 +16,7 @@ import wave
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from mockint.enums import Duplex
 from mockint.errors import UsageError
@@ -58,8 +58,10 @@ class TerminalAudio:
 class AudioSource(Protocol):
     """The candidate's side of the call: 20 ms frames, one per :meth:`read`."""
 
-    def read(self) -> bytes:
-        """The next frame (``FRAME_BYTES`` of PCM), returned when it is due (real time)."""
+    def read(self, hold: bool = False) -> bytes:
+        """The next frame (``FRAME_BYTES`` of PCM), returned when it is due (real time).
+        ``hold``: the microphone is muted (half duplex) and the frame will not be sent: a
+        scripted answer keeps its place; a microphone's frame is read and dropped."""
         ...
 
     def cue(self, position: int) -> None:
@@ -72,7 +74,9 @@ class AudioSource(Protocol):
         """Whether a scripted answer is being streamed (always False for a microphone)."""
         ...
 
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Stop reading (the device is released); idempotent."""
+        ...
 
 
 class AudioSink(Protocol):
@@ -82,14 +86,22 @@ class AudioSink(Protocol):
     where: str
 
     def write(self, pcm: bytes) -> None:
-        """Take some PCM (any whole number of samples); never blocks for long."""
+        """Take some PCM: bytes of 16 kHz mono int16 little-endian samples (a whole number
+        of them); never blocks for long. Raises OSError (or the device's error) when the
+        audio cannot be played or kept."""
         ...
 
     def pending(self) -> float:
         """Seconds of audio written but not yet heard (0 for a file)."""
         ...
 
-    def close(self) -> None: ...
+    def clear(self) -> None:
+        """Drop the audio not yet heard (the candidate spoke over the interviewer)."""
+        ...
+
+    def close(self) -> None:
+        """Finish (a file is completed, a device released); writes after it are ignored."""
+        ...
 
 
 class FrameClock:
@@ -166,8 +178,10 @@ class WavAnswers:
         with self._lock:
             return self._offset < len(self._current)
 
-    def read(self) -> bytes:
+    def read(self, hold: bool = False) -> bytes:
         self.clock.wait()
+        if hold:
+            return SILENCE  # muted: the answer waits where it was
         with self._lock:
             frame = self._current[self._offset : self._offset + FRAME_BYTES]
             self._offset += FRAME_BYTES
@@ -186,9 +200,12 @@ class WavSink:
         self.where = str(path)
         self._handle: wave.Wave_write | None = None
         self._lock = threading.Lock()
+        self._closed = False
 
     def write(self, pcm: bytes) -> None:
         with self._lock:
+            if self._closed:
+                return  # a late frame must not reopen (and truncate) the finished file
             if self._handle is None:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._handle = wave.open(str(self.path), "wb")  # noqa: SIM115 (open across writes)
@@ -200,8 +217,12 @@ class WavSink:
     def pending(self) -> float:
         return 0.0
 
+    def clear(self) -> None:
+        pass
+
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             if self._handle is not None:
                 self._handle.close()
                 self._handle = None
@@ -285,9 +306,12 @@ class Microphone:
             samplerate=self.rate, channels=1, dtype="int16", device=chosen.index,
             blocksize=self.block,
         )  # fmt: skip
-        self._stream.start()
+        self._started = False
 
-    def read(self) -> bytes:
+    def read(self, hold: bool = False) -> bytes:
+        if not self._started:  # started at the first read, not seconds before the call
+            self._stream.start()
+            self._started = True
         while len(self._pending) < FRAME_BYTES:
             data, _overflowed = self._stream.read(self.block)
             pcm = bytes(data)
@@ -304,7 +328,8 @@ class Microphone:
         return False
 
     def close(self) -> None:
-        self._stream.stop()
+        if self._started:
+            self._stream.stop()
         self._stream.close()
 
 
@@ -331,13 +356,14 @@ class Speakers:
         )  # fmt: skip
         self._stream.start()
 
-    def _play(self, out: memoryview, frames: int, _time: object, _status: object) -> None:
+    def _play(self, out: Any, frames: int, _time: object, _status: object) -> None:
+        """PortAudio's callback: fill ``out`` (a writable buffer of ``frames`` int16
+        samples) from the queue, silence past its end."""
         wanted = frames * 2
         with self._lock:
             chunk = bytes(self._queue[:wanted])
             del self._queue[:wanted]
-        out[: len(chunk)] = chunk
-        out[len(chunk) :] = bytes(wanted - len(chunk))
+        out[:] = chunk.ljust(wanted, b"\0")
 
     def write(self, pcm: bytes) -> None:
         data = _resampled(self._resampler, pcm)
@@ -353,5 +379,7 @@ class Speakers:
             self._queue.clear()
 
     def close(self) -> None:
+        with self._lock:
+            self._queue.clear()
         self._stream.stop()
         self._stream.close()

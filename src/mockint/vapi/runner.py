@@ -34,7 +34,14 @@ from mockint.vapi.calls import (
 )
 from mockint.vapi.client import VapiClient, VapiError, require_key, settings
 from mockint.vapi.joinpage import JoinServer
-from mockint.vapi.media import AudioSink, TerminalAudio, WavSink, open_sink, open_source
+from mockint.vapi.media import (
+    AudioSink,
+    AudioSource,
+    TerminalAudio,
+    WavSink,
+    open_sink,
+    open_source,
+)
 from mockint.vapi.transport import CallEnd, LiveCall
 from mockint.voice import INSTALL, VoiceError, need
 from mockint.voice.record import check_microphone
@@ -195,57 +202,38 @@ class VapiRunner:
         return Outcome.COMPLETED
 
     def _in_terminal(self, interview: Interview, audio: TerminalAudio) -> Outcome:
-        """The call held here over Vapi's WebSocket transport, then collected as any call."""
+        """The call held here over Vapi's WebSocket transport, then collected as any call.
+
+        The call is recorded as soon as its socket is open (so `mockint complete` can
+        always collect it); until then any failure or interruption ends it on Vapi's side
+        and stores nothing. The audio is released however the call ends."""
         session_id = interview.session.id
         source = open_source(audio, interview.questions)  # files are read before any call
-        assistant = self._assistant(interview)
-        # the messages the live view reads, and no others (Vapi's default list is longer)
-        assistant["clientMessages"] = list(SOCKET_CLIENT_MESSAGES)
-        call = self.client.create_socket_call(assistant)
-        url = socket_url(call)
         sink: AudioSink | None = None
+        live: LiveCall | None = None
         try:
-            if url is None:
-                raise VapiError(
-                    f"Vapi created call {call['id']} without a websocketCallUrl to stream its "
-                    "audio; nothing was stored. Try again later, or use --transport web."
-                )
-            sink = open_sink(audio, audio_dir(session_id) / f"vapi-{call['id']}-interviewer.wav")
-            live = LiveCall(
-                url,
-                self.client.key("vapi-private"),
-                source=source,
-                sink=sink,
-                display=self.display,
-                questions=interview.questions,
-                duplex=audio.duplex,
-                allowed=sum(q.time_minutes for q in interview.questions) * 60.0,
-                timeout=self.timeout,
-                first_audio_seconds=float(settings()["first_audio_seconds"]),
-                end_wait_seconds=float(settings()["socket_end_wait_seconds"]),
-                connect_timeout=float(settings()["socket_connect_seconds"]),
-                recorder=(
-                    WavSink(audio_dir(session_id) / f"vapi-{call['id']}-candidate.wav")
-                    if audio.keep_audio
-                    else None
-                ),
-                end_by_control=lambda: self.client.end_call(call),
-            )
-            with self.display.busy("Connecting to the interviewer…"):
-                live.connect()
-        except BaseException:
-            self.client.end_call(call)  # nobody can talk on it: do not let it run
-            source.close()
-            if sink is not None:
-                sink.close()
-            raise
-        # from here on the call exists: the session is in progress and resumable by `complete`
-        assert sink is not None
-        record_call(interview.db, session_id, call, "terminal")
-        interview.begin()
-        self.display.say(_how_it_sounds(audio, sink))
-        end = live.run()
-        if end in (CallEnd.DROPPED, CallEnd.NO_AUDIO, CallEnd.NO_MICROPHONE):
+            assistant = self._assistant(interview)
+            # the messages the live view reads, and no others (Vapi's default list is longer)
+            assistant["clientMessages"] = list(SOCKET_CLIENT_MESSAGES)
+            call = self.client.create_socket_call(assistant)
+            try:
+                live, sink = self._connect(interview, audio, call, source)
+                record_call(interview.db, session_id, call, "terminal")
+            except BaseException:
+                self.client.end_call(call)  # nobody can talk on it: do not let it run
+                raise
+            # from here on the session is in progress and resumable by `complete`
+            interview.begin()
+            self.display.say(_how_it_sounds(audio, sink))
+            end = live.run()
+        finally:
+            if live is not None:
+                live.close()  # (already closed by run, unless it never started)
+            else:
+                source.close()
+                if sink is not None:
+                    sink.close()
+        if end in (CallEnd.DROPPED, CallEnd.NO_AUDIO, CallEnd.NO_MICROPHONE, CallEnd.AUDIO_FAILED):
             self.client.end_call(call)  # it may still run on Vapi's side
         if end != CallEnd.ENDED and end != CallEnd.HUNG_UP:
             self.display.say(_END_NOTES[end].format(timeout=self.timeout), Tone.WARNING)
@@ -256,6 +244,62 @@ class VapiRunner:
         if summary.error:
             self.display.say(summary.note, Tone.WARNING)
         return Outcome.COMPLETED
+
+    def _connect(
+        self, interview: Interview, audio: TerminalAudio, call: dict[str, Any], source: AudioSource
+    ) -> tuple[LiveCall, AudioSink]:
+        """The call's socket, open, and where the interviewer's audio goes. VapiError when
+        Vapi gave no socket URL or the socket cannot be opened (the sink is closed then)."""
+        session_id = interview.session.id
+        url = socket_url(call)
+        if url is None:
+            raise VapiError(
+                f"Vapi created call {call['id']} without a websocketCallUrl to stream its "
+                "audio; nothing was stored. Try again later, or use --transport web."
+            )
+        sink = open_sink(audio, audio_dir(session_id) / f"vapi-{call['id']}-interviewer.wav")
+        live = LiveCall(
+            url,
+            # the key goes only to Vapi's own hosts (or this machine), never elsewhere
+            self.client.key("vapi-private") if may_carry_key(url, self.client.base_url) else None,
+            source=source,
+            sink=sink,
+            display=self.display,
+            questions=interview.questions,
+            duplex=audio.duplex,
+            allowed=sum(q.time_minutes for q in interview.questions) * 60.0,
+            timeout=self.timeout,
+            first_audio_seconds=float(settings()["first_audio_seconds"]),
+            end_wait_seconds=float(settings()["socket_end_wait_seconds"]),
+            connect_timeout=float(settings()["socket_connect_seconds"]),
+            recorder=(
+                WavSink(audio_dir(session_id) / f"vapi-{call['id']}-candidate.wav")
+                if audio.keep_audio
+                else None
+            ),
+            end_by_control=lambda: self.client.end_call(call),
+        )
+        try:
+            with self.display.busy("Connecting to the interviewer…"):
+                live.connect()
+        except BaseException:
+            sink.close()
+            raise
+        return live, sink
+
+
+def may_carry_key(socket_url: str, base_url: str) -> bool:
+    """Whether the private key may be sent to ``socket_url`` (a call's websocketCallUrl):
+    over ``wss`` to the API's host or another host of its domain (``*.vapi.ai`` for
+    ``https://api.vapi.ai``), or to this machine (the local stand-in tests use)."""
+    from urllib.parse import urlsplit
+
+    socket, base = urlsplit(socket_url), urlsplit(base_url)
+    host, api = (socket.hostname or "").lower(), (base.hostname or "").lower()
+    if host in ("127.0.0.1", "localhost", "::1"):
+        return api == host
+    domain = ".".join(api.split(".")[-2:])
+    return socket.scheme == "wss" and bool(host) and (host == api or host.endswith("." + domain))
 
 
 _END_NOTES = {
@@ -269,6 +313,10 @@ _END_NOTES = {
         "voice settings under [vapi] in the config file, or use --transport web."
     ),
     CallEnd.NO_MICROPHONE: "The microphone stopped, so the call was ended; graded on what was said.",
+    CallEnd.AUDIO_FAILED: (
+        "The interviewer's audio failed on this machine (see above), so the call was ended; "
+        "graded on what was said."
+    ),
     CallEnd.STOPPED: "The call was ended.",
 }
 

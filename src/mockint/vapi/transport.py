@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import json
 import signal
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -33,7 +34,7 @@ from mockint.models.questions import Question
 from mockint.runners.base import CallView, Display, Interrupted, Line, Speaker
 from mockint.vapi.calls import QuestionMatcher
 from mockint.vapi.client import VapiError
-from mockint.vapi.media import SILENCE, AudioSink, AudioSource, rms
+from mockint.vapi.media import FRAME_SECONDS, SILENCE, AudioSink, AudioSource, rms
 
 if TYPE_CHECKING:
     from websockets.sync.client import ClientConnection
@@ -46,6 +47,10 @@ AUDIBLE_TAIL_SECONDS = 0.15
 GAP_SECONDS = 0.025
 #: the largest message accepted from the socket (bytes); audio frames are 640
 MAX_MESSAGE_BYTES = 1 << 20
+#: seconds for the closing handshake once the call is over
+CLOSE_SECONDS = 1.0
+#: the longest the interviewer's queued last words are waited for at the end (seconds)
+DRAIN_SECONDS = 5.0
 
 _ROLES = {"assistant": Speaker.INTERVIEWER, "bot": Speaker.INTERVIEWER, "user": Speaker.CANDIDATE}
 
@@ -59,6 +64,7 @@ class CallEnd(StrEnum):
     DROPPED = "dropped"  # the connection broke
     NO_AUDIO = "no audio"  # the interviewer sent no audio: ended from here
     NO_MICROPHONE = "no microphone"  # the microphone stopped (unplugged): ended from here
+    AUDIO_FAILED = "audio failed"  # the interviewer's audio could not be played: ended here
     STOPPED = "stopped"  # the process was told to stop (a second Ctrl-C, SIGTERM, SIGHUP)
 
 
@@ -86,8 +92,8 @@ class CallStats:
 class LiveCall:
     """One call over the WebSocket transport, from connection to the end of its audio.
 
-    ``url``: the call's ``transport.websocketCallUrl``; ``key``: Vapi's private key (sent
-    as ``Authorization: Bearer``); ``source``/``sink``: the candidate's and the
+    ``url``: the call's ``transport.websocketCallUrl``; ``key``: Vapi's private key, sent
+    as ``Authorization: Bearer`` (None: no header); ``source``/``sink``: the candidate's and the
     interviewer's audio; ``recorder``: where the frames sent are kept (None: nowhere);
     ``questions``: the interview's, to show which is being asked and to cue scripted
     answers; ``duplex``: half mutes the microphone while the interviewer is heard;
@@ -101,7 +107,7 @@ class LiveCall:
     def __init__(
         self,
         url: str,
-        key: SecretStr,
+        key: SecretStr | None,
         *,
         source: AudioSource,
         sink: AudioSink,
@@ -147,22 +153,33 @@ class LiveCall:
         self._level = 0.0
         self._muted = False
         self._notes: list[str] = []
+        self._end_call = False  # the sender is to send end-call (only it writes the socket)
+        self._end_call_sent = False
+        self._recording = recorder is not None  # False once keeping the candidate's side failed
+        self._playing = True  # False once the sink failed
+        self._closed = False
 
     # -- connecting ---------------------------------------------------------------
 
     def connect(self) -> None:
         """Open the call's socket. Raises VapiError (one line, no key) when it cannot be
         opened: refused (401...), unreachable, or not a WebSocket."""
-        from websockets.exceptions import InvalidHandshake, InvalidStatus, InvalidURI
+        from websockets import exceptions
         from websockets.sync.client import connect
 
+        InvalidHandshake, InvalidStatus = exceptions.InvalidHandshake, exceptions.InvalidStatus
+        InvalidURI = exceptions.InvalidURI
+        # InvalidProxy (a bad HTTPS_PROXY) exists from websockets 15; its text may hold a URL
+        InvalidProxy = getattr(exceptions, "InvalidProxy", InvalidURI)
+        headers = {} if self._key is None else {
+            "Authorization": f"Bearer {self._key.get_secret_value()}"}  # fmt: skip
         try:
             # entered as a context (websockets 17 deprecates a bare connect()); left in _close
             self._ws = self._stack.enter_context(connect(
                 self.url,
-                additional_headers={"Authorization": f"Bearer {self._key.get_secret_value()}"},
+                additional_headers=headers,
                 open_timeout=self.connect_timeout,
-                close_timeout=self.end_wait_seconds,
+                close_timeout=CLOSE_SECONDS,
                 compression=None,
                 max_size=MAX_MESSAGE_BYTES,
             ))  # fmt: skip
@@ -174,11 +191,11 @@ class LiveCall:
                 else ""
             )
             raise VapiError(f"Vapi refused the call's audio socket ({status}).{hint}") from None
-        except InvalidURI:
+        except (InvalidURI, InvalidProxy):
             raise VapiError(
                 "Vapi's websocketCallUrl for the call is not a WebSocket URL."
             ) from None
-        except (InvalidHandshake, OSError, TimeoutError) as exc:
+        except (InvalidHandshake, OSError, TimeoutError, ValueError) as exc:
             raise VapiError(
                 f"Cannot connect to the call's audio socket ({type(exc).__name__})."
             ) from None
@@ -203,8 +220,10 @@ class LiveCall:
         try:
             self._hold()
         finally:
-            self.display.idle()
-            self._close(threads)
+            try:
+                self.display.idle()
+            finally:
+                self._close(threads)
         return self._end or CallEnd.ENDED
 
     def _hold(self) -> None:
@@ -248,6 +267,8 @@ class LiveCall:
         now = self.monotonic()
         if self._ending is not None:
             if self._ending_at is not None and now - self._ending_at > self.end_wait_seconds:
+                if self._ending != CallEnd.ENDED and not self._end_call_sent:
+                    self.end_by_control()  # the socket could not carry end-call
                 self._finish(self._ending)  # Vapi did not close the socket: close it here
             return
         if self.timeout is not None and now - self._began > self.timeout:
@@ -259,25 +280,17 @@ class LiveCall:
             self._ending = CallEnd.ENDED
 
     def end(self, why: CallEnd) -> None:
-        """End the call from here: ``end-call`` on the socket, else through the call's
-        control URL. Idempotent; the socket stays open until Vapi closes it (or
-        ``end_wait_seconds`` pass) so the interviewer's last words still arrive."""
+        """End the call from here: the sender thread sends ``end-call`` on the socket
+        (only it writes there, so this never waits on a stalled network); when it cannot,
+        the call is ended through its control URL (an HTTP request). Idempotent; the
+        socket stays open until Vapi closes it (or ``end_wait_seconds`` pass) so the
+        interviewer's last words still arrive."""
         with self._lock:
             if self._done.is_set() or (self._ending is not None and why != CallEnd.STOPPED):
                 return
             self._ending = why
             self._ending_at = self.monotonic()
-        sent = False
-        if self._ws is not None:
-            from websockets.exceptions import ConnectionClosed
-
-            try:
-                self._ws.send(json.dumps({"type": "end-call"}))
-                sent = True
-            except (ConnectionClosed, OSError, RuntimeError):
-                sent = False
-        if not sent:
-            self.end_by_control()
+            self._end_call = True
 
     def _finish(self, why: CallEnd) -> None:
         with self._lock:
@@ -285,36 +298,55 @@ class LiveCall:
                 self._end = why
         self._done.set()
 
+    def close(self) -> None:
+        """Close the socket and the audio (idempotent): for a call connected but never
+        run, e.g. interrupted before it started."""
+        self._close([])
+
     def _close(self, threads: list[threading.Thread]) -> None:
         """Close the socket, let both threads finish, then close the audio (so that no
-        frame is written to a sink already closed)."""
+        frame is written to a sink already closed). A thread still blocked on the network
+        (a stalled connection) is woken by shutting the socket down."""
+        if self._closed:
+            return
+        self._closed = True
         self._done.set()
-        self._stack.close()
+        for thread in threads[1:]:  # the sender stops within a frame when it can
+            thread.join(timeout=1)
+        if self._ws is not None and any(thread.is_alive() for thread in threads[1:]):
+            with contextlib.suppress(OSError):
+                self._ws.socket.shutdown(socket.SHUT_RDWR)
+        with contextlib.suppress(Exception):  # a broken connection has nothing to close
+            self._stack.close()
         for thread in threads:
             thread.join(timeout=2)
+        if self._end in (CallEnd.ENDED, CallEnd.HUNG_UP, CallEnd.TIMEOUT):
+            drained = self.monotonic() + min(self.sink.pending(), DRAIN_SECONDS)
+            while self.sink.pending() > 0 and self.monotonic() < drained:
+                time.sleep(FRAME_SECONDS)  # the interviewer's last words, still queued
         for closing in (self.source, self.sink, self.recorder):
             if closing is not None:
-                closing.close()
+                with contextlib.suppress(Exception):
+                    closing.close()
 
     # -- receiving ----------------------------------------------------------------
 
     def _receive(self) -> None:
-        from websockets.exceptions import ConnectionClosed, ConnectionClosedOK
+        from websockets.exceptions import ConnectionClosed
 
         assert self._ws is not None
         why = CallEnd.ENDED
         try:
-            for message in self._ws:
+            for message in self._ws:  # ends when Vapi closes the socket normally
                 if isinstance(message, bytes):
                     self._audio(message)
                 else:
                     self._message(message)
-        except ConnectionClosedOK:
-            pass
-        except (ConnectionClosed, OSError) as exc:
+        except (ConnectionClosed, OSError):
             why = CallEnd.DROPPED
-            if not isinstance(exc, ConnectionClosed):  # the sink failed (a full disk...)
-                self.note(f"The interviewer's audio could not be kept: {exc}")
+        except Exception as exc:  # a bug here must not leave the call running unseen
+            self.note(f"Reading the call failed ({type(exc).__name__}).")
+            why = CallEnd.DROPPED
         with self._lock:
             ending = self._ending
             if why == CallEnd.DROPPED and (ending is not None or self._status == "ended"):
@@ -333,7 +365,16 @@ class LiveCall:
             self.stats.received_frames += 1
             if self.stats.first_audio_at is None:
                 self.stats.first_audio_at = now
-        self.sink.write(data)
+            playing = self._playing
+        if not playing:
+            return
+        try:
+            self.sink.write(data)
+        except Exception as exc:  # speakers unplugged, a full disk
+            with self._lock:
+                self._playing = False
+            self.note(f"The interviewer's audio failed on {self.sink.where} ({exc}).")
+            self.end(CallEnd.AUDIO_FAILED)
 
     def _malformed(self) -> None:
         with self._lock:
@@ -367,9 +408,7 @@ class LiveCall:
                 if data.get("endedReason"):
                     self.ended_reason = str(data["endedReason"])
         elif kind == "user-interrupted":
-            clear = getattr(self.sink, "clear", None)
-            if callable(clear):
-                clear()  # the candidate spoke over the interviewer: stop its queued audio
+            self.sink.clear()  # the candidate spoke over the interviewer: drop its queued audio
 
     def _transcript(self, data: dict[str, Any]) -> None:
         speaker = _ROLES.get(str(data.get("role")))
@@ -401,6 +440,15 @@ class LiveCall:
         return talking or recent or self.sink.pending() > 0
 
     def _send(self) -> None:
+        """Send a frame every 20 ms until the call is over, and ``end-call`` when asked:
+        the only thread that writes to the socket."""
+        try:
+            self._stream()
+        except Exception as exc:  # a bug here must not leave the call running unseen
+            self.note(f"Sending your audio failed ({type(exc).__name__}).")
+            self.end(CallEnd.AUDIO_FAILED)
+
+    def _stream(self) -> None:
         from websockets.exceptions import ConnectionClosed
 
         assert self._ws is not None
@@ -410,15 +458,27 @@ class LiveCall:
                 cue = self._cue if not audible else None
                 if cue is not None:
                     self._cue = None
+                end_call, self._end_call = self._end_call, False
+            if end_call:
+                try:
+                    self._ws.send(json.dumps({"type": "end-call"}))
+                    self._end_call_sent = True
+                except (ConnectionClosed, OSError, RuntimeError):
+                    self.end_by_control()
+                    return
             if cue is not None:
                 self.source.cue(cue)
+            muted = self.duplex == Duplex.HALF and audible
             try:
-                frame = self.source.read()
+                frame = self.source.read(hold=muted)
             except Exception as exc:  # the device went away (unplugged, PortAudio error)
                 self.note(f"The microphone stopped ({type(exc).__name__}).")
                 self.end(CallEnd.NO_MICROPHONE)
+                self._end_call = False
+                with contextlib.suppress(ConnectionClosed, OSError, RuntimeError):
+                    self._ws.send(json.dumps({"type": "end-call"}))
+                    self._end_call_sent = True
                 return
-            muted = self.duplex == Duplex.HALF and audible
             out = SILENCE if muted else frame
             try:
                 self._ws.send(out)
@@ -428,8 +488,12 @@ class LiveCall:
             level = 0.0 if muted else rms(frame)
             with self._lock:
                 self._level, self._muted = level, muted
-            if self.recorder is not None:
-                self.recorder.write(out)
+            if self._recording and self.recorder is not None:
+                try:
+                    self.recorder.write(out)
+                except Exception as exc:  # a full disk: the call goes on, unrecorded
+                    self._recording = False
+                    self.note(f"Your side of the call is no longer kept ({exc}).")
 
     # -- the view -----------------------------------------------------------------
 
@@ -445,9 +509,12 @@ class LiveCall:
                 Line(speaker, text, final=False) for speaker, text in self._partial.items()
             ]
             speaking = next((s for s, on in self._talking.items() if on), None)
-            if self._muted:
+            muted = self._muted
+        playing = self.source.playing  # (not under this lock: the source has its own)
+        with self._lock:
+            if muted:
                 speaking = Speaker.INTERVIEWER  # still heard (queued audio, its last frames)
-            elif self.source.playing:
+            elif playing:
                 speaking = Speaker.CANDIDATE
             return CallView(
                 status=self._status,
