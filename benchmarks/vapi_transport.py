@@ -205,7 +205,7 @@ class ToneMicrophone:
         t = np.arange(320) / 16_000
         self.frame = (0.3 * 32767 * np.sin(2 * np.pi * 440 * t)).astype("<i2").tobytes()
 
-    def read(self) -> bytes:
+    def read(self, hold: bool = False) -> bytes:
         self.clock.wait()
         return self.frame
 
