@@ -51,12 +51,12 @@ from conftest import VAPI_PRIVATE
 from mockint.enums import Duplex
 from mockint.questions.packs import parse_pack
 from mockint.runners.base import AnswerRequest, CallView, Entry, Progress, Tone
-from mockint.vapi.media import FRAME_SECONDS, FrameClock, WavSink
+from mockint.vapi.media import FRAME_SECONDS, WavSink
 from mockint.vapi.transport import CallEnd, LiveCall
 from sounds import beep, save
 from test_vapi import PACK
 from test_vapi_socket import script
-from vapi_socket_server import Script, start_live_vapi
+from vapi_socket_server import Script, ToneMicrophone, start_live_vapi
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TARGET = 1.5  # seconds from `start` to the first interviewer audio frame
@@ -194,30 +194,6 @@ def print_start(result: dict[str, Any]) -> None:
 
 
 # --- 2. microphone to socket -----------------------------------------------------------
-
-
-class ToneMicrophone:
-    """A microphone that always hears a 440 Hz tone, one 20 ms frame when it is due (as
-    PortAudio paces a real one): the candidate talks through the whole call."""
-
-    def __init__(self) -> None:
-        self.clock = FrameClock()
-        t = np.arange(320) / 16_000
-        self.frame = (0.3 * 32767 * np.sin(2 * np.pi * 440 * t)).astype("<i2").tobytes()
-
-    def read(self, hold: bool = False) -> bytes:
-        self.clock.wait()
-        return self.frame
-
-    def cue(self, position: int) -> None:
-        pass
-
-    @property
-    def playing(self) -> bool:
-        return False
-
-    def close(self) -> None:
-        pass
 
 
 class NullDisplay:

@@ -13,14 +13,15 @@ import pytest
 from conftest import VAPI_PRIVATE
 from displays import RecordingDisplay
 from mockint.paths import audio_dir
+from mockint.runners.base import Interrupted
 from mockint.storage.connection import open_db
 from mockint.vapi import runner as vapi_runner
 from mockint.vapi.client import SOCKET_TRANSPORT, VapiClient, VapiError
-from mockint.vapi.media import FRAME_BYTES, FrameClock, WavSink
+from mockint.vapi.media import FRAME_BYTES, WavSink
 from mockint.vapi.transport import LiveCall
 from sounds import beep, save
 from test_vapi import ANSWER_1, ANSWER_2, PACK, start_call
-from vapi_socket_server import Script
+from vapi_socket_server import Script, ToneMicrophone
 
 QUESTIONS = [
     "Design a rate limiter for a public API with many tenants.",
@@ -115,35 +116,12 @@ def test_each_answer_starts_only_once_its_question_has_been_asked(cli, vapi_live
     assert live.asked == 3
 
 
-class Tone:
-    """A microphone that always hears a tone (to see what half duplex mutes)."""
-
-    def __init__(self) -> None:
-        self.clock = FrameClock()
-        t = np.arange(320) / 16_000
-        self.frame = (0.3 * 32767 * np.sin(2 * np.pi * 440 * t)).astype("<i2").tobytes()
-
-    def read(self, hold: bool = False) -> bytes:
-        self.clock.wait()
-        return self.frame
-
-    def cue(self, position: int) -> None:
-        pass
-
-    @property
-    def playing(self) -> bool:
-        return False
-
-    def close(self) -> None:
-        pass
-
-
 @pytest.mark.parametrize(("duplex", "muted"), [("half", True), ("full", False)])
 def test_half_duplex_mutes_the_microphone_while_the_interviewer_speaks(
     cli, vapi_live, pack, tmp_path, monkeypatch, duplex, muted
 ):
     vapi_live(script(pace=True, speak_seconds=0.6))
-    monkeypatch.setattr(vapi_runner, "open_source", lambda audio, questions: Tone())
+    monkeypatch.setattr(vapi_runner, "open_source", lambda audio, questions: ToneMicrophone())
     result = call_in_terminal(cli, pack, tmp_path, "--duplex", duplex, "--timeout", "1.5")
     assert result.exit_code == 0, result.stderr
     said = open_db().execute("SELECT session_id FROM calls").fetchone()[0]
@@ -159,7 +137,7 @@ def test_half_duplex_mutes_the_microphone_while_the_interviewer_speaks(
     assert "ended after --timeout 1.5 s" in result.stderr
 
 
-class Unplugged(Tone):
+class Unplugged(ToneMicrophone):
     """A microphone unplugged after half a second."""
 
     def read(self, hold: bool = False) -> bytes:
@@ -251,7 +229,7 @@ def test_a_refused_socket_names_the_key_to_check_without_showing_it(vapi_live):
     call_of = LiveCall(
         call["transport"]["websocketCallUrl"],
         __import__("pydantic").SecretStr(wrong),
-        source=Tone(),
+        source=ToneMicrophone(),
         sink=WavSink(Path("/nonexistent/never-written.wav")),
         display=RecordingDisplay([]),
         questions=[],
@@ -270,6 +248,13 @@ class Interrupting(RecordingDisplay):
         if view.asked == 1 and not getattr(self, "pressed", False):
             self.pressed = True
             raise KeyboardInterrupt
+
+
+class Twice(Interrupting):
+    """Presses Ctrl-C again at the "End the call now?" question."""
+
+    def ask(self, prompt: str, timer=None) -> str:
+        raise Interrupted()
 
 
 def run_call(display, tmp_path: Path):
@@ -318,14 +303,7 @@ def test_ctrl_c_then_no_lets_the_call_go_on(vapi_live, tmp_path):
 
 
 def test_a_second_ctrl_c_ends_the_call_and_stops(vapi_live, tmp_path):
-    from mockint.runners.base import Interrupted
-
     live = vapi_live(script())
-
-    class Twice(Interrupting):
-        def ask(self, prompt: str, timer=None) -> str:
-            raise Interrupted()
-
     interview, runner = run_call(Twice([]), tmp_path)
     with pytest.raises(KeyboardInterrupt):
         runner.run(interview)
@@ -391,14 +369,7 @@ def test_ctrl_c_with_nobody_to_answer_ends_the_call(vapi_live, tmp_path):
 def test_a_call_left_uncollected_is_pointed_to_complete_before_anything_else(
     cli, vapi_live, tmp_path
 ):
-    from mockint.runners.base import Interrupted
-
     vapi_live(script())
-
-    class Twice(Interrupting):
-        def ask(self, prompt: str, timer=None) -> str:
-            raise Interrupted()
-
     interview, runner = run_call(Twice([]), tmp_path)
     with pytest.raises(KeyboardInterrupt):
         runner.run(interview)

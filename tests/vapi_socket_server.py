@@ -452,3 +452,29 @@ def start_live_vapi(
         http.server_close()
 
     return live, stop
+
+
+class ToneMicrophone:
+    """A microphone (a :class:`mockint.vapi.media.AudioSource`) that always hears a 440 Hz
+    tone, one 20 ms frame when it is due, as PortAudio paces a real one: the candidate talks
+    through the whole call (to see what half duplex mutes, or to time the frames)."""
+
+    def __init__(self) -> None:
+        from mockint.vapi.media import FrameClock
+
+        self.clock = FrameClock()
+        self.frame = tone(FRAME_SECONDS)[0]
+
+    def read(self, hold: bool = False) -> bytes:
+        self.clock.wait()
+        return self.frame
+
+    def cue(self, position: int) -> None:
+        pass
+
+    @property
+    def playing(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        pass
