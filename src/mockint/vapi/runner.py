@@ -359,41 +359,30 @@ def choose_transport(settings_: RunnerSettings, display: Display) -> CallTranspo
     not fit the transport chosen or a device that names none; VoiceError for a call in the
     terminal asked for without its libraries or a microphone."""
     chosen = settings_.transport
-    if chosen is None and settings_.answers_audio is None:
-        if not terminal_available():
-            display.say(f"The voice extra is not installed, so the call is joined in a browser "
-                        f"({INSTALL} to hold it in this terminal).")  # fmt: skip
-            chosen = CallTransport.WEB
-        elif not _has_microphone(settings_.input_device):
-            display.say("No microphone found, so the call is joined in a browser "
-                        "(--transport web; --answers-audio DIR streams recorded answers).")  # fmt: skip
-            chosen = CallTransport.WEB
-    if chosen == CallTransport.WEB:
+    if chosen is None and settings_.answers_audio is None and not terminal_available():
+        display.say(f"The voice extra is not installed, so the call is joined in a browser "
+                    f"({INSTALL} to hold it in this terminal).")  # fmt: skip
+        chosen = CallTransport.WEB
+    if chosen != CallTransport.WEB:
+        need("websockets", "A call held in the terminal")
         if settings_.answers_audio is not None:
-            raise UsageError("--answers-audio streams answers into a call held in the terminal: "
-                             "drop --transport web.")  # fmt: skip
-        if not settings_.playback:
-            raise UsageError("--no-playback is for a call held in the terminal: drop "
-                             "--transport web.")  # fmt: skip
-        return chosen
-    need("websockets", "A call held in the terminal")
-    if settings_.answers_audio is not None:
-        AudioFiles(settings_.answers_audio)  # a directory that holds no answers fails now
-    else:
+            AudioFiles(settings_.answers_audio)  # a directory that holds no answers fails now
+            return CallTransport.TERMINAL
         try:
-            check_microphone(settings_.input_device)
+            check_microphone(settings_.input_device)  # (a device that names none: UsageError)
+            return CallTransport.TERMINAL
         except VoiceError as exc:
-            raise VoiceError(f"{exc} Or join the call in a browser: --transport web.") from None
-    return CallTransport.TERMINAL
-
-
-def _has_microphone(device: str | None) -> bool:
-    """Whether a microphone can be opened (a ``device`` that names none is a UsageError)."""
-    try:
-        check_microphone(device)
-    except VoiceError:
-        return False
-    return True
+            if chosen == CallTransport.TERMINAL:
+                raise VoiceError(f"{exc} Or join the call in a browser: --transport web.") from None
+        display.say("No microphone found, so the call is joined in a browser "
+                    "(--transport web; --answers-audio DIR streams recorded answers).")  # fmt: skip
+    if settings_.answers_audio is not None:
+        raise UsageError("--answers-audio streams answers into a call held in the terminal: "
+                         "drop --transport web.")  # fmt: skip
+    if not settings_.playback:
+        raise UsageError("--no-playback is for a call held in the terminal: drop "
+                         "--transport web.")  # fmt: skip
+    return CallTransport.WEB
 
 
 def build(settings_: RunnerSettings, display: Display) -> VapiRunner:

@@ -242,10 +242,17 @@ class LiveCall:
                     elif not self._done.is_set():
                         self.display.say("The call goes on.")
                     continue  # (a call that ended meanwhile leaves the loop at once)
-                self.end(CallEnd.STOPPED)
-                self._done.wait(self.end_wait_seconds)
-                self._end = CallEnd.STOPPED
+                self._stop()
                 raise
+
+    def _stop(self) -> None:
+        """End the call on a stop signal: give Vapi ``end_wait_seconds`` to close it, and
+        end it through its control URL if ``end-call`` could not be sent meanwhile."""
+        self.end(CallEnd.STOPPED)
+        self._done.wait(self.end_wait_seconds)
+        if not self._end_call_sent:
+            self.end_by_control()
+        self._end = CallEnd.STOPPED
 
     def _confirm_end(self) -> bool:
         """Ask whether to end the call; True for yes, and when nobody can answer (input
@@ -257,9 +264,7 @@ class LiveCall:
         except EOFError:
             return True
         except KeyboardInterrupt:
-            self.end(CallEnd.STOPPED)
-            self._done.wait(self.end_wait_seconds)
-            self._end = CallEnd.STOPPED
+            self._stop()
             raise
         return answer.strip().lower() in ("y", "yes")
 
@@ -459,13 +464,8 @@ class LiveCall:
                 if cue is not None:
                     self._cue = None
                 end_call, self._end_call = self._end_call, False
-            if end_call:
-                try:
-                    self._ws.send(json.dumps({"type": "end-call"}))
-                    self._end_call_sent = True
-                except (ConnectionClosed, OSError, RuntimeError):
-                    self.end_by_control()
-                    return
+            if end_call and not self._send_end_call():
+                return
             if cue is not None:
                 self.source.cue(cue)
             muted = self.duplex == Duplex.HALF and audible
@@ -474,10 +474,7 @@ class LiveCall:
             except Exception as exc:  # the device went away (unplugged, PortAudio error)
                 self.note(f"The microphone stopped ({type(exc).__name__}).")
                 self.end(CallEnd.NO_MICROPHONE)
-                self._end_call = False
-                with contextlib.suppress(ConnectionClosed, OSError, RuntimeError):
-                    self._ws.send(json.dumps({"type": "end-call"}))
-                    self._end_call_sent = True
+                self._send_end_call()  # this thread stops here, and only it writes
                 return
             out = SILENCE if muted else frame
             try:
@@ -494,6 +491,20 @@ class LiveCall:
                 except Exception as exc:  # a full disk: the call goes on, unrecorded
                     self._recording = False
                     self.note(f"Your side of the call is no longer kept ({exc}).")
+
+    def _send_end_call(self) -> bool:
+        """Send ``end-call`` on the socket (from the sender thread); when the socket cannot
+        carry it, end the call through its control URL. Whether the socket took it."""
+        from websockets.exceptions import ConnectionClosed
+
+        assert self._ws is not None
+        try:
+            self._ws.send(json.dumps({"type": "end-call"}))
+        except (ConnectionClosed, OSError, RuntimeError):
+            self.end_by_control()
+            return False
+        self._end_call_sent = True
+        return True
 
     # -- the view -----------------------------------------------------------------
 
