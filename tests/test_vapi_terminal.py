@@ -17,6 +17,7 @@ from mockint.runners import RunnerSettings, get_runner
 from mockint.runners.base import CallView, Line, Speaker
 from mockint.vapi import runner as vapi_runner
 from mockint.vapi.media import FRAME_BYTES, FRAME_SECONDS, SILENCE, FrameClock, WavAnswers, rms
+from mockint.voice import VoiceError
 
 
 class FakeTime:
@@ -222,7 +223,7 @@ def test_no_output_device_writes_the_interviewer_to_a_file(tmp_path) -> None:
 
     sink = open_sink(TerminalAudio(), tmp_path / "interviewer.wav")  # no sound card here
     assert isinstance(sink, WavSink)
-    with pytest.raises(Exception, match="No"):
+    with pytest.raises(VoiceError, match="No speakers or headphones found"):
         open_sink(TerminalAudio(output_device="HDMI"), tmp_path / "x.wav")
 
 
