@@ -106,7 +106,7 @@ def test_the_call_footer_is_one_line_that_fits(width: int) -> None:
     assert len(lines) == 1 and len(lines[0]) <= width
     if width == 80:
         assert lines[0].startswith("● you are speaking · question 2 of 5 · 03:10/30:00 · mic")
-        assert lines[0].endswith("· Ctrl-C ends")
+        assert lines[0].endswith("· ^C ends")
     else:
         assert lines[0].startswith("● you are speaking · question 2 of 5 ·")
         assert lines[0].endswith("…")
@@ -116,9 +116,7 @@ def test_the_footer_says_when_the_microphone_is_muted_and_when_time_is_over() ->
     view = CallView(status="in-progress", total=3, elapsed=2000, allowed=1800, muted=True,
                     speaking=Speaker.INTERVIEWER, asked=3)  # fmt: skip
     muted = render(call_footer(view, 80), 80)[0]
-    assert muted == (
-        "● interviewer speaking · question 3 of 3 · 33:20/30:00 · mic muted · Ctrl-C ends"
-    )
+    assert muted == ("● interviewer speaking · question 3 of 3 · 33:20/30:00 · mic muted · ^C ends")
     queued = render(call_footer(CallView(status="queued", total=3), 80), 80)[0]
     assert queued.startswith("● queued · 3 questions · 00:00 · mic ")  # none asked yet
 

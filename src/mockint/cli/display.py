@@ -79,7 +79,7 @@ def call_footer(view: CallView, width: int) -> Text:
         parts.append(
             Text("mic " + console.glyph("█", console.err) * bars + "·" * (CALL_METER_WIDTH - bars))
         )
-    parts.append(Text("Ctrl-C ends", style="dim"))
+    parts.append(Text("^C ends", style="dim"))
     footer = Text(" · ", style="dim").join(parts)
     footer.truncate(width, overflow="ellipsis")
     return footer
@@ -222,7 +222,10 @@ class RichDisplay:
             self.live.console.print(Text(inert(note), style="yellow"))
         self.call_lines, self.call_notes = len(finals), len(view.notes)
         partial = [call_line(line) for line in view.lines if not line.final]
-        self.live.update(Group(*partial, call_footer(view, console.err.width)), refresh=True)
+        # two columns spare: a footer as wide as the terminal leaves the cursor past its edge,
+        # and the terminal's "^C" echo would wrap, so stopping the view could not erase it
+        footer = call_footer(view, console.err.width - 2)
+        self.live.update(Group(*partial, footer), refresh=True)
 
     def open_link(self, url: str) -> None:
         if self.open_browser:
