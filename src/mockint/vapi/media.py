@@ -153,15 +153,12 @@ class WavAnswers:
     """Scripted answers: the WAV file of each question (any PCM WAV, converted to 16 kHz
     mono), streamed in real time from the moment it is cued; silence otherwise.
 
-    ``answers``: for each question in order (position 1 first), its samples as read by
-    :func:`mockint.voice.audio.load_answer`, or None when it has no file (the candidate
-    then stays silent).
+    ``answers``: for each question in order (position 1 first), its 16 kHz float
+    samples (-1..1), as :func:`spoken_answer` reads them.
     """
 
-    def __init__(
-        self, answers: Sequence[np.ndarray | None], clock: FrameClock | None = None
-    ) -> None:
-        self.answers = [None if a is None else to_pcm(a) for a in answers]
+    def __init__(self, answers: Sequence[np.ndarray], clock: FrameClock | None = None) -> None:
+        self.answers = [to_pcm(a) for a in answers]
         self.clock = clock or FrameClock()
         self._current = b""
         self._offset = 0
@@ -171,7 +168,7 @@ class WavAnswers:
         if not 1 <= position <= len(self.answers):
             return
         with self._lock:
-            self._current, self._offset = self.answers[position - 1] or b"", 0
+            self._current, self._offset = self.answers[position - 1], 0
 
     @property
     def playing(self) -> bool:
@@ -246,7 +243,7 @@ def open_source(audio: TerminalAudio, questions: list[Question]) -> AudioSource:
                 f"{'...' if len(missing) > 3 else ''}): a call cannot skip a question, so "
                 "record one for each."
             )
-        return WavAnswers([spoken_answer(p) for p in paths if p is not None])
+        return WavAnswers([spoken_answer(p) for p in paths if p is not None])  # (none is missing by now)
     return Microphone(audio.input_device)
 
 
