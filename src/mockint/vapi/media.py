@@ -243,7 +243,9 @@ def open_source(audio: TerminalAudio, questions: list[Question]) -> AudioSource:
                 f"{'...' if len(missing) > 3 else ''}): a call cannot skip a question, so "
                 "record one for each."
             )
-        return WavAnswers([spoken_answer(p) for p in paths if p is not None])  # (none is missing by now)
+        return WavAnswers(
+            [spoken_answer(p) for p in paths if p is not None]
+        )  # (none is missing by now)
     return Microphone(audio.input_device)
 
 
