@@ -15,6 +15,7 @@ import json
 import os
 import sys
 import threading
+import time
 from types import ModuleType
 
 import numpy as np
@@ -354,7 +355,7 @@ def test_a_bad_rate_or_dtype_is_refused():
 def test_record_opens_the_chosen_device_at_its_rate_and_returns_16_khz(fake, monkeypatch):
     """A microphone that refuses 16 kHz (device 2, 44.1 kHz) is opened at its own rate, and
     what it hears reaches the speech engines at 16 kHz, the tone unchanged."""
-    blocks, opened, enough = 100, [], threading.Event()
+    blocks, opened, enough, pressed = 100, [], threading.Event(), threading.Event()
 
     class Stream:
         def __init__(self, **settings):
@@ -372,11 +373,14 @@ def test_record_opens_the_chosen_device_at_its_rate_and_returns_16_khz(fake, mon
             self.read_so_far += frames
             if self.read_so_far >= blocks * frames:
                 enough.set()  # as if Enter were pressed
+                pressed.wait(10)  # a real stream waits for the device: give the key its turn
+                time.sleep(0.05)
             return (0.5 * np.sin(2 * np.pi * TONE * t)).astype(np.float32)[:, None], False
 
     class Keyboard:  # Enter is "pressed" once the stream has given enough blocks
         def readline(self):
             enough.wait(10)
+            pressed.set()
             return "\n"
 
     monkeypatch.setattr(fake, "InputStream", Stream, raising=False)
