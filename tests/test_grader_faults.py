@@ -11,7 +11,7 @@ import pytest
 from conftest import CALIBRATION
 from mockint.enums import Difficulty, InterviewType
 from mockint.grading import feedback
-from mockint.grading.claims import Span, classes, polarity_spans
+from mockint.grading.claims import Span, claimed, classes, conflicting, polarity_spans
 from mockint.grading.offline import concept_head, example_variants, grade_answer
 from mockint.grading.story import story_quality
 from mockint.grading.text import (
@@ -85,6 +85,72 @@ def test_a_different_complexity_is_named_as_wrong() -> None:
     assert feedback.point_note(point) == (
         "Wrong complexity: you said O(n^2), but this point needs O(n)."
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("O(n) time and O(1) space", {("time", "n"), ("space", "1")}),
+        ("Time O(n), space O(1)", {("time", "n"), ("space", "1")}),
+        (
+            "space complexity is O(n) and time complexity is O(n^2)",
+            {("space", "n"), ("time", "n^2")},
+        ),
+        ("linear time and constant space", {("time", "n"), ("space", "1")}),
+        ("O(1) per operation", {("time", "1")}),
+        ("O(h) stack for the recursion", {("space", "h")}),
+        ("the sort needs O(log n) to O(n) extra space", {("space", "log n"), ("space", "n")}),
+        ("it is o of n squared", {(None, "n^2")}),
+    ],
+)
+def test_complexity_claims_say_whether_they_measure_time_or_space(
+    text: str, expected: set[tuple[str | None, str]]
+) -> None:
+    assert claimed(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("stated", "expected", "wrong"),
+    [
+        # "overall" is time: the key point's O(n) is its space
+        (
+            "Complexity is O(n) overall.",
+            "O(n log n) time plus O(n) space.",
+            ("O(n) time", "O(n log n) time"),
+        ),
+        ("O(n) space.", "O(n) time and O(1) extra space.", ("O(n) space", "O(1) space")),
+        ("That is O(n^2).", "O(n^2) time and O(1) extra space.", None),  # space not stated
+        ("O(m*n) per step.", "O(rows × columns) each time.", None),  # variables named as words
+        ("O(k) space.", "O(n) space.", ("O(k) space", "O(n) space")),
+    ],
+)
+def test_a_complexity_conflicts_only_with_the_same_measure(
+    stated: str, expected: str, wrong: tuple[str, str] | None
+) -> None:
+    assert conflicting(claimed(expected), claimed(stated)) == wrong
+
+
+def test_a_wrong_running_time_is_named_even_when_the_space_class_matches() -> None:
+    answer = (
+        "Sort the intervals by start, then sweep once, merging into the last interval when "
+        "they overlap. Complexity is O(n) overall, because the linear sweep dominates the sort."
+    )
+    point = grade(BANK["dsa-medium-merge-intervals"], answer).points[3]
+    assert point.wrong_complexity == "O(n) time"
+    assert feedback.point_note(point) == (
+        "Wrong complexity: you said O(n) time, but this point needs O(n log n) time."
+    )
+
+
+def test_a_complexity_said_about_another_approach_is_not_called_wrong() -> None:
+    # O(n) is the hash map's cost, said in no sentence about the brute force
+    answer = (
+        "One pass with a hash map from value to index: look up target minus x before "
+        "inserting x. O(n) time, O(n) space."
+    )
+    result = grade(TWO_SUM, answer)
+    assert result.points[0].wrong_complexity is None  # brute force, O(n^2)
+    assert result.points[5].wrong_complexity is None  # two pointers, O(1) space
 
 
 def test_the_same_complexity_written_another_way_covers_the_point() -> None:

@@ -221,11 +221,86 @@ COMPLEXITY_TOKEN = "§complexity"
 
 @dataclass(frozen=True)
 class Complexity:
-    """One complexity claim: its canonical class and where it is in the text."""
+    """One complexity claim: its canonical class, where it is in the text, and what it
+    measures: ``"time"``, ``"space"``, or None when the text does not say."""
 
     cls: str
     start: int
     end: int
+    role: str | None = None
+
+
+# Words that say what a complexity measures, next to it: "O(n) extra space", "space: O(1)",
+# "runs in O(n log n)", "O(1) per operation".
+_SPACE_WORDS = frozenset(
+    ("space", "memory", "extra", "auxiliary", "storage", "stack", "ram", "footprint")
+)
+_TIME_WORDS = frozenset(
+    [
+        "time",
+        "runtime",
+        "running",
+        "runs",
+        "run",
+        "operations",
+        "operation",
+        "per",
+        "amortized",
+        "amortised",
+        "steps",
+        "lookups",
+        "lookup",
+        "speed",
+        "work",
+        "total",
+        "overall",
+        "cost",
+        "costs",
+        "complexity",
+    ]
+)
+_ROLE_WORD = re.compile(r"[a-z]+")
+_ROLE_CLAUSE = re.compile(r"[,;.!?()]|\band\b|\bbut\b|\bwhile\b|\bplus\b|\bwith\b")
+
+
+def _role_of(words: list[str]) -> str | None:
+    for word in words:
+        if word in _SPACE_WORDS:
+            return "space"
+        if word in _TIME_WORDS and word != "complexity":
+            return "time"
+    return None
+
+
+def _with_roles(text: str, found: list[Complexity]) -> list[Complexity]:
+    """Each claim with the role its neighbouring words give it: the one to three words
+    right before it in its clause ("space: O(1)", "time complexity is O(n)"), else the
+    words after it up to its clause's end ("O(n) time", "O(1) extra space"). Words that
+    gave a claim its role are not read again for the next one ("O(n) time and O(1)
+    space")."""
+    out: list[Complexity] = []
+    used = 0
+    for k, claim in enumerate(found):
+        before = _ROLE_CLAUSE.split(text[max(used, claim.start - 40) : claim.start].lower())[-1]
+        role = _role_of(_ROLE_WORD.findall(before)[-3:][::-1])
+        if claim.role is not None:
+            role = claim.role
+        if role is None:
+            limit = found[k + 1].start if k + 1 < len(found) else len(text)
+            after_text = text[claim.end : min(limit, claim.end + 40)].lower()
+            after = _ROLE_CLAUSE.split(after_text)[0]
+            after_role = _role_of(_ROLE_WORD.findall(after)[:3])
+            if after_role is not None:
+                role = after_role
+                used = claim.end + len(after)
+        out.append(Complexity(claim.cls, claim.start, claim.end, role))
+    for k in range(len(out) - 2, -1, -1):  # a range takes its end's role: "O(log n)-O(n) space"
+        if out[k].role is None and _RANGE.fullmatch(text[out[k].end : out[k + 1].start]):
+            out[k] = Complexity(out[k].cls, out[k].start, out[k].end, out[k + 1].role)
+    return out
+
+
+_RANGE = re.compile(r"\s*(?:[-–—/]|to|or)\s*", re.IGNORECASE)
 
 
 def _closing(text: str, start: int) -> int:
@@ -244,6 +319,7 @@ def canonical_class(expression: str) -> str:
     """Canonical form of the inside of O(...): "N*logN" -> "n log n", "m·n" -> "m*n"."""
     e = expression.lower().replace("²", "^2").replace("³", "^3").replace("ⁿ", "^n")
     e = e.replace("α", "alpha").replace("·", "*").replace("×", "*")
+    e = re.sub(r"\s+(?:size|length|count)\b|\b(?:the|number\s+of)\s+", "", e)  # alphabet size
     e = re.sub(r"\bsquared\b", "^2", e)
     e = re.sub(r"\bcubed\b", "^3", e)
     e = re.sub(r"\bone\b", "1", e)
@@ -290,18 +366,98 @@ def complexities(text: str) -> list[Complexity]:
     for match in _WORDED.finditer(text):
         word = (match.group(1) or "").lower()
         cls = _WORD_CLASS[word] if word else canonical_class(match.group(0))
-        found.append(Complexity(cls, match.start(), match.end()))
+        named = (match.group(2) or "").lower()
+        role = "time" if named in ("time", "runtime") else "space" if named else None
+        found.append(
+            Complexity(cls, match.start(), match.end(), None if named == "complexity" else role)
+        )
     found.sort(key=lambda c: (c.start, -c.end))
     kept: list[Complexity] = []
     for claim in found:
         if not kept or claim.start >= kept[-1].end:
             kept.append(claim)
-    return kept
+    return _with_roles(text, kept)
 
 
 def classes(text: str) -> set[str]:
     """The set of complexity classes ``text`` states."""
     return {c.cls for c in complexities(text)}
+
+
+Claim = tuple[str | None, str]  # (role: "time", "space" or None, canonical class)
+
+
+def claimed(text: str) -> frozenset[Claim]:
+    """The (role, class) pairs ``text`` states: "O(n) time, O(1) space" ->
+    {("time", "n"), ("space", "1")}."""
+    return frozenset((c.role, c.cls) for c in complexities(text))
+
+
+def conflicting(expected: frozenset[Claim], stated: frozenset[Claim]) -> tuple[str, str] | None:
+    """Whether ``stated`` claims a complexity ``expected`` (a key point's claims) rules
+    out; None if not, else (the classes stated, the classes expected), each as
+    :func:`describe` writes them with its role ("O(n) time").
+
+    A claim without a role counts as time in both. The answer is wrong when none of its
+    classes is one the key point states, or when, for time or for space, its classes of
+    that role all differ from the key point's of that role: "O(n) overall" against
+    "O(n log n) time, O(n) space" is wrong; "O(n^2)" against "O(n^2) time and O(1)
+    extra space" is not (space is not stated).
+    """
+    if not expected or not stated:
+        return None
+    if not _agree({cls for _, cls in stated}, {cls for _, cls in expected}):
+        return _described(stated), _described(expected)
+    for role in ("time", "space"):
+        want = {(role, cls) for r, cls in expected if (r or "time") == role}
+        have = {(role, cls) for r, cls in stated if (r or "time") == role}
+        if want and have and not _agree({c for _, c in have}, {c for _, c in want}):
+            return _described(have), _described(want)
+    return None
+
+
+def _agree(stated: set[str], expected: set[str]) -> bool:
+    """Whether some stated class is an expected one, up to the names of its variables
+    where one of them is spelled as a word: O(m*n) is O(rows*columns), but O(k) is not
+    O(n), nor O(n) O(n log n)."""
+    if stated & expected:
+        return True
+    worded = {c for c in stated | expected if _WORD_VARIABLE.search(c)}
+    return bool({shape(c) for c in stated & worded} & {shape(c) for c in expected}) or bool(
+        {shape(c) for c in stated} & {shape(c) for c in expected & worded}
+    )
+
+
+_WORD_VARIABLE = re.compile(r"(?<![a-z])(?!log\b|min\b|max\b|alpha\b)[a-z]{2,}(?![a-z(])")
+
+
+_VARIABLE = re.compile(r"(?<![a-z])(?!log\b|min\b|max\b|alpha\b)[a-z]+(?![a-z(])")
+
+
+def shape(cls: str) -> str:
+    """A canonical class with its variables renamed in order of appearance, then sorted
+    as :func:`canonical_class` sorts them: "rows*columns" and "m*n" are both "a*b"."""
+    names: dict[str, str] = {}
+
+    def rename(match: re.Match[str]) -> str:
+        return names.setdefault(match.group(0), "abcdefgh"[min(len(names), 7)])
+
+    renamed = _VARIABLE.sub(rename, cls)
+    return canonical_class(renamed) if renamed != cls else cls
+
+
+def _described(found: set[Claim] | frozenset[Claim]) -> str:
+    """ "O(n) time, O(1) space": each class once, with its role when only one is said."""
+    roles: dict[str, set[str]] = {}
+    for role, cls in found:
+        roles.setdefault(cls, set()).add(role or "")
+    return ", ".join(
+        describe(cls) + (f" {next(iter(r))}" if len(r) == 1 and "" not in r else "")
+        for cls, r in sorted(roles.items())
+    )
+
+
+ROLE_WORDS = _SPACE_WORDS | _TIME_WORDS
 
 
 def replace_complexities(text: str) -> str:

@@ -44,7 +44,7 @@ def point_note(point: PointResult) -> str:
     if point.wrong_complexity and not point.covered:
         return (
             f"Wrong complexity: you said {point.wrong_complexity}, but this point needs "
-            f"{_classes_of(point)}."
+            f"{point.expected_complexity or _classes_of(point)}."
         )
     if point.contradiction and not point.covered:
         return f"You said the opposite: “{excerpt(point.contradiction, 120)}”"

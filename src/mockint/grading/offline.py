@@ -207,6 +207,7 @@ class KeyPoint:
     denied: npt.NDArray[np.bool_]  # (terms,) the term sits in a negated span of the key point
     embedding: npt.NDArray[np.float32]  # (dims,)
     classes: frozenset[str]
+    claims: frozenset[claims.Claim]  # (role, class) pairs, see claims.claimed
     # The key point is itself a short phrase without explanation ("Private and public.",
     # "queue"): an answer that lists the same things says all it asks for.
     terse: bool = False
@@ -250,6 +251,7 @@ def prepare_key_point(text: str, question: str) -> KeyPoint:
             or claims.replace_complexities(asserted)
         ),
         classes=frozenset(claims.classes(text)),
+        claims=claims.claimed(text),
         terse=_terse_key_point(text),
     )
 
@@ -283,6 +285,7 @@ class AnswerIndex:
     denied: dict[str, list[int]]  # term -> sentences that say it only inside a negated span
     said: dict[str, list[int]]  # term -> sentences that say it, affirmed or not
     classes: list[frozenset[str]]
+    claims: list[frozenset[claims.Claim]]
 
     @classmethod
     def of(cls, sentences: list[Sentence], asked: frozenset[str] = frozenset()) -> AnswerIndex:
@@ -331,6 +334,7 @@ class AnswerIndex:
             denied=denied,
             said=said,
             classes=[frozenset(claims.classes(s.text)) for s in sentences],
+            claims=[claims.claimed(s.text) for s in sentences],
         )
 
 
@@ -398,8 +402,10 @@ class PointResult:
     structural: bool = False
     #: the answer's sentence that says the opposite of the key point, if any
     contradiction: str | None = None
-    #: a complexity class the answer claims where the key point states another
+    #: the complexity the answer claims where the key point states another ("O(n) time")
     wrong_complexity: str | None = None
+    #: what the key point states instead, when ``wrong_complexity`` is set ("O(n log n) time")
+    expected_complexity: str | None = None
     #: the key point's complexity classes, when the answer states none
     unstated_complexity: str | None = None
 
@@ -657,23 +663,39 @@ def _point(
     if point.classes and window:
         stated = frozenset().union(*(index.classes[i] for i in window))
         anywhere = frozenset().union(*index.classes)
-        if not stated & point.classes:
-            if stated - point.classes and result.credit > 0:
-                result.wrong_complexity = ", ".join(
-                    claims.describe(c) for c in sorted(stated - point.classes)
-                )
-                result.credit = min(result.credit, WRONG_COMPLEXITY)
-            elif not anywhere & point.classes:
-                result.unstated_complexity = ", ".join(
-                    claims.describe(c) for c in sorted(point.classes)
-                )
-                result.credit = min(result.credit, UNSTATED_COMPLEXITY)
+        conflict = claims.conflicting(
+            point.claims, frozenset().union(*(index.claims[i] for i in window))
+        )
+        if conflict is not None and result.credit > 0 and _about(point, index, window):
+            result.wrong_complexity, result.expected_complexity = conflict
+            result.credit = min(result.credit, WRONG_COMPLEXITY)
+        elif not stated & point.classes and not anywhere & point.classes:
+            result.unstated_complexity = ", ".join(
+                claims.describe(c) for c in sorted(point.classes)
+            )
+            result.credit = min(result.credit, UNSTATED_COMPLEXITY)
     result.missing = [
         point.terms.surface[t]
         for t in sorted(point.order, key=lambda t: -point.terms.weights[t])
         if t not in index.said and not t.startswith(CONCEPT_MARK + "complexity")
     ][:3]
     return result
+
+
+def _about(point: KeyPoint, index: AnswerIndex, window: tuple[int, ...]) -> bool:
+    """Whether ``window`` says one of the key point's key terms (weight at least KEY_TERM
+    of the heaviest) other than what measures a complexity ("time", "space"): a
+    complexity it states is then a claim about what the key point is about, not about
+    another approach."""
+    if not point.order:
+        return False
+    top = float(point.weights.max())
+    return any(
+        weight >= KEY_TERM * top
+        and point.terms.surface[term] not in claims.ROLE_WORDS
+        and any(i in window for i in index.said.get(term, ()))
+        for term, weight in zip(point.order, point.weights, strict=True)
+    )
 
 
 def _dismissal(point: KeyPoint, index: AnswerIndex, window: tuple[int, ...]) -> str | None:

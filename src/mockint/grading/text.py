@@ -510,9 +510,16 @@ class Terms:
 
 
 def _terms(text: str) -> list[tuple[str, str]]:
-    """(term, surface word) of each content word of ``text``, rubric phrasing removed."""
-    skip = _stemmed(function_words() | rubric_words())
-    return [(t, w) for t, w in concept_tokens(words(canonicalise(text))) if t not in skip]
+    """(term, surface word) of each content word of ``text``, rubric phrasing removed.
+
+    Complexity claims are left out: they are compared as classes (``claims``), and the
+    letters of "O(n)" are never words."""
+    skip = _stemmed(function_words() | rubric_words()) | {COMPLEXITY_TOKEN}
+    return [
+        (t, w)
+        for t, w in concept_tokens(words(canonicalise(replace_complexities(text))))
+        if t not in skip
+    ]
 
 
 @lru_cache(maxsize=4096)
