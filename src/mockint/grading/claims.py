@@ -18,6 +18,7 @@ Complexity is parsed, not matched as words: "O(n log n)", "O(n·m)", "O(min(m, n
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -409,10 +410,10 @@ def conflicting(expected: frozenset[Claim], stated: frozenset[Claim]) -> tuple[s
     if not _agree({cls for _, cls in stated}, {cls for _, cls in expected}):
         return _described(stated), _described(expected)
     for role in ("time", "space"):
-        want = {(role, cls) for r, cls in expected if (r or "time") == role}
-        have = {(role, cls) for r, cls in stated if (r or "time") == role}
-        if want and have and not _agree({c for _, c in have}, {c for _, c in want}):
-            return _described(have), _described(want)
+        want = {cls for r, cls in expected if (r or "time") == role}
+        have = {cls for r, cls in stated if (r or "time") == role}
+        if want and have and not _agree(have, want):
+            return _described({(role, c) for c in have}), _described({(role, c) for c in want})
     return None
 
 
@@ -446,7 +447,7 @@ def shape(cls: str) -> str:
     return canonical_class(renamed) if renamed != cls else cls
 
 
-def _described(found: set[Claim] | frozenset[Claim]) -> str:
+def _described(found: Iterable[Claim]) -> str:
     """ "O(n) time, O(1) space": each class once, with its role when only one is said."""
     roles: dict[str, set[str]] = {}
     for role, cls in found:
