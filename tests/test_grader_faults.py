@@ -682,6 +682,75 @@ def test_identifier_abbreviations_are_expanded() -> None:
     assert expand_abbreviations("prev/curr, len(arr)") == "previous/current, length(array)"
 
 
+def test_systems_and_process_jargon_is_expanded() -> None:
+    assert expand_abbreviations("COW snapshot, WAL, CRDTs with LWW; 1:1s with my EM") == (
+        "copy-on-write snapshot, write-ahead log, conflict-free replicated data type with "
+        "last write wins; one-on-one meeting with my engineering manager"
+    )
+    # upper-case-only ones stay words in lower case: "pm" is a time of day
+    assert expand_abbreviations("at 5 pm the PM") == "at 5 pm the product manager"
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        # what leaks, and what is exponential, are affirmed: "without" denies its own phrase
+        (
+            "without removing it leaks one closure per request",
+            [("removing it", True), ("leaks one closure per request", False)],
+        ),
+        ("recursion without memoisation is exponential",
+         [("recursion", False), ("memoisation", True), ("is exponential", False)]),
+        ("without any extra space we sort in place",
+         [("any extra space", True), ("we sort in place", False)]),
+        ("do it without blocking the main thread at all",
+         [("do it", False), ("blocking the main thread", True), ("at all", False)]),
+    ],
+)  # fmt: skip
+def test_without_denies_only_the_phrase_it_governs(
+    text: str, spans: list[tuple[str, bool]]
+) -> None:
+    assert [(s.text, s.negated) for s in polarity_spans(text)] == spans
+
+
+LRU = BANK["machine-coding-medium-lru-cache"]
+
+
+def test_a_key_term_dismissed_anywhere_and_never_affirmed_is_the_opposite() -> None:
+    answer = (
+        "You don't need a doubly linked list, because you can walk from the head to find the "
+        "previous node. The hash map stores values and you find the node by scanning. When "
+        "the cache is full, evict from the head."
+    )
+    point = grade(LRU, answer).points[0]  # hash map + doubly linked list
+    assert point.contradicted
+    assert point.contradiction is not None and "doubly linked list" in point.contradiction
+
+
+def test_affirming_what_a_key_point_prevents_is_not_the_opposite() -> None:
+    # "Prevent stale responses ... by aborting": saying how stale requests are aborted
+    # affirms "stale" and "requests", which the key point's verb denies. Not a contradiction.
+    typeahead = BANK["machine-coding-medium-typeahead-autocomplete"]
+    index = next(i for i, kp in enumerate(typeahead.key_points) if kp.startswith("Prevent"))
+    answer = (
+        "Each request gets an AbortController; when a new query fires I abort the old "
+        "request, and I also check the response's query against the latest one, so a stale "
+        "response never overwrites newer results."
+    )
+    point = grade(typeahead, answer).points[index]
+    assert point.contradiction is None
+    assert point.covered
+
+
+def test_one_shared_word_said_the_other_way_is_not_the_opposite() -> None:
+    equality = BANK["javascript-easy-loose-vs-strict-equality"]
+    index = next(i for i, kp in enumerate(equality.key_points) if kp.startswith("Objects"))
+    # the key point denies "equal" ("two distinct objects ... are not equal"); this
+    # sentence affirms "equal" about null and undefined, and says nothing about objects' identity
+    answer = "== : null and undefined are equal only to each other, and an object goes ToPrimitive."
+    assert grade(equality, answer).points[index].contradiction is None
+
+
 @pytest.mark.parametrize(
     ("sentence", "flagged"),
     [

@@ -39,7 +39,17 @@ _TOKEN = re.compile(r"[A-Za-z0-9§][\w§'’+#.-]*[\w+#]|[A-Za-z0-9§]")
 @cache
 def _negation_words() -> dict[str, frozenset[str]]:
     data = load_toml("grader.toml")["negation"]
-    return {key: frozenset(value) for key, value in data.items()}
+    words = {key: frozenset(value) for key, value in data.items()}
+    words["cues"] = words["cues"] | words["verb_cues"]
+    return words
+
+
+def without_verb_cues(text: str) -> str:
+    """``text`` with the verbs that deny their object ("avoid", "prevents") taken out, so
+    that only explicit negation ("not", "no", "without"...) is read: how a key point is
+    read (see ``[negation] verb_cues`` in grader.toml)."""
+    verbs = _negation_words()["verb_cues"]
+    return re.sub(r"\b(?:" + "|".join(sorted(verbs)) + r")\b", " ", text, flags=re.IGNORECASE)
 
 
 @cache
@@ -119,6 +129,7 @@ def _clause_spans(clause: str) -> list[Span]:
                 end = next((j for j in range(i + 2, end) if lowered[j] in ends), end)
             for j in range(i + 2, end):
                 negated[j] = True
+                dismissed[j] = pair in words["dismissal_cues"]  # "no need for a heap"
             break
         if _is_cue(word):
             drop[i] = True
@@ -126,6 +137,8 @@ def _clause_spans(clause: str) -> list[Span]:
             # coordinated clause with its own subject is outside the cue's scope.
             after_auxiliary = (i and lowered[i - 1] in words["auxiliaries"]) or word.endswith("n't")
             end = _coordinated_clause(lowered, i + 1) if after_auxiliary else len(tokens)
+            if word == "without":
+                end = _without_scope(lowered, i + 1, end)
             rest = [w for w in lowered[i + 1 : end] if w not in words["filler"]]
             useless = bool(rest) and (
                 all(w in words["predicates"] for w in rest) or _is_dismissal(rest)
@@ -161,6 +174,34 @@ def _coordinated_clause(lowered: list[str], start: int) -> int:
         if lowered[j] in ("and", "or") and lowered[j + 1] in words["clause_subjects"]:
             return j
     return len(lowered)
+
+
+def _without_scope(lowered: list[str], start: int, end: int) -> int:
+    """Where "without"'s scope ends: after WITHOUT_SCOPE content words, before an
+    auxiliary or a subject pronoun, and after a pronoun that follows a gerund ("without
+    removing it leaks a closure", "without memoisation is exponential": what leaks and
+    what is exponential are affirmed; "without a set or a queue" denies both)."""
+    words = _negation_words()
+    content = 0
+    for j in range(start, end):
+        word = lowered[j]
+        if word in words["auxiliaries"] or word in _SUBJECTS:
+            return j
+        if j > start and lowered[j - 1].endswith("ing") and word in _OBJECT_PRONOUNS:
+            return j + 1
+        if word not in _SCOPE_FUNCTION_WORDS:
+            content += 1
+            if content == WITHOUT_SCOPE:
+                return j + 1
+    return end
+
+
+WITHOUT_SCOPE = 3
+_OBJECT_PRONOUNS = frozenset(("it", "them", "this", "that", "these", "those", "one"))
+_SUBJECTS = frozenset(("i", "we", "you", "they", "he", "she"))
+_SCOPE_FUNCTION_WORDS = frozenset(
+    ("a", "an", "the", "any", "or", "and", "of", "to", "for", "in", "on", "its", "their")
+)
 
 
 def _is_dismissal(rest: list[str]) -> bool:

@@ -205,6 +205,9 @@ class KeyPoint:
     weights: npt.NDArray[np.float32]
     vectors: npt.NDArray[np.float32]  # (terms, dims) unit rows
     denied: npt.NDArray[np.bool_]  # (terms,) the term sits in a negated span of the key point
+    # (terms,) denied by an explicit cue ("not", "without"), not by a verb such as
+    # "prevent": only these make an answer that affirms them say the opposite
+    refuted: npt.NDArray[np.bool_]
     embedding: npt.NDArray[np.float32]  # (dims,)
     classes: frozenset[str]
     claims: frozenset[claims.Claim]  # (role, class) pairs, see claims.claimed
@@ -226,6 +229,10 @@ def prepare_key_point(text: str, question: str) -> KeyPoint:
     denied_terms = (
         analyse_sentence(asserted).negated if claims.may_negate(asserted) else frozenset()
     )
+    explicit = claims.without_verb_cues(asserted)
+    refuted_terms = (
+        analyse_sentence(explicit).negated if claims.may_negate(explicit) else frozenset()
+    )
     asked = terms_of(question).weights
     order = tuple(terms.weights)
     weights = np.array(
@@ -246,6 +253,7 @@ def prepare_key_point(text: str, question: str) -> KeyPoint:
         weights=weights,
         vectors=vectors,
         denied=np.array([t in denied_terms for t in order], dtype=bool),
+        refuted=np.array([t in refuted_terms for t in order], dtype=bool),
         embedding=model.embed(
             " ".join(_surface(terms.surface[t]) for t in order if t not in asked)
             or claims.replace_complexities(asserted)
@@ -699,18 +707,21 @@ def _about(point: KeyPoint, index: AnswerIndex, window: tuple[int, ...]) -> bool
 
 
 def _dismissal(point: KeyPoint, index: AnswerIndex, window: tuple[int, ...]) -> str | None:
-    """The window's sentence that dismisses one of the key point's key terms as not
-    useful ("clock skew doesn't matter", "a heap isn't needed") when the window never
-    affirms it; else None."""
+    """The sentence that dismisses one of the key point's key terms as not useful
+    ("clock skew doesn't matter", "a heap isn't needed"): in the window when the window
+    never affirms the term; anywhere in the answer when no sentence affirms it and it
+    is a named concept ("doubly linked list") or the key point's heaviest term; else None."""
     if not point.order:
         return None
     top = float(point.weights.max())
     for j, term in enumerate(point.order):
         if point.denied[j] or point.weights[j] < KEY_TERM * top:
             continue
-        if any(i in window for i in index.terms.get(term, ())):
+        affirmed = index.terms.get(term, ())
+        if any(i in window for i in affirmed):
             continue
-        for i in window:
+        central = term.startswith(CONCEPT_MARK) or point.weights[j] >= top
+        for i in window if affirmed or not central else range(len(index.sentences)):
             if term in index.sentences[i].dismissed:
                 return index.sentences[i].text
     return None
@@ -718,20 +729,23 @@ def _dismissal(point: KeyPoint, index: AnswerIndex, window: tuple[int, ...]) -> 
 
 def _opposes(point: KeyPoint, sentence: Sentence) -> bool:
     """Whether ``sentence`` says the key point's terms mostly with the opposite polarity:
-    the terms it says the other way outweigh those it says the same way, and include a
-    key term (weight at least KEY_TERM of the heaviest)."""
+    the terms it says the other way outweigh those it says the same way, include a key
+    term (weight at least KEY_TERM of the heaviest), and are two or more unless the key
+    point has at most three terms (one shared word said the other way is no claim)."""
     top = float(point.weights.max()) if len(point.weights) else 0.0
     same = opposite = 0.0
     key = False
-    for term, denied, weight in zip(point.order, point.denied, point.weights, strict=True):
-        if term not in sentence.content_set:
-            continue
-        if (term in sentence.negated) != bool(denied):
+    flipped = 0
+    for j, (term, weight) in enumerate(zip(point.order, point.weights, strict=True)):
+        if term not in sentence.content_set or point.denied[j] != point.refuted[j]:
+            continue  # denied by a verb ("prevent stale responses"): says nothing either way
+        if (term in sentence.negated) != bool(point.denied[j]):
             opposite += float(weight)
+            flipped += 1
             key = key or weight >= KEY_TERM * top
         else:
             same += float(weight)
-    return key and opposite > same
+    return key and opposite > same and (flipped >= 2 or len(point.order) <= 3)
 
 
 def _evidence(index: AnswerIndex, window: tuple[int, ...]) -> str:
