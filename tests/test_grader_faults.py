@@ -867,3 +867,67 @@ def test_python_none_as_a_value_is_not_a_negation(answer: str) -> None:
 def test_the_word_none_still_negates() -> None:
     spans = polarity_spans("None of the nodes are revisited")
     assert [(s.text, s.negated) for s in spans] == [("of the nodes are revisited", True)]
+
+
+DELEGATION = BANK["javascript-easy-event-delegation"]
+BUBBLING = next(i for i, kp in enumerate(DELEGATION.key_points) if "bubble up" in kp)
+
+
+def test_the_other_side_of_a_reversal_pair_is_the_opposite() -> None:
+    answer = (
+        "Event delegation relies on the capturing phase rather than bubbling: the parent "
+        "intercepts the click on its way down to the target element, before any ancestors."
+    )
+    point = grade(DELEGATION, answer).points[BUBBLING]
+    assert point.contradicted
+    assert feedback.point_note(point).startswith("You said the opposite: “Event delegation")
+
+
+def test_naming_both_sides_of_a_reversal_pair_is_not_the_opposite() -> None:
+    answer = (
+        "Most DOM events bubble up from the target element through each of its ancestors, so "
+        "the parent's listener sees them; the capturing phase runs the other way first."
+    )
+    point = grade(DELEGATION, answer).points[BUBBLING]
+    assert point.contradiction is None
+    assert point.covered
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        # a bound, not a denial
+        ("every element of the max-heap no greater than the min-heap's top",
+         [("every element of the max-heap no greater than the min-heap's top", False)]),
+        # the verb is denied, not its subject
+        ("call/bind can't change it", [("call bind", False), ("change it", True)]),
+        ("the base case is never met", [("the base case is met", True)]),
+    ],
+)  # fmt: skip
+def test_what_a_negation_governs(text: str, spans: list[tuple[str, bool]]) -> None:
+    assert [(s.text, s.negated) for s in polarity_spans(text)] == spans
+
+
+@pytest.mark.parametrize(
+    ("question", "starts", "answer"),
+    [
+        # an alternative set aside is what the answer does not do, not a false claim
+        (
+            "javascript-easy-event-delegation",
+            "Delegation automatically",
+            "Event delegation means you put one event listener on a parent element instead of "
+            "adding listeners to every child, so items added later are handled too.",
+        ),
+        # "avoid" denies its object, but agrees that arrow methods see the outer this
+        (
+            "javascript-easy-arrow-functions",
+            "An arrow function used as an object method",
+            "Avoid them for object-literal methods that need the receiver: the outer this is "
+            "what they see.",
+        ),
+    ],
+)
+def test_only_explicit_negation_says_the_opposite(question: str, starts: str, answer: str) -> None:
+    asked = BANK[question]
+    index = next(i for i, kp in enumerate(asked.key_points) if kp.startswith(starts))
+    assert grade(asked, answer).points[index].contradiction is None

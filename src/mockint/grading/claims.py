@@ -120,6 +120,13 @@ def _clause_spans(clause: str) -> list[Span]:
         if word == "not" and i + 1 < len(tokens) and lowered[i + 1] in words["not_a_cue_before"]:
             i += 2
             continue
+        if (
+            word in ("no", "not")
+            and i + 1 < len(tokens)
+            and lowered[i + 1] in words["comparatives"]
+        ):
+            i += 2  # "no greater than": a bound, not a denial
+            continue
         if pair in words["phrase_cues"]:
             drop[i] = drop[i + 1] = True
             end = len(tokens)
@@ -143,7 +150,10 @@ def _clause_spans(clause: str) -> list[Span]:
             useless = bool(rest) and (
                 all(w in words["predicates"] for w in rest) or _is_dismissal(rest)
             )
-            if not rest or useless or _is_predicate(rest, lowered[i - 1] if i else "", word):
+            # "can't change it": the verb is denied, not the subject
+            transitive = any(w in _OBJECT_PRONOUNS for w in lowered[i + 1 : end])
+            predicate = not transitive and _is_predicate(rest, lowered[i - 1] if i else "", word)
+            if not rest or useless or predicate:
                 # "a heap is not needed", "the base case is never met": the subject
                 # before the cue is denied.
                 for j in range(i):
@@ -231,6 +241,41 @@ def without_contrasts(text: str) -> str:
     defensive" -> "managed it". A key point that names an alternative does not ask the
     answer to deny it."""
     return _contrast().sub(" ", text)
+
+
+# ------------------------------------------------------------- reversed claims
+
+Opposite = tuple[frozenset[str], frozenset[str]]  # (the key point's words, their opposites)
+_SURFACE = re.compile(r"[a-z]+(?:-[a-z]+)*")
+
+
+@cache
+def _reversal_pairs() -> tuple[Opposite, ...]:
+    pairs = load_toml("grader.toml")["reversals"]["pairs"]
+    one_way = [(frozenset(a), frozenset(b)) for a, b in pairs]
+    return tuple(one_way + [(b, a) for a, b in one_way])
+
+
+def affirmed_words(text: str) -> frozenset[str]:
+    """The lower-case words of ``text`` outside negated spans, hyphenated words whole
+    ("non-blocking", "at-most-once")."""
+    return frozenset(
+        word
+        for span in polarity_spans(text)
+        if not span.negated
+        for word in _SURFACE.findall(span.text.lower())
+    )
+
+
+def opposites(text: str) -> tuple[Opposite, ...]:
+    """The reversal pairs (``[reversals]`` in grader.toml) that ``text`` (a key point)
+    takes one side of: it affirms a word of the first set and uses none of the second.
+    "Awaiting one call after another serialises them" takes (serial..., concurrent...)."""
+    said = affirmed_words(text)
+    every = frozenset(_SURFACE.findall(text.lower()))
+    return tuple(
+        (mine, other) for mine, other in _reversal_pairs() if said & mine and not every & other
+    )
 
 
 # ------------------------------------------------------------------- complexity

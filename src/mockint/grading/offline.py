@@ -34,6 +34,7 @@ import numpy.typing as npt
 
 from mockint.enums import InterviewType
 from mockint.grading import claims
+from mockint.grading.claims import Claim, Opposite
 from mockint.grading.embeddings import default_model, unit_rows
 from mockint.grading.rubric import Dimension, rubric_for
 from mockint.grading.story import StoryQuality, story_quality
@@ -208,9 +209,11 @@ class KeyPoint:
     # (terms,) denied by an explicit cue ("not", "without"), not by a verb such as
     # "prevent": only these make an answer that affirms them say the opposite
     refuted: npt.NDArray[np.bool_]
+    asked: npt.NDArray[np.bool_]  # (terms,) the question itself uses the term
     embedding: npt.NDArray[np.float32]  # (dims,)
     classes: frozenset[str]
-    claims: frozenset[claims.Claim]  # (role, class) pairs, see claims.claimed
+    claims: frozenset[Claim]  # (role, class) pairs, see claims.claimed
+    opposites: tuple[Opposite, ...]  # see claims.opposites
     # The key point is itself a short phrase without explanation ("Private and public.",
     # "queue"): an answer that lists the same things says all it asks for.
     terse: bool = False
@@ -254,12 +257,14 @@ def prepare_key_point(text: str, question: str) -> KeyPoint:
         vectors=vectors,
         denied=np.array([t in denied_terms for t in order], dtype=bool),
         refuted=np.array([t in refuted_terms for t in order], dtype=bool),
+        asked=np.array([t in asked for t in order], dtype=bool),
         embedding=model.embed(
             " ".join(_surface(terms.surface[t]) for t in order if t not in asked)
             or claims.replace_complexities(asserted)
         ),
         classes=frozenset(claims.classes(text)),
         claims=claims.claimed(text),
+        opposites=claims.opposites(text),
         terse=_terse_key_point(text),
     )
 
@@ -293,7 +298,14 @@ class AnswerIndex:
     denied: dict[str, list[int]]  # term -> sentences that say it only inside a negated span
     said: dict[str, list[int]]  # term -> sentences that say it, affirmed or not
     classes: list[frozenset[str]]
-    claims: list[frozenset[claims.Claim]]
+    claims: list[frozenset[Claim]]
+    #: each sentence's affirmed words (claims.affirmed_words), filled as they are asked for
+    _affirmed: dict[int, frozenset[str]] = field(default_factory=dict)
+
+    def affirmed_words(self, i: int) -> frozenset[str]:
+        if i not in self._affirmed:
+            self._affirmed[i] = claims.affirmed_words(self.sentences[i].text)
+        return self._affirmed[i]
 
     @classmethod
     def of(cls, sentences: list[Sentence], asked: frozenset[str] = frozenset()) -> AnswerIndex:
@@ -664,6 +676,8 @@ def _point(
         opposed = [i for i in said_window if _opposes(point, index.sentences[i])]
         if said >= COVERED and opposed and said_match > match + 0.05:
             opposite = index.sentences[opposed[0]].text
+    if opposite is None and point.opposites and credit > 0 and _about(point, index, window):
+        opposite = _reversed(point, index, window)
     if opposite is not None:
         result.contradiction = opposite
         result.evidence = None
@@ -706,6 +720,17 @@ def _about(point: KeyPoint, index: AnswerIndex, window: tuple[int, ...]) -> bool
     )
 
 
+def _reversed(point: KeyPoint, index: AnswerIndex, window: tuple[int, ...]) -> str | None:
+    """The window's sentence that says the other side of a reversal pair the key point
+    takes ("concurrently" where it says "serialises", "most" where it says "least"),
+    when no sentence of the window affirms the key point's side; else None."""
+    for mine, other in point.opposites:
+        flipped = [i for i in window if index.affirmed_words(i) & other]
+        if flipped and not any(index.affirmed_words(i) & mine for i in window):
+            return index.sentences[flipped[0]].text
+    return None
+
+
 def _dismissal(point: KeyPoint, index: AnswerIndex, window: tuple[int, ...]) -> str | None:
     """The sentence that dismisses one of the key point's key terms as not useful
     ("clock skew doesn't matter", "a heap isn't needed"): in the window when the window
@@ -730,22 +755,36 @@ def _dismissal(point: KeyPoint, index: AnswerIndex, window: tuple[int, ...]) -> 
 def _opposes(point: KeyPoint, sentence: Sentence) -> bool:
     """Whether ``sentence`` says the key point's terms mostly with the opposite polarity:
     the terms it says the other way outweigh those it says the same way, include a key
-    term (weight at least KEY_TERM of the heaviest), and are two or more unless the key
-    point has at most three terms (one shared word said the other way is no claim)."""
+    term (weight at least KEY_TERM of the heaviest), and are two or more words the
+    question does not use, unless the key point has at most three terms (one shared word
+    said the other way is no claim, nor the question's topic: "an arrow function doesn't
+    have its own this" against "bind cannot change the this of an arrow function").
+    Only explicit negation counts: an alternative the sentence sets aside ("instead of
+    adding listeners to every child") or a verb that denies its object ("avoid them for
+    object methods") says what the answer does not do, not what is false."""
+    if sentence.negated:
+        sentence = _explicitly_negated(sentence.text)
     top = float(point.weights.max()) if len(point.weights) else 0.0
     same = opposite = 0.0
     key = False
     flipped = 0
     for j, (term, weight) in enumerate(zip(point.order, point.weights, strict=True)):
+        if point.refuted[j] and term in sentence.negated:
+            return False  # both deny it: "you can't change it with bind", "bind cannot change"
         if term not in sentence.content_set or point.denied[j] != point.refuted[j]:
             continue  # denied by a verb ("prevent stale responses"): says nothing either way
         if (term in sentence.negated) != bool(point.denied[j]):
             opposite += float(weight)
-            flipped += 1
+            flipped += not point.asked[j]
             key = key or weight >= KEY_TERM * top
         else:
             same += float(weight)
     return key and opposite > same and (flipped >= 2 or len(point.order) <= 3)
+
+
+@lru_cache(maxsize=1024)
+def _explicitly_negated(text: str) -> Sentence:
+    return analyse_sentence(claims.without_verb_cues(claims.without_contrasts(text)))
 
 
 def _evidence(index: AnswerIndex, window: tuple[int, ...]) -> str:
