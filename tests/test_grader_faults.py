@@ -762,6 +762,19 @@ def test_one_shared_word_said_the_other_way_is_not_the_opposite() -> None:
         ("He had promised it by month end, which was not his fault.", False),
         ("My mistake was not flagging the risk earlier.", False),
         ("That was my fault, and I said so.", False),
+        ("That was really a management failure, not a strategy problem.", True),
+        ("Offer acceptance dropped, but that's a recruiting issue.", True),
+        ("Pushing back on leadership isn't really an engineer's role.", True),
+        ("If I did it again I'd do it exactly the same way.", True),
+        ("I don't think there was much I could have done differently.", True),
+        ("Some people just can't take feedback.", True),
+        ("Looking back, he just wasn't a strong fit for the team.", True),
+        ("Regular 1:1s wouldn't have changed much.", True),
+        ("I didn't see much point in redesigning anything.", True),
+        # the same words owning the outcome
+        ("The outage was a process failure I owned: I had skipped the canary.", False),
+        ("I wasn't a good fit for that role at first, so I asked for a mentor.", False),
+        ("I'd do it the other way now: ship the flag first.", False),
     ],
 )
 def test_red_flags_name_blame_and_no_lesson_not_defending_others(
