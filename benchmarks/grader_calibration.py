@@ -2,7 +2,7 @@
 
 Prints the mean score of each answer level, the fraction of question pairs
 ranked correctly, and how many answers a second the offline grader handles
-on one core; then the same for the two blind interview sets (``interview.toml``
+on one core; then the same for the blind interview sets (``interview.toml``, ``interview_more.toml``
 and the held-out ``interview_holdout.toml``: bank questions answered blind at
 seven levels, from terse expert to negated).
 
@@ -80,6 +80,7 @@ def main(argv: list[str] | None = None) -> None:
     rate, graded = throughput(args.pack, args.answers)
     print(f"\nThroughput: {rate:.0f} answers/s on one core ({graded} distinct answers)")
     interview()
+    interview(ROOT / "interview_more.toml", "second interview set (two more writers)")
     interview(ROOT / "interview_holdout.toml", "held-out interview set (no constant tuned on it)")
 
 
@@ -96,20 +97,25 @@ STRONG_LEVELS = ("terse_expert", "spoken", "code_or_bullets")
 
 
 def interview(path: Path = ROOT / "interview.toml", name: str = "interview set") -> None:
-    """Mean score per level on the blind interview set, and how often levels are ordered."""
+    """Mean score per level on the blind interview set, how often levels are ordered, and
+    how many strong or medium answers are told they said the opposite of a key point or a
+    wrong complexity (a note no correct answer should get)."""
     from mockint.questions.bank import bank_questions
 
     bank = {q.id: q for q in bank_questions()}
     data = tomllib.loads(path.read_text(encoding="utf-8"))["answers"]
-    rows = [
-        {
-            level: grade_answer(
-                AnsweredQuestion(question=bank[e["question"]], answer=e[level])
-            ).score
+    rows = []
+    for e in data:
+        results = {
+            level: grade_answer(AnsweredQuestion(question=bank[e["question"]], answer=e[level]))
             for level in INTERVIEW_LEVELS
         }
-        for e in data
-    ]
+        row = {level: result.score for level, result in results.items()}
+        row["false_notes"] = sum(
+            any(p.contradicted for p in results[level].points)
+            for level in (*STRONG_LEVELS, "medium")
+        )
+        rows.append(row)
     print(f"\n{name.capitalize()} ({len(rows)} bank questions, answered blind):")
     for level in INTERVIEW_LEVELS:
         print(f"  {level:16s} {statistics.mean(r[level] for r in rows):5.1f}")
@@ -118,6 +124,8 @@ def interview(path: Path = ROOT / "interview.toml", name: str = "interview set")
         print(f"  strong kinds > {low}: {ok}/{3 * len(rows)}")
     ok = sum(r["medium"] > r["weak"] for r in rows)
     print(f"  medium > weak: {ok}/{len(rows)}")
+    print(f"  'you said the opposite' or 'wrong complexity' on a strong or medium answer: "
+          f"{sum(r['false_notes'] for r in rows)} of {4 * len(rows)} answers")  # fmt: skip
 
 
 def throughput(pack: Path, answers: Path, seconds: float = 2.0) -> tuple[float, int]:

@@ -685,10 +685,16 @@ def _point(
     if point.classes and window:
         stated = frozenset().union(*(index.classes[i] for i in window))
         anywhere = frozenset().union(*index.classes)
+        about = [
+            i
+            for i in window
+            if _about(point, index, (i,))
+            or (i > 0 and _bare(index, i) and _about(point, index, (i - 1,)))
+        ]
         conflict = claims.conflicting(
-            point.claims, frozenset().union(*(index.claims[i] for i in window))
+            point.claims, frozenset().union(*(index.claims[i] for i in about))
         )
-        if conflict is not None and result.credit > 0 and _about(point, index, window):
+        if conflict is not None and result.credit > 0:
             result.wrong_complexity, result.expected_complexity = conflict
             result.credit = min(result.credit, WRONG_COMPLEXITY)
         elif not stated & point.classes and not anywhere & point.classes:
@@ -707,8 +713,8 @@ def _point(
 def _about(point: KeyPoint, index: AnswerIndex, window: tuple[int, ...]) -> bool:
     """Whether ``window`` says one of the key point's key terms (weight at least KEY_TERM
     of the heaviest) other than what measures a complexity ("time", "space"): a
-    complexity it states is then a claim about what the key point is about, not about
-    another approach."""
+    complexity a sentence states is then a claim about what the key point is about, not
+    about another approach."""
     if not point.order:
         return False
     top = float(point.weights.max())
@@ -718,6 +724,22 @@ def _about(point: KeyPoint, index: AnswerIndex, window: tuple[int, ...]) -> bool
         and any(i in window for i in index.said.get(term, ()))
         for term, weight in zip(point.order, point.weights, strict=True)
     )
+
+
+BARE_CLAIM = 4
+
+
+def _bare(index: AnswerIndex, i: int) -> bool:
+    """Whether sentence ``i`` states a complexity and says little else ("The whole thing
+    is O(n^2), which is optimal."): at most BARE_CLAIM other content words. Such a
+    sentence is about what the sentence before it describes."""
+    other = {
+        term
+        for term, word in index.sentences[i].pairs
+        if word.lower() not in claims.ROLE_WORDS
+        and not term.startswith(CONCEPT_MARK + "complexity")
+    }
+    return bool(index.claims[i]) and len(other) <= BARE_CLAIM
 
 
 def _reversed(point: KeyPoint, index: AnswerIndex, window: tuple[int, ...]) -> str | None:
