@@ -4,6 +4,8 @@ choice of transport (the call itself, over a local socket server: test_vapi_sock
 from __future__ import annotations
 
 import io
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,7 +13,7 @@ from rich.console import Console
 
 from displays import RecordingDisplay
 from mockint.cli.display import call_footer, call_line
-from mockint.enums import CallTransport, Mode
+from mockint.enums import CallTransport, Duplex, Mode, SttEngine
 from mockint.errors import UsageError
 from mockint.runners import RunnerSettings, get_runner
 from mockint.runners.base import CallView, Line, Speaker
@@ -150,6 +152,9 @@ def test_the_terminal_is_the_default_transport_with_scripted_answers(tmp_path, v
         (dict(transport=CallTransport.WEB, answers_audio="DIR"), "drop --transport web"),
         (dict(transport=CallTransport.WEB, playback=False), "drop --transport web"),
         (dict(phone="+14155550123", transport=CallTransport.TERMINAL), "drop --transport"),
+        (dict(transport=CallTransport.WEB, duplex=Duplex.FULL), "--duplex are for a call held"),
+        (dict(transport=CallTransport.WEB, output_device="1"), "--output-device are for a call"),
+        (dict(phone="+14155550123", duplex=Duplex.FULL), "calls your phone: drop --duplex"),
     ],
 )
 def test_options_that_do_not_fit_the_transport_are_refused(settings, message, tmp_path, vapi):
@@ -165,6 +170,7 @@ def test_options_that_do_not_fit_the_transport_are_refused(settings, message, tm
         (RunnerSettings(mode=Mode.TEXT, transport=CallTransport.WEB), "--transport needs"),
         (RunnerSettings(mode=Mode.VOICE, playback=False), "--no-playback needs"),
         (RunnerSettings(mode=Mode.TEXT, input_device="0"), "--input-device and"),
+        (RunnerSettings(mode=Mode.TEXT, duplex=Duplex.FULL), "--duplex needs --mode vapi"),
     ],
 )
 def test_call_options_need_the_vapi_mode(settings: RunnerSettings, message: str) -> None:
@@ -268,3 +274,27 @@ def test_a_muted_scripted_answer_keeps_its_place() -> None:
     assert rms(first) > 0.1 and all(frame == SILENCE for frame in held)
     assert [rms(f) > 0.1 for f in rest] == [True, True, True, True]  # nothing was lost
     assert answers.read() == SILENCE
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        (
+            RunnerSettings(mode=Mode.VAPI, stt_engine=SttEngine.WHISPER, silence=3.0),
+            "--stt-engine and --silence need --mode voice (Vapi's interviewer listens",
+        ),
+        (RunnerSettings(mode=Mode.TEXT, tts=False), "--no-tts need --mode voice (a typed"),
+        (
+            RunnerSettings(mode=Mode.VOICE, answers_audio=Path("answers"), input_device="USB"),
+            "--input-device picks a microphone, but the answers come from --answers-audio",
+        ),
+        (
+            RunnerSettings(mode=Mode.VAPI, playback=False, output_device="1"),
+            "--output-device picks speakers, but --no-playback plays nothing",
+        ),
+    ],
+)
+def test_options_the_run_would_ignore_are_refused(settings: RunnerSettings, message: str) -> None:
+    # refused before anything is opened or stored: no key, no device, no directory needed
+    with pytest.raises(UsageError, match=re.escape(message)):
+        get_runner(settings, RecordingDisplay([]))

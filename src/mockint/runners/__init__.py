@@ -11,11 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from mockint.enums import Mode, Provider
+from mockint.enums import Duplex, Mode, Provider, SttEngine
 from mockint.errors import UsageError
 from mockint.interview.session import Interview
 from mockint.providers import resolve
-from mockint.runners.base import Display, Outcome, Progress, Runner, RunnerSettings, Tone
+from mockint.runners.base import (
+    SILENCE_SECONDS,
+    Display,
+    Outcome,
+    Progress,
+    Runner,
+    RunnerSettings,
+    Tone,
+)
 from mockint.runners.scripted import ScriptedRunner
 from mockint.runners.text import TextRunner
 from mockint.storage.sessions import discard_new_session
@@ -71,7 +79,8 @@ def register_runner(mode: Mode, factory: RunnerFactory) -> RunnerFactory:
 def get_runner(settings: RunnerSettings, display: Display) -> Runner:
     """The runner for ``settings``, talking through ``display``.
 
-    Options that do not fit the mode raise UsageError, and inputs a runner needs
+    Options that do not fit the mode, or that it would ignore, raise UsageError, and
+    inputs a runner needs
     (answers files, audio directories, keys) are checked now, before any session
     is created, so bad input leaves nothing behind.
     """
@@ -91,7 +100,42 @@ def get_runner(settings: RunnerSettings, display: Display) -> Runner:
             f"--answers is for text interviews; drop it (--answers-audio takes recorded answers), "
             f"or use --mode text instead of --mode {settings.mode}."
         )
+    _check_unused(settings)
     return _FACTORIES[settings.mode](settings, display)
+
+
+def _check_unused(settings: RunnerSettings) -> None:
+    """UsageError for options the run would ignore: speech options outside voice mode,
+    --duplex outside vapi mode, a microphone with recorded answers, speakers with
+    --no-playback."""
+    speech = [
+        name
+        for name, given in (
+            ("--stt-engine", settings.stt_engine != SttEngine.AUTO),
+            ("--stt-model", settings.stt_model is not None),
+            ("--no-tts", not settings.tts),
+            ("--silence", settings.silence != SILENCE_SECONDS),
+        )
+        if given
+    ]
+    if speech and settings.mode != Mode.VOICE:
+        why = (
+            "Vapi's interviewer listens and speaks for itself"
+            if settings.mode == Mode.VAPI
+            else "a typed interview has no speech"
+        )
+        raise UsageError(f"{' and '.join(speech)} need --mode voice ({why}): drop them.")
+    if settings.duplex != Duplex.HALF and settings.mode != Mode.VAPI:
+        raise UsageError("--duplex needs --mode vapi (the microphone during a Vapi call).")
+    if settings.input_device and settings.answers_audio is not None:
+        raise UsageError(
+            "--input-device picks a microphone, but the answers come from --answers-audio: "
+            "drop one of them."
+        )
+    if settings.output_device and not settings.playback:
+        raise UsageError(
+            "--output-device picks speakers, but --no-playback plays nothing: drop one of them."
+        )
 
 
 def run_interview(

@@ -217,6 +217,10 @@ class Display(Protocol):
         ...
 
 
+#: Seconds of silence after speech that end a spoken answer, unless --silence says otherwise.
+SILENCE_SECONDS = 2.0
+
+
 @dataclass(frozen=True)
 class RunnerSettings:
     """How to run an interview: the mode and the options each mode takes.
@@ -241,7 +245,7 @@ class RunnerSettings:
     stt_model: str | None = None
     tts: bool = True
     keep_audio: bool = True
-    silence: float = 2.0
+    silence: float = SILENCE_SECONDS
     phone: str | None = None
     timeout: float | None = None
     transport: CallTransport | None = None

@@ -376,13 +376,27 @@ def choose_transport(settings_: RunnerSettings, display: Display) -> CallTranspo
                 raise VoiceError(f"{exc} Or join the call in a browser: --transport web.") from None
         display.say("No microphone found, so the call is joined in a browser "
                     "(--transport web; --answers-audio DIR streams recorded answers).")  # fmt: skip
-    if settings_.answers_audio is not None:
-        raise UsageError("--answers-audio streams answers into a call held in the terminal: "
+    terminal_only = _terminal_options(settings_)
+    if terminal_only:
+        raise UsageError(f"{' and '.join(terminal_only)} are for a call held in the terminal "
+                         "(in a browser, the page uses the browser's devices): drop them, or "
                          "drop --transport web.")  # fmt: skip
-    if not settings_.playback:
-        raise UsageError("--no-playback is for a call held in the terminal: drop "
-                         "--transport web.")  # fmt: skip
     return CallTransport.WEB
+
+
+def _terminal_options(settings_: RunnerSettings) -> list[str]:
+    """The options given that only a call held in the terminal uses."""
+    return [
+        name
+        for name, given in (
+            ("--answers-audio", settings_.answers_audio is not None),
+            ("--no-playback", not settings_.playback),
+            ("--duplex", settings_.duplex != Duplex.HALF),
+            ("--input-device", bool(settings_.input_device)),
+            ("--output-device", bool(settings_.output_device)),
+        )
+        if given
+    ]
 
 
 def build(settings_: RunnerSettings, display: Display) -> VapiRunner:
@@ -394,9 +408,10 @@ def build(settings_: RunnerSettings, display: Display) -> VapiRunner:
     phone = settings_.phone.strip() if settings_.phone is not None else None
     phone_number_id = None
     if phone is not None:
-        if settings_.transport is not None or settings_.answers_audio is not None:
-            given = [name for name, value in (("--transport", settings_.transport),
-                     ("--answers-audio", settings_.answers_audio)) if value is not None]  # fmt: skip
+        given = _terminal_options(settings_)
+        if settings_.transport is not None:
+            given.insert(0, "--transport")
+        if given:
             raise UsageError(f"--phone calls your phone: drop {' and '.join(given)}.")
         if not E164.fullmatch(phone):
             raise UsageError(
