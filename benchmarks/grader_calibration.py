@@ -2,9 +2,10 @@
 
 Prints the mean score of each answer level, the fraction of question pairs
 ranked correctly, and how many answers a second the offline grader handles
-on one core; then the same for the blind interview sets (``interview.toml``, ``interview_more.toml``
-and the held-out ``interview_holdout.toml``: bank questions answered blind at
-seven levels, from terse expert to negated).
+on one core; then the same for the blind interview sets: bank questions answered
+blind at seven levels, from terse expert to negated (``interview.toml`` and
+``interview_more.toml``, development data; ``interview_holdout.toml`` and
+``interview_holdout_2.toml``, held out).
 
     python benchmarks/grader_calibration.py [--pack PACK --answers ANSWERS.toml]
 """
@@ -82,6 +83,7 @@ def main(argv: list[str] | None = None) -> None:
     interview()
     interview(ROOT / "interview_more.toml", "second interview set (two more writers)")
     interview(ROOT / "interview_holdout.toml", "held-out interview set (no constant tuned on it)")
+    interview(ROOT / "interview_holdout_2.toml", "second held-out set (never read or tuned on)")
 
 
 INTERVIEW_LEVELS = (
