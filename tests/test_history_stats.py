@@ -270,3 +270,31 @@ def test_out_of_range_values_are_one_line(cli, args):
     result = cli(*args)
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_the_running_dimension_totals_follow_every_write_and_delete(db):
+    from mockint.storage.sessions import delete_sessions
+
+    def averages_of_every_score() -> dict[str, float]:
+        rows = db.execute(
+            "SELECT dimension, AVG(score) FROM report_scores GROUP BY dimension"
+        ).fetchall()
+        return {name: round(average, 1) for name, average in rows}
+
+    def shown() -> dict[str, float]:
+        s = statistics(db)  # unfiltered: read from the totals the triggers keep
+        return {**s.dimensions, **{f"rubric:{k}": v for k, v in s.rubric.items()}}
+
+    assert shown() == averages_of_every_score()
+    delete_sessions(db, ["a00000000002"])
+    assert shown() == averages_of_every_score()
+    assert shown()["rubric:approach"] == 50.0  # (40 + 60) / 2
+    # a report saved again replaces its scores (delete then insert: both triggers)
+    db.execute("UPDATE sessions SET status = 'IN_PROGRESS' WHERE id = 'a00000000006'")
+    add_session(
+        db, "a00000000008", InterviewType.DSA, Difficulty.EASY, 1, 90, rubric={"approach": 90}
+    )
+    assert shown() == averages_of_every_score()
+    assert shown()["rubric:approach"] == 63.3  # (40 + 60 + 90) / 3
+    # filtered statistics read the scores themselves and agree
+    assert statistics(db, HistoryFilter(type=InterviewType.DSA)).rubric["approach"] == 63.3

@@ -28,6 +28,7 @@ def test_migrations_build_the_schema(tmp_path):
         "m004_calls",
         "m005_webhook_jobs",
         "m006_session_grader",
+        "m007_dimension_totals",
     ]
     assert set(db["api_usage"].columns_dict) >= {"session_id", "model", "purpose", "cost_usd"}
     assert set(db["sessions"].columns_dict) >= {"id", "type", "status", "created_at", "score"}

@@ -223,14 +223,18 @@ def dimension_averages(
     Names are as stored: the areas (``technical-depth``, ...) and
     ``rubric:<name>``. With ``filtered`` only the sessions matching ``where``
     count; without it every stored score does (all belong to graded
-    sessions) and the sessions table is not read. Raises ``sqlite3.Error``
+    sessions) and only the per-dimension running totals are read. Raises ``sqlite3.Error``
     if the database cannot be read.
     """
-    source = f"report_scores d JOIN sessions s ON s.id = d.session_id{where}"
-    if not filtered:  # every stored row counts: no need to join the sessions
-        source, params = "report_scores d", []
+    if not filtered:  # every stored score counts: the running totals (m007) hold them
+        rows = db.execute(
+            "SELECT dimension, CAST(total AS REAL) / n FROM dimension_totals WHERE n > 0"
+        ).fetchall()
+        return {name: average for name, average in rows}
     rows = db.execute(
-        f"SELECT d.dimension, AVG(d.score) FROM {source} GROUP BY d.dimension", params
+        "SELECT d.dimension, AVG(d.score) FROM report_scores d "
+        f"JOIN sessions s ON s.id = d.session_id{where} GROUP BY d.dimension",
+        params,
     ).fetchall()
     return {name: average for name, average in rows}
 

@@ -212,6 +212,32 @@ def m006_session_grader(db: Database) -> None:
     db.table("sessions").create_index(["grader", "created_at"])
 
 
+@migrations()
+def m007_dimension_totals(db: Database) -> None:
+    """Per dimension, the sum and count of every stored score, kept by triggers on
+    ``report_scores`` (in the same transaction as each insert and delete), so the
+    statistics of all sessions read one row per dimension instead of every score.
+    """
+    db.execute(
+        "CREATE TABLE dimension_totals (dimension TEXT PRIMARY KEY, "
+        "total INTEGER NOT NULL, n INTEGER NOT NULL) WITHOUT ROWID"
+    )
+    db.execute(
+        "CREATE TRIGGER report_scores_added AFTER INSERT ON report_scores BEGIN "
+        "INSERT INTO dimension_totals (dimension, total, n) VALUES (NEW.dimension, NEW.score, 1) "
+        "ON CONFLICT (dimension) DO UPDATE SET total = total + NEW.score, n = n + 1; END"
+    )
+    db.execute(
+        "CREATE TRIGGER report_scores_removed AFTER DELETE ON report_scores BEGIN "
+        "UPDATE dimension_totals SET total = total - OLD.score, n = n - 1 "
+        "WHERE dimension = OLD.dimension; END"
+    )
+    db.execute(
+        "INSERT INTO dimension_totals (dimension, total, n) "
+        "SELECT dimension, SUM(score), COUNT(*) FROM report_scores GROUP BY dimension"
+    )
+
+
 def _dimension_scores(report: dict[str, Any]) -> dict[str, int]:
     """The area and rubric scores of a stored report's JSON, by dimension name.
 
