@@ -980,3 +980,39 @@ def test_correct_blind_answers_are_not_told_they_said_the_opposite() -> None:
     # left: complexities of another granularity or approach (O(k·m·n) over k additions
     # against O(rows·columns) each time; sort then two pointers, O(n log n))
     assert len(wrong) <= 4, wrong
+
+
+AMBIGUOUS = BANK["behavioral-hard-ambiguous-project"]
+
+
+def test_general_phrasing_counts_for_less_than_a_concrete_story() -> None:
+    shallow = (
+        "Ambiguity is where I add the most value. I took a step back, aligned the "
+        "stakeholders so everyone was on the same page, and took a data-driven approach with "
+        "cross-functional partners. I kept everything transparent, leveraged best practices, "
+        "and delivered value against the business objectives. It reinforced for me the "
+        "importance of a growth mindset."
+    )
+    concrete = (
+        "Our VP asked me to make the reporting page faster, with no numbers attached, which "
+        "risked weeks of tuning the wrong thing. I met the three teams who used it and we "
+        "agreed on one metric: the ten most used reports under 2 seconds at p95. I timed them "
+        "myself: some took 20 seconds. I found two missing indexes and a query that loaded "
+        "every row, fixed those first, and wrote the decision down in a one-page doc. The "
+        "slow reports dropped to 1.5 s; next time I would measure before agreeing a date."
+    )
+    vague, story = grade(AMBIGUOUS, shallow), grade(AMBIGUOUS, concrete)
+    assert vague.filler[:3] == ["aligned", "stakeholders", "on the same page"]
+    assert vague.score < story.score
+    note = feedback.question_feedback(vague)
+    assert "general phrasing that would fit any question (“aligned”, “stakeholders”" in note
+    assert story.filler == []
+
+
+def test_a_specific_answer_with_a_few_common_phrases_is_not_discounted() -> None:
+    answer = (
+        "It's important to check the complement before inserting, so an element never pairs "
+        "with itself; one pass with a hash map from value to index is O(n) time and O(n) "
+        "space, the best trade-off here. Edge cases: duplicates and no valid pair."
+    )
+    assert grade(TWO_SUM, answer).filler == []  # one phrase: not filler

@@ -111,6 +111,10 @@ def question_feedback(result: AnswerResult) -> str:
         )
     if result.off_topic:
         parts.append("Most of the answer is not about the question that was asked.")
+    if result.filler:
+        parts.append(
+            f"{_filler_note(result)}, and counts for less: say what you did and how it works."
+        )
     if result.story and result.story.red_flags:
         parts.append(
             f"Reads as a red flag: “{excerpt(result.story.red_flags[0], 90)}”. Own your part "
@@ -130,6 +134,12 @@ def question_feedback(result: AnswerResult) -> str:
     if missed:
         parts.append("Missed: " + "; ".join(excerpt(p.key_point, 90) for p in missed[:3]) + ".")
     return " ".join(parts)
+
+
+def _filler_note(result: AnswerResult, lead: bool = True) -> str:
+    quoted = ", ".join(f"“{phrase}”" for phrase in result.filler[:3])
+    text = "much of the answer is general phrasing that would fit any question"
+    return f"{text[0].upper() + text[1:] if lead else text} ({quoted})"
 
 
 def _dimension_rollup(
@@ -194,6 +204,8 @@ def weaknesses(results: list[AnswerResult]) -> list[str]:
             )
         if result.off_topic:
             found.append(f"{label(index, result)}: the answer did not address the question asked.")
+        if result.filler:
+            found.append(f"{label(index, result)}: {_filler_note(result, lead=False)}.")
         if result.story and result.story.red_flags:
             found.append(
                 f"{label(index, result)}: blame or deflection in the story: "

@@ -187,6 +187,25 @@ def _count_phrases(text: str, phrases: tuple[str, ...]) -> int:
     return len(set(_phrase_pattern(phrases).findall(text.lower())))
 
 
+@cache
+def _filler_settings() -> tuple[tuple[str, ...], tuple[float, float], float, int]:
+    data = load_toml("grader.toml")["filler"]
+    low, high = data["density"]
+    return tuple(data["phrases"]), (low, high), data["discount"], data["least"]
+
+
+def _filler(text: str, words: int) -> tuple[list[str], float]:
+    """The general phrasing in ``text`` (a list of each phrase found, in order) and the
+    share of content it takes away: none below ``least`` phrases, then growing with
+    phrases per 100 words from ``density`` low to high, up to ``discount``."""
+    phrases, (low, high), discount, least = _filler_settings()
+    found = _phrase_pattern(phrases).findall(text.lower())
+    if len(found) < least or not words:
+        return [], 0.0
+    share = discount * ramp(100 * len(found) / words, low, high)
+    return (list(dict.fromkeys(found)), share) if share > 0 else ([], 0.0)
+
+
 def _surface(token: str) -> str:
     return token[1:].replace("-", " ") if token.startswith(CONCEPT_MARK) else token
 
@@ -465,6 +484,9 @@ class AnswerResult:
     hints_used: int = 0
     #: how well a behavioural answer tells a story (None for other types)
     story: StoryQuality | None = None
+    #: the general phrasing the answer's content was discounted for (``[filler]`` in
+    #: grader.toml), each phrase once, in order; empty when there was too little to count
+    filler: list[str] = field(default_factory=list)
 
     @property
     def score(self) -> int:
@@ -891,7 +913,8 @@ def grade_answer(item: AnsweredQuestion) -> AnswerResult:
         told = ramp(result.story.score, *STORY_SPAN) * ramp(coverage, *STORY_GATE)
         coverage = (1 - rubric.story_weight) * coverage + rubric.story_weight * told
         coverage *= 1 - RED_FLAG_PENALTY * min(2, len(result.story.red_flags))
-    result.content = coverage * on_question
+    result.filler, discount = _filler(analysed.text, analysed.word_count)
+    result.content = coverage * on_question * (1 - discount)
     result.communication = _communication(
         analysed, relevant, question.time_minutes, result.reasoning_connectives
     )
