@@ -1016,3 +1016,25 @@ def test_a_specific_answer_with_a_few_common_phrases_is_not_discounted() -> None
         "space, the best trade-off here. Edge cases: duplicates and no valid pair."
     )
     assert grade(TWO_SUM, answer).filler == []  # one phrase: not filler
+
+
+@pytest.mark.parametrize(
+    ("sentence", "parts"),
+    [
+        ("S/T: my lead flagged my 1,200-line refactor as unreviewable.", {"situation", "task"}),
+        ("- Situation: shipping a cache for search.", {"situation"}),
+        ("R: reviews went from a week to a day.", {"result"}),
+        ("R/L: I now insist on thin slices.", {"result", "reflection"}),
+        ("Lesson: measure before agreeing a date.", {"reflection"}),
+        ("A: I split it into five stacked PRs.", set()),  # action has no pattern: its verbs count
+        ("Sure, I did that.", set()),
+    ],
+)
+def test_star_labels_show_their_parts(sentence: str, parts: set[str]) -> None:
+    from mockint.enums import InterviewType
+    from mockint.grading.rubric import rubric_for
+
+    dimensions = rubric_for(InterviewType.BEHAVIORAL).dimensions
+    assert {name for name, d in dimensions.items() if d.shown_in(sentence)} & {
+        "situation", "task", "result", "reflection"
+    } == parts  # fmt: skip
