@@ -1038,3 +1038,20 @@ def test_star_labels_show_their_parts(sentence: str, parts: set[str]) -> None:
     assert {name for name, d in dimensions.items() if d.shown_in(sentence)} & {
         "situation", "task", "result", "reflection"
     } == parts  # fmt: skip
+
+
+def test_a_story_told_to_another_behavioural_question_is_discounted() -> None:
+    # a strong production-incident story, asked about delivering under a tight deadline
+    incident = (
+        "Situation: at 2am I was paged because checkout returned 5xx errors to 12% of users "
+        "and p99 latency was climbing; I was the on-call engineer. I opened an incident "
+        "channel, checked the dashboards and logs, lined the spike up with an evening config "
+        "push that had shrunk the database connection pool, and rolled it back: errors were "
+        "back to baseline in 18 minutes. Afterwards I ran the blameless postmortem, found the "
+        "root cause, and shipped a pool saturation alert plus config validation in CI. We have "
+        "had no recurrence in two quarters, and I learned to alert on saturation, not errors."
+    )
+    own = grade(BANK["behavioral-medium-production-incident"], incident).score
+    elsewhere = grade(BANK["behavioral-easy-tight-deadline"], incident).score
+    assert own >= 60
+    assert elsewhere <= own - 25

@@ -25,6 +25,7 @@ removed before grading.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -556,6 +557,45 @@ def _closer_elsewhere(question: Question, whole: npt.NDArray[np.float32]) -> flo
     return float(max(others) - whole @ _topic(question)) if others else 0.0
 
 
+# How much more of another behavioural question's rarer words a story says than of this
+# one's (see _told_elsewhere) before it counts as told to that question, partly and wholly.
+STORY_ELSEWHERE = (0.10, 0.22)
+
+
+@cache
+def _story_profiles() -> tuple[dict[str, float], dict[str, frozenset[str]]]:
+    """The bank's behavioural questions as sets of terms (their text and key points), and
+    each term's inverse document frequency over them: ln(questions / questions using it)."""
+    profiles = {q.id: _profile(q) for q in bank_questions() if q.type == InterviewType.BEHAVIORAL}
+    counts: dict[str, int] = {}
+    for terms in profiles.values():
+        for term in terms:
+            counts[term] = counts.get(term, 0) + 1
+    total = len(profiles)
+    return {t: math.log(total / n) for t, n in counts.items()}, profiles
+
+
+def _profile(question: Question) -> frozenset[str]:
+    return frozenset(
+        t for text in (question.text, *question.key_points) for t in terms_of(text).weights
+    )
+
+
+def _told_elsewhere(question: Question, said: frozenset[str]) -> float:
+    """How much more of the nearest other behavioural bank question's terms ``said`` (an
+    answer's content terms) holds than of ``question``'s, each term weighted by its rarity
+    across those questions (inverse document frequency); negative when this one is nearest."""
+    idf, profiles = _story_profiles()
+    rare = max(idf.values(), default=0.0)
+
+    def share(terms: frozenset[str]) -> float:
+        total = sum(idf.get(t, rare) for t in terms)
+        return sum(idf.get(t, rare) for t in terms if t in said) / total if total else 0.0
+
+    others = [share(terms) for qid, terms in profiles.items() if qid != question.id]
+    return max(others) - share(_profile(question)) if others else 0.0
+
+
 @lru_cache(maxsize=1024)
 def _vocabulary_of(texts: tuple[str, ...]) -> frozenset[str]:
     return frozenset(w.lower() for text in texts for w in re.findall(r"[A-Za-z]{4,}", text))
@@ -895,6 +935,10 @@ def grade_answer(item: AnsweredQuestion) -> AnswerResult:
     relevant = [bool(rank >= SENTENCE_RELEVANT) for rank in ranks]
     # An answer far closer to another question than to this one answers that one.
     elsewhere = 1 - ramp(_closer_elsewhere(question, whole), ELSEWHERE, ELSEWHERE_FULL)
+    if question.type == InterviewType.BEHAVIORAL:
+        # Stories share their words; what they are about shows in the rarer ones.
+        said = frozenset(t for s in kept for t in s.content)
+        elsewhere = min(elsewhere, 1 - ramp(_told_elsewhere(question, said), *STORY_ELSEWHERE))
     asked = min(ramp(result.relevance, RELEVANT, RELEVANT_FULL), elsewhere)
     _credit_structure(result, kept, asked)
     result.words = analysed.word_count
