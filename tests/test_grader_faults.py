@@ -1051,7 +1051,11 @@ def test_a_story_told_to_another_behavioural_question_is_discounted() -> None:
         "root cause, and shipped a pool saturation alert plus config validation in CI. We have "
         "had no recurrence in two quarters, and I learned to alert on saturation, not errors."
     )
-    own = grade(BANK["behavioral-medium-production-incident"], incident).score
-    elsewhere = grade(BANK["behavioral-easy-tight-deadline"], incident).score
-    assert own >= 60
-    assert elsewhere <= own - 25
+    own = grade(BANK["behavioral-medium-production-incident"], incident)
+    elsewhere = grade(BANK["behavioral-easy-tight-deadline"], incident)
+    assert own.score >= 60 and own.fits_another is None
+    assert elsewhere.score <= own.score - 25
+    assert elsewhere.fits_another == BANK["behavioral-medium-production-incident"].text
+    assert "This story answers another question better (“Tell me about a production incident" in (
+        feedback.question_feedback(elsewhere)
+    )

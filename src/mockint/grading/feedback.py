@@ -111,6 +111,11 @@ def question_feedback(result: AnswerResult) -> str:
         )
     if result.off_topic:
         parts.append("Most of the answer is not about the question that was asked.")
+    elif result.fits_another:
+        parts.append(
+            f"This story answers another question better (“{excerpt(result.fits_another, 80)}”): "
+            "tell one about what was asked."
+        )
     if result.filler:
         parts.append(
             f"{_filler_note(result)}, and counts for less: say what you did and how it works."
@@ -204,6 +209,11 @@ def weaknesses(results: list[AnswerResult]) -> list[str]:
             )
         if result.off_topic:
             found.append(f"{label(index, result)}: the answer did not address the question asked.")
+        elif result.fits_another:
+            found.append(
+                f"{label(index, result)}: the story answers another question better "
+                f"(“{excerpt(result.fits_another, 80)}”)."
+            )
         if result.filler:
             found.append(f"{label(index, result)}: {_filler_note(result, lead=False)}.")
         if result.story and result.story.red_flags:

@@ -488,6 +488,8 @@ class AnswerResult:
     #: the general phrasing the answer's content was discounted for (``[filler]`` in
     #: grader.toml), each phrase once, in order; empty when there was too little to count
     filler: list[str] = field(default_factory=list)
+    #: the text of another bank question a behavioural story answers rather than this one
+    fits_another: str | None = None
 
     @property
     def score(self) -> int:
@@ -560,6 +562,9 @@ def _closer_elsewhere(question: Question, whole: npt.NDArray[np.float32]) -> flo
 # How much more of another behavioural question's rarer words a story says than of this
 # one's (see _told_elsewhere) before it counts as told to that question, partly and wholly.
 STORY_ELSEWHERE = (0.10, 0.22)
+# From what share of that discount, with no key point covered, the report names the
+# question the story fits.
+FITS_ANOTHER = 0.35
 
 
 @cache
@@ -581,10 +586,11 @@ def _profile(question: Question) -> frozenset[str]:
     )
 
 
-def _told_elsewhere(question: Question, said: frozenset[str]) -> float:
+def _told_elsewhere(question: Question, said: frozenset[str]) -> tuple[float, str | None]:
     """How much more of the nearest other behavioural bank question's terms ``said`` (an
     answer's content terms) holds than of ``question``'s, each term weighted by its rarity
-    across those questions (inverse document frequency); negative when this one is nearest."""
+    across those questions (inverse document frequency), negative when this one is
+    nearest; and that nearest other question's text."""
     idf, profiles = _story_profiles()
     rare = max(idf.values(), default=0.0)
 
@@ -592,8 +598,16 @@ def _told_elsewhere(question: Question, said: frozenset[str]) -> float:
         total = sum(idf.get(t, rare) for t in terms)
         return sum(idf.get(t, rare) for t in terms if t in said) / total if total else 0.0
 
-    others = [share(terms) for qid, terms in profiles.items() if qid != question.id]
-    return max(others) - share(_profile(question)) if others else 0.0
+    others = [(share(terms), qid) for qid, terms in profiles.items() if qid != question.id]
+    if not others:
+        return 0.0, None
+    best, nearest = max(others)
+    return best - share(_profile(question)), _bank_text(nearest)
+
+
+@cache
+def _bank_text(question_id: str) -> str:
+    return next(q.text for q in bank_questions() if q.id == question_id)
 
 
 @lru_cache(maxsize=1024)
@@ -938,7 +952,11 @@ def grade_answer(item: AnsweredQuestion) -> AnswerResult:
     if question.type == InterviewType.BEHAVIORAL:
         # Stories share their words; what they are about shows in the rarer ones.
         said = frozenset(t for s in kept for t in s.content)
-        elsewhere = min(elsewhere, 1 - ramp(_told_elsewhere(question, said), *STORY_ELSEWHERE))
+        margin, nearest = _told_elsewhere(question, said)
+        told_elsewhere = ramp(margin, *STORY_ELSEWHERE)
+        elsewhere = min(elsewhere, 1 - told_elsewhere)
+        if told_elsewhere >= FITS_ANOTHER and not any(p.covered for p in result.points):
+            result.fits_another = nearest
     asked = min(ramp(result.relevance, RELEVANT, RELEVANT_FULL), elsewhere)
     _credit_structure(result, kept, asked)
     result.words = analysed.word_count
