@@ -124,9 +124,18 @@ def new_session(child: Terminal) -> tuple[str, int]:
     return session_id, int(child.match.group(1))
 
 
-def type_answer(child: Terminal, *lines: str, submit: str = SUBMIT) -> None:
-    """Type an answer line by line in the editor, then submit it (Esc then Enter)."""
-    child.expect_exact(PROMPT)
+def type_answer(
+    child: Terminal, *lines: str, submit: str = SUBMIT, prompt_shown: bool = False
+) -> None:
+    """Type an answer line by line in the editor, then submit it (Esc then Enter).
+
+    ``prompt_shown``: the editor's prompt was already read (by ``wait_for_screen``), so
+    it is waited for on the screen, not in output still to come (which may never draw
+    it again)."""
+    if prompt_shown:
+        child.wait_for_screen(re.escape(PROMPT))
+    else:
+        child.expect_exact(PROMPT)
     child.send("\r".join(lines))
     child.send(submit)
     child.expect_exact("Saved after")

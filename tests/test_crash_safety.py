@@ -79,7 +79,11 @@ def test_a_killed_interview_keeps_its_answers_and_resumes_at_the_next_question(h
     assert "Question 2 of" not in resumed.transcript()
     resumed.expect_exact("Your unsent draft (1 line")
     resumed.wait_for_screen("a third answer, typed but never submitted")
-    type_answer(resumed, " - no: use a hash map from value to index while scanning once.")
+    type_answer(
+        resumed,
+        " - no: use a hash map from value to index while scanning once.",
+        prompt_shown=True,
+    )
     resumed.expect_exact(f"Question 4 of {total}")
     resumed.expect_exact(PROMPT)
     resumed.send("/pause\r")
