@@ -352,6 +352,7 @@ class AnswerIndex:
         for i, s in enumerate(sentences):
             if s.negated:
                 affirmed[i] = model.embed(_content(s, asked, affirmed=True))
+        stated = [claims.complexities(s.text) for s in sentences]
         windows = _windows(len(sentences))
         membership = np.zeros((len(windows), len(sentences)), dtype=np.float32)
         for w, window in enumerate(windows):
@@ -373,8 +374,8 @@ class AnswerIndex:
             terms=terms,
             denied=denied,
             said=said,
-            classes=[frozenset(claims.classes(s.text)) for s in sentences],
-            claims=[claims.claimed(s.text) for s in sentences],
+            classes=[frozenset(c.cls for c in found) for found in stated],
+            claims=[frozenset((c.role, c.cls) for c in found) for found in stated],
         )
 
 
@@ -595,14 +596,21 @@ def _told_elsewhere(question: Question, said: frozenset[str]) -> tuple[float, st
     rare = max(idf.values(), default=0.0)
 
     def share(terms: frozenset[str]) -> float:
-        total = sum(idf.get(t, rare) for t in terms)
-        return sum(idf.get(t, rare) for t in terms if t in said) / total if total else 0.0
+        total = _weight(terms)
+        return sum(idf.get(t, rare) for t in terms & said) / total if total else 0.0
 
     others = [(share(terms), qid) for qid, terms in profiles.items() if qid != question.id]
     if not others:
         return 0.0, None
     best, nearest = max(others)
     return best - share(_profile(question)), _bank_text(nearest)
+
+
+@lru_cache(maxsize=1024)
+def _weight(terms: frozenset[str]) -> float:
+    idf, _ = _story_profiles()
+    rare = max(idf.values(), default=0.0)
+    return sum(idf.get(t, rare) for t in terms)
 
 
 @cache
