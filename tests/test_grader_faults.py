@@ -35,6 +35,16 @@ def grade(question: Question, answer: str):  # type: ignore[no-untyped-def]
     return grade_answer(AnsweredQuestion(question=question, answer=answer))
 
 
+def key_point(question: Question, words: str) -> int:
+    """The index of ``question``'s key point that contains ``words``."""
+    return next(i for i, kp in enumerate(question.key_points) if words in kp)
+
+
+def graded_point(question: Question, words: str, answer: str):  # type: ignore[no-untyped-def]
+    """The result, for ``answer``, of the key point of ``question`` that contains ``words``."""
+    return grade(question, answer).points[key_point(question, words)]
+
+
 # ------------------------------------------------------------------ complexity
 
 
@@ -89,13 +99,12 @@ def test_a_different_complexity_is_named_as_wrong() -> None:
 
 
 def test_a_time_claim_does_not_conflict_with_a_space_point() -> None:
-    edit = BANK["dsa-hard-edit-distance"]
-    index = next(i for i, kp in enumerate(edit.key_points) if kp.startswith("Space drops"))
     answer = (
         "Keeping only the previous row works since each cell depends on the row above and the "
         "cell to its left; filling the table is O(m*n) time."
     )
-    assert grade(edit, answer).points[index].wrong_complexity is None
+    point = graded_point(BANK["dsa-hard-edit-distance"], "Space drops", answer)
+    assert point.wrong_complexity is None
 
 
 @pytest.mark.parametrize(
@@ -744,24 +753,22 @@ def test_affirming_what_a_key_point_prevents_is_not_the_opposite() -> None:
     # "Prevent stale responses ... by aborting": saying how stale requests are aborted
     # affirms "stale" and "requests", which the key point's verb denies. Not a contradiction.
     typeahead = BANK["machine-coding-medium-typeahead-autocomplete"]
-    index = next(i for i, kp in enumerate(typeahead.key_points) if kp.startswith("Prevent"))
     answer = (
         "Each request gets an AbortController; when a new query fires I abort the old "
         "request, and I also check the response's query against the latest one, so a stale "
         "response never overwrites newer results."
     )
-    point = grade(typeahead, answer).points[index]
+    point = graded_point(typeahead, "Prevent stale", answer)
     assert point.contradiction is None
     assert point.covered
 
 
 def test_one_shared_word_said_the_other_way_is_not_the_opposite() -> None:
     equality = BANK["javascript-easy-loose-vs-strict-equality"]
-    index = next(i for i, kp in enumerate(equality.key_points) if kp.startswith("Objects"))
     # the key point denies "equal" ("two distinct objects ... are not equal"); this
     # sentence affirms "equal" about null and undefined, and says nothing about objects' identity
     answer = "== : null and undefined are equal only to each other, and an object goes ToPrimitive."
-    assert grade(equality, answer).points[index].contradiction is None
+    assert graded_point(equality, "Objects are compared", answer).contradiction is None
 
 
 @pytest.mark.parametrize(
@@ -814,7 +821,7 @@ def test_quotes_keep_the_candidates_semicolons() -> None:
 
 def test_an_example_counts_only_when_the_answer_names_it() -> None:
     kv = BANK["machine-coding-medium-kv-store-ttl"]
-    index = next(i for i, kp in enumerate(kv.key_points) if kp.startswith("Handle edge cases"))
+    index = key_point(kv, "Handle edge cases")
     generic = grade(kv, "I would think about the edge cases and test it well.").points[index]
     named = grade(kv, "Edge cases: a zero TTL expires at once.").points[index]
     assert generic.credit < 0.4 <= 0.8 <= named.credit
@@ -824,9 +831,8 @@ def test_dismissing_a_key_term_as_not_mattering_is_the_opposite() -> None:
     spans = polarity_spans("Clock skew doesn't matter for time-based IDs")
     assert spans[0] == Span("Clock skew", negated=True, dismissed=True)
     balancer = BANK["system-design-easy-load-balancing"]
-    index = next(i for i, kp in enumerate(balancer.key_points) if "redundant" in kp)
     said = "A single load balancer is fine, so redundancy isn't needed for it."
-    point = grade(balancer, said).points[index]
+    point = graded_point(balancer, "redundant", said)
     assert point.contradicted and not point.covered
 
 
@@ -896,7 +902,7 @@ def test_the_word_none_still_negates() -> None:
 
 
 DELEGATION = BANK["javascript-easy-event-delegation"]
-BUBBLING = next(i for i, kp in enumerate(DELEGATION.key_points) if "bubble up" in kp)
+BUBBLING = key_point(DELEGATION, "bubble up")
 
 
 def test_the_other_side_of_a_reversal_pair_is_the_opposite() -> None:
@@ -954,9 +960,7 @@ def test_what_a_negation_governs(text: str, spans: list[tuple[str, bool]]) -> No
     ],
 )
 def test_only_explicit_negation_says_the_opposite(question: str, starts: str, answer: str) -> None:
-    asked = BANK[question]
-    index = next(i for i, kp in enumerate(asked.key_points) if kp.startswith(starts))
-    assert grade(asked, answer).points[index].contradiction is None
+    assert graded_point(BANK[question], starts, answer).contradiction is None
 
 
 def test_correct_blind_answers_are_not_told_they_said_the_opposite() -> None:

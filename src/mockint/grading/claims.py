@@ -46,10 +46,15 @@ def _negation_words() -> dict[str, frozenset[str]]:
 
 def without_verb_cues(text: str) -> str:
     """``text`` with the verbs that deny their object ("avoid", "prevents") taken out, so
-    that only explicit negation ("not", "no", "without"...) is read: how a key point is
-    read (see ``[negation] verb_cues`` in grader.toml)."""
-    verbs = _negation_words()["verb_cues"]
-    return re.sub(r"\b(?:" + "|".join(sorted(verbs)) + r")\b", " ", text, flags=re.IGNORECASE)
+    that only explicit negation ("not", "no", "without"...) is read (see ``[negation]
+    verb_cues`` in grader.toml)."""
+    return _verb_cues().sub(" ", text)
+
+
+@cache
+def _verb_cues() -> re.Pattern[str]:
+    verbs = sorted(_negation_words()["verb_cues"])
+    return re.compile(r"\b(?:" + "|".join(verbs) + r")\b", re.IGNORECASE)
 
 
 @cache
@@ -323,29 +328,12 @@ _SPACE_WORDS = frozenset(
     ("space", "memory", "extra", "auxiliary", "storage", "stack", "ram", "footprint")
 )
 _TIME_WORDS = frozenset(
-    [
-        "time",
-        "runtime",
-        "running",
-        "runs",
-        "run",
-        "operations",
-        "operation",
-        "per",
-        "amortized",
-        "amortised",
-        "steps",
-        "lookups",
-        "lookup",
-        "speed",
-        "work",
-        "total",
-        "overall",
-        "cost",
-        "costs",
-        "complexity",
-    ]
-)
+    (
+        "time", "runtime", "running", "runs", "run", "operations", "operation", "per",
+        "amortized", "amortised", "steps", "lookups", "lookup", "speed", "work", "total",
+        "overall", "cost", "costs",
+    )
+)  # fmt: skip
 _ROLE_WORD = re.compile(r"[a-z]+")
 _ROLE_CLAUSE = re.compile(r"[,;.!?()]|\band\b|\bbut\b|\bwhile\b|\bplus\b|\bwith\b")
 
@@ -354,7 +342,7 @@ def _role_of(words: list[str]) -> str | None:
     for word in words:
         if word in _SPACE_WORDS:
             return "space"
-        if word in _TIME_WORDS and word != "complexity":
+        if word in _TIME_WORDS:
             return "time"
     return None
 
@@ -369,9 +357,7 @@ def _with_roles(text: str, found: list[Complexity]) -> list[Complexity]:
     used = 0
     for k, claim in enumerate(found):
         before = _ROLE_CLAUSE.split(text[max(used, claim.start - 40) : claim.start].lower())[-1]
-        role = _role_of(_ROLE_WORD.findall(before)[-3:][::-1])
-        if claim.role is not None:
-            role = claim.role
+        role = claim.role or _role_of(_ROLE_WORD.findall(before)[-3:][::-1])
         if role is None:
             limit = found[k + 1].start if k + 1 < len(found) else len(text)
             after_text = text[claim.end : min(limit, claim.end + 40)].lower()
@@ -502,21 +488,23 @@ def conflicting(expected: frozenset[Claim], stated: frozenset[Claim]) -> tuple[s
 def _agree(stated: set[str], expected: set[str]) -> bool:
     """Whether some stated class is an expected one, up to the names of its variables
     where one of them is spelled as a word: O(m*n) is O(rows*columns), but O(k) is not
-    O(n), nor O(n) O(n log n)."""
+    O(n), nor O(n) O(n log n). Any class with α(·) agrees with another (O(k·α(mn)) in
+    all is O(α(n)) per operation)."""
     if stated & expected:
         return True
     if any("alpha" in c for c in stated) and any("alpha" in c for c in expected):
-        return True  # O(k·α(mn)) in all is O(α(n)) per operation
-    worded = {c for c in stated | expected if _WORD_VARIABLE.search(c)}
-    return bool({shape(c) for c in stated & worded} & {shape(c) for c in expected}) or bool(
-        {shape(c) for c in stated} & {shape(c) for c in expected & worded}
+        return True
+    return any(
+        shape(s) == shape(e) and (_worded(s) or _worded(e)) for s in stated for e in expected
     )
 
 
-_WORD_VARIABLE = re.compile(r"(?<![a-z])(?!log\b|min\b|max\b|alpha\b)[a-z]{2,}(?![a-z(])")
-
-
 _VARIABLE = re.compile(r"(?<![a-z])(?!log\b|min\b|max\b|alpha\b)[a-z]+(?![a-z(])")
+
+
+def _worded(cls: str) -> bool:
+    """Whether a variable of ``cls`` is spelled as a word ("rows*columns")."""
+    return any(len(name) > 1 for name in _VARIABLE.findall(cls))
 
 
 def shape(cls: str) -> str:
@@ -542,7 +530,8 @@ def _described(found: Iterable[Claim]) -> str:
     )
 
 
-ROLE_WORDS = _SPACE_WORDS | _TIME_WORDS
+#: Words that say what a complexity measures, not what an answer is about.
+ROLE_WORDS = _SPACE_WORDS | _TIME_WORDS | {"complexity"}
 
 
 def replace_complexities(text: str) -> str:

@@ -231,7 +231,6 @@ class KeyPoint:
     refuted: npt.NDArray[np.bool_]
     asked: npt.NDArray[np.bool_]  # (terms,) the question itself uses the term
     embedding: npt.NDArray[np.float32]  # (dims,)
-    classes: frozenset[str]
     claims: frozenset[Claim]  # (role, class) pairs, see claims.claimed
     opposites: tuple[Opposite, ...]  # see claims.opposites
     # The key point is itself a short phrase without explanation ("Private and public.",
@@ -241,6 +240,11 @@ class KeyPoint:
     @property
     def negated(self) -> bool:
         return bool(self.denied.any())
+
+    @property
+    def classes(self) -> frozenset[str]:
+        """The complexity classes the key point states, whatever they measure."""
+        return frozenset(cls for _, cls in self.claims)
 
 
 @lru_cache(maxsize=4096)
@@ -282,7 +286,6 @@ def prepare_key_point(text: str, question: str) -> KeyPoint:
             " ".join(_surface(terms.surface[t]) for t in order if t not in asked)
             or claims.replace_complexities(asserted)
         ),
-        classes=frozenset(claims.classes(text)),
         claims=claims.claimed(text),
         opposites=claims.opposites(text),
         terse=_terse_key_point(text),
@@ -317,8 +320,7 @@ class AnswerIndex:
     terms: dict[str, list[int]]  # term -> sentences that affirm it
     denied: dict[str, list[int]]  # term -> sentences that say it only inside a negated span
     said: dict[str, list[int]]  # term -> sentences that say it, affirmed or not
-    classes: list[frozenset[str]]
-    claims: list[frozenset[Claim]]
+    claims: list[frozenset[Claim]]  # each sentence's (role, class) pairs
     #: each sentence's affirmed words (claims.affirmed_words), filled as they are asked for
     _affirmed: dict[int, frozenset[str]] = field(default_factory=dict)
 
@@ -352,7 +354,6 @@ class AnswerIndex:
         for i, s in enumerate(sentences):
             if s.negated:
                 affirmed[i] = model.embed(_content(s, asked, affirmed=True))
-        stated = [claims.complexities(s.text) for s in sentences]
         windows = _windows(len(sentences))
         membership = np.zeros((len(windows), len(sentences)), dtype=np.float32)
         for w, window in enumerate(windows):
@@ -374,8 +375,7 @@ class AnswerIndex:
             terms=terms,
             denied=denied,
             said=said,
-            classes=[frozenset(c.cls for c in found) for found in stated],
-            claims=[frozenset((c.role, c.cls) for c in found) for found in stated],
+            claims=[claims.claimed(s.text) for s in sentences],
         )
 
 
@@ -569,16 +569,18 @@ FITS_ANOTHER = 0.35
 
 
 @cache
-def _story_profiles() -> tuple[dict[str, float], dict[str, frozenset[str]]]:
-    """The bank's behavioural questions as sets of terms (their text and key points), and
-    each term's inverse document frequency over them: ln(questions / questions using it)."""
-    profiles = {q.id: _profile(q) for q in bank_questions() if q.type == InterviewType.BEHAVIORAL}
+def _story_profiles() -> tuple[dict[str, float], dict[str, tuple[str, frozenset[str]]]]:
+    """Each term's rarity across the bank's behavioural questions, their text and key
+    points (inverse document frequency: ln(questions / questions using it)); and those
+    questions by id: (text, terms)."""
+    profiles = {
+        q.id: (q.text, _profile(q)) for q in bank_questions() if q.type == InterviewType.BEHAVIORAL
+    }
     counts: dict[str, int] = {}
-    for terms in profiles.values():
+    for _, terms in profiles.values():
         for term in terms:
             counts[term] = counts.get(term, 0) + 1
-    total = len(profiles)
-    return {t: math.log(total / n) for t, n in counts.items()}, profiles
+    return {t: math.log(len(profiles) / n) for t, n in counts.items()}, profiles
 
 
 def _profile(question: Question) -> frozenset[str]:
@@ -587,35 +589,39 @@ def _profile(question: Question) -> frozenset[str]:
     )
 
 
+def _rarity(term: str) -> float:
+    """A term's inverse document frequency (see _story_profiles); the highest for a term
+    no bank question uses."""
+    idf, _ = _story_profiles()
+    return idf.get(term, _rarest())
+
+
+@cache
+def _rarest() -> float:
+    return max(_story_profiles()[0].values(), default=0.0)
+
+
+@lru_cache(maxsize=1024)
+def _weight(terms: frozenset[str]) -> float:
+    return sum(_rarity(t) for t in terms)
+
+
 def _told_elsewhere(question: Question, said: frozenset[str]) -> tuple[float, str | None]:
     """How much more of the nearest other behavioural bank question's terms ``said`` (an
     answer's content terms) holds than of ``question``'s, each term weighted by its rarity
     across those questions (inverse document frequency), negative when this one is
     nearest; and that nearest other question's text."""
-    idf, profiles = _story_profiles()
-    rare = max(idf.values(), default=0.0)
 
     def share(terms: frozenset[str]) -> float:
         total = _weight(terms)
-        return sum(idf.get(t, rare) for t in terms & said) / total if total else 0.0
+        return sum(_rarity(t) for t in terms & said) / total if total else 0.0
 
-    others = [(share(terms), qid) for qid, terms in profiles.items() if qid != question.id]
+    _, profiles = _story_profiles()
+    others = [(share(terms), text) for qid, (text, terms) in profiles.items() if qid != question.id]
     if not others:
         return 0.0, None
     best, nearest = max(others)
-    return best - share(_profile(question)), _bank_text(nearest)
-
-
-@lru_cache(maxsize=1024)
-def _weight(terms: frozenset[str]) -> float:
-    idf, _ = _story_profiles()
-    rare = max(idf.values(), default=0.0)
-    return sum(idf.get(t, rare) for t in terms)
-
-
-@cache
-def _bank_text(question_id: str) -> str:
-    return next(q.text for q in bank_questions() if q.id == question_id)
+    return best - share(_profile(question)), nearest
 
 
 @lru_cache(maxsize=1024)
@@ -767,8 +773,7 @@ def _point(
         result.evidence = None
         result.credit = min(credit, CONTRADICTED)
     if point.classes and window:
-        stated = frozenset().union(*(index.classes[i] for i in window))
-        anywhere = frozenset().union(*index.classes)
+        anywhere = {cls for said in index.claims for _, cls in said}
         about = [
             i
             for i in window
@@ -781,7 +786,7 @@ def _point(
         if conflict is not None and result.credit > 0:
             result.wrong_complexity, result.expected_complexity = conflict
             result.credit = min(result.credit, WRONG_COMPLEXITY)
-        elif not stated & point.classes and not anywhere & point.classes:
+        elif not anywhere & point.classes:
             result.unstated_complexity = ", ".join(
                 claims.describe(c) for c in sorted(point.classes)
             )
@@ -828,7 +833,7 @@ def _bare(index: AnswerIndex, i: int) -> bool:
 
 def _reversed(point: KeyPoint, index: AnswerIndex, window: tuple[int, ...]) -> str | None:
     """The window's sentence that says the other side of a reversal pair the key point
-    takes ("concurrently" where it says "serialises", "most" where it says "least"),
+    takes ("concurrently" where it says "serialises", "capturing" where it says "bubble"),
     when no sentence of the window affirms the key point's side; else None."""
     for mine, other in point.opposites:
         flipped = [i for i in window if index.affirmed_words(i) & other]

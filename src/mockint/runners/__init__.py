@@ -80,9 +80,8 @@ def get_runner(settings: RunnerSettings, display: Display) -> Runner:
     """The runner for ``settings``, talking through ``display``.
 
     Options that do not fit the mode, or that it would ignore, raise UsageError, and
-    inputs a runner needs
-    (answers files, audio directories, keys) are checked now, before any session
-    is created, so bad input leaves nothing behind.
+    inputs a runner needs (answers files, audio directories, keys) are checked now,
+    before any session is created, so bad input leaves nothing behind.
     """
     if settings.answers_audio is not None and settings.mode not in (Mode.VOICE, Mode.VAPI):
         raise UsageError("--answers-audio needs --mode voice or --mode vapi.")
