@@ -1063,3 +1063,79 @@ def test_a_story_told_to_another_behavioural_question_is_discounted() -> None:
     assert "This story answers another question better (“Tell me about a production incident" in (
         feedback.question_feedback(elsewhere)
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        # after an auxiliary, the adjective dismisses the subject whatever follows
+        ("A double-entry ledger is overkill and makes audits harder.",
+         [Span("A double-entry ledger is", negated=True, dismissed=True),
+          Span("and makes audits harder", negated=False)]),
+        ("Floating promises are just harmless", [Span("Floating promises are just", True, True)]),
+        ("Injecting a clock is a waste", [Span("Injecting a clock is a", True, True)]),
+        # the same word describing, not dismissing
+        ("We keep redundant replicas in three zones",
+         [Span("We keep redundant replicas in three zones", negated=False)]),
+        # a usefulness predicate, then where or when it does not help
+        ("Reconciliation isn't needed once the code is tested",
+         [Span("Reconciliation", True, True), Span("needed once the code is tested", True)]),
+        ("Space-Saving doesn't help much either",
+         [Span("Space-Saving", True, True), Span("help much either", True)]),
+    ],
+)  # fmt: skip
+def test_dismissive_predicates_deny_their_subject(text: str, spans: list[Span]) -> None:
+    assert polarity_spans(text) == spans
+
+
+FILE_SYNC = BANK["system-design-expert-file-sync"]
+
+
+def test_a_key_term_dismissed_in_another_sentence_is_the_opposite() -> None:
+    # "chunk" is a key term, not the key point's heaviest; no sentence affirms it, and the
+    # sentence that dismisses it says nothing else of the key point
+    answer = (
+        "Chunking files isn't worth it. The client should just re-upload the whole file on "
+        "every change, because that keeps consistency simple and only changed files move."
+    )
+    point = graded_point(FILE_SYNC, "content-addressed chunks", answer)
+    assert point.contradicted and not point.covered
+    assert point.contradiction == "Chunking files isn't worth it."
+
+
+def test_a_dismissal_about_another_approach_is_not_the_opposite() -> None:
+    # "you don't need all the data in memory" is what the heap does without; the same
+    # sentence affirms the key point's "stream": the two are contrasted, not denied
+    kth = BANK["dsa-medium-kth-largest-element"]
+    answer = (
+        "The heap suits streaming input better than quickselect, which reorders the array. "
+        "Keep a min-heap of size k: push each number and pop when it grows past k. "
+        "It's O(n log k) time and O(k) space, and it works on a stream, you don't need all "
+        "the data in memory."
+    )
+    assert graded_point(kth, "streaming input", answer).contradiction is None
+
+
+@pytest.mark.parametrize(
+    ("key_point", "reversed_", "both"),
+    [
+        ("Arrow functions bind this lexically, from the enclosing scope.",
+         "Arrow functions bind this dynamically, from whoever calls them.",
+         "Arrow functions bind this lexically, from the enclosing scope, where a plain "
+         "function binds it dynamically."),
+        ("Give each subscriber a bounded queue so a slow one cannot exhaust memory.",
+         "Give each subscriber an unbounded queue so a slow one never loses messages.",
+         "Give each subscriber a bounded queue, not an unbounded one, so memory stays capped."),
+        ("The handler reads event.target to find the item that was clicked.",
+         "The handler reads event.currentTarget to find the item that was clicked.",
+         "The handler reads event.target, the item clicked, while event.currentTarget is the "
+         "list itself."),
+    ],
+)  # fmt: skip
+def test_antonyms_of_the_field_reverse_a_key_point(
+    key_point: str, reversed_: str, both: str
+) -> None:
+    question = short_question("reversal", "How would you build it?", key_point)
+    assert grade(question, reversed_).points[0].contradicted
+    point = grade(question, both).points[0]
+    assert point.contradiction is None and point.covered

@@ -60,7 +60,12 @@ def _verb_cues() -> re.Pattern[str]:
 @cache
 def _any_cue() -> re.Pattern[str]:
     words = _negation_words()
-    cues = sorted(words["cues"] | {p.split()[0] for p in words["phrase_cues"]} | {"rather"})
+    cues = sorted(
+        words["cues"]
+        | words["dismissive_adjectives"]
+        | {p.split()[0] for p in words["phrase_cues"]}
+        | {"rather"}
+    )
     return re.compile(
         r"n['’]t\b|\b(?:" + "|".join(re.escape(c) for c in cues) + r")\b", re.IGNORECASE
     )
@@ -143,6 +148,12 @@ def _clause_spans(clause: str) -> list[Span]:
                 negated[j] = True
                 dismissed[j] = pair in words["dismissal_cues"]  # "no need for a heap"
             break
+        if word in words["dismissive_adjectives"] and _after_auxiliary(lowered, i):
+            # "a ledger is overkill and makes audits harder": the subject is dismissed.
+            drop[i] = True
+            for j in range(i):
+                negated[j] = dismissed[j] = True
+            break
         if _is_cue(word):
             drop[i] = True
             # "the base case is omitted or the step is wrong": after an auxiliary, a
@@ -179,6 +190,18 @@ def _clause_spans(clause: str) -> list[Span]:
         else:
             spans.append(Span(token, is_negated, is_dismissed))
     return spans
+
+
+def _after_auxiliary(lowered: list[str], i: int) -> bool:
+    """Whether word ``i`` follows an auxiliary ("is", "are", "it's"), past the modifiers
+    that may stand between them ("is just overkill", "is a waste")."""
+    words = _negation_words()
+    j = i - 1
+    while j >= 0 and lowered[j] in words["dismissive_modifiers"]:
+        j -= 1
+    return j >= 0 and (
+        lowered[j] in words["auxiliaries"] or lowered[j].endswith(("'s", "'re", "seems", "seem"))
+    )
 
 
 def _coordinated_clause(lowered: list[str], start: int) -> int:

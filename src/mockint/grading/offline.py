@@ -844,22 +844,34 @@ def _reversed(point: KeyPoint, index: AnswerIndex, window: tuple[int, ...]) -> s
 
 def _dismissal(point: KeyPoint, index: AnswerIndex, window: tuple[int, ...]) -> str | None:
     """The sentence that dismisses one of the key point's key terms as not useful
-    ("clock skew doesn't matter", "a heap isn't needed"): in the window when the window
-    never affirms the term; anywhere in the answer when no sentence affirms it and it
-    is a named concept ("doubly linked list") or the key point's heaviest term; else None."""
+    ("clock skew doesn't matter", "a heap isn't needed", "chunking isn't worth it"): in
+    the window when the window never affirms the term; anywhere in the answer when no
+    sentence affirms it and it is a named concept ("doubly linked list") or the key
+    point's heaviest term, or the dismissing sentence affirms none of the key point's
+    other key terms (one that does may be saying what another approach does without:
+    "a heap works on a stream, you don't need all the data in memory"); else None."""
     if not point.order:
         return None
     top = float(point.weights.max())
-    for j, term in enumerate(point.order):
-        if point.denied[j] or point.weights[j] < KEY_TERM * top:
-            continue
+    key = {
+        term: float(weight)
+        for term, denied, weight in zip(point.order, point.denied, point.weights, strict=True)
+        if not denied and weight >= KEY_TERM * top
+    }
+    for term, weight in key.items():
         affirmed = index.terms.get(term, ())
         if any(i in window for i in affirmed):
             continue
-        central = term.startswith(CONCEPT_MARK) or point.weights[j] >= top
-        for i in window if affirmed or not central else range(len(index.sentences)):
-            if term in index.sentences[i].dismissed:
-                return index.sentences[i].text
+        central = term.startswith(CONCEPT_MARK) or weight >= top
+        for i in window if affirmed else range(len(index.sentences)):
+            sentence = index.sentences[i]
+            if term in sentence.dismissed and (
+                i in window
+                or central
+                or not any(other in sentence.content_set for other in key if other != term)
+                or all(other in sentence.negated for other in key if other in sentence.content_set)
+            ):
+                return sentence.text
     return None
 
 
