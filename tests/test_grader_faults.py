@@ -1082,6 +1082,10 @@ def test_a_story_told_to_another_behavioural_question_is_discounted() -> None:
          [Span("Reconciliation", True, True), Span("needed once the code is tested", True)]),
         ("Space-Saving doesn't help much either",
          [Span("Space-Saving", True, True), Span("help much either", True)]),
+        ("Memory leaks aren't really an issue",
+         [Span("Memory leaks", True, True), Span("really an issue", True)]),
+        ("Capacity isn't a concern either",
+         [Span("Capacity", True, True), Span("a concern either", True)]),
     ],
 )  # fmt: skip
 def test_dismissive_predicates_deny_their_subject(text: str, spans: list[Span]) -> None:
