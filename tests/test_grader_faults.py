@@ -356,6 +356,8 @@ def test_frequency_and_order_words_are_content() -> None:
         ("memoization", "memoization"),
         ("hashmap", "hashmap"),
         ("inserting", "inserting"),  # an inflection, not "insert" + "ing"
+        ("config", "config"),  # a word of the field the model's vocabulary lacks
+        ("deadlock", "deadlock"),
     ],
 )
 def test_two_words_run_together_are_split(word: str, split: str) -> None:
@@ -711,6 +713,9 @@ def test_systems_and_process_jargon_is_expanded() -> None:
     )
     # upper-case-only ones stay words in lower case: "pm" is a time of day
     assert expand_abbreviations("at 5 pm the PM") == "at 5 pm the product manager"
+    assert expand_abbreviations("checkout 5xx at 12%, a few 4xx") == (
+        "checkout server error responses at 12%, a few client error responses"
+    )
 
 
 @pytest.mark.parametrize(

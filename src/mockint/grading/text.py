@@ -407,14 +407,15 @@ RUN_TOGETHER_PART = 3
 def split_run_together(word: str) -> str:
     """``word`` split in two where it is two known words written without a space
     ("fasterbecause" -> "faster because", "dynamicno" -> "dynamic no"); ``word`` itself
-    when it is a known word, an inflection of one, or a lexicon word, or has no such
+    when it is a known word, an inflection of one, a lexicon word or a word of the field
+    listed whole (``[spelling] whole_words`` in grader.toml: "config"), or has no such
     split. Of several splits, the one whose shorter part is longest wins."""
     lowered = word.lower()
     if len(word) < RUN_TOGETHER or not word.isalpha() or _known(lowered):
         return word
     if _known(stem(lowered)) or _known(lowered.removesuffix("s")):
         return word  # an inflected form ("inserting", "hashmaps"), not two words
-    if lowered in _lexicon()[3]:
+    if lowered in _lexicon()[3] or lowered in _whole_words():
         return word
     fw = function_words()
     split, shorter = 0, 0
@@ -425,6 +426,11 @@ def split_run_together(word: str) -> str:
         ):
             split, shorter = i, min(len(head), len(tail))
     return f"{word[:split]} {word[split:]}" if split else word
+
+
+@cache
+def _whole_words() -> frozenset[str]:
+    return frozenset(_grader_words()["spelling"]["whole_words"])
 
 
 def split_run_together_text(text: str) -> str:
