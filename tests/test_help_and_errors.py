@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -107,3 +111,38 @@ def test_the_delete_prompt_shows_its_choices(cli, home, tmp_path):
     child.expect_exact("Nothing deleted.")
     child.wait_until_gone()
     assert child.exitstatus == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["report"], "Error: Missing argument SESSION_ID. (see: mockint report --help)"),
+        (["keys", "set"], "Error: Missing argument NAME. (see: mockint keys set --help)"),
+        # an option without its value names the command it belongs to, not the root
+        (["history", "--page"],
+         "Error: Option '--page' requires an argument. (see: mockint history --help)"),
+    ],
+)  # fmt: skip
+def test_a_missing_argument_or_value_is_named(cli, home, args, message):
+    result = cli(*args)
+    assert result.exit_code == 2
+    assert " ".join(result.stderr.split()) == message
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
+@pytest.mark.parametrize("args", [["price"], ["--help"], ["history", "--json"]])
+def test_output_that_cannot_be_written_is_one_line_and_exit_1(home, args):
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "mockint", *args],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "MOCKINT_HOME": str(home)},
+            timeout=60,
+        )
+    assert done.returncode == 1
+    assert done.stderr.strip() == (
+        "Error: Cannot write the output: No space left on device. Check the disk or where it "
+        "is sent."
+    )

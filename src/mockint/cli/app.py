@@ -19,7 +19,7 @@ from typer.core import TyperCommand
 
 from mockint import __version__
 from mockint.cli.encoding import configure_output
-from mockint.cli.errors import Group
+from mockint.cli.errors import Group, debug, output_failed
 
 if TYPE_CHECKING:
     # Typer vendors Click: its commands and help formatters are that copy's classes
@@ -162,6 +162,15 @@ def main_callback(
 
 
 def main(*args: Any, **kwargs: Any) -> Any:
-    """The console-script entry point: run the application, its output safe to encode."""
+    """The console-script entry point: run the application, its output safe to encode.
+
+    An error writing the output (a full disk, a closed pipe, a failing device) ends the run
+    with one line on stderr and exit code 1, never a traceback (unless MOCKINT_DEBUG=1).
+    """
     configure_output()
-    return app(*args, **kwargs)
+    try:
+        return app(*args, **kwargs)
+    except OSError as exc:
+        if debug():
+            raise
+        output_failed(exc)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
 import os
 import re
 import sqlite3
+import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
@@ -53,6 +55,20 @@ def handled(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def output_failed(exc: OSError) -> NoReturn:
+    """End the run after an error writing the output (``exc``): one line on stderr, exit
+    code 1. Standard output is pointed at the null device first, so that flushing it at
+    exit does not fail a second time."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    reason = exc.strerror or str(exc)
+    where = f" to {exc.filename}" if exc.filename else ""
+    with contextlib.suppress(OSError):
+        error(f"Cannot write the output{where}: {reason}. Check the disk or where it is sent.")
+    raise SystemExit(int(ExitCode.FAILURE))
+
+
 def _check_text_arguments(kwargs: dict[str, Any]) -> None:
     """Refuse text arguments that are not valid UTF-8 (bytes the shell passed through)."""
     for name, value in kwargs.items():
@@ -76,7 +92,12 @@ class _OneLineUsageErrors:
             if type(exc).__name__ == "NoArgsIsHelpError":
                 raise
             ctx = getattr(exc, "ctx", None)
-            where = ctx.command_path if ctx is not None else "mockint"
+            if ctx is not None:
+                where = ctx.command_path
+            elif parent is not None:  # raised by the parser before this command's context
+                where = f"{parent.command_path} {info_name}"
+            else:
+                where = info_name or "mockint"
             error(f"{usage_message(exc)} (see: {where} --help)")
             raise typer.Exit(int(ExitCode.USAGE)) from None
 
@@ -85,6 +106,10 @@ def usage_message(exc: Any) -> str:
     """A command-line usage error in the tool's own words: the option, what it takes and,
     for a choice, the value given (never the validation library's wording)."""
     param = getattr(exc, "param", None)
+    if type(exc).__name__ == "MissingParameter" and param is not None:
+        if getattr(param, "param_type_name", "") == "argument":
+            return f"Missing argument {param.name.upper()}."
+        return str(exc.format_message())
     if param is None or not getattr(param, "opts", None):
         return str(exc.format_message())
     name = max(param.opts, key=len)
