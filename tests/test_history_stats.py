@@ -14,7 +14,9 @@ from mockint.enums import Difficulty, InterviewType, Status
 from mockint.errors import UsageError
 from mockint.history.stats import list_history, statistics, trend
 from mockint.models.history import HistoryFilter
+from mockint.safetext import counted
 from mockint.storage.connection import open_db
+from mockint.timespec import days_ago
 
 CACHE = question("sd-cache", InterviewType.SYSTEM_DESIGN, ["caching", "scalability"])
 SHARD = question("sd-shard", InterviewType.SYSTEM_DESIGN, ["databases", "scalability"])
@@ -127,7 +129,9 @@ def test_page_boundaries(db):
     assert set(ids(first)) | set(ids(second)) | set(ids(third)) == {
         f"a0000000000{n}" for n in range(1, 8)
     }
-    with pytest.raises(UsageError, match="--page 4 is past the last page: there are 3 pages"):
+    with pytest.raises(
+        UsageError, match=r"--page 4 is past the last page, 3: 7 sessions at 3 per page\."
+    ):
         list_history(db, page=4, limit=3)
 
 
@@ -257,7 +261,7 @@ def test_every_figure_follows_the_filters_and_says_so(cli, db):
 def test_a_page_past_the_end_is_a_usage_error(cli, db):
     result = cli("history", "--page", "99", "--limit", "3")
     assert result.exit_code == 2
-    assert "--page 99 is past the last page: there are 3 pages of 3 sessions." in result.stderr
+    assert "--page 99 is past the last page, 3: 7 sessions at 3 per page." in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -298,3 +302,18 @@ def test_the_running_dimension_totals_follow_every_write_and_delete(db):
     assert shown()["rubric:approach"] == 63.3  # (40 + 60 + 90) / 3
     # filtered statistics read the scores themselves and agree
     assert statistics(db, HistoryFilter(type=InterviewType.DSA)).rubric["approach"] == 63.3
+
+
+@pytest.mark.parametrize(
+    ("days", "said"), [(0.0, "today"), (0.9, "today"), (1.2, "yesterday"), (12.7, "12 days ago")]
+)
+def test_how_long_ago_reads_as_people_say_it(days: float, said: str) -> None:
+    assert days_ago(days) == said
+
+
+def test_one_session_is_not_plural() -> None:
+    assert (counted(1, "session"), counted(0, "session"), counted(3, "session")) == (
+        "1 session",
+        "0 sessions",
+        "3 sessions",
+    )

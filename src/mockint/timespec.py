@@ -98,3 +98,11 @@ def clock(seconds: float) -> str:
     """``seconds`` as a timer shows them: ``mm:ss`` (minutes may exceed 59)."""
     minutes, secs = divmod(int(seconds), 60)
     return f"{minutes:02d}:{secs:02d}"
+
+
+def days_ago(days: float) -> str:
+    """How long ago, in whole days: "today" under one day, "yesterday", "12 days ago"."""
+    whole = int(days)
+    if whole < 1:
+        return "today"
+    return "yesterday" if whole == 1 else f"{whole} days ago"

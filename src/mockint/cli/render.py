@@ -12,6 +12,7 @@ from rich.text import Text
 
 from mockint.cli.console import glyph, user_text
 from mockint.models.sessions import SetupPreview, SetupResult
+from mockint.safetext import counted
 from mockint.timespec import local
 
 if TYPE_CHECKING:
@@ -258,7 +259,10 @@ def _with_statistics(
     if any(item.grader_fallback for item in page.interviews):
         parts.append(Text("* graded offline: Gemini was unavailable", style="dim"))
     parts.append(
-        Text(f"Page {page.page} of {page.total_pages}{dot}{page.total} sessions", style="dim")
+        Text(
+            f"Page {page.page} of {page.total_pages}{dot}{counted(page.total, 'session')}",
+            style="dim",
+        )
     )
     if not s.total_interviews:
         parts.append(Text(f"No graded sessions{scope} yet: no statistics.", style="dim"))
@@ -352,7 +356,7 @@ def recommendation(result: Recommendation) -> Group:
     head = Text.assemble(
         ("Next: ", "bold"),
         (f"{result.type.label} · {result.difficulty.label}", "bold cyan"),
-        (f"  (from {result.based_on_sessions} recent graded sessions)", "dim"),
+        (f"  (from {counted(result.based_on_sessions, 'recent graded session')})", "dim"),
     )
     reasons = Text()
     for reason in result.reasons:

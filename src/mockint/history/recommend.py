@@ -26,6 +26,7 @@ from mockint.questions.bank import bank_cell
 from mockint.questions.selection import matches_focus
 from mockint.safetext import CONTROL
 from mockint.storage import history as history_store
+from mockint.timespec import days_ago
 
 #: how many recent graded sessions the recommendation reads
 WINDOW = 100
@@ -186,7 +187,7 @@ def recommend(db: Database, now: datetime | None = None) -> Recommendation:
         else:
             reasons.append(
                 f"{choice.label} is where you have most to gain: your last rounds averaged "
-                f"{top.recent_average:.0f}, {top.days_since:.0f} days ago."
+                f"{top.recent_average:.0f}, the latest {days_ago(top.days_since or 0.0)}."
             )
         rested = [n.type.label for n in needs if n.resting]
         if rested:

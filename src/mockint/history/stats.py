@@ -91,8 +91,8 @@ def list_history(
     last_page = max(1, math.ceil(total / limit))
     if page > last_page:
         raise UsageError(
-            f"--page {page} is past the last page: there {'is' if last_page == 1 else 'are'} "
-            f"{last_page} page{'s' if last_page != 1 else ''} of {limit} sessions."
+            f"--page {page} is past the last page, {last_page}: {total} "
+            f"session{'' if total == 1 else 's'} at {limit} per page."
         )
     rows = history_store.session_page(
         db, where, params, sort=sort, limit=limit, offset=(page - 1) * limit
