@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 
 from conftest import write_json
@@ -146,6 +147,10 @@ def test_interactive_run_with_hint_skip_and_answers(cli, pack_file):
     assert "Think about" in result.stderr or "Consider" in result.stderr
     assert "Skipped." in result.stderr
     assert "/100" in result.stdout
+    # the hint shows beside the question's score, in the terminal and in Markdown
+    assert "1 hint used" in result.stdout
+    markdown = cli("report", "last", "--format", "markdown").stdout
+    assert re.search(r"\*\*Score:\*\* \d+/100 · 1 hint used", markdown)
 
 
 def test_pause_then_resume_continues_at_the_first_unanswered_question(cli, pack_file, home):

@@ -117,7 +117,8 @@ def report_view(report: Report) -> Group:
         parts.append(
             Panel(
                 body,
-                title=f"Question {i} · {q.score}/100",
+                title=f"Question {i} · {q.score}/100"
+                + (f" · {counted(q.hints_used, 'hint')} used" if q.hints_used else ""),
                 title_align="left",
                 border_style=score_style(q.score),
             )

@@ -17,7 +17,7 @@ import re
 from mockint.models.history import SessionExport
 from mockint.models.reports import Report
 from mockint.models.sessions import TurnKind, TurnRole
-from mockint.safetext import strip_controls
+from mockint.safetext import counted, strip_controls
 
 #: always escaped: backslash, code, links and images, strikethrough
 _ALWAYS = re.compile(r"([\\`\[\]])|(~~)")
@@ -105,7 +105,8 @@ def report_markdown(report: Report) -> str:
         lines += [
             f"### {i}. {md_escape(q.text)}",
             "",
-            f"**Score:** {q.score}/100",
+            f"**Score:** {q.score}/100"
+            + (f" · {counted(q.hints_used, 'hint')} used" if q.hints_used else ""),
             "",
             "**Your answer:**",
             "",
