@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from conftest import write_json
 from markdown_text import split_fences
 
@@ -145,6 +147,20 @@ def test_rich_report_to_a_file_is_plain_text(cli, tmp_path, pack_file):
     assert cli("report", report["sessionId"], "--output", str(out)).exit_code == 0
     text = out.read_text(encoding="utf-8")
     assert f"{report['overallScore']}/100" in text and "\x1b[" not in text
+
+
+@pytest.mark.parametrize(
+    ("name", "starts"),
+    [("r.md", "# Mock interview report"), ("r.HTML", "<!DOCTYPE html>"), ("r.json", "{")],
+)
+def test_the_output_file_extension_chooses_the_format(cli, tmp_path, pack_file, name, starts):
+    report = finished_session(cli, tmp_path, pack_file)
+    out = tmp_path / name
+    assert cli("report", report["sessionId"], "--output", str(out)).exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith(starts)
+    # an explicit --format wins over the name
+    assert cli("report", "last", "-F", "json", "--output", str(out)).exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith("{")
 
 
 def test_price_of_a_session_leads_with_its_api_cost(cli, tmp_path, pack_file):

@@ -28,11 +28,15 @@ def report(
         str, typer.Argument(help="Session id, a unique prefix of it, or `last`.")
     ],
     format: Annotated[
-        ReportFormat,
+        ReportFormat | None,
         typer.Option(
-            "--format", "-F", help="Output format (html is one self-contained file to keep)."
+            "--format",
+            "-F",
+            help="Output format (html is one self-contained file to keep). Default: from the "
+            "--output file's extension (.md, .html, .json), else rich.",
+            show_default=False,
         ),
-    ] = ReportFormat.RICH,
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -52,6 +56,7 @@ def report(
     - `mockint report last --format html --output report.html`
     """
 
+    format = format or format_for(output)
     result = load_report(database(), session_id)
     if format == ReportFormat.RICH:
         if output is None:
@@ -62,6 +67,23 @@ def report(
     else:
         text = render_document(result, DocumentFormat(format.value))
     write_output(text, output)
+
+
+_EXTENSIONS = {
+    ".md": ReportFormat.MARKDOWN,
+    ".markdown": ReportFormat.MARKDOWN,
+    ".html": ReportFormat.HTML,
+    ".htm": ReportFormat.HTML,
+    ".json": ReportFormat.JSON,
+}
+
+
+def format_for(output: Path | None) -> ReportFormat:
+    """The format an output file's extension asks for (``report.md``: Markdown); rich (as
+    plain text in a file) for any other name and for stdout."""
+    if output is None:
+        return ReportFormat.RICH
+    return _EXTENSIONS.get(output.suffix.lower(), ReportFormat.RICH)
 
 
 app = command_app("report", report)
