@@ -19,6 +19,46 @@ def test_pack_with_no_filters_asks_every_question_in_file_order(cli, pack_file):
     assert [q["id"] for q in data["questions"]] == ["dsa-merge-intervals", "js-closures"]
 
 
+def test_a_pack_of_mixed_types_says_how_the_session_counts(cli, pack_file):
+    result = cli("setup", "--pack", str(pack_file))
+    assert result.exit_code == 0
+    assert (
+        "The questions mix interview types (1 dsa, 1 javascript): each is graded as its own "
+        "type, and the session counts as dsa in history."
+    ) in " ".join(result.stderr.split())
+    alone = cli("setup", "--pack", str(pack_file), "--type", "dsa")
+    assert "mix interview types" not in alone.stderr
+
+
+def test_an_export_is_reused_as_a_pack(cli, pack_file, tmp_path):
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(["Sort, then merge.", "A function and its scope."]))
+    for _ in range(2):  # the same questions twice: each is asked once
+        assert cli("start", "--pack", str(pack_file), "--answers", str(answers)).exit_code == 0
+    export = tmp_path / "sessions.jsonl"
+    assert cli("export", "--output", str(export)).exit_code == 0
+    data = json.loads(cli("setup", "--pack", str(export), "--json").stdout)
+    assert [q["id"] for q in data["questions"]] == ["dsa-merge-intervals", "js-closures"]
+    assert data["source"] == "pack:sessions"
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ('{"formatVersion": 1}\n', "line 1, has no questions list: is it a mockint export?"),
+        ('{"questions": []}\nnot json\n', "line 2, is not JSON"),
+        ('{"questions": [{"id": "a"}]}\n', "holds no valid question pack"),
+    ],
+)
+def test_a_broken_export_given_as_a_pack_names_the_line(cli, tmp_path, content, expected):
+    path = tmp_path / "old.jsonl"
+    path.write_text(content, encoding="utf-8")
+    result = cli("setup", "--pack", str(path))
+    assert result.exit_code == 2
+    assert expected in " ".join(result.stderr.split())
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
 def test_pack_filters(cli, pack_file):
     data = json.loads(
         cli("setup", "--pack", str(pack_file), "--type", "javascript", "--json").stdout

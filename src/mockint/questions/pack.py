@@ -50,6 +50,14 @@ class PackSource:
                 bounds=pricing.question_count_bounds(),
             )
         interview_type = request.type or InterviewType(_most_common([q.type for q in questions]))
+        kinds = Counter(q.type.value for q in questions)
+        if len(kinds) > 1:
+            mixed = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
+            warnings.append(
+                f"The questions mix interview types ({mixed}): each is graded as its own type, "
+                f"and the session counts as {interview_type.value} in history. Pass --type to "
+                "ask one type only."
+            )
         difficulty = request.difficulty or Difficulty(
             _most_common([q.difficulty for q in questions])
         )

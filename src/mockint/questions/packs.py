@@ -1,4 +1,5 @@
-"""Question packs: a user's own questions in a TOML file.
+"""Question packs: a user's own questions in a TOML file, or the questions of a
+``mockint export`` JSONL file (each line's ``questions``, in the same form).
 
 ```toml
 name = "my-pack"
@@ -17,6 +18,7 @@ topics = ["intervals"]    # optional
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 
@@ -71,5 +73,40 @@ def parse_pack(text: str, origin: str = "pack") -> Pack:
         ) from None
 
 
+def parse_export(text: str, name: str, origin: str = "export") -> Pack:
+    """The questions of a ``mockint export`` JSONL file as a pack named ``name``: every
+    line's ``questions``, in file order, each id once (its first occurrence). Raises
+    InputFileError naming ``origin`` and the line when a line is not an export's JSON
+    object or its questions are not valid."""
+    questions: dict[str, object] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except (json.JSONDecodeError, RecursionError):
+            raise InputFileError(
+                f"{origin}, line {number}, is not JSON: a pack is TOML or a mockint export."
+            ) from None
+        found = data.get("questions") if isinstance(data, dict) else None
+        if not isinstance(found, list):
+            raise InputFileError(
+                f"{origin}, line {number}, has no questions list: is it a mockint export?"
+            )
+        for question in found:
+            if isinstance(question, dict):
+                questions.setdefault(str(question.get("id")), question)
+    try:
+        return Pack.model_validate({"name": name, "questions": list(questions.values())})
+    except ValidationError as exc:
+        raise InputFileError(f"{origin} holds no valid question pack: {describe(exc)}.") from None
+
+
 def load_pack(path: Path) -> Pack:
-    return parse_pack(read_user_text(path, "Pack file"), origin=f"Pack file {path}")
+    """The pack at ``path``: TOML, or a ``mockint export`` JSONL file (by its ``.jsonl`` or
+    ``.json`` name or a first character of "{"). Raises InputFileError on anything else."""
+    text = read_user_text(path, "Pack file")
+    origin = f"Pack file {path}"
+    if path.suffix.lower() in (".jsonl", ".json") or text.lstrip().startswith("{"):
+        return parse_export(text, name=path.stem or "export", origin=origin)
+    return parse_pack(text, origin=origin)
