@@ -1148,3 +1148,17 @@ def test_antonyms_of_the_field_reverse_a_key_point(
     assert grade(question, reversed_).points[0].contradicted
     point = grade(question, both).points[0]
     assert point.contradiction is None and point.covered
+
+
+def test_a_sentence_comparing_approaches_names_no_wrong_complexity() -> None:
+    # the sentence states the brute force's own O(n^2); its O(n) space is the hash map's
+    answer = (
+        "I use a hash map from value to index and look up the complement of each number "
+        "before inserting it. That is O(n) time and O(n) space, versus the O(n^2) brute force "
+        "nested loops."
+    )
+    point = graded_point(TWO_SUM, "brute-force", answer)
+    assert point.wrong_complexity is None and point.covered
+    # the same claim alone, about the brute force, is still named
+    wrong = graded_point(TWO_SUM, "brute-force", "The brute force nested loops take O(n) time.")
+    assert wrong.wrong_complexity == "O(n) time"

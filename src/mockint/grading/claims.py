@@ -508,6 +508,17 @@ def conflicting(expected: frozenset[Claim], stated: frozenset[Claim]) -> tuple[s
     return None
 
 
+def agreeing(expected: frozenset[Claim], stated: frozenset[Claim]) -> bool:
+    """Whether ``stated`` meets one of ``expected``'s complexities (time against time,
+    space against space, as :func:`conflicting` compares them)."""
+    for role in ("time", "space"):
+        want = {cls for r, cls in expected if (r or "time") == role}
+        have = {cls for r, cls in stated if (r or "time") == role}
+        if want and have and _agree(have, want):
+            return True
+    return False
+
+
 def _agree(stated: set[str], expected: set[str]) -> bool:
     """Whether some stated class is an expected one, up to the names of its variables
     where one of them is spelled as a word: O(m*n) is O(rows*columns), but O(k) is not

@@ -780,6 +780,10 @@ def _point(
             if _about(point, index, (i,))
             or (i > 0 and _bare(index, i) and _about(point, index, (i - 1,)))
         ]
+        # A sentence that also states the key point's own complexity compares approaches
+        # ("O(n) time and O(n) space, versus the O(n^2) brute force"): its other claims
+        # are about the other approach.
+        about = [i for i in about if not claims.agreeing(point.claims, index.claims[i])]
         conflict = claims.conflicting(
             point.claims, frozenset().union(*(index.claims[i] for i in about))
         )
