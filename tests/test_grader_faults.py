@@ -11,7 +11,14 @@ import pytest
 from conftest import CALIBRATION
 from mockint.enums import Difficulty, InterviewType
 from mockint.grading import feedback
-from mockint.grading.claims import Span, claimed, classes, conflicting, polarity_spans
+from mockint.grading.claims import (
+    Span,
+    claimed,
+    classes,
+    conflicting,
+    polarity_spans,
+    sequences,
+)
 from mockint.grading.offline import concept_head, example_variants, grade_answer
 from mockint.grading.story import story_quality
 from mockint.grading.text import (
@@ -1162,3 +1169,40 @@ def test_a_sentence_comparing_approaches_names_no_wrong_complexity() -> None:
     # the same claim alone, about the brute force, is still named
     wrong = graded_point(TWO_SUM, "brute-force", "The brute force nested loops take O(n) time.")
     assert wrong.wrong_complexity == "O(n) time"
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("The logged order is 1, 4, 3, 2, because sync code runs first", [("1", "4", "3", "2")]),
+        ("It prints 1 4 3 2.", [("1", "4", "3", "2")]),
+        ("1 -> 4 -> 3, and finally 2.", [("1", "4", "3", "2")]),
+        # not sequences: complexities, exponents, percentages, decimals, two numbers
+        ("O(1), O(n) and 2^n then 12%, 3 items", []),
+        ("1.5, 2.5, 3.5", []),
+        ("between 3 and 5", []),
+    ],
+)  # fmt: skip
+def test_runs_of_numbers_are_read_as_sequences(text: str, found: list[tuple[str, ...]]) -> None:
+    assert sequences(text) == found
+
+
+EVENT_LOOP = BANK["javascript-medium-event-loop-output-order"]
+
+
+def test_an_output_order_is_met_only_by_the_same_order() -> None:
+    right = graded_point(EVENT_LOOP, "logged order", "It prints 1, 4, 3, 2.")
+    assert right.covered and right.evidence == "It prints 1, 4, 3, 2."
+    wrong = graded_point(EVENT_LOOP, "logged order", "It prints 1, 2, 3, 4, in source order.")
+    assert wrong.contradicted and (wrong.wrong_order, wrong.expected_order) == (
+        "1, 2, 3, 4",
+        "1, 4, 3, 2",
+    )
+    assert feedback.point_note(wrong) == (
+        "Wrong order: you said 1, 2, 3, 4, but this point needs 1, 4, 3, 2."
+    )
+    # other numbers say something else: no verdict on the order
+    other = graded_point(
+        EVENT_LOOP, "logged order", "Timers are clamped to 4 ms after 5, 6, 7 levels."
+    )
+    assert other.wrong_order is None

@@ -306,6 +306,48 @@ def opposites(text: str) -> tuple[Opposite, ...]:
     )
 
 
+# ------------------------------------------------------------------- sequences
+
+_NUMBER = re.compile(r"(?<![\w^(])(?<!\d\.)-?\d+(?!\.\d)(?![\w%(])")
+_SEQUENCE_GAP = re.compile(
+    r"\s*(?:,|;|->|→|=>)?\s*(?:(?:and|then|finally|lastly|last)\s*,?\s*)*", re.IGNORECASE
+)
+#: the fewest numbers in a row that make a sequence ("1, 4, 3, 2": an output order)
+SEQUENCE = 3
+
+
+def sequences(text: str) -> list[tuple[str, ...]]:
+    """The runs of SEQUENCE or more numbers in ``text`` separated only by commas, arrows,
+    "then", "and", "finally" or spaces, in order: "It logs 1, 4, 3, 2." -> [("1", "4", "3", "2")];
+    "1 -> 4 -> 3" -> [("1", "4", "3")]. Numbers inside words, decimals, exponents, calls
+    and percentages ("O(1)", "2^n", "12%") are not part of one."""
+    found: list[tuple[str, ...]] = []
+    run: list[str] = []
+    end = 0
+    for match in _NUMBER.finditer(text):
+        if run and not _SEQUENCE_GAP.fullmatch(text[end : match.start()]):
+            if len(run) >= SEQUENCE:
+                found.append(tuple(run))
+            run = []
+        run.append(match.group(0))
+        end = match.end()
+    if len(run) >= SEQUENCE:
+        found.append(tuple(run))
+    return found
+
+
+def wrong_sequence(
+    expected: tuple[str, ...], stated: Iterable[tuple[str, ...]]
+) -> tuple[str, ...] | None:
+    """Of the sequences ``stated`` (an answer's) that hold the same numbers as ``expected``
+    (a key point's sequence), a differently ordered one when none is in its order; else None
+    (also when none holds the same numbers: those say something else)."""
+    same = [s for s in stated if sorted(s) == sorted(expected)]
+    if not same or expected in same:
+        return None
+    return same[0]
+
+
 # ------------------------------------------------------------------- complexity
 
 _BIG_O = re.compile(r"\b(?:big[\s-]?)?[oOΘθΩ]\s*\(", re.UNICODE)

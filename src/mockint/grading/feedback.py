@@ -46,6 +46,8 @@ def point_note(point: PointResult) -> str:
             f"Wrong complexity: you said {point.wrong_complexity}, but this point needs "
             f"{point.expected_complexity or _classes_of(point)}."
         )
+    if point.wrong_order and not point.covered:
+        return f"Wrong order: you said {point.wrong_order}, but this point needs {point.expected_order}."
     if point.contradiction and not point.covered:
         return f"You said the opposite: “{excerpt(point.contradiction, 120)}”"
     if point.covered:

@@ -232,6 +232,9 @@ class KeyPoint:
     asked: npt.NDArray[np.bool_]  # (terms,) the question itself uses the term
     embedding: npt.NDArray[np.float32]  # (dims,)
     claims: frozenset[Claim]  # (role, class) pairs, see claims.claimed
+    # the runs of numbers it states in order ("The logged order is 1, 4, 3, 2"), see
+    # claims.sequences
+    sequences: tuple[tuple[str, ...], ...]
     opposites: tuple[Opposite, ...]  # see claims.opposites
     # The key point is itself a short phrase without explanation ("Private and public.",
     # "queue"): an answer that lists the same things says all it asks for.
@@ -287,6 +290,7 @@ def prepare_key_point(text: str, question: str) -> KeyPoint:
             or claims.replace_complexities(asserted)
         ),
         claims=claims.claimed(text),
+        sequences=tuple(claims.sequences(text)),
         opposites=claims.opposites(text),
         terse=_terse_key_point(text),
     )
@@ -321,6 +325,7 @@ class AnswerIndex:
     denied: dict[str, list[int]]  # term -> sentences that say it only inside a negated span
     said: dict[str, list[int]]  # term -> sentences that say it, affirmed or not
     claims: list[frozenset[Claim]]  # each sentence's (role, class) pairs
+    sequences: list[list[tuple[str, ...]]]  # each sentence's runs of numbers (claims.sequences)
     #: each sentence's affirmed words (claims.affirmed_words), filled as they are asked for
     _affirmed: dict[int, frozenset[str]] = field(default_factory=dict)
 
@@ -376,6 +381,7 @@ class AnswerIndex:
             denied=denied,
             said=said,
             claims=[claims.claimed(s.text) for s in sentences],
+            sequences=[claims.sequences(s.text) for s in sentences],
         )
 
 
@@ -449,6 +455,11 @@ class PointResult:
     expected_complexity: str | None = None
     #: the key point's complexity classes, when the answer states none
     unstated_complexity: str | None = None
+    #: the numbers in the order the answer gives them where the key point orders the same
+    #: numbers otherwise ("1, 2, 3, 4" against "The logged order is 1, 4, 3, 2")
+    wrong_order: str | None = None
+    #: the key point's order, when ``wrong_order`` is set
+    expected_order: str | None = None
 
     @property
     def covered(self) -> bool:
@@ -457,7 +468,9 @@ class PointResult:
     @property
     def contradicted(self) -> bool:
         return not self.covered and (
-            self.contradiction is not None or self.wrong_complexity is not None
+            self.contradiction is not None
+            or self.wrong_complexity is not None
+            or self.wrong_order is not None
         )
 
     @property
@@ -795,12 +808,39 @@ def _point(
                 claims.describe(c) for c in sorted(point.classes)
             )
             result.credit = min(result.credit, UNSTATED_COMPLEXITY)
+    if point.sequences:
+        _order(point, index, result)
     result.missing = [
         point.terms.surface[t]
         for t in sorted(point.order, key=lambda t: -point.terms.weights[t])
         if t not in index.said and not t.startswith(CONCEPT_MARK + "complexity")
     ][:3]
     return result
+
+
+SEQUENCE_CREDIT = 0.8
+
+
+def _order(point: KeyPoint, index: AnswerIndex, result: PointResult) -> None:
+    """Check the key point's sequences of numbers (an output order) against the answer's:
+    a sentence that gives one in the same order covers at least SEQUENCE_CREDIT of the point
+    (the order is the claim; the reason earns the rest); the same numbers in another order,
+    and the right one nowhere, are named as the wrong order and earn at most
+    WRONG_COMPLEXITY."""
+    stated = [seq for found in index.sequences for seq in found]
+    for expected in point.sequences:
+        said = [i for i, found in enumerate(index.sequences) if expected in found]
+        if said:
+            if result.credit < SEQUENCE_CREDIT and not result.contradicted:
+                result.credit = SEQUENCE_CREDIT
+                result.evidence = index.sentences[said[0]].text
+            continue
+        wrong = claims.wrong_sequence(expected, stated)
+        if wrong is not None:
+            result.wrong_order, result.expected_order = ", ".join(wrong), ", ".join(expected)
+            result.credit = min(result.credit, WRONG_COMPLEXITY)
+            result.evidence = None
+            return
 
 
 def _about(point: KeyPoint, index: AnswerIndex, window: tuple[int, ...]) -> bool:
