@@ -803,6 +803,9 @@ def test_one_shared_word_said_the_other_way_is_not_the_opposite() -> None:
         ("Looking back, he just wasn't a strong fit for the team.", True),
         ("Regular 1:1s wouldn't have changed much.", True),
         ("I didn't see much point in redesigning anything.", True),
+        ("There was nothing much for me to learn from it.", True),
+        ("Honestly there wasn't much to learn.", True),
+        ("I didn't really learn anything new.", True),
         # the same words owning the outcome
         ("The outage was a process failure I owned: I had skipped the canary.", False),
         ("I wasn't a good fit for that role at first, so I asked for a mentor.", False),
@@ -1206,3 +1209,17 @@ def test_an_output_order_is_met_only_by_the_same_order() -> None:
         EVENT_LOOP, "logged order", "Timers are clamped to 4 ms after 5, 6, 7 levels."
     )
     assert other.wrong_order is None
+
+
+def test_a_red_flag_is_no_evidence_of_a_lesson() -> None:
+    incident = BANK["behavioral-medium-production-incident"]
+    story = (
+        "Our checkout went down for an hour last spring. The QA team had missed the bug, so it "
+        "was their fault. I restarted the servers and it came back. There was nothing much for "
+        "me to learn from it."
+    )
+    point = graded_point(incident, "Reflect", story)
+    assert point.credit == 0 and point.evidence is None
+    assert "nothing much for me to learn" not in " ".join(
+        feedback.strengths([grade(incident, story)])
+    )

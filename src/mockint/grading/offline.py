@@ -1026,8 +1026,13 @@ def grade_answer(item: AnsweredQuestion) -> AnswerResult:
         elsewhere = min(elsewhere, 1 - told_elsewhere)
         if told_elsewhere >= FITS_ANOTHER and not any(p.covered for p in result.points):
             result.fits_another = nearest
+    flagged: tuple[str, ...] = ()
+    if rubric.story_weight:
+        result.story = story_quality(kept)
+        flagged = result.story.red_flags
+        _flagged_is_no_evidence(result, flagged)
     asked = min(ramp(result.relevance, RELEVANT, RELEVANT_FULL), elsewhere)
-    _credit_structure(result, kept, asked)
+    _credit_structure(result, [s for s in kept if s.text not in flagged], asked)
     result.words = analysed.word_count
     reasoning, _ = _connectives()
     result.reasoning_connectives = _count_phrases(analysed.text, reasoning)
@@ -1038,9 +1043,8 @@ def grade_answer(item: AnsweredQuestion) -> AnswerResult:
     # close it also comes to another one.
     elsewhere = max(elsewhere, ramp(coverage, *ANSWERED))
     on_question = 0.3 + 0.7 * elsewhere
-    if rubric.story_weight:
+    if result.story is not None:
         # A story earns as far as it is about this question (some key point met).
-        result.story = story_quality(kept)
         told = ramp(result.story.score, *STORY_SPAN) * ramp(coverage, *STORY_GATE)
         coverage = (1 - rubric.story_weight) * coverage + rubric.story_weight * told
         coverage *= 1 - RED_FLAG_PENALTY * min(2, len(result.story.red_flags))
@@ -1062,6 +1066,21 @@ def grade_answer(item: AnsweredQuestion) -> AnswerResult:
     if result.story is not None:
         _story_dimensions(result, result.story, on_question)
     return result
+
+
+def _flagged_is_no_evidence(result: AnswerResult, flagged: tuple[str, ...]) -> None:
+    """A key point whose only evidence is red-flag sentences (blame, "nothing much for me
+    to learn") earns nothing from them: saying there was no lesson does not reflect. Nor
+    does such a sentence show a story's shape (``_credit_structure``)."""
+    if not flagged:
+        return
+    for point in result.points:
+        if point.evidence and not point.contradicted:
+            rest = point.evidence
+            for sentence in flagged:
+                rest = rest.replace(sentence, "")
+            if not rest.strip():
+                point.credit, point.evidence = 0.0, None
 
 
 def _story_dimensions(result: AnswerResult, story: StoryQuality, on_question: float) -> None:
