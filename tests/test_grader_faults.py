@@ -365,6 +365,8 @@ def test_frequency_and_order_words_are_content() -> None:
         ("inserting", "inserting"),  # an inflection, not "insert" + "ing"
         ("config", "config"),  # a word of the field the model's vocabulary lacks
         ("deadlock", "deadlock"),
+        ("lexical", "lexical"),  # not "lexi cal": a part of three letters is no word here
+        ("compile", "compile"),
     ],
 )
 def test_two_words_run_together_are_split(word: str, split: str) -> None:
@@ -1223,3 +1225,15 @@ def test_a_red_flag_is_no_evidence_of_a_lesson() -> None:
     assert "nothing much for me to learn" not in " ".join(
         feedback.strengths([grade(incident, story)])
     )
+
+
+def test_typescripts_never_type_is_no_negation() -> None:
+    spans = polarity_spans("The check assigns the remaining value to never, so it fails")
+    assert not any(span.negated for span in spans)
+    assert polarity_spans("It will never terminate")[0].negated
+
+
+def test_a_half_open_range_is_no_circuit_breaker() -> None:
+    search = BANK["dsa-easy-first-occurrence-binary-search"]
+    point = graded_point(search, "loop invariant", "I am not sure.")
+    assert "circuit breaker" not in point.missing

@@ -130,6 +130,9 @@ def _clause_spans(clause: str) -> list[Span]:
         if word == "not" and i + 1 < len(tokens) and lowered[i + 1] in words["not_a_cue_before"]:
             i += 2
             continue
+        if word == "never" and i and lowered[i - 1] in words["never_as_type_after"]:
+            i += 1  # TypeScript's type: "assigns the value to never", "of type never"
+            continue
         if (
             word in ("no", "not")
             and i + 1 < len(tokens)

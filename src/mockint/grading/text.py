@@ -401,7 +401,7 @@ def correct_spelling(text: str, vocabulary: frozenset[str]) -> str:
 # Shortest run-together word that is split, and shortest part (shorter parts must be
 # function words: "dynamicno", "directlyas").
 RUN_TOGETHER = 6
-RUN_TOGETHER_PART = 3
+RUN_TOGETHER_PART = 4
 
 
 def split_run_together(word: str) -> str:
