@@ -13,8 +13,9 @@ from sqlite_utils import Database
 from displays import RecordingDisplay
 from mockint.enums import Difficulty, InterviewType, Mode, Provider, Status
 from mockint.errors import GradingError, ProviderUnavailable, UsageError
-from mockint.interview.session import Interview, answered_questions, setup_interview
+from mockint.interview.session import Interview, answered_questions, hints_for, setup_interview
 from mockint.questions import SelectionRequest
+from mockint.questions.bank import bank_questions
 from mockint.runners import (
     Outcome,
     Runner,
@@ -239,3 +240,11 @@ def test_an_answers_file_that_answers_nothing_says_so(db: Database, tmp_path) ->
         )
     ]
     assert all(item.skipped for item in interview.items)
+
+
+def test_hints_name_each_key_points_concept_in_order() -> None:
+    two_sum = next(q for q in bank_questions() if q.id == "dsa-easy-two-sum")
+    hints = hints_for(two_sum)
+    assert hints[0] == "Think about: arrays, hash map."
+    assert hints[2] == "Consider: complement lookup in a hash map."
+    assert len(hints) == 1 + len(two_sum.key_points)

@@ -451,14 +451,19 @@ def with_skip_reasons(report: Report, items: list[AnsweredQuestion]) -> Report:
 
 
 def hints_for(question: Question) -> list[str]:
-    """Hints that nudge without giving the answer away: topics, then one cue per key point."""
+    """Hints that nudge without giving the answer away: topics, then one cue per key point,
+    in order: its short name where the question gives one ("Consider: complement lookup in
+    a hash map."), else two of its key terms."""
 
     hints = []
     if question.topics:
         hints.append(
             "Think about: " + ", ".join(t.replace("-", " ") for t in question.topics) + "."
         )
-    for point in question.key_points:
+    for i, point in enumerate(question.key_points):
+        if i < len(question.concepts):
+            hints.append(f"Consider: {question.concepts[i]}.")
+            continue
         terms = key_terms(point, limit=2)
         if terms:
             hints.append("Consider: " + " and ".join(terms) + ".")
