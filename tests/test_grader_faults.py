@@ -1103,6 +1103,10 @@ def test_a_story_told_to_another_behavioural_question_is_discounted() -> None:
          [Span("Memory leaks", True, True), Span("really an issue", True)]),
         ("Capacity isn't a concern either",
          [Span("Capacity", True, True), Span("a concern either", True)]),
+        # what "no" names, when it "is needed"
+        ("no shared store is needed",
+         [Span("shared store", True, True), Span("is needed", True)]),
+        ("no value is returned", [Span("value is returned", True)]),
     ],
 )  # fmt: skip
 def test_dismissive_predicates_deny_their_subject(text: str, spans: list[Span]) -> None:
@@ -1237,3 +1241,14 @@ def test_a_half_open_range_is_no_circuit_breaker() -> None:
     search = BANK["dsa-easy-first-occurrence-binary-search"]
     point = graded_point(search, "loop invariant", "I am not sure.")
     assert "circuit breaker" not in point.missing
+
+
+def test_no_shared_store_needed_is_the_opposite_of_a_shared_store() -> None:
+    limiter = BANK["system-design-medium-rate-limiter"]
+    answer = (
+        "Each API server keeps its own counter in local memory, so no shared store is needed. "
+        "If the counter store fails, fail closed, because that is the safest option."
+    )
+    point = graded_point(limiter, "shared store", answer)
+    assert point.contradicted
+    assert point.contradiction is not None and "no shared store" in point.contradiction

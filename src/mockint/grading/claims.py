@@ -178,8 +178,11 @@ def _clause_spans(clause: str) -> list[Span]:
                 for j in range(i):
                     negated[j] = True
                     dismissed[j] = useless
+            # "no shared store is needed": what "no" names is dismissed as not useful
+            named = _needed_after(lowered, i + 1, end) if word == "no" else None
             for j in range(i + 1, end):
                 negated[j] = True
+                dismissed[j] = named is not None and j < named
             break
         i += 1
     spans: list[Span] = []
@@ -243,6 +246,16 @@ _SUBJECTS = frozenset(("i", "we", "you", "they", "he", "she"))
 _SCOPE_FUNCTION_WORDS = frozenset(
     ("a", "an", "the", "any", "or", "and", "of", "to", "for", "in", "on", "its", "their")
 )
+
+
+def _needed_after(lowered: list[str], start: int, end: int) -> int | None:
+    """Where "is needed" (an auxiliary, then a word of usefulness) follows what "no" names
+    ("no shared store is needed", "no locking is required here"), else None."""
+    words = _negation_words()
+    for j in range(start + 1, end - 1):
+        if lowered[j] in words["auxiliaries"] and lowered[j + 1] in words["usefulness"]:
+            return j
+    return None
 
 
 def _is_dismissal(rest: list[str]) -> bool:
