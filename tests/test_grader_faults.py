@@ -1252,3 +1252,13 @@ def test_no_shared_store_needed_is_the_opposite_of_a_shared_store() -> None:
     point = graded_point(limiter, "shared store", answer)
     assert point.contradicted
     assert point.contradiction is not None and "no shared store" in point.contradiction
+
+
+def test_a_keyword_run_without_commas_is_still_a_list() -> None:
+    lru = BANK["dsa-medium-lru-cache"]
+    listed = (
+        "hash map, doubly linked list, O(1), get, put, evict tail, move to head, sentinel nodes"
+    )
+    run = "hash map doubly linked list O(1) get put evict tail move to head sentinel nodes"
+    # a complexity's parentheses relate nothing, and a long run of terms is not a phrase
+    assert grade(lru, run).score <= grade(lru, listed).score + 5

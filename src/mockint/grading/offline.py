@@ -46,6 +46,7 @@ from mockint.grading.text import (
     Terms,
     analyse,
     analyse_sentence,
+    function_words,
     split_run_together_text,
     terms_of,
 )
@@ -403,13 +404,25 @@ _RELATION = re.compile(r"[=<>→(:]|->|\w\.\w|^\s*(?:return|yield|throw|await)\b
 SHORT_RUN = 4
 
 
+# The share of function words that makes a run of five words or more a phrase, not a list.
+PHRASE_SHARE = 0.25
+_BIG_O_CALL = re.compile(r"\b[OΘΩ]\([^()]*(?:\([^()]*\)[^()]*)*\)")
+
+
 def _notation(text: str) -> bool:
     """Whether ``text`` is terse notation rather than a list of terms: most of its comma-
     or semicolon-separated items (or, in a short run of items, any) relate things
     ("curr.next = prev", "max-heap lo (lower half)", "median: O(1)", "return prev") or
-    are phrases of five words or more."""
-    items = [item.split() for item in re.split(r"[,;]", text) if item.strip()]
-    related = sum(1 for item in items if len(item) >= 5 or _RELATION.search(" ".join(item)))
+    are phrases of five words or more, at least PHRASE_SHARE of them function words. A complexity's
+    parentheses relate nothing ("hash map doubly linked list O(1) get put" is a list)."""
+    fw = function_words()
+    items = [item.split() for item in re.split(r"[,;]", _BIG_O_CALL.sub("O", text)) if item.strip()]
+    related = sum(
+        1
+        for item in items
+        if (len(item) >= 5 and sum(w.lower() in fw for w in item) >= PHRASE_SHARE * len(item))
+        or _RELATION.search(" ".join(item))
+    )
     return 2 * related >= len(items) + 1 or (len(items) <= SHORT_RUN and related > 0)
 
 
