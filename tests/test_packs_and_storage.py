@@ -135,7 +135,9 @@ def test_data_directory_that_is_a_file(cli, home):
     home.write_text("not a directory")
     result = cli("history")
     assert result.exit_code == 1
-    assert "Cannot create the data directory" in result.stderr
+    assert f"Cannot create the data directory {home}: {home} is a file, not a directory." in (
+        " ".join(result.stderr.split())
+    )
     assert "MOCKINT_HOME" in result.stderr
 
 

@@ -82,8 +82,10 @@ def open_db(path: Path | None = None, *, any_thread: bool = False) -> Database:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
+        blocked = next((p for p in (path.parent, *path.parent.parents) if p.is_file()), None)
+        reason = f"{blocked} is a file, not a directory" if blocked else exc.strerror
         raise StorageError(
-            f"Cannot create the data directory {path.parent}: {exc.strerror}. "
+            f"Cannot create the data directory {path.parent}: {reason}. "
             "Set MOCKINT_HOME to a writable directory."
         ) from None
     if not os.access(path.parent, os.W_OK):
