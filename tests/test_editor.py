@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from mockint.cli.editor import editor_problem
 from mockint.interview.session import answered_questions
 from mockint.models.sessions import AnsweredQuestion
 from mockint.storage.connection import open_db
@@ -222,3 +223,34 @@ def test_up_on_an_empty_answer_brings_back_the_previous_one_to_edit(home: Path):
     assert (
         stored(home, session_id)[1].answer == "Binary search on the left bound. Then XOR them all."
     )
+
+
+def test_back_from_the_editor_a_command_is_on_its_own_line(home: Path, tmp_path: Path):
+    editor = tmp_path / "editor.py"
+    editor.write_text(
+        "import sys\npath = sys.argv[1]\nopen(path, 'w').write('Written in the editor\\n')\n"
+    )
+    child = spawn(*START, env={"EDITOR": f"{sys.executable} {editor}", "VISUAL": ""})
+    session_id, _ = new_session(child)
+    child.expect_exact(PROMPT)
+    child.send("/edit\r")
+    child.wait_for_screen("Written in the editor")
+    child.send("/pause\r")  # not "Written in the editor/pause"
+    child.wait_until_gone()
+    assert stored(home, session_id)[0].draft == "Written in the editor"
+
+
+@pytest.mark.parametrize(
+    ("environ", "problem"),
+    [
+        ({"EDITOR": "/nonexistent/editor"},
+         "$EDITOR names /nonexistent/editor, which is not installed; fix it to use /edit."),
+        ({"VISUAL": "nosuch-editor --wait", "EDITOR": "vi"},
+         "$VISUAL names nosuch-editor, which is not installed; fix it to use /edit."),
+        ({"EDITOR": "'unclosed"}, "$EDITOR ('unclosed) cannot be read as a command; fix it to use /edit."),
+        ({"EDITOR": sys.executable}, None),
+        ({}, None),  # prompt_toolkit's own fallbacks
+    ],
+)  # fmt: skip
+def test_an_editor_that_is_not_installed_is_named(environ, problem):
+    assert editor_problem(environ) == problem

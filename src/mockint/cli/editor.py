@@ -17,11 +17,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import shlex
+import shutil
 import signal
 import sys
 import time
+from collections.abc import Mapping
 
 from prompt_toolkit import PromptSession
+from prompt_toolkit.buffer import Buffer
 from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.history import InMemoryHistory
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
@@ -57,9 +62,10 @@ class AnswerEditor:
         self.entry: Entry | None = None
         self.saved = ""  # the draft last handed to save_draft
         self.saved_at = 0.0
+        self.notice: str | None = None  # shown in the toolbar until the next answer
 
     def answer(self, request: AnswerRequest) -> Entry:
-        self.request, self.entry = request, None
+        self.request, self.entry, self.notice = request, None, None
         self.saved, self.saved_at = request.draft, time.monotonic()
         previous = {s: signal.getsignal(s) for s in signals.STOP_SIGNALS}
         buffer = self.session.default_buffer
@@ -139,6 +145,8 @@ class AnswerEditor:
             if elapsed > request.allowed:
                 style = "bg:ansired fg:ansiwhite bold"
         parts: list[tuple[str, str]] = [(style, f" {shown} ")]
+        if self.notice:
+            return FormattedText([*parts, ("bg:ansired fg:ansiwhite", f" {self.notice} ")])
         keys = [
             "Alt+Enter or Esc Enter: submit",
             "or Enter on an empty line",
@@ -168,7 +176,7 @@ class AnswerEditor:
                 if last == "/edit":
                     buffer.text = rest
                     buffer.cursor_position = len(rest)
-                    buffer.open_in_editor()
+                    self._edit(buffer)
                     return
                 buffer.append_to_history()
                 self._finish(Entry(last, draft=rest))
@@ -191,6 +199,23 @@ class AnswerEditor:
 
         return bindings
 
+    def _edit(self, buffer: Buffer) -> None:
+        """Open the answer in the user's editor; back from it, the cursor waits on a line of
+        its own, so a command typed next is not joined to the answer's last line. An editor
+        that $VISUAL or $EDITOR names but that cannot be found is said so in the toolbar,
+        rather than another editor opened in its place."""
+        self.notice = editor_problem(os.environ)
+        if self.notice is not None:
+            return
+
+        def back(_: object) -> None:
+            text = buffer.text.rstrip("\n")
+            if text:
+                buffer.text = text + "\n"
+                buffer.cursor_position = len(buffer.text)
+
+        buffer.open_in_editor().add_done_callback(back)
+
     def _submit(self, event: KeyPressEvent) -> None:
         buffer = event.current_buffer
         text = buffer.text.strip("\n").rstrip()
@@ -199,7 +224,25 @@ class AnswerEditor:
         command = command_of(text)
         if command == "/edit":
             buffer.text = ""
-            buffer.open_in_editor()
+            self._edit(buffer)
             return
         buffer.append_to_history()
         self._finish(Entry(command) if command else Entry(text))
+
+
+def editor_problem(environ: Mapping[str, str]) -> str | None:
+    """Why /edit cannot open the editor that ``$VISUAL`` or ``$EDITOR`` (in that order, as
+    prompt_toolkit reads them) names, or None: it can, or neither is set (prompt_toolkit
+    then tries editor, nano, pico, vi and emacs)."""
+    for name in ("VISUAL", "EDITOR"):
+        value = environ.get(name, "").strip()
+        if not value:
+            continue
+        try:
+            program = shlex.split(value)[0]
+        except (ValueError, IndexError):
+            return f"${name} ({value}) cannot be read as a command; fix it to use /edit."
+        if shutil.which(program) is None:
+            return f"${name} names {program}, which is not installed; fix it to use /edit."
+        return None
+    return None
