@@ -205,3 +205,12 @@ def test_ctrl_c_exits_130_and_keeps_given_answers(cli, pack_file, home, monkeypa
     assert db.execute("SELECT text FROM turns WHERE kind = 'answer'").fetchall() == [
         ("first answer",)
     ]
+
+
+def test_a_session_named_by_its_id_is_named_from_question_1(cli):
+    created = json.loads(cli("setup", "-t", "dsa", "-d", "easy", "-n", "2", "--json").stdout)
+    session = created["sessionId"]
+    first = cli("start", session, input="")  # input ends before any answer: paused
+    assert f"Starting session {session} at question 1 of 2." in first.stderr
+    again = cli("start", session, input="")
+    assert f"Resuming session {session} at question 1 of 2." in again.stderr

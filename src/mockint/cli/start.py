@@ -12,7 +12,7 @@ from mockint.cli import console, options, render, signals
 from mockint.cli.common import database, selection_request, warn_about_models
 from mockint.cli.display import RichDisplay
 from mockint.cli.errors import command_app
-from mockint.enums import Duplex, Mode, Provider, SttEngine
+from mockint.enums import Duplex, Mode, Provider, Status, SttEngine
 from mockint.errors import ExitCode, UsageError
 from mockint.interview.retry import compare_with_parent
 from mockint.interview.session import Interview, setup_interview
@@ -150,9 +150,11 @@ def conduct(
     A retry's report also shows the change per question since the first attempt.
     """
     done = len(interview.items) - len(interview.pending())
-    if done:
+    if done or not new:  # a session named by its id says which one it is, from question 1
+        verb = "Resuming" if done or interview.session.status != Status.SETUP else "Starting"
         console.note(
-            f"Resuming session {interview.session.id} at question {done + 1} of {len(interview.items)}."
+            f"{verb} session {interview.session.id} at question {done + 1} of "
+            f"{len(interview.items)}."
         )
     try:
         with signals.interrupting():
