@@ -225,7 +225,8 @@ def test_up_on_an_empty_answer_brings_back_the_previous_one_to_edit(home: Path):
     )
 
 
-def test_back_from_the_editor_a_command_is_on_its_own_line(home: Path, tmp_path: Path):
+@pytest.mark.parametrize("keys", ["/edit\r", "\x18\x05"], ids=["/edit", "ctrl-x-ctrl-e"])
+def test_back_from_the_editor_a_command_is_on_its_own_line(home: Path, tmp_path: Path, keys):
     editor = tmp_path / "editor.py"
     editor.write_text(
         "import sys\npath = sys.argv[1]\nopen(path, 'w').write('Written in the editor\\n')\n"
@@ -233,7 +234,7 @@ def test_back_from_the_editor_a_command_is_on_its_own_line(home: Path, tmp_path:
     child = spawn(*START, env={"EDITOR": f"{sys.executable} {editor}", "VISUAL": ""})
     session_id, _ = new_session(child)
     child.expect_exact(PROMPT)
-    child.send("/edit\r")
+    child.send(keys)
     child.wait_for_screen("Written in the editor")
     child.send("/pause\r")  # not "Written in the editor/pause"
     child.wait_until_gone()
@@ -245,8 +246,10 @@ def test_back_from_the_editor_a_command_is_on_its_own_line(home: Path, tmp_path:
     [
         ({"EDITOR": "/nonexistent/editor"},
          "$EDITOR names /nonexistent/editor, which is not installed; fix it to use /edit."),
-        ({"VISUAL": "nosuch-editor --wait", "EDITOR": "vi"},
+        ({"VISUAL": "nosuch-editor --wait", "EDITOR": "other-nosuch"},
          "$VISUAL names nosuch-editor, which is not installed; fix it to use /edit."),
+        # prompt_toolkit goes on to $EDITOR when $VISUAL is not installed
+        ({"VISUAL": "nosuch-editor", "EDITOR": sys.executable}, None),
         ({"EDITOR": "'unclosed"}, "$EDITOR ('unclosed) cannot be read as a command; fix it to use /edit."),
         ({"EDITOR": sys.executable}, None),
         ({}, None),  # prompt_toolkit's own fallbacks

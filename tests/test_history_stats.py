@@ -14,9 +14,9 @@ from mockint.enums import Difficulty, InterviewType, Status
 from mockint.errors import UsageError
 from mockint.history.stats import list_history, statistics, trend
 from mockint.models.history import HistoryFilter
-from mockint.safetext import counted
 from mockint.storage.connection import open_db
 from mockint.timespec import days_ago
+from mockint.wording import counted
 
 CACHE = question("sd-cache", InterviewType.SYSTEM_DESIGN, ["caching", "scalability"])
 SHARD = question("sd-shard", InterviewType.SYSTEM_DESIGN, ["databases", "scalability"])

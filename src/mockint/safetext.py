@@ -69,9 +69,3 @@ def json_inert(encoded: str) -> str:
     but nothing in it drives a terminal (0x9b is a one-byte CSI). JSON's own syntax is ASCII,
     so these characters only ever occur inside strings."""
     return _JSON_CONTROLS.sub(lambda m: f"\\u{ord(m.group(0)):04x}", encoded)
-
-
-def counted(count: int, noun: str) -> str:
-    """``count`` and ``noun``, the noun plural unless the count is one: "1 session",
-    "3 sessions" (a regular plural: the noun plus "s")."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"

@@ -19,7 +19,7 @@ from typer.core import TyperCommand
 
 from mockint import __version__
 from mockint.cli.encoding import configure_output
-from mockint.cli.errors import Group, debug, output_failed
+from mockint.cli.errors import Group, debug, output_failed, writing_failed
 
 if TYPE_CHECKING:
     # Typer vendors Click: its commands and help formatters are that copy's classes
@@ -164,13 +164,14 @@ def main_callback(
 def main(*args: Any, **kwargs: Any) -> Any:
     """The console-script entry point: run the application, its output safe to encode.
 
-    An error writing the output (a full disk, a closed pipe, a failing device) ends the run
-    with one line on stderr and exit code 1, never a traceback (unless MOCKINT_DEBUG=1).
+    An error writing the output (a full disk, a failing device: see ``writing_failed``)
+    ends the run with one line on stderr and exit code 1, never a traceback (unless
+    MOCKINT_DEBUG=1). A closed pipe ends it quietly with exit code 1, as Click does.
     """
     configure_output()
     try:
         return app(*args, **kwargs)
     except OSError as exc:
-        if debug():
+        if debug() or not writing_failed(exc):
             raise
         output_failed(exc)

@@ -13,6 +13,7 @@ from mockint.cli.errors import command_app
 from mockint.errors import UsageError
 from mockint.history.deletion import delete as delete_sessions
 from mockint.history.deletion import plan_deletion
+from mockint.wording import counted
 
 
 def delete(
@@ -58,7 +59,7 @@ def delete(
             console.note("Nothing deleted.")
             return
     count = delete_sessions(db, plan.session_ids)
-    console.note(f"Deleted {count} session{'s' if count != 1 else ''}.")
+    console.note(f"Deleted {counted(count, 'session')}.")
 
 
 app = command_app("delete", delete)

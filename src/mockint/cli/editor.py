@@ -50,7 +50,7 @@ class AnswerEditor:
             multiline=True,
             history=self.history,
             key_bindings=self._bindings(),
-            enable_open_in_editor=True,
+            enable_open_in_editor=False,  # Ctrl-X Ctrl-E is bound below, to _edit
             enable_suspend=True,  # Ctrl-Z suspends, as in any terminal program
             tempfile_suffix=".md",
             prompt_continuation=lambda width, line, wrap: "  ",
@@ -193,6 +193,10 @@ class AnswerEditor:
         def _submit(event: KeyPressEvent) -> None:
             self._submit(event)
 
+        @bindings.add("c-x", "c-e")
+        def _open_editor(event: KeyPressEvent) -> None:
+            self._edit(event.current_buffer)
+
         @bindings.add("c-c")
         def _interrupt(event: KeyPressEvent) -> None:
             self._finish(self._stop_entry(event.current_buffer.text, signal.SIGINT))
@@ -231,9 +235,10 @@ class AnswerEditor:
 
 
 def editor_problem(environ: Mapping[str, str]) -> str | None:
-    """Why /edit cannot open the editor that ``$VISUAL`` or ``$EDITOR`` (in that order, as
-    prompt_toolkit reads them) names, or None: it can, or neither is set (prompt_toolkit
-    then tries editor, nano, pico, vi and emacs)."""
+    """Why /edit cannot open an editor that ``$VISUAL`` or ``$EDITOR`` names (the first one
+    set, when none of them is installed), or None: one of them is (prompt_toolkit opens the
+    first it finds), or neither is set (it then tries editor, nano, pico, vi and emacs)."""
+    problems = []
     for name in ("VISUAL", "EDITOR"):
         value = environ.get(name, "").strip()
         if not value:
@@ -241,8 +246,9 @@ def editor_problem(environ: Mapping[str, str]) -> str | None:
         try:
             program = shlex.split(value)[0]
         except (ValueError, IndexError):
-            return f"${name} ({value}) cannot be read as a command; fix it to use /edit."
-        if shutil.which(program) is None:
-            return f"${name} names {program}, which is not installed; fix it to use /edit."
-        return None
-    return None
+            problems.append(f"${name} ({value}) cannot be read as a command; fix it to use /edit.")
+            continue
+        if shutil.which(program) is not None:
+            return None  # prompt_toolkit opens the first of them that it finds
+        problems.append(f"${name} names {program}, which is not installed; fix it to use /edit.")
+    return problems[0] if problems else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import errno
 import functools
 import os
 import re
@@ -55,6 +56,17 @@ def handled(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+#: what writing to a stream reports when the output cannot take it: a full disk or quota,
+#: a file grown past its limit, a failing device
+_WRITE_ERRNOS = frozenset((errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO))
+
+
+def writing_failed(exc: OSError) -> bool:
+    """Whether ``exc`` is the output (standard output or error, which have no file name)
+    failing to take what was written, rather than any other error of the system."""
+    return exc.errno in _WRITE_ERRNOS and exc.filename is None
+
+
 def output_failed(exc: OSError) -> NoReturn:
     """End the run after an error writing the output (``exc``): one line on stderr, exit
     code 1. Standard output is pointed at the null device first, so that flushing it at
@@ -63,9 +75,8 @@ def output_failed(exc: OSError) -> NoReturn:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
     reason = exc.strerror or str(exc)
-    where = f" to {exc.filename}" if exc.filename else ""
     with contextlib.suppress(OSError):
-        error(f"Cannot write the output{where}: {reason}. Check the disk or where it is sent.")
+        error(f"Cannot write the output: {reason}. Check the disk or where it is sent.")
     raise SystemExit(int(ExitCode.FAILURE))
 
 

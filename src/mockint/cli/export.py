@@ -22,6 +22,7 @@ from mockint.history.export import (
     write_markdown,
     write_markdown_file,
 )
+from mockint.wording import counted
 
 
 class ExportFormat(StrEnum):
@@ -67,16 +68,16 @@ def export(
     if format == ExportFormat.MARKDOWN:
         if output is not None and is_file_name(output):
             count = write_markdown_file(exports, output)
-            console.note(f"Exported {count} session{'s' if count != 1 else ''} to {output}")
+            console.note(f"Exported {counted(count, 'session')} to {output}")
             return
         directory = output or Path(f"mockint-export-{stamp}")
         if directory.exists() and not directory.is_dir():
             raise UsageError(f"--output {directory} is a file; markdown export needs a directory.")
         count = write_markdown(exports, directory)
-        console.note(f"Exported {count} session{'s' if count != 1 else ''} to {directory}/")
+        console.note(f"Exported {counted(count, 'session')} to {directory}/")
     elif output is None:
         count = write_jsonl(exports, sys.stdout)
-        console.note(f"Exported {count} session{'s' if count != 1 else ''}.")
+        console.note(f"Exported {counted(count, 'session')}.")
     else:
         target = output if is_file_name(output) else output / f"mockint-export-{stamp}.jsonl"
         path = write_jsonl_file(exports, target)

@@ -12,8 +12,8 @@ from rich.text import Text
 
 from mockint.cli.console import glyph, user_text
 from mockint.models.sessions import SetupPreview, SetupResult
-from mockint.safetext import counted
 from mockint.timespec import local
+from mockint.wording import counted
 
 if TYPE_CHECKING:
     from mockint.history.recommend import Recommendation
@@ -141,7 +141,7 @@ def report_view(report: Report) -> Group:
 
 def api_cost_line(cost: ApiCost) -> str:
     return (
-        f"API cost: ${cost.total:.4f} {cost.currency} ({cost.requests} call{'s' if cost.requests != 1 else ''}, "
+        f"API cost: ${cost.total:.4f} {cost.currency} ({counted(cost.requests, 'call')}, "
         f"{cost.prompt_tokens:,} prompt + {cost.output_tokens:,} output tokens)"
     )
 
@@ -268,7 +268,7 @@ def _with_statistics(
     if not s.total_interviews:
         parts.append(Text(f"No graded sessions{scope} yet: no statistics.", style="dim"))
         return Group(*parts)  # type: ignore[arg-type]
-    graded = f"{s.total_interviews} graded session{'s' if s.total_interviews != 1 else ''}"
+    graded = counted(s.total_interviews, "graded session")
     parts.append(
         Text.assemble(
             (f"Statistics of {graded}{scope}: ", "bold"),

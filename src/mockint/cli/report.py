@@ -69,21 +69,11 @@ def report(
     write_output(text, output)
 
 
-_EXTENSIONS = {
-    ".md": ReportFormat.MARKDOWN,
-    ".markdown": ReportFormat.MARKDOWN,
-    ".html": ReportFormat.HTML,
-    ".htm": ReportFormat.HTML,
-    ".json": ReportFormat.JSON,
-}
-
-
 def format_for(output: Path | None) -> ReportFormat:
     """The format an output file's extension asks for (``report.md``: Markdown); rich (as
     plain text in a file) for any other name and for stdout."""
-    if output is None:
-        return ReportFormat.RICH
-    return _EXTENSIONS.get(output.suffix.lower(), ReportFormat.RICH)
+    found = DocumentFormat.from_suffix(output.suffix) if output is not None else None
+    return ReportFormat(found.value) if found is not None else ReportFormat.RICH
 
 
 app = command_app("report", report)

@@ -13,7 +13,7 @@ from mockint.cli.common import database, selection_request, warn_about_models
 from mockint.cli.display import RichDisplay
 from mockint.cli.errors import command_app
 from mockint.enums import Duplex, Mode, Provider, Status, SttEngine
-from mockint.errors import ExitCode, UsageError
+from mockint.errors import ExitCode
 from mockint.interview.retry import compare_with_parent
 from mockint.interview.session import Interview, setup_interview
 from mockint.runners import Outcome, Runner, RunnerSettings, get_runner, run_interview
@@ -102,37 +102,25 @@ def start(
         ),
         RichDisplay(open_browser=not no_browser),
     )
-    # A scripted run says what it noticed about the questions once its answers fit them:
-    # an answers file that does not is refused with its one line and nothing else.
-    deferred: list[str] = []
     if resumed is not None:
         interview = resumed
     else:
         with console.waiting("Preparing your questions…"):
             result = setup_interview(db, request, mode=chosen)
-        deferred = list(result.warnings) if answers else []
-        for warning in [] if answers else result.warnings:
+        for warning in result.warnings:
             console.warn(warning)
         interview = Interview.open(db, result.session_id)
         if not json and not answers:
             console.err.print(render.setup_header(result))
-    refused = False
-    try:
-        conduct(
-            interview,
-            runner,
-            json=json,
-            fail_under=fail_under,
-            new=session_id is None,
-            provider=provider,
-            model=model,
-        )
-    except UsageError:
-        refused = True
-        raise
-    finally:
-        for warning in [] if refused else deferred:
-            console.warn(warning)
+    conduct(
+        interview,
+        runner,
+        json=json,
+        fail_under=fail_under,
+        new=session_id is None,
+        provider=provider,
+        model=model,
+    )
 
 
 def conduct(

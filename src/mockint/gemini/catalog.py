@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from mockint import clock
 from mockint.resources import load_toml
+from mockint.wording import counted
 
 
 class Price(BaseModel):
@@ -115,7 +116,7 @@ def shutdown_notice(model: str, day: date | None = None) -> str | None:
     if left <= 0:
         state = f"was shut down by Google on {when}"
     else:
-        state = f"shuts down on {when} ({left} day{'s' if left != 1 else ''} from now)"
+        state = f"shuts down on {when} ({counted(left, 'day')} from now)"
     return (
         f"Gemini model {model} {state}; choose another with --model, MOCKINT_GEMINI_MODEL "
         "or the config file."

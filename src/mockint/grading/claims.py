@@ -130,7 +130,14 @@ def _clause_spans(clause: str) -> list[Span]:
         if word == "not" and i + 1 < len(tokens) and lowered[i + 1] in words["not_a_cue_before"]:
             i += 2
             continue
-        if word == "never" and i and lowered[i - 1] in words["never_as_type_after"]:
+        if (
+            word == "never"
+            and i
+            and (
+                lowered[i - 1] == "type"
+                or (lowered[i - 1] in words["never_as_type_after"] and i == len(tokens) - 1)
+            )
+        ):
             i += 1  # TypeScript's type: "assigns the value to never", "of type never"
             continue
         if (
@@ -205,9 +212,18 @@ def _after_auxiliary(lowered: list[str], i: int) -> bool:
     j = i - 1
     while j >= 0 and lowered[j] in words["dismissive_modifiers"]:
         j -= 1
-    return j >= 0 and (
-        lowered[j] in words["auxiliaries"] or lowered[j].endswith(("'s", "'re", "seems", "seem"))
+    return j >= 0 and (lowered[j] in words["auxiliaries"] or lowered[j] in _CONTRACTED_BE)
+
+
+# "it's overkill", "they're pointless": a pronoun with a contracted "is" or "are" (not a
+# possessive: "the log's redundant entries")
+_CONTRACTED_BE = frozenset(
+    f"{pronoun}{ending}"
+    for pronoun, ending in (
+        *((p, "'s") for p in ("it", "that", "this", "what", "here", "there", "which")),
+        *((p, "'re") for p in ("they", "we", "you", "these", "those")),
     )
+)
 
 
 def _coordinated_clause(lowered: list[str], start: int) -> int:
@@ -350,6 +366,29 @@ def sequences(text: str) -> list[tuple[str, ...]]:
     if len(run) >= SEQUENCE:
         found.append(tuple(run))
     return found
+
+
+_ORDER_WORDS = re.compile(
+    r"\b(?:order|ordered|prints?|printed|logs?|logged|outputs?|sequence|runs? in)\b",
+    re.IGNORECASE,
+)
+
+
+def orders(text: str) -> list[tuple[str, ...]]:
+    """The sequences of ``text`` (a key point) that are orders: only when it speaks of an
+    order or an output ("The logged order is 1, 4, 3, 2"), not a set of values ("coins 1, 3
+    and 4")."""
+    return sequences(text) if _ORDER_WORDS.search(text) else []
+
+
+def affirmed_sequences(text: str) -> list[tuple[str, ...]]:
+    """The sequences ``text`` (an answer's sentence) affirms: none inside a negated span
+    ("It does not print 1, 4, 3, 2")."""
+    if not may_negate(text):
+        return sequences(text)
+    return [
+        seq for span in polarity_spans(text) if not span.negated for seq in sequences(span.text)
+    ]
 
 
 def wrong_sequence(

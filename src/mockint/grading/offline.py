@@ -233,8 +233,7 @@ class KeyPoint:
     asked: npt.NDArray[np.bool_]  # (terms,) the question itself uses the term
     embedding: npt.NDArray[np.float32]  # (dims,)
     claims: frozenset[Claim]  # (role, class) pairs, see claims.claimed
-    # the runs of numbers it states in order ("The logged order is 1, 4, 3, 2"), see
-    # claims.sequences
+    # the orders of numbers it states ("The logged order is 1, 4, 3, 2"), see claims.orders
     sequences: tuple[tuple[str, ...], ...]
     opposites: tuple[Opposite, ...]  # see claims.opposites
     # The key point is itself a short phrase without explanation ("Private and public.",
@@ -291,7 +290,7 @@ def prepare_key_point(text: str, question: str) -> KeyPoint:
             or claims.replace_complexities(asserted)
         ),
         claims=claims.claimed(text),
-        sequences=tuple(claims.sequences(text)),
+        sequences=tuple(claims.orders(text)),
         opposites=claims.opposites(text),
         terse=_terse_key_point(text),
     )
@@ -326,7 +325,8 @@ class AnswerIndex:
     denied: dict[str, list[int]]  # term -> sentences that say it only inside a negated span
     said: dict[str, list[int]]  # term -> sentences that say it, affirmed or not
     claims: list[frozenset[Claim]]  # each sentence's (role, class) pairs
-    sequences: list[list[tuple[str, ...]]]  # each sentence's runs of numbers (claims.sequences)
+    # each sentence's affirmed runs of numbers (claims.affirmed_sequences)
+    sequences: list[list[tuple[str, ...]]]
     #: each sentence's affirmed words (claims.affirmed_words), filled as they are asked for
     _affirmed: dict[int, frozenset[str]] = field(default_factory=dict)
 
@@ -382,7 +382,7 @@ class AnswerIndex:
             denied=denied,
             said=said,
             claims=[claims.claimed(s.text) for s in sentences],
-            sequences=[claims.sequences(s.text) for s in sentences],
+            sequences=[claims.affirmed_sequences(s.text) for s in sentences],
         )
 
 
@@ -406,7 +406,6 @@ SHORT_RUN = 4
 
 # The share of function words that makes a run of five words or more a phrase, not a list.
 PHRASE_SHARE = 0.25
-_BIG_O_CALL = re.compile(r"\b[OΘΩ]\([^()]*(?:\([^()]*\)[^()]*)*\)")
 
 
 def _notation(text: str) -> bool:
@@ -416,7 +415,11 @@ def _notation(text: str) -> bool:
     are phrases of five words or more, at least PHRASE_SHARE of them function words. A complexity's
     parentheses relate nothing ("hash map doubly linked list O(1) get put" is a list)."""
     fw = function_words()
-    items = [item.split() for item in re.split(r"[,;]", _BIG_O_CALL.sub("O", text)) if item.strip()]
+    items = [
+        item.split()
+        for item in re.split(r"[,;]", claims.replace_complexities(text))
+        if item.strip()
+    ]
     related = sum(
         1
         for item in items
@@ -460,6 +463,8 @@ class PointResult:
     evidence: str | None
     missing: list[str]
     structural: bool = False
+    #: the answer's sentences (indices among those graded) that ``evidence`` quotes
+    window: tuple[int, ...] = ()
     #: the answer's sentence that says the opposite of the key point, if any
     contradiction: str | None = None
     #: the complexity the answer claims where the key point states another ("O(n) time")
@@ -784,6 +789,7 @@ def _point(
         prose=prose,
         credit=credit,
         evidence=_evidence(index, window) if window and credit > 0 else None,
+        window=window if window and credit > 0 else (),
         missing=[],
     )
     opposite = _dismissal(point, index, window) if window and credit > 0 else None
@@ -806,10 +812,17 @@ def _point(
             if _about(point, index, (i,))
             or (i > 0 and _bare(index, i) and _about(point, index, (i - 1,)))
         ]
-        # A sentence that also states the key point's own complexity compares approaches
+        # A sentence that compares approaches and states the key point's own complexity
         # ("O(n) time and O(n) space, versus the O(n^2) brute force"): its other claims
         # are about the other approach.
-        about = [i for i in about if not claims.agreeing(point.claims, index.claims[i])]
+        about = [
+            i
+            for i in about
+            if not (
+                _COMPARES.search(index.sentences[i].text)
+                and claims.agreeing(point.claims, index.claims[i])
+            )
+        ]
         conflict = claims.conflicting(
             point.claims, frozenset().union(*(index.claims[i] for i in about))
         )
@@ -847,6 +860,7 @@ def _order(point: KeyPoint, index: AnswerIndex, result: PointResult) -> None:
             if result.credit < SEQUENCE_CREDIT and not result.contradicted:
                 result.credit = SEQUENCE_CREDIT
                 result.evidence = index.sentences[said[0]].text
+                result.window = (said[0],)
             continue
         wrong = claims.wrong_sequence(expected, stated)
         if wrong is not None:
@@ -854,6 +868,13 @@ def _order(point: KeyPoint, index: AnswerIndex, result: PointResult) -> None:
             result.credit = min(result.credit, WRONG_COMPLEXITY)
             result.evidence = None
             return
+
+
+_COMPARES = re.compile(
+    r"\b(?:versus|vs\.?|compared (?:to|with)|than|whereas|unlike|against|instead of|"
+    r"rather than|while the)\b",
+    re.IGNORECASE,
+)
 
 
 def _about(point: KeyPoint, index: AnswerIndex, window: tuple[int, ...]) -> bool:
@@ -1039,13 +1060,13 @@ def grade_answer(item: AnsweredQuestion) -> AnswerResult:
         elsewhere = min(elsewhere, 1 - told_elsewhere)
         if told_elsewhere >= FITS_ANOTHER and not any(p.covered for p in result.points):
             result.fits_another = nearest
-    flagged: tuple[str, ...] = ()
+    flagged: set[int] = set()
     if rubric.story_weight:
         result.story = story_quality(kept)
-        flagged = result.story.red_flags
+        flagged = {i for i, s in enumerate(kept) if s.text in result.story.red_flags}
         _flagged_is_no_evidence(result, flagged)
     asked = min(ramp(result.relevance, RELEVANT, RELEVANT_FULL), elsewhere)
-    _credit_structure(result, [s for s in kept if s.text not in flagged], asked)
+    _credit_structure(result, kept, asked, skip=flagged)
     result.words = analysed.word_count
     reasoning, _ = _connectives()
     result.reasoning_connectives = _count_phrases(analysed.text, reasoning)
@@ -1081,19 +1102,14 @@ def grade_answer(item: AnsweredQuestion) -> AnswerResult:
     return result
 
 
-def _flagged_is_no_evidence(result: AnswerResult, flagged: tuple[str, ...]) -> None:
-    """A key point whose only evidence is red-flag sentences (blame, "nothing much for me
-    to learn") earns nothing from them: saying there was no lesson does not reflect. Nor
-    does such a sentence show a story's shape (``_credit_structure``)."""
-    if not flagged:
-        return
+def _flagged_is_no_evidence(result: AnswerResult, flagged: set[int]) -> None:
+    """A key point whose only evidence is red-flag sentences (``flagged``, their indices:
+    blame, "nothing much for me to learn") earns nothing from them: saying there was no
+    lesson does not reflect. Nor does such a sentence show a story's shape
+    (``_credit_structure``)."""
     for point in result.points:
-        if point.evidence and not point.contradicted:
-            rest = point.evidence
-            for sentence in flagged:
-                rest = rest.replace(sentence, "")
-            if not rest.strip():
-                point.credit, point.evidence = 0.0, None
+        if point.window and set(point.window) <= flagged and not point.contradicted:
+            point.credit, point.evidence, point.window = 0.0, None, ()
 
 
 def _story_dimensions(result: AnswerResult, story: StoryQuality, on_question: float) -> None:
@@ -1108,12 +1124,14 @@ def _story_dimensions(result: AnswerResult, story: StoryQuality, on_question: fl
                 result.dimensions[name] = min(result.dimensions[name], RED_FLAG_CAP)
 
 
-def _credit_structure(result: AnswerResult, kept: list[Sentence], on_question: float) -> None:
+def _credit_structure(
+    result: AnswerResult, kept: list[Sentence], on_question: float, skip: set[int]
+) -> None:
     """Credit key points that describe a story's shape (a result, a lesson) from structure.
 
     Only for dimensions with patterns (behavioural STAR parts), only from
-    sentences that read as prose, and only as far as the answer is about
-    the question asked.
+    sentences that read as prose and are not in ``skip`` (indices of red flags), and only
+    as far as the answer is about the question asked.
     """
     default = rubric_for(result.question.type).default
     if not any(p.credit >= 0.2 for p in result.points):
@@ -1122,11 +1140,13 @@ def _credit_structure(result: AnswerResult, kept: list[Sentence], on_question: f
         dimension = point.dimension
         if not dimension.patterns or dimension.name == default:
             continue
-        for sentence in kept:
+        for i, sentence in enumerate(kept):
+            if i in skip:
+                continue
             if sentence.function_ratio >= PROSE_FLOOR * 2 and dimension.shown_in(sentence.text):
                 structural = STRUCTURE_CREDIT * on_question
                 if structural > point.credit:
                     point.credit = structural
-                    point.evidence = sentence.text
+                    point.evidence, point.window = sentence.text, (i,)
                     point.structural = True
                 break

@@ -399,7 +399,8 @@ def correct_spelling(text: str, vocabulary: frozenset[str]) -> str:
 
 
 # Shortest run-together word that is split, and shortest part (shorter parts must be
-# function words: "dynamicno", "directlyas").
+# function words, "dynamicno", "directlyas", or short words of the field, "keyvalue": see
+# ``[spelling] short_parts`` in grader.toml).
 RUN_TOGETHER = 6
 RUN_TOGETHER_PART = 4
 
@@ -422,10 +423,17 @@ def split_run_together(word: str) -> str:
     for i in range(2, len(word) - 1):
         head, tail = lowered[:i], lowered[i:]
         if min(len(head), len(tail)) > shorter and all(
-            (len(part) >= RUN_TOGETHER_PART or part in fw) and _known(part) for part in (head, tail)
+            (len(part) >= RUN_TOGETHER_PART or part in fw or part in _short_parts())
+            and _known(part)
+            for part in (head, tail)
         ):
             split, shorter = i, min(len(head), len(tail))
     return f"{word[:split]} {word[split:]}" if split else word
+
+
+@cache
+def _short_parts() -> frozenset[str]:
+    return frozenset(_grader_words()["spelling"]["short_parts"])
 
 
 @cache

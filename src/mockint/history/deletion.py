@@ -13,6 +13,7 @@ from mockint.errors import UsageError
 from mockint.paths import audio_dir
 from mockint.storage.sessions import delete_sessions, resolve_session_id, sessions_created_before
 from mockint.timespec import parse_age
+from mockint.wording import counted
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ def plan_deletion(
         ids += [i for i in sessions_created_before(db, cutoff) if i not in ids]
     if not ids:
         return DeletionPlan([], "")
-    what = f"{len(ids)} session{'s' if len(ids) != 1 else ''}"
+    what = counted(len(ids), "session")
     if len(ids) <= 5:
         what += ": " + ", ".join(ids)
     return DeletionPlan(ids, f"This deletes {what}, with their answers and reports.")

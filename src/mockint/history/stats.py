@@ -30,6 +30,7 @@ from mockint.models.history import (
 from mockint.models.reports import grader_of
 from mockint.storage import history as history_store
 from mockint.storage.history import SORTS
+from mockint.wording import counted
 
 #: sessions set up but never started are not listed once this old (``--status SETUP`` lists them)
 STALE_SETUP = timedelta(days=1)
@@ -91,8 +92,8 @@ def list_history(
     last_page = max(1, math.ceil(total / limit))
     if page > last_page:
         raise UsageError(
-            f"--page {page} is past the last page, {last_page}: {total} "
-            f"session{'' if total == 1 else 's'} at {limit} per page."
+            f"--page {page} is past the last page, {last_page}: "
+            f"{counted(total, 'session')} at {limit} per page."
         )
     rows = history_store.session_page(
         db, where, params, sort=sort, limit=limit, offset=(page - 1) * limit

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 
 from mockint.errors import UsageError
 from mockint.models.questions import Question, normalise_topic
+from mockint.wording import counted
 
 
 def matches_focus(question: Question, focus: str) -> bool:
@@ -57,7 +58,7 @@ def pick(
         raise UsageError("--count must be at least 1.")
     if count is not None and count > len(candidates):
         raise UsageError(
-            f"Only {len(candidates)} question{'s' if len(candidates) != 1 else ''} match that "
+            f"Only {counted(len(candidates), 'question')} match that "
             f"selection, so --count {count} cannot be met. Use --count {len(candidates)} or fewer."
         )
     rng = random.Random(seed)

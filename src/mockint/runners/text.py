@@ -27,6 +27,7 @@ from mockint.runners.base import (
     command_of,
 )
 from mockint.timespec import clock
+from mockint.wording import counted
 
 if TYPE_CHECKING:
     from mockint.gemini.followups import FollowUpWriter
@@ -75,7 +76,7 @@ class TextRunner:
         if draft.strip():
             lines = len(draft.splitlines())
             self.display.say(
-                f"Your unsent draft ({lines} line{'s' if lines != 1 else ''}, "
+                f"Your unsent draft ({counted(lines, 'line')}, "
                 f"{clock(spent)} spent) is back where you left it: finish it and submit.",
                 Tone.NOTICE,
             )

@@ -22,6 +22,21 @@ class DocumentFormat(StrEnum):
     def suffix(self) -> str:
         return {"markdown": ".md", "html": ".html", "json": ".json"}[self.value]
 
+    @classmethod
+    def from_suffix(cls, suffix: str) -> DocumentFormat | None:
+        """The format a file name's suffix asks for (".md", ".markdown", ".html", ".htm",
+        ".json", in any case), or None for any other."""
+        return _SUFFIXES.get(suffix.lower())
+
+
+_SUFFIXES = {
+    ".md": DocumentFormat.MARKDOWN,
+    ".markdown": DocumentFormat.MARKDOWN,
+    ".html": DocumentFormat.HTML,
+    ".htm": DocumentFormat.HTML,
+    ".json": DocumentFormat.JSON,
+}
+
 
 def render(report: Report, fmt: DocumentFormat) -> str:
     """``report`` as a document in ``fmt``."""

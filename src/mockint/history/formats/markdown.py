@@ -17,7 +17,8 @@ import re
 from mockint.models.history import SessionExport
 from mockint.models.reports import Report
 from mockint.models.sessions import TurnKind, TurnRole
-from mockint.safetext import counted, strip_controls
+from mockint.safetext import strip_controls
+from mockint.wording import counted
 
 #: always escaped: backslash, code, links and images, strikethrough
 _ALWAYS = re.compile(r"([\\`\[\]])|(~~)")
