@@ -1297,3 +1297,11 @@ def test_a_set_of_values_is_no_order_and_a_denied_order_is_not_given() -> None:
         EVENT_LOOP, "logged order", "It does not print 1, 4, 3, 2; it prints 1, 2, 3, 4."
     )
     assert denied.wrong_order == "1, 2, 3, 4" and not denied.covered
+
+
+def test_terms_joined_by_plus_are_notation() -> None:
+    limiter = BANK["system-design-medium-rate-limiter"]
+    answer = (
+        "Token bucket in Redis, atomic Lua.\n429 + Retry-After + X-RateLimit-* headers.\nFail open."
+    )
+    assert graded_point(limiter, "HTTP 429", answer).covered

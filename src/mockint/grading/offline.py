@@ -397,7 +397,7 @@ def _content(sentence: Sentence, asked: frozenset[str], affirmed: bool) -> str:
     return " ".join(kept) or (sentence.affirmed if affirmed else sentence.words)
 
 
-_RELATION = re.compile(r"[=<>→(:]|->|\w\.\w|^\s*(?:return|yield|throw|await)\b")
+_RELATION = re.compile(r"[=<>→(:]|->|\s\+\s|\w\.\w|^\s*(?:return|yield|throw|await)\b")
 
 
 # Items of a sentence few enough that one relation among them makes it notation.
@@ -411,7 +411,8 @@ PHRASE_SHARE = 0.25
 def _notation(text: str) -> bool:
     """Whether ``text`` is terse notation rather than a list of terms: most of its comma-
     or semicolon-separated items (or, in a short run of items, any) relate things
-    ("curr.next = prev", "max-heap lo (lower half)", "median: O(1)", "return prev") or
+    ("curr.next = prev", "max-heap lo (lower half)", "median: O(1)", "return prev",
+    "429 + Retry-After") or
     are phrases of five words or more, at least PHRASE_SHARE of them function words. A complexity's
     parentheses relate nothing ("hash map doubly linked list O(1) get put" is a list)."""
     fw = function_words()
