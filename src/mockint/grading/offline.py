@@ -412,9 +412,9 @@ def _notation(text: str) -> bool:
     """Whether ``text`` is terse notation rather than a list of terms: most of its comma-
     or semicolon-separated items (or, in a short run of items, any) relate things
     ("curr.next = prev", "max-heap lo (lower half)", "median: O(1)", "return prev",
-    "429 + Retry-After") or
-    are phrases of five words or more, at least PHRASE_SHARE of them function words. A complexity's
-    parentheses relate nothing ("hash map doubly linked list O(1) get put" is a list)."""
+    "429 + Retry-After") or are phrases of five words or more, at least PHRASE_SHARE of
+    them function words. A complexity's parentheses relate nothing ("hash map doubly
+    linked list O(1) get put" is a list)."""
     fw = function_words()
     items = [
         item.split()
