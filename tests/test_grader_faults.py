@@ -3,7 +3,10 @@ complexity claims, abbreviations, terse and code answers, evidence, stories, con
 
 from __future__ import annotations
 
+import os
 import statistics
+import subprocess
+import sys
 import tomllib
 
 import pytest
@@ -1305,3 +1308,40 @@ def test_terms_joined_by_plus_are_notation() -> None:
         "Token bucket in Redis, atomic Lua.\n429 + Retry-After + X-RateLimit-* headers.\nFail open."
     )
     assert graded_point(limiter, "HTTP 429", answer).covered
+
+
+def test_an_inflection_is_not_corrected_to_another_word() -> None:
+    # "frees" is "free" inflected, not a misspelling of "fees" (or of "free")
+    vocabulary = frozenset({"fees", "free", "spot"})
+    assert correct_spelling("which frees the spot", vocabulary) == "which frees the spot"
+    # of words equally near, the one sharing the longest beginning wins, in every process
+    assert correct_spelling("the parkig spot", frozenset({"parking", "barking"})) == (
+        "the parking spot"
+    )
+
+
+GRADE_ONE = """
+import tomllib, sys
+from mockint.grading.offline import grade_answer
+from mockint.models.sessions import AnsweredQuestion
+from mockint.questions.bank import bank_questions
+q = next(q for q in bank_questions() if q.id == "machine-coding-medium-parking-lot")
+answer = ("ParkingLot has park(vehicle), which finds the first free spot that fits, and "
+          "leave(vehicle), which frees it. A Ticket records the spot and entry time.")
+r = grade_answer(AnsweredQuestion(question=q, answer=answer))
+print([round(p.credit, 4) for p in r.points], r.score)
+"""
+
+
+def test_a_grade_does_not_depend_on_the_process_hash_seed() -> None:
+    graded = {
+        subprocess.run(
+            [sys.executable, "-c", GRADE_ONE],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "3", "5")
+    }
+    assert len(graded) == 1, graded

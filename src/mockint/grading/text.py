@@ -17,6 +17,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from itertools import takewhile
 from typing import Any
 
 from mockint.grading.claims import (
@@ -391,8 +392,8 @@ def correct_spelling(text: str, vocabulary: frozenset[str]) -> str:
     def fix(match: re.Match[str]) -> str:
         word = match.group(0)
         lowered = word.lower()
-        if lowered in vocabulary or _known(lowered):
-            return word
+        if lowered in vocabulary or _known(lowered) or _known(stem(lowered)):
+            return word  # a word, or an inflection of one ("frees")
         return (_nearest(lowered, vocabulary) if vocabulary else None) or split_run_together(word)
 
     return _LONG_WORD.sub(fix, text)
@@ -448,9 +449,19 @@ def split_run_together_text(text: str) -> str:
 
 @lru_cache(maxsize=65536)
 def _nearest(word: str, vocabulary: frozenset[str]) -> str | None:
-    """The word of ``vocabulary`` that ``word`` misspells, if any (see correct_spelling)."""
+    """The word of ``vocabulary`` that ``word`` misspells, if any (see correct_spelling).
+
+    Of words equally near, the one sharing the longest beginning with ``word`` wins, then
+    the first in alphabetical order: never the set's iteration order, which changes with
+    each process's hash seed ("frees" is "free", not "fees", in every run)."""
     limit = 1 if len(word) <= 6 else 2
-    best = min(vocabulary, key=lambda v: edit_distance(word, v, limit))
+
+    def shared(other: str) -> int:  # letters at the start that both have
+        return sum(
+            1 for _ in takewhile(lambda pair: pair[0] == pair[1], zip(word, other, strict=False))
+        )
+
+    best = min(vocabulary, key=lambda v: (edit_distance(word, v, limit), -shared(v), v))
     return best if edit_distance(word, best, limit) <= limit else None
 
 
