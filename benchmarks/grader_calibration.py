@@ -126,7 +126,7 @@ def interview(path: Path = ROOT / "interview.toml", name: str = "interview set")
         print(f"  strong kinds > {low}: {ok}/{3 * len(rows)}")
     ok = sum(r["medium"] > r["weak"] for r in rows)
     print(f"  medium > weak: {ok}/{len(rows)}")
-    print(f"  'you said the opposite' or 'wrong complexity' on a strong or medium answer: "
+    print(f"  'you said the opposite', 'wrong complexity' or 'wrong order' on a strong or medium answer: "
           f"{sum(r['false_notes'] for r in rows)} of {4 * len(rows)} answers")  # fmt: skip
 
 
