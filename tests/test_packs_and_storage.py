@@ -105,6 +105,14 @@ def test_toml_error_names_the_line(cli, tmp_path):
     assert "line 2" in result.stderr
 
 
+def test_a_toml_error_at_the_end_points_to_what_is_unclosed(cli, tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text("name = [1, 2\n", encoding="utf-8")
+    result = cli("setup", "--pack", str(path))
+    assert result.exit_code == 2
+    assert "Look for a bracket or quote that is never closed." in " ".join(result.stderr.split())
+
+
 def test_missing_pack(cli, tmp_path):
     result = cli("start", "--pack", str(tmp_path / "nope.toml"))
     assert result.exit_code == 2

@@ -57,9 +57,12 @@ def parse_pack(text: str, origin: str = "pack") -> Pack:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InputFileError(
-            f"{origin} is not valid TOML: {exc}. Fix the syntax at that line."
-        ) from None
+        where = (
+            "Fix the syntax at that line."
+            if "line" in str(exc)
+            else "Look for a bracket or quote that is never closed."
+        )
+        raise InputFileError(f"{origin} is not valid TOML: {exc}. {where}") from None
     except RecursionError:
         raise InputFileError(
             f"{origin} nests arrays or tables too deeply to be a question pack."
