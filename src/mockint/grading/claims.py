@@ -384,8 +384,9 @@ def orders(text: str) -> list[tuple[str, ...]]:
 def affirmed_sequences(text: str) -> list[tuple[str, ...]]:
     """The sequences ``text`` (an answer's sentence) affirms: none inside a negated span
     ("It does not print 1, 4, 3, 2")."""
-    if not may_negate(text):
-        return sequences(text)
+    found = sequences(text)
+    if not found or not may_negate(text):
+        return found
     return [
         seq for span in polarity_spans(text) if not span.negated for seq in sequences(span.text)
     ]

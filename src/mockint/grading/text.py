@@ -455,14 +455,16 @@ def _nearest(word: str, vocabulary: frozenset[str]) -> str | None:
     the first in alphabetical order: never the set's iteration order, which changes with
     each process's hash seed ("frees" is "free", not "fees", in every run)."""
     limit = 1 if len(word) <= 6 else 2
+    distances = {v: edit_distance(word, v, limit) for v in vocabulary}
+    nearest = min(distances.values(), default=limit + 1)
+    if nearest > limit:
+        return None
 
     def shared(other: str) -> int:  # letters at the start that both have
-        return sum(
-            1 for _ in takewhile(lambda pair: pair[0] == pair[1], zip(word, other, strict=False))
-        )
+        pairs = zip(word, other, strict=False)
+        return sum(1 for _ in takewhile(lambda pair: pair[0] == pair[1], pairs))
 
-    best = min(vocabulary, key=lambda v: (edit_distance(word, v, limit), -shared(v), v))
-    return best if edit_distance(word, best, limit) <= limit else None
+    return min((v for v, d in distances.items() if d == nearest), key=lambda v: (-shared(v), v))
 
 
 # ------------------------------------------------------------------------ analysis
