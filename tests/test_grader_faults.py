@@ -93,18 +93,29 @@ def test_a_single_letter_never_stands_for_a_complexity() -> None:
     assert not any(term.startswith("§quadratic") for term in sentence.content)
 
 
-def test_a_different_complexity_is_named_as_wrong() -> None:
-    answer = (
-        "I store each number's index in a hash map and look up the complement, target minus "
-        "the number, before inserting it. The whole thing is O(n^2), which is optimal."
-    )
-    result = grade(TWO_SUM, answer)
-    point = result.points[3]  # single-pass hash map solution in O(n)
+@pytest.mark.parametrize(
+    ("question", "index", "answer", "wrong", "needed"),
+    [
+        # a bare claim ("The whole thing is ...") is about the sentence before it
+        (TWO_SUM, 3,  # single-pass hash map solution in O(n)
+         "I store each number's index in a hash map and look up the complement, target minus "
+         "the number, before inserting it. The whole thing is O(n^2), which is optimal.",
+         "O(n^2) time", "O(n) time"),
+        # the space class matches (O(n)); the running time does not
+        (BANK["dsa-medium-merge-intervals"], 3,
+         "Sort the intervals by start, then sweep once, merging into the last interval when "
+         "they overlap. Complexity is O(n) overall, because the linear sweep dominates the sort.",
+         "O(n) time", "O(n log n) time"),
+    ],
+)  # fmt: skip
+def test_a_different_complexity_is_named_as_wrong(
+    question: Question, index: int, answer: str, wrong: str, needed: str
+) -> None:
+    point = grade(question, answer).points[index]
     assert not point.covered
-    # a bare claim ("The whole thing is ...") is about the sentence before it
-    assert point.wrong_complexity == "O(n^2) time"
+    assert point.wrong_complexity == wrong
     assert feedback.point_note(point) == (
-        "Wrong complexity: you said O(n^2) time, but this point needs O(n) time."
+        f"Wrong complexity: you said {wrong}, but this point needs {needed}."
     )
 
 
@@ -160,18 +171,6 @@ def test_a_complexity_conflicts_only_with_the_same_measure(
     stated: str, expected: str, wrong: tuple[str, str] | None
 ) -> None:
     assert conflicting(claimed(expected), claimed(stated)) == wrong
-
-
-def test_a_wrong_running_time_is_named_even_when_the_space_class_matches() -> None:
-    answer = (
-        "Sort the intervals by start, then sweep once, merging into the last interval when "
-        "they overlap. Complexity is O(n) overall, because the linear sweep dominates the sort."
-    )
-    point = grade(BANK["dsa-medium-merge-intervals"], answer).points[3]
-    assert point.wrong_complexity == "O(n) time"
-    assert feedback.point_note(point) == (
-        "Wrong complexity: you said O(n) time, but this point needs O(n log n) time."
-    )
 
 
 def test_a_complexity_said_about_another_approach_is_not_called_wrong() -> None:

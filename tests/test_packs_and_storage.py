@@ -43,16 +43,26 @@ def test_an_export_is_reused_as_a_pack(cli, pack_file, tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("content", "expected"),
+    ("damage", "expected"),
     [
-        ('{"formatVersion": 1}\n', "line 1, has no questions list: is it a mockint export?"),
-        ('{"questions": []}\nnot json\n', "line 2, is not JSON"),
-        ('{"questions": [{"id": "a"}]}\n', "holds no valid question pack"),
+        ("line", "line 2: (file): invalid JSON"),  # a line that is not JSON
+        ("session", "line 1: session: is missing"),  # not an exported session
+        ("questions", "holds no valid question pack: questions: must not be empty."),
     ],
 )
-def test_a_broken_export_given_as_a_pack_names_the_line(cli, tmp_path, content, expected):
+def test_a_broken_export_given_as_a_pack_names_the_line(cli, tmp_path, pack_file, damage, expected):
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(["Sort, then merge."]))
+    assert cli("start", "--pack", str(pack_file), "--answers", str(answers)).exit_code == 0
     path = tmp_path / "old.jsonl"
-    path.write_text(content, encoding="utf-8")
+    assert cli("export", "--output", str(path)).exit_code == 0
+    line = json.loads(path.read_text(encoding="utf-8"))
+    extra = "not json\n" if damage == "line" else ""
+    if damage == "session":
+        del line["session"]
+    elif damage == "questions":
+        line["questions"] = []
+    path.write_text(json.dumps(line) + "\n" + extra, encoding="utf-8")
     result = cli("setup", "--pack", str(path))
     assert result.exit_code == 2
     assert expected in " ".join(result.stderr.split())

@@ -18,7 +18,7 @@ Complexity is parsed, not matched as words: "O(n log n)", "O(n·m)", "O(min(m, n
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -598,10 +598,8 @@ def conflicting(expected: frozenset[Claim], stated: frozenset[Claim]) -> tuple[s
     "O(n^2)" against "O(n^2) time and O(1) extra space" is not (space is not stated), nor
     "O(m*n) time" against "space drops to O(min(m, n))".
     """
-    for role in ("time", "space"):
-        want = {cls for r, cls in expected if (r or "time") == role}
-        have = {cls for r, cls in stated if (r or "time") == role}
-        if want and have and not _agree(have, want):
+    for role, want, have in _by_measure(expected, stated):
+        if not _agree(have, want):
             return _described({(role, c) for c in have}), _described({(role, c) for c in want})
     return None
 
@@ -609,12 +607,19 @@ def conflicting(expected: frozenset[Claim], stated: frozenset[Claim]) -> tuple[s
 def agreeing(expected: frozenset[Claim], stated: frozenset[Claim]) -> bool:
     """Whether ``stated`` meets one of ``expected``'s complexities (time against time,
     space against space, as :func:`conflicting` compares them)."""
+    return any(_agree(have, want) for _, want, have in _by_measure(expected, stated))
+
+
+def _by_measure(
+    expected: frozenset[Claim], stated: frozenset[Claim]
+) -> Iterator[tuple[str, set[str], set[str]]]:
+    """(role, expected classes, stated classes) for time, then space, where both say one;
+    a claim without a role counts as time."""
     for role in ("time", "space"):
         want = {cls for r, cls in expected if (r or "time") == role}
         have = {cls for r, cls in stated if (r or "time") == role}
-        if want and have and _agree(have, want):
-            return True
-    return False
+        if want and have:
+            yield role, want, have
 
 
 def _agree(stated: set[str], expected: set[str]) -> bool:

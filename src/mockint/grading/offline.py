@@ -803,23 +803,21 @@ def _point(
         opposite = _reversed(point, index, window)
     if opposite is not None:
         result.contradiction = opposite
-        result.evidence = None
+        result.evidence, result.window = None, ()
         result.credit = min(credit, CONTRADICTED)
     if point.classes and window:
         anywhere = {cls for said in index.claims for _, cls in said}
-        about = [
-            i
-            for i in window
-            if _about(point, index, (i,))
-            or (i > 0 and _bare(index, i) and _about(point, index, (i - 1,)))
-        ]
         # A sentence that compares approaches and states the key point's own complexity
         # ("O(n) time and O(n) space, versus the O(n^2) brute force"): its other claims
         # are about the other approach.
         about = [
             i
-            for i in about
-            if not (
+            for i in window
+            if (
+                _about(point, index, (i,))
+                or (i > 0 and _bare(index, i) and _about(point, index, (i - 1,)))
+            )
+            and not (
                 _COMPARES.search(index.sentences[i].text)
                 and claims.agreeing(point.claims, index.claims[i])
             )
@@ -867,7 +865,7 @@ def _order(point: KeyPoint, index: AnswerIndex, result: PointResult) -> None:
         if wrong is not None:
             result.wrong_order, result.expected_order = ", ".join(wrong), ", ".join(expected)
             result.credit = min(result.credit, WRONG_COMPLEXITY)
-            result.evidence = None
+            result.evidence, result.window = None, ()
             return
 
 
@@ -947,7 +945,6 @@ def _dismissal(point: KeyPoint, index: AnswerIndex, window: tuple[int, ...]) -> 
             if term in sentence.dismissed and (
                 i in window
                 or central
-                or not any(other in sentence.content_set for other in key if other != term)
                 or all(other in sentence.negated for other in key if other in sentence.content_set)
             ):
                 return sentence.text

@@ -69,16 +69,22 @@ def write_jsonl_file(exports: Iterable[SessionExport], path: Path) -> Path:
 
 
 def read_jsonl(path: Path) -> list[SessionExport]:
-    """Sessions from a ``mockint export`` JSONL file, validated."""
+    """Sessions from a ``mockint export`` JSONL file, validated (see ``parse_jsonl``)."""
+    return parse_jsonl(read_user_text(path, "Export file"), origin=f"Export file {path}")
 
+
+def parse_jsonl(text: str, origin: str) -> list[SessionExport]:
+    """Sessions from the text of a ``mockint export`` JSONL file, one per non-blank line.
+    Raises InputFileError naming ``origin`` and the line when one is not an exported
+    session."""
     items = []
-    for number, line in enumerate(read_user_text(path, "Export file").splitlines(), 1):
+    for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
             items.append(SessionExport.model_validate_json(line))
         except ValidationError as exc:
-            raise InputFileError(f"Export file {path}, line {number}: {describe(exc)}") from None
+            raise InputFileError(f"{origin}, line {number}: {describe(exc)}") from None
     return items
 
 

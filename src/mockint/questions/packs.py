@@ -18,13 +18,13 @@ topics = ["intervals"]    # optional
 
 from __future__ import annotations
 
-import json
 import tomllib
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from mockint.errors import InputFileError
+from mockint.history.export import parse_jsonl
 from mockint.models.questions import Question
 from mockint.userfiles import read_user_text
 from mockint.validation import describe
@@ -78,29 +78,15 @@ def parse_pack(text: str, origin: str = "pack") -> Pack:
 
 def parse_export(text: str, name: str, origin: str = "export") -> Pack:
     """The questions of a ``mockint export`` JSONL file as a pack named ``name``: every
-    line's ``questions``, in file order, each id once (its first occurrence). Raises
-    InputFileError naming ``origin`` and the line when a line is not an export's JSON
-    object or its questions are not valid."""
-    questions: dict[str, object] = {}
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except (json.JSONDecodeError, RecursionError):
-            raise InputFileError(
-                f"{origin}, line {number}, is not JSON: a pack is TOML or a mockint export."
-            ) from None
-        found = data.get("questions") if isinstance(data, dict) else None
-        if not isinstance(found, list):
-            raise InputFileError(
-                f"{origin}, line {number}, has no questions list: is it a mockint export?"
-            )
-        for question in found:
-            if isinstance(question, dict):
-                questions.setdefault(str(question.get("id")), question)
+    session's questions, in file order, each id once (its first occurrence). Raises
+    InputFileError naming ``origin`` and the line when a line is not an exported session
+    (see ``history.export.parse_jsonl``), or ``origin`` when it holds no questions."""
+    questions: dict[str, Question] = {}
+    for session in parse_jsonl(text, origin):
+        for question in session.questions:
+            questions.setdefault(question.id, question)
     try:
-        return Pack.model_validate({"name": name, "questions": list(questions.values())})
+        return Pack(name=name, questions=list(questions.values()))
     except ValidationError as exc:
         raise InputFileError(f"{origin} holds no valid question pack: {describe(exc)}.") from None
 
