@@ -245,12 +245,12 @@ def test_back_from_the_editor_a_command_is_on_its_own_line(home: Path, tmp_path:
     ("environ", "problem"),
     [
         ({"EDITOR": "/nonexistent/editor"},
-         "$EDITOR names /nonexistent/editor, which is not installed; fix it to use /edit."),
+         "/edit: /nonexistent/editor ($EDITOR) is not installed"),
         ({"VISUAL": "nosuch-editor --wait", "EDITOR": "other-nosuch"},
-         "$VISUAL names nosuch-editor, which is not installed; fix it to use /edit."),
+         "/edit: nosuch-editor ($VISUAL) is not installed"),
         # prompt_toolkit goes on to $EDITOR when $VISUAL is not installed
         ({"VISUAL": "nosuch-editor", "EDITOR": sys.executable}, None),
-        ({"EDITOR": "'unclosed"}, "$EDITOR ('unclosed) cannot be read as a command; fix it to use /edit."),
+        ({"EDITOR": "'unclosed"}, "/edit: $EDITOR cannot be read as a command"),
         ({"EDITOR": sys.executable}, None),
         ({}, None),  # prompt_toolkit's own fallbacks
     ],

@@ -236,7 +236,7 @@ class AnswerEditor:
 
 def editor_problem(environ: Mapping[str, str]) -> str | None:
     """Why /edit cannot open an editor that ``$VISUAL`` or ``$EDITOR`` names (the first one
-    set, when none of them is installed), or None: one of them is (prompt_toolkit opens the
+    set, when none of them is installed; short, for the toolbar's one line), or None: one of them is (prompt_toolkit opens the
     first it finds), or neither is set (it then tries editor, nano, pico, vi and emacs)."""
     problems = []
     for name in ("VISUAL", "EDITOR"):
@@ -246,9 +246,9 @@ def editor_problem(environ: Mapping[str, str]) -> str | None:
         try:
             program = shlex.split(value)[0]
         except (ValueError, IndexError):
-            problems.append(f"${name} ({value}) cannot be read as a command; fix it to use /edit.")
+            problems.append(f"/edit: ${name} cannot be read as a command")
             continue
         if shutil.which(program) is not None:
             return None  # prompt_toolkit opens the first of them that it finds
-        problems.append(f"${name} names {program}, which is not installed; fix it to use /edit.")
+        problems.append(f"/edit: {program} (${name}) is not installed")
     return problems[0] if problems else None
