@@ -163,13 +163,15 @@ def ramp(value: float, low: float, high: float) -> float:
 
 @cache
 def _injection_pattern() -> re.Pattern[str]:
+    """The injection patterns as one expression, to search lower-cased text (they are
+    written in lower case: re is several times slower with IGNORECASE)."""
     patterns = load_toml("grader.toml")["injection_patterns"]
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
 def addressed_to_grader(sentence: str) -> bool:
     """Whether ``sentence`` speaks to the grader (``grader.toml`` ``injection_patterns``)."""
-    return _injection_pattern().search(sentence) is not None
+    return _injection_pattern().search(sentence.lower()) is not None
 
 
 @cache
@@ -314,7 +316,9 @@ class AnswerIndex:
     sentences: list[Sentence]
     windows: list[tuple[int, ...]]
     words: npt.NDArray[np.float32]  # (words, dims) content-word vectors, all sentences
-    owner: npt.NDArray[np.intp]  # sentence index of each row of ``words``
+    # the sentences that have rows in ``words`` (in order), and where each one's rows start
+    row_sentences: npt.NDArray[np.intp]
+    row_starts: npt.NDArray[np.intp]
     negated_rows: npt.NDArray[np.bool_]  # rows inside negated spans
     sentence_vectors: npt.NDArray[np.float32]  # (sentences, dims) unit rows
     window_vectors: npt.NDArray[np.float32]  # (windows, dims) unit rows, question-demoted
@@ -354,12 +358,17 @@ class AnswerIndex:
                 said.setdefault(term, []).append(i)
                 polarity = denied if term in s.negated else terms
                 polarity.setdefault(term, []).append(i)
-        whole = model.embed_many([s.words for s in sentences])
-        demoted = model.embed_many([_content(s, asked, affirmed=False) for s in sentences])
+        n = len(sentences)
+        negated_ones = [i for i, s in enumerate(sentences) if s.negated]
+        vectors = model.embed_many(
+            [s.words for s in sentences]
+            + [_content(s, asked, affirmed=False) for s in sentences]
+            + [_content(sentences[i], asked, affirmed=True) for i in negated_ones]
+        )
+        whole, demoted = vectors[:n], vectors[n : 2 * n]
         affirmed = demoted.copy()
-        for i, s in enumerate(sentences):
-            if s.negated:
-                affirmed[i] = model.embed(_content(s, asked, affirmed=True))
+        affirmed[negated_ones] = vectors[2 * n :]
+        row_sentences, row_starts = np.unique(np.array(owner, dtype=np.intp), return_index=True)
         windows = _windows(len(sentences))
         membership = np.zeros((len(windows), len(sentences)), dtype=np.float32)
         for w, window in enumerate(windows):
@@ -371,7 +380,8 @@ class AnswerIndex:
             sentences=sentences,
             windows=windows,
             words=model.words(rows),
-            owner=np.array(owner, dtype=np.intp),
+            row_sentences=row_sentences,
+            row_starts=row_starts,
             negated_rows=np.array(negated, dtype=bool),
             sentence_vectors=whole,
             window_vectors=unit_rows(membership @ demoted),
@@ -582,14 +592,17 @@ def _closer_elsewhere(question: Question, whole: npt.NDArray[np.float32]) -> flo
     """How much closer (cosine) the answer ``whole`` is to the nearest other bank
     question of the same interview type than to ``question``; negative when it is
     closest to this one."""
+    others = _other_topics(question.type, question.id)
+    if not len(others):
+        return 0.0
+    return float((others @ whole).max() - whole @ _topic(question))
+
+
+@lru_cache(maxsize=1024)
+def _other_topics(kind: InterviewType, qid: str) -> npt.NDArray[np.float32]:
+    """(questions, dims): the topic vectors of the other bank questions of type ``kind``."""
     keys, topics = _background()
-    similarity = topics @ whole
-    others = [
-        s
-        for (qid, kind), s in zip(keys, similarity, strict=True)
-        if kind == question.type and qid != question.id
-    ]
-    return float(max(others) - whole @ _topic(question)) if others else 0.0
+    return topics[[i for i, key in enumerate(keys) if key[1] == kind and key[0] != qid]]
 
 
 # How much more of another behavioural question's rarer words a story says than of this
@@ -693,7 +706,8 @@ def _matches(point: KeyPoint, index: AnswerIndex, consistent: bool) -> npt.NDArr
         similarity = np.clip(point.vectors @ index.words.T, 0.0, 1.0) ** WORD_SIMILARITY_POWER
         if consistent and (index.negated_rows.any() or point.negated):
             similarity[point.denied[:, None] != index.negated_rows[None, :]] = 0.0
-        np.maximum.at(out.T, index.owner, similarity.T)
+        # rows are in sentence order: each sentence's best row, one segment at a time
+        out[:, index.row_sentences] = np.maximum.reduceat(similarity, index.row_starts, axis=1)
     for j, term in enumerate(point.order):
         if not consistent:
             found = index.said.get(term, ())

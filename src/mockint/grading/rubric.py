@@ -18,7 +18,7 @@ class Dimension:
     name: str
     label: str
     area: str
-    cues: tuple[tuple[str, ...], ...]  # each cue as its analysed stems
+    cues: tuple[frozenset[str], ...]  # each cue as the set of its analysed stems
     advice: str
     #: regular expressions that show this dimension in an answer's structure
     #: (a STAR story's result, reflection...): such key points can be credited
@@ -29,8 +29,8 @@ class Dimension:
         return any(p.search(text) for p in self.patterns)
 
     def cued_by(self, sentence: Sentence) -> bool:
-        stems = set(sentence.stems)
-        return any(all(part in stems for part in cue) for cue in self.cues)
+        stems = frozenset(sentence.stems)
+        return any(cue <= stems for cue in self.cues)
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def rubric_for(interview_type: InterviewType) -> Rubric:
     dimensions = {}
     for name, spec in data["dimensions"].items():
         cues = tuple(
-            tuple(analyse_sentence(cue).stems)
+            frozenset(analyse_sentence(cue).stems)
             for cue in spec["cues"]
             if analyse_sentence(cue).stems
         )
