@@ -86,14 +86,10 @@ class EmbeddingModel:
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
-        ids = [self._ids(text) for text in texts]
-        present = [i for i, row in enumerate(ids) if row]
-        if present:
-            # Sums of each text's token vectors in one gather (a sum and a mean have the
-            # same direction); texts without tokens keep a zero row.
-            starts = np.cumsum([0] + [len(row) for row in ids])[present]
-            tokens = self._table[[i for row in ids for i in row]]
-            out[present] = np.add.reduceat(tokens, starts, axis=0)
+        for i, text in enumerate(texts):
+            ids = self._ids(text)
+            if ids:
+                out[i] = self._table[ids].sum(axis=0)  # a sum has the mean's direction
         return unit_rows(out)
 
     def knows(self, word: str) -> bool:
