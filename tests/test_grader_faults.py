@@ -76,6 +76,10 @@ def graded_point(question: Question, words: str, answer: str):  # type: ignore[n
         ("O(N times L squared)", {"n*l^2"}),
         ("O(V + E)", {"e+v"}),
         ("it is o of n squared", {"n^2"}),
+        ("for o of one you need a map", {"1"}),  # "one", not the letter o
+        ("memory is o of capacity", set()),  # a word is not a spoken variable
+        ("o of two to the n", {"2^n"}),
+        ("O(2 to the power of n)", {"2^n"}),
         ("n log n overall", {"n log n"}),
         ("linear time and constant space", {"n", "1"}),
         ("O(1) lookups", {"1"}),
@@ -140,6 +144,7 @@ def test_a_time_claim_does_not_conflict_with_a_space_point() -> None:
         ("linear time and constant space", {("time", "n"), ("space", "1")}),
         ("O(1) per operation", {("time", "1")}),
         ("O(h) stack for the recursion", {("space", "h")}),
+        ("the BFS queue can hold up to O(w) nodes at once", {("space", "w")}),
         ("the sort needs O(log n) to O(n) extra space", {("space", "log n"), ("space", "n")}),
         ("it is o of n squared", {(None, "n^2")}),
     ],
@@ -269,6 +274,24 @@ def test_verbs_that_deny_their_object_are_negation_cues() -> None:
         ("It", False),
         ("making copies of large structures", True),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        # a purpose clause: what is avoided ends where the sentence's own subject begins
+        ("To avoid pricing bugs I round the total to two decimal places",
+         [("To", False), ("pricing bugs", True), ("I round the total to two decimal places", False)]),
+        # the means by which it is avoided is affirmed
+        ("We avoid locking by using atomic increments",
+         [("We", False), ("locking", True), ("by using atomic increments", False)]),
+        # "pass by value" is a name, not a means
+        ("It can eliminate the pass by value overhead of copying",
+         [("It can", False), ("the pass by value overhead of copying", True)]),
+    ],
+)  # fmt: skip
+def test_a_verb_cue_denies_only_its_object(text: str, spans: list[tuple[str, bool]]) -> None:
+    assert [(s.text, s.negated) for s in polarity_spans(text)] == spans
 
 
 def test_a_participle_after_the_cue_denies_the_subject() -> None:

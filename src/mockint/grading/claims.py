@@ -171,6 +171,19 @@ def _clause_spans(clause: str) -> list[Span]:
             end = _coordinated_clause(lowered, i + 1) if after_auxiliary else len(tokens)
             if word == "without":
                 end = _without_scope(lowered, i + 1, end)
+            elif word in words["verb_cues"]:
+                # "to avoid pricing bugs I round the total", "avoid locks by using atomics":
+                # a verb denies its object, up to a clause of its own (a subject pronoun,
+                # or "and" with a subject) or the means it is done by
+                end = min(_coordinated_clause(lowered, i + 1), _subject_at(lowered, i + 1))
+                end = next(
+                    (
+                        j
+                        for j in range(i + 2, end - 1)
+                        if lowered[j] == "by" and lowered[j + 1].endswith("ing")
+                    ),
+                    end,
+                )  # "by" with a gerund ("by caching"), not "pass by value"
             rest = [w for w in lowered[i + 1 : end] if w not in words["filler"]]
             useless = bool(rest) and (
                 all(w in words["predicates"] for w in rest) or _is_dismissal(rest)
@@ -253,6 +266,12 @@ def _without_scope(lowered: list[str], start: int, end: int) -> int:
             if content == WITHOUT_SCOPE:
                 return j + 1
     return end
+
+
+def _subject_at(lowered: list[str], start: int) -> int:
+    """Index of the first subject pronoun ("i", "we", "they"...) from ``start``, else the
+    clause's length."""
+    return next((j for j in range(start, len(lowered)) if lowered[j] in _SUBJECTS), len(lowered))
 
 
 WITHOUT_SCOPE = 3
@@ -407,7 +426,7 @@ def wrong_sequence(
 
 _BIG_O = re.compile(r"\b(?:big[\s-]?)?[oOΘθΩ]\s*\(", re.UNICODE)
 _SPOKEN = re.compile(
-    r"\b(?:big\s+)?o\s+of\s+((?:the\s+)?(?:log(?:arithm)?\s+)?(?:[a-z]|one|1|two|2)"
+    r"\b(?:big\s+)?o\s+of\s+((?:the\s+)?(?:log(?:arithm)?\s+)?(?:one|two|1|2|[a-z])\b"
     r"(?:\s+(?:log\s+[a-z]|squared|cubed|times\s+(?:alpha|[a-z])\b|plus\s+[a-z]|to\s+the\s+[a-z]))*)",
     re.IGNORECASE,
 )
@@ -443,10 +462,13 @@ class Complexity:
 
 
 # Words that say what a complexity measures, next to it: "O(n) extra space", "space: O(1)",
-# "runs in O(n log n)", "O(1) per operation".
+# "holds O(w) nodes", "runs in O(n log n)", "O(1) per operation".
 _SPACE_WORDS = frozenset(
-    ("space", "memory", "extra", "auxiliary", "storage", "stack", "ram", "footprint")
-)
+    (
+        "space", "memory", "extra", "auxiliary", "storage", "stack", "ram", "footprint",
+        "hold", "holds", "holding",  # "the queue can hold up to O(w) nodes"
+    )
+)  # fmt: skip
 _TIME_WORDS = frozenset(
     (
         "time", "runtime", "running", "runs", "run", "operations", "operation", "per",
@@ -513,12 +535,12 @@ def canonical_class(expression: str) -> str:
     """Canonical form of the inside of O(...): "N*logN" -> "n log n", "m·n" -> "m*n"."""
     e = expression.lower().replace("²", "^2").replace("³", "^3").replace("ⁿ", "^n")
     e = e.replace("α", "alpha").replace("·", "*").replace("×", "*")
+    e = re.sub(r"\s*\bto\s+the\s+(?:power\s+(?:of\s+)?)?", "^", e)  # before "the" goes
     e = re.sub(r"\s+(?:size|length|count)\b|\b(?:the|number\s+of)\s+", "", e)  # alphabet size
     e = re.sub(r"\bsquared\b", "^2", e)
     e = re.sub(r"\bcubed\b", "^3", e)
     e = re.sub(r"\bone\b", "1", e)
     e = re.sub(r"\btwo\b", "2", e)
-    e = re.sub(r"\bto\s+the\s+", "^", e)
     e = re.sub(r"\btimes\b", "*", e)
     e = re.sub(r"\bplus\b", "+", e)
     e = re.sub(r"inverse\s+ackermann|ackermann", "alpha(n)", e)
