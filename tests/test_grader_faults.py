@@ -379,6 +379,17 @@ def test_frequency_and_order_words_are_content() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("I rolled it back within 18 minutes", "§rollback"),
+        ("we scale them out", "§horizontal-scaling"),
+    ],
+)
+def test_a_phrasal_verb_around_its_object_pronoun_is_its_concept(text: str, concept: str) -> None:
+    assert concept in analyse(text).sentences[0].content
+
+
+@pytest.mark.parametrize(
     ("word", "split"),
     [
         ("fasterbecause", "faster because"),

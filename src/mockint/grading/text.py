@@ -172,10 +172,24 @@ def concept_tokens(tokens: list[str]) -> list[tuple[str, str]]:
                 i += size
                 break
         else:
+            # a phrasal verb around its object pronoun: "rolled it back" is "rolled back"
+            split = (
+                by_stems.get((stems[i], stems[i + 2]))
+                if i + 2 < len(stems) and tokens[i + 1] in _PARTICLE_OBJECTS
+                else None
+            )
+            if split is not None:
+                out.append((split, split))
+                i += 3
+                continue
             concept = by_word.get(tokens[i])
             out.append((concept, concept) if concept else (stems[i], tokens[i]))
             i += 1
     return out
+
+
+# Object pronouns a phrasal verb puts before its particle ("roll it back", "look them up").
+_PARTICLE_OBJECTS = frozenset(("it", "them"))
 
 
 @cache
