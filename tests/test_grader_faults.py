@@ -749,6 +749,14 @@ def test_terse_notation_is_read_as_an_explanation_not_a_list() -> None:
     assert grade(median, notation).score >= grade(median, listed).score + 10
 
 
+def test_terse_notation_is_not_discounted_as_a_list() -> None:
+    intervals = BANK["dsa-medium-merge-intervals"]
+    notation = "Sweep: cur.start <= last.end → last.end = max(last.end, cur.end), else push cur."
+    listed = "sweep, start, end, last end, max of ends, push, merge, overlap"
+    assert grade(intervals, notation).points[1].prose == 1.0  # as prose or code is
+    assert grade(intervals, listed).points[1].prose < 0.5
+
+
 def test_identifier_abbreviations_are_expanded() -> None:
     assert expand_abbreviations("prev/curr, len(arr)") == "previous/current, length(array)"
 

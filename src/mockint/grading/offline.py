@@ -444,8 +444,8 @@ def _prose(sentence: Sentence, terse_ok: bool) -> float:
     """How much a sentence reads as an explanation (1.0) rather than a list of terms.
 
     ``terse_ok``: the answer is not mostly verbless fragments, so a short sentence
-    counts as terse rather than as an item of a list. Terse notation (``_notation``)
-    reads as an explanation too.
+    counts as terse rather than as an item of a list. Terse notation (``_notation``:
+    "cur.start ≤ last.end → last.end = max(...)") reads as an explanation, whole.
     """
     if sentence.code:
         return 1.0
@@ -453,7 +453,7 @@ def _prose(sentence: Sentence, terse_ok: bool) -> float:
     if prose >= 0.8:
         return prose
     if _notation(sentence.text):
-        return 0.8
+        return 1.0
     # A one-sentence dump of many terms is a list even with a few "and"s.
     if len(sentence.tokens) > 45 and sentence.function_ratio < 0.2:
         prose = min(prose, 0.3)
