@@ -29,6 +29,7 @@ from mockint.grading.text import (
     correct_spelling,
     edit_distance,
     expand_abbreviations,
+    expand_units,
     split_run_together,
 )
 from mockint.models.questions import Question, derive_concept
@@ -376,6 +377,21 @@ def test_frequency_and_order_words_are_content() -> None:
     # "at least once", "before inserting": in algorithms these carry the claim.
     sentence = analyse("It checks the map before inserting and runs at least once.").sentences[0]
     assert sentence.content == ["check", "map", "befor", "insert", "run", "least", "onc"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expanded"),
+    [
+        ("drivers push GPS every ~4s", "drivers push GPS every ~4 seconds"),
+        (
+            "p99 under 200ms, a 15min TTL, 2 hrs",
+            "p99 under 200 milliseconds, a 15 minutes TTL, 2 hours",
+        ),
+        ("retry the 503s and 429s", "retry the 503s and 429s"),  # status codes in the plural
+    ],
+)
+def test_numbers_of_time_units_are_written_out(text: str, expanded: str) -> None:
+    assert expand_units(text) == expanded
 
 
 @pytest.mark.parametrize(

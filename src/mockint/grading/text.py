@@ -292,9 +292,35 @@ def expand_abbreviations(text: str) -> str:
 
 
 def prepare(text: str) -> str:
-    """The words a sentence says: abbreviations expanded, complexity claims neutral, and
-    Python's ``None`` as a value read as "null"."""
-    return replace_complexities(expand_abbreviations(code_values(text)))
+    """The words a sentence says: abbreviations and units of time expanded, complexity
+    claims neutral, and Python's ``None`` as a value read as "null"."""
+    return expand_units(replace_complexities(expand_abbreviations(code_values(text))))
+
+
+_UNIT = re.compile(
+    r"(?<![\w.])(\d+(?:\.\d+)?)\s?(ms|msec|s|sec|secs|min|mins|h|hr|hrs)(?![\w])"
+)
+_UNITS = {
+    "ms": "milliseconds", "msec": "milliseconds", "s": "seconds", "sec": "seconds",
+    "secs": "seconds", "min": "minutes", "mins": "minutes", "h": "hours", "hr": "hours",
+    "hrs": "hours",
+}  # fmt: skip
+# "404s", "500s": status codes in the plural, not seconds
+_STATUS_PLURAL = re.compile(r"[1-5]\d\d")
+
+
+def expand_units(text: str) -> str:
+    """``text`` with numbers of time units written out: "every 4s" -> "every 4 seconds",
+    "p99 under 200ms" -> "under 200 milliseconds", "15min" -> "15 minutes" (not the
+    plural of a status code: "404s")."""
+
+    def unit(match: re.Match[str]) -> str:
+        number, name = match.groups()
+        if name == "s" and _STATUS_PLURAL.fullmatch(number):
+            return match.group(0)
+        return f"{number} {_UNITS[name]}"
+
+    return _UNIT.sub(unit, text)
 
 
 # ---------------------------------------------------------------------------- code
