@@ -22,7 +22,12 @@ from mockint.grading.claims import (
     polarity_spans,
     sequences,
 )
-from mockint.grading.offline import concept_head, example_variants, grade_answer
+from mockint.grading.offline import (
+    STRUCTURE_CREDIT,
+    concept_head,
+    example_variants,
+    grade_answer,
+)
 from mockint.grading.story import story_quality
 from mockint.grading.text import (
     analyse,
@@ -711,6 +716,21 @@ def test_a_concrete_first_person_story_outscores_fluent_generalities() -> None:
     assert vague.score < told.score - 0.4
     incident = BANK["behavioral-medium-production-incident"]
     assert grade(incident, story).score >= grade(incident, generic).score + 25
+
+
+def test_a_result_without_a_measure_earns_part_of_a_point_that_asks_for_one() -> None:
+    strategy = BANK["behavioral-expert-technical-strategy"]
+    measurable = next(i for i, k in enumerate(strategy.key_points) if "measurable" in k)
+    story = (
+        "Our monolith could not scale past one region, so I wrote a two-year strategy to split "
+        "it and socialised the proposal with every team lead. {result}"
+    )
+    vague = grade(strategy, story.format(result="In the end we built strong momentum."))
+    measured = grade(
+        strategy, story.format(result="In the end deploys went from 2 a week to 30 a day.")
+    )
+    assert vague.points[measurable].credit < measured.points[measurable].credit
+    assert vague.points[measurable].credit <= 0.5 * STRUCTURE_CREDIT
 
 
 def test_a_spoken_story_with_a_lower_case_i_counts_its_actions() -> None:

@@ -38,7 +38,7 @@ from mockint.grading import claims
 from mockint.grading.claims import Claim, Opposite
 from mockint.grading.embeddings import default_model, unit_rows
 from mockint.grading.rubric import Dimension, rubric_for
-from mockint.grading.story import StoryQuality, story_quality
+from mockint.grading.story import StoryQuality, is_specific, story_quality
 from mockint.grading.text import (
     CONCEPT_MARK,
     Analysed,
@@ -147,6 +147,10 @@ RED_FLAG_PENALTY = 0.25
 RED_FLAG_CAP = 0.2
 # Most a key point can earn from the answer's structure alone (see _credit_structure).
 STRUCTURE_CREDIT = 0.75
+# The share of it a sentence without a number or other specific detail earns towards a key
+# point that asks for something measurable.
+UNMEASURED_SHARE = 0.5
+_MEASURED = re.compile(r"\b(?:measur\w*|metrics?|numbers|quantif\w*)\b", re.IGNORECASE)
 # Answers of at most this many sentences are also matched whole.
 SHORT_ANSWER = 4
 # Tokens up to which a key point is a terse phrase rather than an explanation.
@@ -1157,6 +1161,10 @@ def _credit_structure(
                 continue
             if sentence.function_ratio >= PROSE_FLOOR * 2 and dimension.shown_in(sentence.text):
                 structural = STRUCTURE_CREDIT * on_question
+                if _MEASURED.search(point.key_point) and not is_specific(sentence.text):
+                    # "a measurable result": "we built strong momentum" is a result's
+                    # shape without the measure
+                    structural *= UNMEASURED_SHARE
                 if structural > point.credit:
                     point.credit = structural
                     point.evidence, point.window = sentence.text, (i,)

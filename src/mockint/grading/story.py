@@ -58,6 +58,12 @@ class StoryQuality:
         return (self.parts + self.actions + self.ownership + self.specifics) / 4
 
 
+def is_specific(text: str) -> bool:
+    """Whether ``text`` gives a specific detail: a number, a number or time word
+    (``[story]`` in grader.toml: "three", "weeks") or a quotation."""
+    return _words()[0].search(text) is not None
+
+
 @cache
 def _words() -> tuple[re.Pattern[str], re.Pattern[str]]:
     data = load_toml("grader.toml")["story"]

@@ -297,9 +297,7 @@ def prepare(text: str) -> str:
     return expand_units(replace_complexities(expand_abbreviations(code_values(text))))
 
 
-_UNIT = re.compile(
-    r"(?<![\w.])(\d+(?:\.\d+)?)\s?(ms|msec|s|sec|secs|min|mins|h|hr|hrs)(?![\w])"
-)
+_UNIT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?(ms|msec|s|sec|secs|min|mins|h|hr|hrs)(?![\w])")
 _UNITS = {
     "ms": "milliseconds", "msec": "milliseconds", "s": "seconds", "sec": "seconds",
     "secs": "seconds", "min": "minutes", "mins": "minutes", "h": "hours", "hr": "hours",
