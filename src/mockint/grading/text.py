@@ -470,8 +470,8 @@ def split_run_together(word: str) -> str:
     lowered = word.lower()
     if len(word) < RUN_TOGETHER or not word.isalpha() or _known(lowered):
         return word
-    if _known(stem(lowered)) or _known(lowered.removesuffix("s")):
-        return word  # an inflected form ("inserting", "hashmaps"), not two words
+    if _known(stem(lowered)) or _known(lowered.removesuffix("s")) or _derived(lowered):
+        return word  # an inflected form ("inserting", "hashmaps", "updating"), not two words
     if lowered in _lexicon()[3] or lowered in _whole_words():
         return word
     fw = function_words()
@@ -485,6 +485,27 @@ def split_run_together(word: str) -> str:
         ):
             split, shorter = i, min(len(head), len(tail))
     return f"{word[:split]} {word[split:]}" if split else word
+
+
+# Endings that make a word of a known one ("updat-ing", "polite-ness"), longest first.
+_SUFFIXES = (
+    "ations", "ation", "ments", "ness", "less", "ment", "able", "ible", "ings", "izes", "ises",
+    "ized", "ised", "ing", "ers", "ity", "ize", "ise", "ed", "er", "ly", "es", "s",
+)  # fmt: skip
+
+
+def _derived(word: str) -> bool:
+    """Whether ``word`` is a known word with a common ending ("updating" is "update" +
+    "ing", "politeness" "polite" + "ness", "stopped" "stop" + "ed"): one word the
+    vocabulary lacks, not two run together."""
+    for suffix in _SUFFIXES:
+        base = word.removesuffix(suffix)
+        if base == word or len(base) < 3:
+            continue
+        doubled = base[:-1] if len(base) > 3 and base[-1] == base[-2] else base
+        if _known(base) or _known(base + "e") or _known(doubled):
+            return True
+    return False
 
 
 @cache
