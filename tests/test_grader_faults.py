@@ -529,6 +529,23 @@ def k_largest(nums, k):
     assert any(code and "heapq" in text for code, text in kinds)
 
 
+def test_evidence_in_code_quotes_a_line_of_the_code_not_its_identifiers() -> None:
+    debounce = BANK["javascript-medium-debounce-throttle"]
+    answer = """```js
+function debounce(fn, wait) {
+  let timer = null;
+  return function (...args) {
+    clearTimeout(timer);
+    timer = setTimeout(() => fn.apply(this, args), wait);
+  };
+}
+```"""
+    point = graded_point(debounce, "A debounce implementation keeps a timer id", answer)
+    assert point.covered
+    # one of the code's own lines, not the identifiers the grader read from it
+    assert point.evidence in {line.strip() for line in answer.splitlines()[1:-1]}
+
+
 def test_a_code_answer_is_not_discounted_as_a_list_of_terms() -> None:
     code = "```js\nconst seen = new Map();\nnums.forEach((x, i) => seen.set(x, i));\n```"
     sentence = next(s for s in analyse(code).sentences if s.code)

@@ -46,9 +46,13 @@ from mockint.grading.text import (
     Terms,
     analyse,
     analyse_sentence,
+    canonicalise,
+    code_words,
+    concept_tokens,
     function_words,
     split_run_together_text,
     terms_of,
+    words,
 )
 from mockint.models.questions import Question
 from mockint.models.sessions import AnsweredQuestion
@@ -807,7 +811,7 @@ def _point(
         coverage=match,
         prose=prose,
         credit=credit,
-        evidence=_evidence(index, window) if window and credit > 0 else None,
+        evidence=_evidence(index, window, point) if window and credit > 0 else None,
         window=window if window and credit > 0 else (),
         missing=[],
     )
@@ -1004,8 +1008,22 @@ def _explicitly_negated(text: str) -> Sentence:
     return analyse_sentence(claims.without_verb_cues(claims.without_contrasts(text)))
 
 
-def _evidence(index: AnswerIndex, window: tuple[int, ...]) -> str:
-    return " ".join(index.sentences[i].text for i in window)
+def _evidence(index: AnswerIndex, window: tuple[int, ...], point: KeyPoint) -> str:
+    """What the report quotes for ``window``: its sentences, and for a block of code the
+    line of it that says most of ``point``'s terms (the first such), not its identifiers."""
+    return " ".join(_quote(index.sentences[i], point) for i in window)
+
+
+def _quote(sentence: Sentence, point: KeyPoint) -> str:
+    if not sentence.code or not sentence.lines:
+        return sentence.text
+    wanted = set(point.order)
+
+    def said(line: str) -> int:
+        terms = concept_tokens(words(canonicalise(" ".join(code_words(line)))))
+        return len({term for term, _ in terms} & wanted)
+
+    return max(sentence.lines, key=said)
 
 
 def _communication(

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import takewhile
-from typing import Any
+from typing import Any, NamedTuple
 
 from mockint.grading.claims import (
     COMPLEXITY_TOKEN,
@@ -224,6 +224,9 @@ class Sentence:
     code: bool = False
     #: content terms the sentence dismisses as not useful ("clock skew doesn't matter")
     dismissed: frozenset[str] = frozenset()
+    #: for a line of identifiers (``code``), the code lines it was read from, comments
+    #: left out: what the report quotes instead of the identifiers
+    lines: tuple[str, ...] = ()
 
     @property
     def content_set(self) -> set[str]:
@@ -361,14 +364,23 @@ def _code_sentences(code: str) -> tuple[list[str], str]:
     return [c for c in comments if c], " ".join(seen)
 
 
-def segments(text: str) -> list[tuple[str, bool]]:
-    """Split an answer into (sentence, is_code) in order.
+class Segment(NamedTuple):
+    """A sentence of an answer, or the identifiers of a block of its code (``code``, with
+    the code ``lines`` they come from)."""
+
+    text: str
+    code: bool = False
+    lines: tuple[str, ...] = ()
+
+
+def segments(text: str) -> list[Segment]:
+    """Split an answer into sentences and code, in order.
 
     Fenced blocks and runs of lines that read as code become their comments
     (prose) and one line of their identifiers (code); everything else is split
     into sentences, a bullet being a sentence.
     """
-    out: list[tuple[str, bool]] = []
+    out: list[Segment] = []
     last = 0
     for match in _FENCE.finditer(text):
         out.extend(_prose_and_loose_code(text[last : match.start()]))
@@ -378,25 +390,26 @@ def segments(text: str) -> list[tuple[str, bool]]:
     return out
 
 
-def _code_block(code: str) -> list[tuple[str, bool]]:
+def _code_block(code: str) -> list[Segment]:
     comments, identifiers = _code_sentences(code)
-    out = [(s, False) for comment in comments for s in split_sentences(comment)]
+    out = [Segment(s) for comment in comments for s in split_sentences(comment)]
     if identifiers:
-        out.append((identifiers, True))
+        lines = (_COMMENT.sub("", line).strip() for line in code.splitlines())
+        out.append(Segment(identifiers, True, tuple(line for line in lines if line)))
     return out
 
 
-def _prose_and_loose_code(text: str) -> list[tuple[str, bool]]:
+def _prose_and_loose_code(text: str) -> list[Segment]:
     lines = text.splitlines()
     if sum(1 for line in lines if _CODE_LINE.match(line)) < 2:
-        return [(s, False) for s in split_sentences(text)]
-    out: list[tuple[str, bool]] = []
+        return [Segment(s) for s in split_sentences(text)]
+    out: list[Segment] = []
     prose: list[str] = []
     code: list[str] = []
     for line in [*lines, ""]:
         if line.strip() and (_CODE_LINE.match(line) or (code and line.startswith((" ", "\t")))):
             if prose:
-                out.extend((s, False) for s in split_sentences("\n".join(prose)))
+                out.extend(Segment(s) for s in split_sentences("\n".join(prose)))
                 prose = []
             code.append(line)
         else:
@@ -404,7 +417,7 @@ def _prose_and_loose_code(text: str) -> list[tuple[str, bool]]:
                 out.extend(_code_block("\n".join(code)))
                 code = []
             prose.append(line)
-    out.extend((s, False) for s in split_sentences("\n".join(prose)))
+    out.extend(Segment(s) for s in split_sentences("\n".join(prose)))
     return out
 
 
@@ -600,8 +613,19 @@ def analyse(text: str, vocabulary: frozenset[str] = frozenset()) -> Analysed:
 
     ``vocabulary``: see ``analyse_sentence``.
     """
-    sentences = (analyse_sentence(raw, code, vocabulary) for raw, code in segments(text))
-    return Analysed(text, [s for s in sentences if s.tokens])
+    sentences = []
+    for segment in segments(text):
+        sentence = analyse_sentence(segment.text, segment.code, vocabulary)
+        if sentence.tokens:
+            sentence.lines = segment.lines
+            sentences.append(sentence)
+    return Analysed(text, sentences)
+
+
+def code_words(line: str) -> list[str]:
+    """The lower-case identifiers of a line of code and their parts ("addEventListener"
+    -> "addeventlistener", "add", "event", "listener"), keywords left out."""
+    return _code_sentences(line)[1].split()
 
 
 @dataclass(frozen=True)
