@@ -24,3 +24,11 @@ def split_fences(markdown: str) -> tuple[list[str], str]:
             body.append(inner)
         blocks.append("\n".join(body))
     return blocks, "\n".join(prose)
+
+
+def render(markdown: str) -> str:
+    """``markdown`` as HTML, as a CommonMark renderer (markdown-it-py) makes it: what a
+    reader of the document sees, code blocks escaped."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").render(markdown)

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from conftest import write_json
-from markdown_text import split_fences
+from markdown_text import render, split_fences
 
 STRONG = (
     "I would sort the intervals by their start, because then any overlapping intervals sit next "
@@ -57,9 +57,9 @@ def test_user_text_is_fenced_in_markdown_and_inert_in_the_terminal(cli, tmp_path
     hostile = "<script>alert(1)</script> [bold]big[/bold] # heading \x1b[31mred"
     report = finished_session(cli, tmp_path, pack_file, [hostile, ""])
     markdown = cli("report", report["sessionId"], "--format", "markdown").stdout
-    blocks, prose = split_fences(markdown)
+    blocks, _ = split_fences(markdown)
     assert "<script>alert(1)</script> [bold]big[/bold] # heading [31mred" in blocks
-    assert "<script>" not in prose
+    assert "<script" not in render(markdown)
     assert "\x1b" not in markdown
     rich = cli("report", report["sessionId"]).stdout
     assert "[bold]big[/bold]" in rich

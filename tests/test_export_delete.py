@@ -11,7 +11,7 @@ import pytest
 
 from conftest import write_json
 from history_data import add_session
-from markdown_text import split_fences
+from markdown_text import render, split_fences
 from mockint.enums import Difficulty, InterviewType
 from mockint.history.export import read_jsonl
 from mockint.safetext import strip_controls
@@ -61,7 +61,7 @@ def test_markdown_report_keeps_an_answer_whole_in_a_code_block(cli, hostile_sess
     md = cli("report", hostile_session, "--format", "markdown").stdout
     blocks, prose = split_fences(md)
     assert strip_controls(HOSTILE) in blocks  # line breaks kept, nothing escaped
-    assert "<script>" not in prose
+    assert "<script" not in render(md) and "<a href" not in render(md)
     assert not any(line.lstrip("> ").startswith("# Not") for line in prose.splitlines())
     assert "[click me](http://evil.example/)" not in prose
     assert "\x1b" not in md
@@ -104,8 +104,8 @@ def test_export_markdown_writes_one_file_per_session_with_transcript(
     assert hostile_session in path.name
     text = path.read_text(encoding="utf-8")
     assert "## Transcript" in text and "**Interviewer** · Q1" in text
-    blocks, prose = split_fences(text)
-    assert "<script>" not in prose
+    blocks, _ = split_fences(text)
+    assert "<script" not in render(text)
     assert blocks.count(strip_controls(HOSTILE)) == 2  # in the report and the transcript
 
 

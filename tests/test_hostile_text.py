@@ -8,6 +8,7 @@ cannot close.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import write_json
-from markdown_text import split_fences
+from markdown_text import render, split_fences
 from mockint.interview.session import answered_questions
 from mockint.safetext import strip_controls
 from mockint.storage.connection import open_db
@@ -130,7 +131,7 @@ def test_the_markdown_export_fences_hostile_answers_and_keeps_them_inert(cli, ho
     for answer in HOSTILE.values():
         assert strip_controls(answer) in blocks
     # and nothing of them acts outside it
-    assert "<script>" not in prose and "<img" not in prose
+    assert "<script" not in render(md) and "<img" not in render(md)
     assert not any(line.lstrip("> ").startswith("# heading") for line in prose.splitlines())
     assert "[link](http://x)" not in prose and "![img]" not in prose
     assert "[bold red]x[/]" not in prose
@@ -241,6 +242,27 @@ def test_a_setext_underline_in_an_answer_is_not_a_heading_in_markdown() -> None:
     quoted = _block("My answer\n===\nmore\n---")
     assert "\n> \\===\n" in quoted and quoted.endswith("\n> \\---")
     assert md_escape("a == b") == "a == b"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "setTimeout(() => console.log(2))",  # read as written, no "=&gt;"
+        "<script>alert(1)</script>",
+        "<https://evil.example>",  # no autolink
+        "a &amp; b and &#39;",  # no character reference
+        "x < y && y > z",
+        "> not a quote",
+        "# not a heading",
+        "O(N * L^2) and snake_case",
+    ],
+)
+def test_prose_in_markdown_renders_exactly_as_written(text: str) -> None:
+    from markdown_it import MarkdownIt
+
+    from mockint.history.formats.markdown import md_escape
+
+    assert MarkdownIt("commonmark").render(md_escape(text)) == f"<p>{html.escape(text)}</p>\n"
 
 
 PAYLOAD = "x\x1b[31mred\x1b[0m\x1b]52;c;cHduZWQ=\x07\x1b]8;;http://evil\x07link\x9b2J[bold red]m[/]"

@@ -11,7 +11,6 @@ as written.
 
 from __future__ import annotations
 
-import html
 import re
 
 from mockint.models.history import SessionExport
@@ -20,22 +19,26 @@ from mockint.models.sessions import TurnKind, TurnRole
 from mockint.safetext import strip_controls
 from mockint.wording import counted
 
-#: always escaped: backslash, code, links and images, strikethrough
-_ALWAYS = re.compile(r"([\\`\[\]])|(~~)")
+#: always escaped: backslash, code, links and images, strikethrough, HTML tags and
+#: autolinks (``<``)
+_ALWAYS = re.compile(r"([\\`\[\]<])|(~~)")
+#: ``&`` that would start a character reference ("&amp;", "&#39;")
+_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 #: `*` that could open or close emphasis (not with spaces on both sides)
 _STAR = re.compile(r"(?<!\s)\*|\*(?!\s)")
 #: `_` that could open or close emphasis (not inside a word, as in snake_case)
 _UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
 #: what makes a line a heading, quote, list item or rule
-_LINE_START = re.compile(r"^(\s{0,3})([#+=-]|\d+(?=[.)]))")
+_LINE_START = re.compile(r"^(\s{0,3})([#+=>-]|\d+(?=[.)]))")
 
 
 def md_escape(text: str | None) -> str:
-    """User or model prose made inert in Markdown, escaping only what must be."""
+    """User or model prose made inert in Markdown, escaping only what must be, with
+    backslashes (CommonMark): "() => x" and "a > b" read as written."""
     if not text:
         return ""
-    escaped = html.escape(strip_controls(text), quote=False)
-    escaped = _ALWAYS.sub(lambda m: "".join(f"\\{c}" for c in m.group(0)), escaped)
+    escaped = _ALWAYS.sub(lambda m: "".join(f"\\{c}" for c in m.group(0)), strip_controls(text))
+    escaped = _ENTITY.sub(r"\\&", escaped)
     escaped = _STAR.sub(r"\*", escaped)
     escaped = _UNDERSCORE.sub(r"\_", escaped)
     return "\n".join(_LINE_START.sub(_escape_line_start, line) for line in escaped.split("\n"))
