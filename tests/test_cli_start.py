@@ -87,6 +87,11 @@ def test_malformed_answers_file(cli, tmp_path, pack_file):
     missing = cli("start", "--pack", str(pack_file), "--answers", str(tmp_path / "none.json"))
     assert missing.exit_code == 2
     assert "does not exist" in missing.stderr
+    # positions are counted from 1, and read as counts ("#2"), not as JSON indexes
+    wrong = write_json(tmp_path / "wrong.json", ["A hash map.", 42])
+    typed = cli("start", "--pack", str(pack_file), "--answers", str(wrong))
+    assert typed.exit_code == 2
+    assert "answers #2: must be text" in typed.stderr
 
 
 def test_fail_under(cli, tmp_path, pack_file):

@@ -84,11 +84,11 @@ def test_pack_filters(cli, pack_file):
         ("name = 'x'\nversion = 1\n", "questions: is missing"),
         (
             "name='x'\n[[questions]]\nid='a'\ntype='dsa'\ndifficulty='impossible'\ntext='t'\nkey_points=['k']\n",
-            "questions[1].difficulty: must be one of 'easy', 'medium', 'hard' or 'expert'",
+            "questions #1.difficulty: must be one of 'easy', 'medium', 'hard' or 'expert'",
         ),
         (
             "name='x'\n[[questions]]\nid='a'\ntype='dsa'\ndifficulty='easy'\ntext='t'\n",
-            "questions[1].key_points: is missing",
+            "questions #1.key_points: is missing",
         ),
         (
             "name='x'\n"

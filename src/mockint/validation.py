@@ -12,13 +12,15 @@ from mockint.safetext import one_line
 
 
 def _location(loc: tuple[Any, ...], root: str = "") -> str:
+    """Where an error is, list positions counted from 1 and marked as counts, not indexes
+    (``questions #2.key_points``: the second question's key points)."""
     parts: list[str] = [root] if root else []
     for item in loc:
         if isinstance(item, int):
             if parts:
-                parts[-1] = f"{parts[-1]}[{item + 1}]"
+                parts[-1] = f"{parts[-1]} #{item + 1}"
             else:
-                parts.append(f"[{item + 1}]")
+                parts.append(f"#{item + 1}")
         else:
             parts.append(str(item))
     return ".".join(parts) or "(file)"
@@ -61,7 +63,7 @@ def _problem(error: Any) -> str:
 def describe(exc: ValidationError, root: str = "", limit: int = 3) -> str:
     """``field: problem`` for the first few errors, joined on one line.
 
-    List positions are shown 1-based (``questions[2]`` is the second question).
+    List positions are counted from 1 (``questions #2`` is the second question).
     """
     problems = []
     for error in exc.errors()[:limit]:
