@@ -117,6 +117,9 @@ def test_unknown_session_and_bad_options(cli):
     result = cli("start", "abcdef123456")
     assert result.exit_code == 2
     assert "No session 'abcdef123456'" in result.stderr
+    short = cli("report", "abc")  # too short to be a prefix: says how long one must be
+    assert short.exit_code == 2
+    assert "No session 'abc': a session id or its first 4 characters or more." in short.stderr
     bad_type = cli("setup", "--type", "cooking", "--difficulty", "easy")
     assert bad_type.exit_code == 2
     assert (

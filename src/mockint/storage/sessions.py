@@ -124,6 +124,11 @@ def resolve_session_id(db: Database, ref: str, last: LastOf = LastOf.ANY) -> str
             return str(matches[0])
         if len(matches) > 1:
             raise UsageError(f"Session id {ref!r} is ambiguous; give more characters.")
+    if 0 < len(ref) < MIN_PREFIX:
+        raise NotFoundError(
+            f"No session {ref!r}: a session id or its first {MIN_PREFIX} characters or more. "
+            "List your sessions with: mockint history"
+        )
     raise NotFoundError(f"No session {ref!r}. List your sessions with: mockint history")
 
 
