@@ -149,6 +149,17 @@ def test_rich_report_to_a_file_is_plain_text(cli, tmp_path, pack_file):
     assert f"{report['overallScore']}/100" in text and "\x1b[" not in text
 
 
+def test_an_output_path_that_cannot_be_a_file_is_a_usage_error(cli, tmp_path, pack_file):
+    report = finished_session(cli, tmp_path, pack_file)
+    missing = cli("report", report["sessionId"], "--output", str(tmp_path / "no" / "r.md"))
+    assert missing.exit_code == 2
+    assert f"the directory {tmp_path / 'no'} does not exist. Create it" in missing.stderr
+    folder = cli("report", report["sessionId"], "--output", str(tmp_path))
+    assert folder.exit_code == 2
+    assert "is a directory" in folder.stderr
+    assert not (tmp_path / "no").exists()
+
+
 @pytest.mark.parametrize(
     ("name", "starts"),
     [("r.md", "# Mock interview report"), ("r.HTML", "<!DOCTYPE html>"), ("r.json", "{")],

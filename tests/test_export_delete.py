@@ -182,7 +182,7 @@ def test_delete_bad_input_changes_nothing(cli, aged, args, message):
 
 def test_report_output_to_a_missing_directory(cli, hostile_session, tmp_path):
     result = cli("report", hostile_session, "-F", "html", "-o", str(tmp_path / "no" / "r.html"))
-    assert result.exit_code == 1 and "does not exist" in result.stderr
+    assert result.exit_code == 2 and "does not exist" in result.stderr  # the name is wrong
 
 
 def test_stdout_export_is_streamed(cli, hostile_session):

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-from mockint.errors import InputFileError, StorageError
+from mockint.errors import InputFileError, StorageError, UsageError
 
 #: the largest file read whole (bytes): a question pack, an answers file
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -131,11 +131,18 @@ def remove_stale_temporaries(path: Path, older_than: float = STALE_SECONDS) -> i
 
 
 def write_user_text(path: Path, text: str) -> None:
-    """Write ``text`` to a file the user named, whole or not at all."""
+    """Write ``text`` to a file the user named, whole or not at all.
+
+    Raises :class:`UsageError` (exit code 2) when ``path`` is in a directory that does not
+    exist or is itself a directory: the name given is wrong; an error of the disk while
+    writing is the caller's to report."""
     if not path.parent.is_dir():
-        raise StorageError(f"Cannot write {path}: the directory {path.parent} does not exist.")
+        raise UsageError(
+            f"Cannot write {path}: the directory {path.parent} does not exist. "
+            "Create it, or give a path in a directory that exists."
+        )
     if path.is_dir():
-        raise StorageError(f"Cannot write {path}: it is a directory; give a file name.")
+        raise UsageError(f"Cannot write {path}: it is a directory; give a file name.")
     with replacing(path) as handle:
         handle.write(text)
 
