@@ -23,6 +23,7 @@ from mockint.grading.claims import (
     sequences,
 )
 from mockint.grading.offline import (
+    STATED_COMPLEXITY,
     STRUCTURE_CREDIT,
     concept_head,
     example_variants,
@@ -193,6 +194,19 @@ def test_a_complexity_said_about_another_approach_is_not_called_wrong() -> None:
     result = grade(TWO_SUM, answer)
     assert result.points[0].wrong_complexity is None  # brute force, O(n^2)
     assert result.points[5].wrong_complexity is None  # two pointers, O(1) space
+
+
+def test_a_complexity_stated_on_its_own_earns_part_of_its_point() -> None:
+    depth = BANK["dsa-easy-max-depth-binary-tree"]
+    steps = (
+        "Recursive: return 0 for null, else 1 + max(depth(left), depth(right)). "
+        "Iterative: BFS level by level with a queue, counting levels. "
+    )
+    stated = graded_point(depth, "Every node is visited exactly once", steps + "Both O(n).")
+    assert stated.credit == pytest.approx(STATED_COMPLEXITY)
+    assert stated.evidence == "Both O(n)."
+    wrong = graded_point(depth, "Every node is visited exactly once", steps + "Both O(n^2).")
+    assert wrong.credit < 0.1
 
 
 def test_the_same_complexity_written_another_way_covers_the_point() -> None:

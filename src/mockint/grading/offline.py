@@ -855,6 +855,8 @@ def _point(
                 claims.describe(c) for c in sorted(point.classes)
             )
             result.credit = min(result.credit, UNSTATED_COMPLEXITY)
+    if point.claims and result.wrong_complexity is None:
+        _stated_complexity(point, index, result)
     if point.sequences:
         _order(point, index, result)
     result.missing = [
@@ -863,6 +865,34 @@ def _point(
         if t not in index.said and not t.startswith(CONCEPT_MARK + "complexity")
     ][:3]
     return result
+
+
+# What stating a key point's complexity earns when nothing else of it is said ("Both
+# O(n)." for "every node is visited once, so both run in O(n) time"): the class is its
+# claim, the reason the rest.
+STATED_COMPLEXITY = 0.45
+
+
+def _stated_complexity(point: KeyPoint, index: AnswerIndex, result: PointResult) -> None:
+    """Credit a key point's complexity stated on its own: a sentence about the key point's
+    subject, or a bare claim ("Both O(n).", ``_bare``), that meets its classes and states
+    none it rules out earns up to STATED_COMPLEXITY, as far as it reads as prose."""
+    if result.contradicted or result.credit >= STATED_COMPLEXITY:
+        return
+    for i, said in enumerate(index.claims):
+        if not said or not claims.agreeing(point.claims, said):
+            continue
+        if claims.conflicting(point.claims, said) is not None:
+            continue
+        if _bare(index, i) or _about(point, index, (i,)):
+            credit = STATED_COMPLEXITY * float(index.window_prose[i])
+            if credit > result.credit:
+                result.credit, result.evidence, result.window = (
+                    credit,
+                    index.sentences[i].text,
+                    (i,),
+                )
+            return
 
 
 SEQUENCE_CREDIT = 0.8
