@@ -472,6 +472,8 @@ def test_abbreviations_are_expanded() -> None:
     )
     # case-sensitive ones stay ordinary words in lower case
     assert expand_abbreviations("a gc pause, cap the size") == "a gc pause, cap the size"
+    # identifier shorthand in code: the wrapper forwards this and the latest arguments
+    assert expand_abbreviations("fn.apply(this, args)") == "function.apply(this, argument)"
 
 
 def test_a_terse_answer_that_names_the_technique_is_about_the_question() -> None:
