@@ -887,11 +887,8 @@ def _stated_complexity(point: KeyPoint, index: AnswerIndex, result: PointResult)
         if _bare(index, i) or _about(point, index, (i,)):
             credit = STATED_COMPLEXITY * float(index.window_prose[i])
             if credit > result.credit:
-                result.credit, result.evidence, result.window = (
-                    credit,
-                    index.sentences[i].text,
-                    (i,),
-                )
+                result.credit, result.window = credit, (i,)
+                result.evidence = _quote(index.sentences[i], point)
             return
 
 
@@ -910,7 +907,7 @@ def _order(point: KeyPoint, index: AnswerIndex, result: PointResult) -> None:
         if said:
             if result.credit < SEQUENCE_CREDIT and not result.contradicted:
                 result.credit = SEQUENCE_CREDIT
-                result.evidence = index.sentences[said[0]].text
+                result.evidence = _quote(index.sentences[said[0]], point)
                 result.window = (said[0],)
             continue
         wrong = claims.wrong_sequence(expected, stated)
