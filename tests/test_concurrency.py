@@ -16,7 +16,7 @@ from sqlite_utils import Database
 
 from conftest import write_json
 from mockint.enums import Difficulty, InterviewType, Provider
-from mockint.errors import AnswerConflict, SessionDeleted
+from mockint.errors import AnswerConflict, CompletedMeanwhile, ExitCode, SessionDeleted
 from mockint.interview import session as session_module
 from mockint.interview.session import Interview, setup_interview
 from mockint.models.sessions import TurnKind
@@ -188,3 +188,16 @@ def test_a_session_deleted_while_it_is_graded_saves_nothing(db: Database) -> Non
     with pytest.raises(SessionDeleted, match="while it was being graded"):
         interview.finish(grader=DeletesWhileGrading())
     assert not list(db["reports"].rows) and not list(db["sessions"].rows)
+
+
+def test_a_session_another_run_graded_meanwhile_is_a_runtime_error_not_a_usage_one(
+    db: Database,
+) -> None:
+    sid = new_session(db, 1)
+    first = Interview.open(db, sid)
+    first.answer(first.items[0].question.id, "A hash map.")
+    second = Interview.open(db, sid)  # another run holds the answered session too
+    first.finish(Provider.OFFLINE)
+    with pytest.raises(CompletedMeanwhile, match=f"Session {sid} is already completed") as raised:
+        second.finish(Provider.OFFLINE)
+    assert raised.value.exit_code == ExitCode.FAILURE  # 1: nothing the user asked was wrong

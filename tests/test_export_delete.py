@@ -6,6 +6,7 @@ import io
 import json
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -114,6 +115,31 @@ def test_export_of_an_empty_history(cli):
     assert result.exit_code == 0
     assert result.stdout == ""
     assert "Exported 0 sessions" in result.stderr
+    assert "No session matched, so the export is empty." in result.stderr
+
+
+def test_export_format_follows_the_file_name_and_dash_is_stdout(
+    cli, hostile_session, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    markdown = cli("export", "--output", str(tmp_path / "all.md"))
+    assert markdown.exit_code == 0
+    assert (tmp_path / "all.md").read_text(encoding="utf-8").startswith("# Mock interview")
+    assert f"Exported 1 session to {tmp_path / 'all.md'}." in markdown.stderr
+    # an explicit --format wins, with a warning that the name says otherwise
+    forced = cli("export", "-F", "jsonl", "--output", str(tmp_path / "x.md"))
+    assert forced.exit_code == 0
+    assert "Writing jsonl to" in forced.stderr and "whose extension says markdown" in forced.stderr
+    json.loads((tmp_path / "x.md").read_text(encoding="utf-8").splitlines()[0])
+    # "-" is standard output, in either format; no file or directory named "-"
+    for args in (("-o", "-"), ("-F", "markdown", "-o", "-")):
+        streamed = cli("export", *args)
+        assert streamed.exit_code == 0 and hostile_session in streamed.stdout
+    assert not Path("-").exists()
+    # a JSONL export into a directory creates it
+    folder = cli("export", "--output", str(tmp_path / "new" / "dir"))
+    assert folder.exit_code == 0
+    assert len(list((tmp_path / "new" / "dir").glob("mockint-export-*.jsonl"))) == 1
 
 
 def test_read_jsonl_rejects_a_damaged_line(tmp_path):

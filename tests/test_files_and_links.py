@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import threading
 import time
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 
 from mockint.errors import StorageError
 from mockint.keys import get_key, key_file, set_key
-from mockint.userfiles import remove_stale_temporaries, replacing
+from mockint.userfiles import remove_stale_temporaries, replacing, write_user_text
 
 KEY = "AIzaSyExampleExampleExample123"
 
@@ -53,6 +54,37 @@ def test_a_failed_write_leaves_neither_a_temporary_nor_a_changed_file(tmp_path: 
         raise RuntimeError("killed half way")
     assert target.read_text() == "before"
     assert not list(tmp_path.glob(".out.md.*.tmp"))
+
+
+def test_an_output_through_a_link_writes_the_file_it_points_to_and_keeps_the_link(
+    tmp_path: Path,
+) -> None:
+    real = tmp_path / "real.md"
+    real.write_text("before")
+    link = tmp_path / "link.md"
+    link.symlink_to(real)
+    write_user_text(link, "after")
+    assert link.is_symlink() and real.read_text() == "after"
+
+
+def test_an_output_that_is_a_pipe_is_written_as_a_stream_and_stays_a_pipe(tmp_path: Path) -> None:
+    fifo = tmp_path / "out.md"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text()))
+    reader.start()
+    write_user_text(fifo, "streamed")
+    reader.join(timeout=10)
+    assert received == ["streamed"]
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+
+
+def test_an_output_device_that_fails_is_one_error_and_stays_a_device() -> None:
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full on this system")
+    with pytest.raises(StorageError, match="Cannot write /dev/full: No space left on device"):
+        write_user_text(Path("/dev/full"), "x" * 100_000)
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
 
 
 def test_stale_temporaries_are_removed_but_never_links_or_fresh_ones(tmp_path: Path) -> None:

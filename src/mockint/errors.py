@@ -55,6 +55,11 @@ class AnswerConflict(MockintError):
     """A question already has the answer another run of the same session stored."""
 
 
+class CompletedMeanwhile(MockintError):
+    """Another run of the same session completed it while this one was grading it (exit
+    code 1: nothing the user asked was wrong; that run's report stands)."""
+
+
 class SessionDeleted(MockintError):
     """The session was deleted (by another run) while this one was using it."""
 

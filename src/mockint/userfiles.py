@@ -131,20 +131,38 @@ def remove_stale_temporaries(path: Path, older_than: float = STALE_SECONDS) -> i
 
 
 def write_user_text(path: Path, text: str) -> None:
-    """Write ``text`` to a file the user named, whole or not at all.
+    """Write ``text`` to a file the user named (see :func:`writing_user_file`)."""
+    with writing_user_file(path) as handle:
+        handle.write(text)
+
+
+@contextlib.contextmanager
+def writing_user_file(path: Path) -> Iterator[TextIO]:
+    """Write a file the user named, as a user expects of ``--output``: a regular file (new
+    or existing) whole or not at all (:func:`replacing`); through a symbolic link, the
+    file it points to, and the link stays; a device or a named pipe (``/dev/stdout``, a
+    FIFO) written as a stream, never replaced by a regular file.
 
     Raises :class:`UsageError` (exit code 2) when ``path`` is in a directory that does not
-    exist or is itself a directory: the name given is wrong; an error of the disk while
-    writing is the caller's to report."""
-    if not path.parent.is_dir():
-        raise UsageError(
-            f"Cannot write {path}: the directory {path.parent} does not exist. "
-            "Create it, or give a path in a directory that exists."
-        )
+    exist or is itself a directory, and :class:`StorageError` when writing fails (a full
+    disk, ``/dev/full``)."""
     if path.is_dir():
         raise UsageError(f"Cannot write {path}: it is a directory; give a file name.")
-    with replacing(path) as handle:
-        handle.write(text)
+    if path.exists() and not path.is_file():  # a device, a FIFO, /dev/stdout
+        try:
+            with path.open("w", encoding="utf-8") as handle:
+                yield handle
+        except OSError as exc:
+            raise StorageError(f"Cannot write {path}: {exc.strerror}.") from None
+        return
+    target = path.resolve() if path.is_symlink() else path
+    if not target.parent.is_dir():
+        raise UsageError(
+            f"Cannot write {path}: the directory {target.parent} does not exist. "
+            "Create it, or give a path in a directory that exists."
+        )
+    with replacing(target) as handle:
+        yield handle
 
 
 def is_storable(text: str) -> bool:

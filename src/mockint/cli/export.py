@@ -17,6 +17,7 @@ from mockint.errors import UsageError
 from mockint.history.export import (
     is_file_name,
     iter_exports,
+    make_directory,
     write_jsonl,
     write_jsonl_file,
     write_markdown,
@@ -29,21 +30,40 @@ class ExportFormat(StrEnum):
     JSONL = "jsonl"
     MARKDOWN = "markdown"
 
+    @classmethod
+    def of_name(cls, path: Path) -> ExportFormat | None:
+        """The format a file name's extension says (``.md``, ``.jsonl``), if any."""
+        suffix = path.suffix.lower()
+        if suffix in (".md", ".markdown"):
+            return cls.MARKDOWN
+        if suffix in (".jsonl", ".json", ".ndjson"):
+            return cls.JSONL
+        return None
+
+
+#: ``--output -``: standard output, as ``--answers -`` reads standard input
+STDOUT = Path("-")
+
 
 def export(
     format: Annotated[
-        ExportFormat,
+        ExportFormat | None,
         typer.Option(
-            "--format", "-F", help="jsonl: one JSON object per session; markdown: one file each."
+            "--format",
+            "-F",
+            help="jsonl: one JSON object per session; markdown: one file each. "
+            "Default: what --output's extension says, else jsonl.",
+            show_default=False,
         ),
-    ] = ExportFormat.JSONL,
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
             "--output",
             "-o",
-            help="A file (a name with an extension: sessions.jsonl, all.md) or a directory to "
-            "write into (default: stdout for jsonl, ./mockint-export-DATE/ for markdown).",
+            help="A file (a name with an extension: sessions.jsonl, all.md), a directory to "
+            "write into, or - for stdout (default: stdout for jsonl, ./mockint-export-DATE/ "
+            "for markdown).",
             show_default=False,
         ),
     ] = None,
@@ -58,30 +78,50 @@ def export(
     Examples:
 
     - `mockint export > sessions.jsonl`
+    - `mockint export --output all.md` (markdown, from the extension)
     - `mockint export --format markdown --output interviews/ --since 30d`
     """
 
+    named = output is not None and output != STDOUT and is_file_name(output)
+    said = ExportFormat.of_name(output) if named and output is not None else None
+    if format is None:
+        format = said or ExportFormat.JSONL
+    elif said is not None and said != format:
+        console.warn(f"Writing {format.value} to {output}, whose extension says {said.value}.")
     db = database()
     skipped: list[str] = []
     exports = iter_exports(db, history_filter(type, difficulty, status, since, until), skipped)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    if format == ExportFormat.MARKDOWN:
-        if output is not None and is_file_name(output):
+    if output == STDOUT:
+        if format == ExportFormat.MARKDOWN:
+            count = write_markdown_file(exports, STDOUT)
+        else:
+            count = write_jsonl(exports, sys.stdout)
+        where = ""
+    elif format == ExportFormat.MARKDOWN:
+        if output is not None and named:
             count = write_markdown_file(exports, output)
-            console.note(f"Exported {counted(count, 'session')} to {output}")
-            return
-        directory = output or Path(f"mockint-export-{stamp}")
-        if directory.exists() and not directory.is_dir():
-            raise UsageError(f"--output {directory} is a file; markdown export needs a directory.")
-        count = write_markdown(exports, directory)
-        console.note(f"Exported {counted(count, 'session')} to {directory}/")
+            where = f" to {output}"
+        else:
+            directory = output or Path(f"mockint-export-{stamp}")
+            if directory.exists() and not directory.is_dir():
+                raise UsageError(
+                    f"--output {directory} is a file; markdown export needs a directory."
+                )
+            count = write_markdown(exports, directory)
+            where = f" to {directory}/"
     elif output is None:
         count = write_jsonl(exports, sys.stdout)
-        console.note(f"Exported {counted(count, 'session')}.")
+        where = ""
     else:
-        target = output if is_file_name(output) else output / f"mockint-export-{stamp}.jsonl"
-        path = write_jsonl_file(exports, target)
-        console.note(f"Exported to {path}")
+        if not named:
+            make_directory(output)
+        target = output if named else output / f"mockint-export-{stamp}.jsonl"
+        count = write_jsonl_file(exports, target)
+        where = f" to {target}"
+    console.note(f"Exported {counted(count, 'session')}{where}.")
+    if not count:
+        console.warn("No session matched, so the export is empty.")
     if skipped:
         console.warn(
             f"Left out {len(skipped)} session(s) this version of mockint cannot read "

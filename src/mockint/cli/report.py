@@ -40,7 +40,10 @@ def report(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Write to this file instead of stdout.", dir_okay=False
+            "--output",
+            "-o",
+            help="Write to this file instead of stdout (-: stdout).",
+            dir_okay=False,
         ),
     ] = None,
     no_pager: Annotated[
@@ -56,6 +59,8 @@ def report(
     - `mockint report last --format html --output report.html`
     """
 
+    if output == Path("-"):
+        output = None  # "-": standard output, as for export
     format = format or format_for(output)
     result = load_report(database(), session_id)
     if format == ReportFormat.RICH:

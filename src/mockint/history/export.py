@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
@@ -22,7 +23,7 @@ from mockint.safetext import json_inert
 from mockint.storage.reports import get_report
 from mockint.storage.sessions import get_session, session_questions
 from mockint.storage.turns import list_turns
-from mockint.userfiles import read_user_text, replacing, write_user_text
+from mockint.userfiles import read_user_text, write_user_text, writing_user_file
 from mockint.validation import describe
 
 
@@ -60,12 +61,12 @@ def write_jsonl(exports: Iterable[SessionExport], stream: TextIO) -> int:
     return count
 
 
-def write_jsonl_file(exports: Iterable[SessionExport], path: Path) -> Path:
-    """Write the JSONL export to ``path`` whole (a temporary file, then a rename)."""
+def write_jsonl_file(exports: Iterable[SessionExport], path: Path) -> int:
+    """Write the JSONL export to ``path`` (``userfiles.writing_user_file``: a regular file
+    whole, a link's target, a device or pipe as a stream); returns how many sessions."""
 
-    with replacing(path) as stream:
-        write_jsonl(exports, stream)
-    return path
+    with writing_user_file(path) as stream:
+        return write_jsonl(exports, stream)
 
 
 def read_jsonl(path: Path) -> list[SessionExport]:
@@ -100,24 +101,35 @@ def is_file_name(path: Path) -> bool:
 
 
 def write_markdown_file(exports: Iterable[SessionExport], path: Path) -> int:
-    """Every session in one Markdown file, separated by rules, written whole."""
+    """Every session in one Markdown file, separated by rules (written as
+    ``userfiles.writing_user_file`` writes; ``-``: standard output); returns how many."""
+    if path == Path("-"):
+        return _markdown_document(exports, sys.stdout)
+    with writing_user_file(path) as stream:
+        return _markdown_document(exports, stream)
+
+
+def _markdown_document(exports: Iterable[SessionExport], stream: TextIO) -> int:
     count = 0
-    with replacing(path) as stream:
-        for item in exports:
-            if count:
-                stream.write("\n---\n\n")
-            stream.write(session_markdown(item))
-            count += 1
+    for item in exports:
+        if count:
+            stream.write("\n---\n\n")
+        stream.write(session_markdown(item))
+        count += 1
     return count
 
 
-def write_markdown(exports: Iterable[SessionExport], directory: Path) -> int:
-    """One Markdown file per session in ``directory`` (created if needed)."""
-
+def make_directory(directory: Path) -> None:
+    """Create ``directory`` (and its parents) for an export; StorageError if it cannot be."""
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StorageError(f"Cannot create {directory}: {exc.strerror}.") from None
+
+
+def write_markdown(exports: Iterable[SessionExport], directory: Path) -> int:
+    """One Markdown file per session in ``directory`` (created if needed)."""
+    make_directory(directory)
     count = 0
     for item in exports:
         write_user_text(directory / markdown_name(item), session_markdown(item))

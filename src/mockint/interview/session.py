@@ -16,6 +16,7 @@ from mockint import pricing
 from mockint.clock import now
 from mockint.enums import LastOf, Mode, Provider, SkipReason, Status, provider_label
 from mockint.errors import (
+    CompletedMeanwhile,
     GradingError,
     MockintError,
     ProviderSkipped,
@@ -341,13 +342,13 @@ class Interview:
         The grader is ``grader`` when given (another grader, a test's fake), else the one
         ``provider`` names. When it is unavailable (``ProviderUnavailable``: the model failed),
         the offline grader grades instead and the report says so; it never presents offline
-        scores as another grader's. Raises SessionStateError when the session was completed
-        meanwhile, and GradingError (naming the session and the command that grades its
+        scores as another grader's. Raises CompletedMeanwhile when the session was completed
+        meanwhile (by another run), and GradingError (naming the session and the command that grades its
         saved answers) when the grader fails otherwise (a rejected key, no key).
         """
 
         if get_session(self.db, self.session.id).status == Status.COMPLETED:
-            raise SessionStateError(
+            raise CompletedMeanwhile(
                 f"Session {self.session.id} is already completed (graded elsewhere meanwhile). "
                 f"See it with: mockint report {self.session.id}"
             )

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from mockint.enums import Status
-from mockint.errors import SessionDeleted, SessionStateError
+from mockint.errors import CompletedMeanwhile, SessionDeleted
 from mockint.models.reports import Report, grader_of
 from mockint.storage.connection import transaction
 from mockint.storage.sessions import unreadable
@@ -24,7 +24,7 @@ def save_report(db: Database, report: Report, ended_at: datetime) -> None:
         if row is None:
             raise SessionDeleted(report.session_id, "it was being graded")
         if row[0] == Status.COMPLETED.value:
-            raise SessionStateError(
+            raise CompletedMeanwhile(
                 f"Session {report.session_id} was completed meanwhile (by another mockint); "
                 f"see it with: mockint report {report.session_id}"
             )
