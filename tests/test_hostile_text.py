@@ -267,6 +267,28 @@ def test_prose_in_markdown_renders_exactly_as_written(text: str) -> None:
 
 PAYLOAD = "x\x1b[31mred\x1b[0m\x1b]52;c;cHduZWQ=\x07\x1b]8;;http://evil\x07link\x9b2J[bold red]m[/]"
 RAW = ("\x1b", "\x07", "\x9b")
+BIDI = ("\u202e", "\u2066", "\u200f")
+
+
+def test_bidirectional_controls_never_reach_a_terminal_or_a_document(cli, tmp_path):
+    """U+202E and its kin reorder what is shown ("Trojan Source"): shown as escapes in the
+    terminal, escaped in JSON, dropped from documents."""
+    answer = "A hash set of seen values \u202edeifirev\u2066 isolated\u200f done."
+    answers = write_json(tmp_path / "a.json", [answer])
+    run = cli("start", "-t", "dsa", "-d", "easy", "-n", "1", "--answers", str(answers), "--json")
+    assert run.exit_code == 0, run.output
+    sid = json.loads(run.stdout)["sessionId"]
+    assert json.loads(run.stdout)["questions"][0]["answer"] == answer  # the data is kept
+    shown = [run.stdout, run.stderr]
+    for args in ((), ("-F", "markdown"), ("-F", "html")):
+        result = cli("report", sid, *args)
+        assert result.exit_code == 0, result.output
+        shown += [result.stdout, result.stderr]
+    shown += [cli("export").stdout, cli("history").stdout]
+    for text in shown:
+        for char in BIDI:
+            assert char not in text
+    assert "\\u202e" in cli("report", sid).stdout  # an escape the reader can see
 
 
 def test_every_output_path_shows_hostile_pack_and_answer_text_inert(cli, tmp_path):

@@ -8,15 +8,23 @@ from __future__ import annotations
 
 import re
 
-#: C0 controls except tab and newline, DEL, and the C1 controls (0x9b is a one-byte CSI)
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: C0 controls except tab and newline, DEL, the C1 controls (0x9b is a one-byte CSI), and
+#: the bidirectional formatting characters (Unicode's Bidi_Control: U+061C, U+200E-U+200F,
+#: U+202A-U+202E, U+2066-U+2069), which reorder what a terminal or a page shows ("Trojan
+#: Source", CVE-2021-42574)
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def inert(text: str | None) -> str:
-    """``text`` with control characters shown as visible escapes (``\\x1b``)."""
+    """``text`` with control characters shown as visible escapes (``\\x1b``, ``\\u202e``)."""
     if not text:
         return ""
-    return CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+    return CONTROL.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def one_line(text: str) -> str:
@@ -60,12 +68,13 @@ def redact(text: str, secrets: tuple[str, ...] | list[str] = ()) -> str:
     return text
 
 
-_JSON_CONTROLS = re.compile(r"[\x7f-\x9f\u2028\u2029]")
+_JSON_CONTROLS = re.compile(r"[\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def json_inert(encoded: str) -> str:
-    """JSON text (from ``json.dumps(..., ensure_ascii=False)``) with DEL, the C1 controls
-    and the line separators escaped as ``\\u00XX``, which JSON leaves raw: the same data,
+    """JSON text (from ``json.dumps(..., ensure_ascii=False)``) with DEL, the C1 controls,
+    the line separators and the bidirectional formatting characters escaped as
+    ``\\uXXXX``, which JSON leaves raw: the same data,
     but nothing in it drives a terminal (0x9b is a one-byte CSI). JSON's own syntax is ASCII,
     so these characters only ever occur inside strings."""
     return _JSON_CONTROLS.sub(lambda m: f"\\u{ord(m.group(0)):04x}", encoded)

@@ -132,9 +132,10 @@ def _redacted(message: str) -> str:
 
 
 def note(message: str) -> None:
-    """A by-the-way line on stderr, wrapped at word boundaries to the terminal's width
-    (errors and warnings stay one line each)."""
-    err.print(Text(inert(message), style="dim"))
+    """A by-the-way line on stderr, wrapped at word boundaries to the terminal's width;
+    not wrapped when stderr is not a terminal (a log, a pipe: a command in the message
+    stays on one line to copy). Errors and warnings stay one line each."""
+    err.print(Text(inert(message), style="dim"), soft_wrap=not err.is_terminal)
 
 
 def log_line(message: str) -> None:
