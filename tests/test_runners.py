@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
+from conftest import write_json
 from displays import RecordingDisplay
 from mockint.enums import Difficulty, InterviewType, Mode, Provider, Status
 from mockint.errors import GradingError, ProviderUnavailable, UsageError
@@ -223,6 +224,20 @@ def test_a_failed_grading_says_the_answers_are_saved_and_how_to_grade_them(
     report = json.loads(result.stdout)
     assert report["questions"][0]["answer"] == "A hash map of complements."
     assert report["questions"][1]["skipped"] is True
+    assert "was not used" not in result.stderr
+
+
+def test_an_answers_file_for_an_answered_session_is_said_to_be_unused(
+    db: Database, cli, tmp_path
+) -> None:
+    interview = new_interview(db, count=1)
+    display = RecordingDisplay(typed=["A hash map of complements.", ""])
+    run_interview(interview, get_runner(RunnerSettings(provider=Provider.OFFLINE), display))
+    other = write_json(tmp_path / "other.json", ["Something else entirely."])
+    result = cli("start", interview.session.id, "--answers", str(other), "--json")
+    assert result.exit_code == 0, result.stderr
+    assert "--answers was not used: every question already has a stored answer." in result.stderr
+    assert json.loads(result.stdout)["questions"][0]["answer"] == "A hash map of complements."
 
 
 def test_an_answers_file_that_answers_nothing_says_so(db: Database, tmp_path) -> None:

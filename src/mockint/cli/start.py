@@ -75,6 +75,9 @@ def start(
             f"All {len(resumed.items)} questions of session {resumed.session.id} are answered; "
             "grading."
         )
+        if answers is not None or answers_audio is not None:
+            given = "--answers" if answers is not None else "--answers-audio"
+            console.warn(f"{given} was not used: every question already has a stored answer.")
         grade_and_show(resumed, json=json, fail_under=fail_under, provider=provider, model=model)
         return
     chosen = mode or (Mode(resumed.session.mode) if resumed else Mode.TEXT)
