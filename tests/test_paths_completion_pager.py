@@ -75,3 +75,16 @@ def test_the_report_goes_through_the_pager_on_a_terminal(cli, home: Path, tmp_pa
     assert child.exitstatus == 0
     assert not paged.exists()
     assert "A hash map from value to index, one pass." in child.transcript()
+
+
+def test_a_pager_that_is_not_installed_is_named_and_the_report_printed(
+    cli, home: Path, tmp_path: Path
+):
+    graded(cli, tmp_path)
+    child = spawn("report", "last", env={"PAGER": "nonexistent-pager --quiet"})
+    child.wait_until_gone()
+    assert child.exitstatus == 0, child.transcript()
+    shown = child.transcript()
+    assert "$PAGER (nonexistent-pager --quiet) is not installed; printing instead." in shown
+    assert "A hash map from value to index, one pass." in shown
+    assert "not found" not in shown  # no shell's own complaint

@@ -8,8 +8,11 @@ interpreted.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shlex
+import shutil
 import subprocess
 import sys
 import time
@@ -88,13 +91,24 @@ class TerminalPager(Pager):
         command = os.environ.get("PAGER", "").strip() or "less"
         env = {**os.environ, "LESS": os.environ.get("LESS", "FRX")}
         data = content.encode(out.encoding, ERRORS)
-        try:
-            done = subprocess.run(command, shell=True, input=data, env=env, check=False)
-        except OSError:
-            done = None
+        done = None
+        if _installed(command):
+            with contextlib.suppress(OSError):
+                done = subprocess.run(command, shell=True, input=data, env=env, check=False)
+        elif os.environ.get("PAGER", "").strip():
+            warn(f"$PAGER ({command}) is not installed; printing instead.")
         if done is None or done.returncode == 127:  # no such pager: print instead
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
+
+
+def _installed(command: str) -> bool:
+    """Whether the program a shell command line starts is on PATH (or a path to one)."""
+    try:
+        program = shlex.split(command)[0]
+    except (ValueError, IndexError):
+        return False
+    return shutil.which(program) is not None
 
 
 def print_json(data: Any) -> None:
