@@ -89,7 +89,7 @@ def history_filter(
         type=type,
         difficulty=difficulty,
         status=status,
-        since=parse_moment(since, "--since") if since else None,
-        until=parse_moment(until, "--until", end=True) if until else None,
+        since=parse_moment(since, "--since") if since is not None else None,
+        until=parse_moment(until, "--until", end=True) if until is not None else None,
         grader=grader,
     )
