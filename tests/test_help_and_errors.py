@@ -88,6 +88,15 @@ def test_usage_errors_name_the_option_and_what_it_takes(cli, home, args, message
         assert words not in result.stderr
 
 
+def test_a_case_insensitive_choice_is_named_as_help_shows_it(cli, home):
+    result = cli("history", "--status", "done")
+    assert result.exit_code == 2
+    assert "--status must be one of setup, in_progress, completed, failed, not 'done'." in (
+        result.stderr
+    )
+    assert "setup|in_progress|completed" in " ".join(cli("history", "--help").stdout.split())
+
+
 def test_errors_carry_no_markdown_backticks(cli, home, tmp_path):
     answers = write_json(tmp_path / "a.json", ["A hash map."])
     assert (

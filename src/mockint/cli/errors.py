@@ -126,7 +126,10 @@ def usage_message(exc: Any) -> str:
     name = max(param.opts, key=len)
     descriptor = getattr(param, "type_descriptor", None)
     if descriptor is not None and descriptor.is_choice:
-        choices = ", ".join(str(getattr(c, "value", c)) for c in descriptor.choices or ())
+        names = [str(getattr(c, "value", c)) for c in descriptor.choices or ()]
+        if getattr(descriptor, "case_sensitive", True) is False:
+            names = [n.lower() for n in names]  # as --help shows them
+        choices = ", ".join(names)
         given = re.search(r"'([^']*)' is not one of", str(exc.message))
         told = f", not {given.group(1)!r}" if given else ""
         return f"{name} must be one of {choices}{told}."
