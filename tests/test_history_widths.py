@@ -83,3 +83,16 @@ def test_the_price_table_keeps_its_figures_whole_at_50_columns(home: Path) -> No
     assert figures[0] == ["12", "min", "₹99", "₹30", "₹69"]
     assert figures[1] == ["12", "min", "₹299", "₹75", "₹224"]
     assert "…" not in "\n".join(lines)
+
+
+def test_wrapped_bullets_hang_under_their_text_not_their_bullet() -> None:
+    from rich.text import Text
+
+    from mockint.cli.console import plain
+    from mockint.cli.render import bullets
+
+    lines = plain(bullets([Text("a long recommendation " * 6), Text("short")]), width=40)
+    lines = [line for line in lines.split("\n") if line]
+    assert lines[0].startswith("  • a long")
+    assert all(line.startswith("    ") for line in lines[1:-1])  # the hanging indent
+    assert lines[-1] == "  • short"

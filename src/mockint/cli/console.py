@@ -66,12 +66,13 @@ def user_text(text: str | None, style: str = "") -> Text:
 
 
 def plain(renderable: Any, width: int = 100) -> str:
-    """A Rich renderable as plain text (for files): no colour, no escape codes."""
+    """A Rich renderable as plain text (for files): no colour, no escape codes, no spaces
+    at the ends of lines (what pads a table's cells to its width)."""
     from io import StringIO
 
     buffer = StringIO()
     Console(file=buffer, width=width, no_color=True, highlight=False).print(renderable)
-    return buffer.getvalue()
+    return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
 
 
 def paged(enabled: bool = True) -> AbstractContextManager[object]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from rich import box
@@ -128,15 +129,24 @@ def report_view(report: Report) -> Group:
         ("Weaknesses", report.weaknesses, "red"),
         ("Recommendations", report.recommendations, "cyan"),
     ):
-        text = Text(f"{title}\n", style=f"bold {style}")
+        parts.append(Text(title, style=f"bold {style}"))
         if not items:
-            text.append("  (none found in these answers)\n", style="dim")
-        for item in items:
-            text.append("  • ")
-            text.append_text(user_text(item))
-            text.append("\n")
-        parts.append(text)
+            parts.append(Text("  (none found in these answers)", style="dim"))
+        else:
+            parts.append(bullets(user_text(item) for item in items))
+        parts.append(Text(""))
     return Group(*parts)  # type: ignore[arg-type]
+
+
+def bullets(items: Iterable[Text]) -> Table:
+    """``items`` as a bulleted list whose wrapped lines align under the text, not the
+    bullet (a hanging indent)."""
+    table = Table.grid(padding=0)
+    table.add_column(width=4, no_wrap=True)
+    table.add_column()
+    for item in items:
+        table.add_row(f"  {glyph('•')} ", item)
+    return table
 
 
 def api_cost_line(cost: ApiCost) -> str:
@@ -294,12 +304,15 @@ def _with_statistics(
             weak.append(f"  missed in {t.missed} of {t.asked} questions", style="dim")
         parts.append(weak)
     if s.most_missed_key_points:
-        missed = Text(f"Most missed key points ({recent}):", style="bold")
-        for point in s.most_missed_key_points:
-            missed.append(f"\n  {glyph('•')} ")
-            missed.append_text(user_text(point.key_point))
-            missed.append(f"  missed {point.missed} of {point.asked} times", style="dim")
-        parts.append(missed)
+        parts.append(Text(f"Most missed key points ({recent}):", style="bold"))
+        parts.append(
+            bullets(
+                user_text(point.key_point).append(
+                    f"  missed {point.missed} of {point.asked} times", style="dim"
+                )
+                for point in s.most_missed_key_points
+            )
+        )
     more = "" if full else "; --stats full shows every figure"
     parts.append(Text(f"Next: mockint next suggests what to practise{more}.", style="dim"))
     return Group(*parts)  # type: ignore[arg-type]
@@ -359,12 +372,7 @@ def recommendation(result: Recommendation) -> Group:
         (f"{result.type.label} · {result.difficulty.label}", "bold cyan"),
         (f"  (from {counted(result.based_on_sessions, 'recent graded session')})", "dim"),
     )
-    reasons = Text()
-    for reason in result.reasons:
-        reasons.append("  • ")
-        reasons.append_text(user_text(reason))
-        reasons.append("\n")
-    return Group(head, reasons)
+    return Group(head, bullets(user_text(reason) for reason in result.reasons), Text(""))
 
 
 def session_cost(cost: SessionCost) -> Text:
