@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> None:
     interview(ROOT / "interview_more.toml", "second interview set (two more writers)")
     interview(ROOT / "interview_holdout.toml", "held-out interview set (no constant tuned on it)")
     interview(ROOT / "interview_holdout_2.toml", "second held-out set (never read or tuned on)")
-    interview(ROOT / "interview_holdout_3.toml", "third held-out set (never read or tuned on)")
+    interview(ROOT / "interview_holdout_3.toml", "third held-out set (only its wrong notes read)")
 
 
 INTERVIEW_LEVELS = (
