@@ -211,7 +211,7 @@ def test_a_refused_answers_file_leaves_no_session_even_after_paid_calls(cli, gem
 
 
 def test_a_session_graded_elsewhere_is_not_graded_again(cli, home, tmp_path):
-    from mockint.errors import SessionStateError
+    from mockint.errors import CompletedMeanwhile
     from mockint.interview.session import Interview
 
     answers = write_json(tmp_path / "a.json", ["x"])
@@ -219,5 +219,5 @@ def test_a_session_graded_elsewhere_is_not_graded_again(cli, home, tmp_path):
     db = open_db()
     stale = Interview.open(db, "last")  # opened before another run finishes the session
     assert cli("start", "last", "--answers", str(answers)).exit_code == 0
-    with pytest.raises(SessionStateError, match="already completed"):
+    with pytest.raises(CompletedMeanwhile, match="already completed"):
         stale.finish("offline")
