@@ -119,7 +119,8 @@ def export(
         target = output if named else output / f"mockint-export-{stamp}.jsonl"
         count = write_jsonl_file(exports, target)
         where = f" to {target}"
-    console.note(f"Exported {counted(count, 'session')}{where}.")
+    end = "" if where.endswith("/") else "."  # a directory is named with its slash
+    console.note(f"Exported {counted(count, 'session')}{where}{end}")
     if not count:
         console.warn("No session matched, so the export is empty.")
     if skipped:
