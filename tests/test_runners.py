@@ -26,7 +26,7 @@ from mockint.runners import (
     register_runner,
     run_interview,
 )
-from mockint.runners.base import Display
+from mockint.runners.base import Display, Entry
 from mockint.storage.connection import connect
 from mockint.storage.sessions import get_session
 
@@ -263,3 +263,17 @@ def test_hints_name_each_key_points_concept_in_order() -> None:
     assert hints[0] == "Think about: arrays, hash map."
     assert hints[2] == "Consider: complement lookup in a hash map."
     assert len(hints) == 1 + len(two_sum.key_points)
+
+
+def test_text_typed_above_skip_is_kept_with_the_skip_and_not_graded(db: Database, cli) -> None:
+    interview = new_interview(db, count=1)
+    # as the editor hands it over: the command, and what was typed above it
+    display = RecordingDisplay(typed=[Entry("/skip", draft="A half-formed idea about hashing")])
+    run_interview(interview, get_runner(RunnerSettings(provider=Provider.OFFLINE), display))
+    assert (Tone.NOTICE, "Skipped. What you typed is kept in the transcript.") in display.said
+    [item] = answered_questions(db, interview.session.id)
+    assert item.skipped and item.answer is None  # no answer: nothing of it is graded
+    exported = cli("export").stdout
+    assert "A half-formed idea about hashing" in exported
+    markdown = cli("export", "-F", "markdown", "-o", "-").stdout
+    assert "*(skipped)*" in markdown and "A half-formed idea about hashing" in markdown

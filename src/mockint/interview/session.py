@@ -267,13 +267,19 @@ class Interview:
         self._turn(question_id, TurnRole.CANDIDATE, TurnKind.ANSWER, text, seconds=seconds, **meta)
 
     def skip(
-        self, question_id: str, reason: SkipReason | None = None, seconds: float | None = None
+        self,
+        question_id: str,
+        reason: SkipReason | None = None,
+        seconds: float | None = None,
+        typed: str = "",
     ) -> None:
         """Store that the question was skipped; ``reason`` goes into the report when the
         candidate did not choose to skip it (nothing was heard in a spoken answer);
-        ``seconds``: time spent on it first."""
+        ``seconds``: time spent on it first; ``typed``: what was typed for it and set aside
+        by skipping, kept with the skip (the transcript and the export show it; it is no
+        answer and is not graded)."""
         self._turn(
-            question_id, TurnRole.CANDIDATE, TurnKind.SKIP, "", reason=reason, seconds=seconds
+            question_id, TurnRole.CANDIDATE, TurnKind.SKIP, typed, reason=reason, seconds=seconds
         )
 
     def save_draft(self, question_id: str, text: str, seconds: float | None = None) -> None:

@@ -169,8 +169,9 @@ class TextRunner:
             done = self._command(interview, question, command, follow_up=follow_up)
             if done == "skip":
                 if not follow_up:
-                    interview.skip(question.id, seconds=round(elapsed(), 1))
-                self.display.say("Skipped.", Tone.NOTICE)
+                    interview.skip(question.id, seconds=round(elapsed(), 1), typed=draft)
+                kept = " What you typed is kept in the transcript." if draft.strip() else ""
+                self.display.say(f"Skipped.{kept}", Tone.NOTICE)
                 return None
             if done == "pause":
                 keep(draft)

@@ -173,6 +173,8 @@ def transcript_markdown(item: SessionExport) -> list[str]:
         reason = turn.meta.get("reason") if turn.kind == TurnKind.SKIP else None
         if turn.kind == TurnKind.SKIP:
             body = f"*(skipped: {md_escape(reason)})*" if reason else "*(skipped)*"
+            if turn.text.strip():  # what was typed, then set aside by skipping
+                body += "\n\n" + fenced(turn.text)
         elif turn.role == TurnRole.CANDIDATE:
             body = fenced(turn.text)
         else:
