@@ -99,7 +99,10 @@ def test_enter_on_an_empty_last_line_submits_and_a_command_keeps_the_answer_so_f
     child.send("Binary search for the first index\r/hint\r")
     child.expect(r"Think about: |Consider: ")
     child.wait_for_screen("Binary search for the first index")  # still in the editor
-    child.send(" whose value is at least the target.\r\r")
+    child.send("/hint\r")  # a second command right away is a command, not the answer's end
+    child.expect(r"Think about: |Consider: ")
+    child.wait_for_screen("Binary search for the first index")
+    child.send("whose value is at least the target.\r\r")  # on a line of its own
     child.expect_exact("Saved after")
     child.expect_exact("Question 2 of 2")
     child.expect_exact(PROMPT)
@@ -109,8 +112,8 @@ def test_enter_on_an_empty_last_line_submits_and_a_command_keeps_the_answer_so_f
     assert child.exitstatus == 0
 
     first = stored(home, session_id)[0]
-    assert first.answer == "Binary search for the first index whose value is at least the target."
-    assert first.hints_used == 1
+    assert first.answer == "Binary search for the first index\nwhose value is at least the target."
+    assert first.hints_used == 2
 
 
 @pytest.mark.parametrize(
@@ -144,7 +147,7 @@ def test_an_interrupted_answer_is_kept_as_a_draft_and_offered_on_resume(
     resumed.wait_for_screen(
         r"(?s)Two pointers would not work here;.*binary search on the left bound"
     )
-    resumed.send(", keeping the invariant.")
+    resumed.send("keeping the invariant.")  # the cursor waits on a new line
     resumed.send(SUBMIT)
     resumed.expect_exact("Saved after")
     resumed.expect_exact(PROMPT)
@@ -153,7 +156,7 @@ def test_an_interrupted_answer_is_kept_as_a_draft_and_offered_on_resume(
 
     first = stored(home, session_id)[0]
     assert first.answer == (
-        "Two pointers would not work here;\nbinary search on the left bound, keeping the invariant."
+        "Two pointers would not work here;\nbinary search on the left bound\nkeeping the invariant."
     )
     assert first.draft is None
 
@@ -205,7 +208,10 @@ def test_edit_opens_the_editor_on_the_answer_and_keeps_what_it_wrote(home: Path,
     child.send("/pause\r")
     child.wait_until_gone()
 
-    assert stored(home, session_id)[0].answer == "Start of the answer\n\n    code(line)\n\nthe end"
+    # the file the editor got ends with a newline, as a text file does: what it appended
+    # starts on a line of its own
+    answer = stored(home, session_id)[0].answer
+    assert answer == "Start of the answer\n\n\n    code(line)\n\nthe end"
 
 
 def test_up_on_an_empty_answer_brings_back_the_previous_one_to_edit(home: Path):

@@ -5,8 +5,8 @@ history (Up on the first line), bracketed paste (a paste is text and never submi
 whatever it holds), and a bottom toolbar with the clock ticking against the
 question's time and the keys. Submit with Alt+Enter or Esc then Enter; Enter on an
 empty last line submits too, for people who type. A command is a line of its own
-(``/hint``): Enter sends it and the answer typed so far stays. ``/edit`` (or
-Ctrl-X Ctrl-E) opens ``$VISUAL``/``$EDITOR`` on the answer.
+(``/hint``): Enter sends it and the answer typed so far stays, with the cursor on a new
+line under it. ``/edit`` (or Ctrl-X Ctrl-E) opens ``$VISUAL``/``$EDITOR`` on the answer.
 
 Nothing typed is lost: the draft is handed to ``save_draft`` every few seconds
 while it changes, and Ctrl-C, SIGINT, SIGHUP (the terminal closed) and SIGTERM end
@@ -66,13 +66,16 @@ class AnswerEditor:
 
     def answer(self, request: AnswerRequest) -> Entry:
         self.request, self.entry, self.notice = request, None, None
-        self.saved, self.saved_at = request.draft, time.monotonic()
         previous = {s: signal.getsignal(s) for s in signals.STOP_SIGNALS}
         buffer = self.session.default_buffer
+        # a restored draft (after a command, or on resume) leaves the cursor on a line of its
+        # own, as /edit does: a command typed next is not joined to the draft's last line
+        draft = request.draft.rstrip("\n") + "\n" if request.draft.strip() else ""
+        self.saved, self.saved_at = draft, time.monotonic()
         try:
             self.session.prompt(
                 glyph("›", console.err) + " ",
-                default=request.draft,
+                default=draft,
                 bottom_toolbar=self._toolbar,
                 pre_run=self._pre_run,
                 handle_sigint=False,
@@ -218,6 +221,10 @@ class AnswerEditor:
                 buffer.text = text + "\n"
                 buffer.cursor_position = len(buffer.text)
 
+        if buffer.text.strip():
+            # a text file ends with a newline: an editor (or a script) that appends a line
+            # must not join it to the answer's last one
+            buffer.text = buffer.text.rstrip("\n") + "\n"
         buffer.open_in_editor().add_done_callback(back)
 
     def _submit(self, event: KeyPressEvent) -> None:
