@@ -309,6 +309,10 @@ UNUSABLE = {
         lambda p: sounds.save(p, sounds.cough()[:800]),
         "is 50 ms long: too short to hold an answer",
     ),
+    "a 300 ms burst": (  # written out, never "3e+02 ms"
+        lambda p: sounds.save(p, sounds.cough()[:4800]),
+        "is 300 ms long: too short to hold an answer",
+    ),
     "two hours": (
         lambda p: sounds.long_silent_wav(p),
         "is 2 h 0 min long; answers of up to 30 minutes are taken",

@@ -26,6 +26,7 @@ from mockint.runners.base import AnswerRequest, CallView, Entry, Line, Progress,
 from mockint.runners.lines import read_answer_lines
 from mockint.safetext import inert
 from mockint.timespec import clock
+from mockint.wording import counted
 
 if TYPE_CHECKING:
     from rich.live import Live
@@ -66,7 +67,9 @@ def call_footer(view: CallView, width: int) -> Text:
     parts = [state]
     if view.total:
         asking = (
-            f"question {view.asked} of {view.total}" if view.asked else f"{view.total} questions"
+            f"question {view.asked} of {view.total}"
+            if view.asked
+            else counted(view.total, "question")
         )
         parts.append(Text(asking))
     timer = clock(view.elapsed) + (f"/{clock(view.allowed)}" if view.allowed else "")

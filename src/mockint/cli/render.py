@@ -43,7 +43,7 @@ def setup_header(result: SetupPreview) -> Text:
         head = Text("Preview (not stored)", style="bold")
     return head + Text(
         f"  {result.type.label}{dot}{result.difficulty.label}{dot}"
-        f"{len(result.questions)} questions{dot}about {result.estimated_duration} min"
+        f"{counted(len(result.questions), 'question')}{dot}about {result.estimated_duration} min"
     )
 
 
@@ -301,7 +301,7 @@ def _with_statistics(
         for t in s.most_missed_topics:
             weak.append("\n  ")
             weak.append_text(user_text(t.topic))
-            weak.append(f"  missed in {t.missed} of {t.asked} questions", style="dim")
+            weak.append(f"  missed in {t.missed} of {counted(t.asked, 'question')}", style="dim")
         parts.append(weak)
     if s.most_missed_key_points:
         parts.append(Text(f"Most missed key points ({recent}):", style="bold"))

@@ -72,8 +72,12 @@ def start(
     if resumed is not None and not resumed.pending():
         # nothing left to ask: no runner (nor its keys or devices) is needed to grade
         console.note(
-            f"All {len(resumed.items)} questions of session {resumed.session.id} are answered; "
-            "grading."
+            (
+                f"All {len(resumed.items)} questions of session {resumed.session.id} are"
+                if len(resumed.items) > 1
+                else f"The question of session {resumed.session.id} is"
+            )
+            + " answered; grading."
         )
         if answers is not None or answers_audio is not None:
             given = "--answers" if answers is not None else "--answers-audio"

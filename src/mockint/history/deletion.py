@@ -40,7 +40,8 @@ def plan_deletion(
     what = counted(len(ids), "session")
     if len(ids) <= 5:
         what += ": " + ", ".join(ids)
-    return DeletionPlan(ids, f"This deletes {what}, with their answers and reports.")
+    its = "its" if len(ids) == 1 else "their"
+    return DeletionPlan(ids, f"This deletes {what}, with {its} answers and reports.")
 
 
 def delete(db: Database, session_ids: list[str]) -> int:

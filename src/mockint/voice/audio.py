@@ -88,9 +88,10 @@ def to_mono(samples: np.ndarray, channels: int) -> np.ndarray:
 def describe(seconds: float) -> str:
     """A duration as a person says it: 50 ms, 2.5 s, 12 s, 40 min, 2 h 5 min."""
     if seconds < 1:
-        return f"{seconds * 1000:.2g} ms"
+        ms = seconds * 1000
+        return f"{ms:.2g} ms" if ms < 10 else f"{ms:.0f} ms"  # never "3e+02 ms"
     if seconds < 10:
-        return f"{seconds:.2g} s"
+        return f"{seconds:.1f}".removesuffix(".0") + " s"
     if seconds < 3600:
         return f"{seconds / 60:.0f} min" if seconds >= 120 else f"{seconds:.0f} s"
     return f"{int(seconds // 3600)} h {int(seconds % 3600 // 60)} min"
