@@ -193,7 +193,9 @@ def test_pocketsphinx_run_is_labelled_lower_accuracy_and_keeps_no_audio(cli, hom
     assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["questions"][0]["transcribedBy"] == "pocketsphinx (lower accuracy)"
-    assert report["questions"][1]["skipped"]  # no 02.wav: skipped
+    assert report["questions"][1]["skipped"]  # no 02.wav: skipped, and why
+    assert report["questions"][1]["skipReason"] == "no recording"
+    assert "No recording for this question: skipped." in result.stderr
     assert any("less accurately" in n for n in report["notes"])
     assert not (home / "audio").exists()
 

@@ -156,3 +156,4 @@ class SkipReason(StrEnum):
     """Why a question was skipped when the candidate did not choose to skip it."""
 
     NOTHING_HEARD = "nothing heard"  # a spoken answer's recording held no words
+    NO_RECORDING = "no recording"  # no audio for it: a file missing from --answers-audio

@@ -127,7 +127,8 @@ class VoiceRunner:
             began = time.monotonic()
             samples = self.audio.answer(question, position)
             if samples is None:
-                interview.skip(question.id)
+                interview.skip(question.id, reason=SkipReason.NO_RECORDING)
+                self.display.say("No recording for this question: skipped.", Tone.NOTICE)
                 continue
             transcript = engine.transcribe(samples)
             text = normalise(transcript.text).strip()
