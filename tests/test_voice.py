@@ -249,6 +249,17 @@ def test_a_model_directory_that_does_not_exist(cli, tmp_path):
     assert json.loads(cli("history", "--json").stdout)["total"] == 0  # checked before set-up
 
 
+def test_a_model_that_cannot_load_leaves_no_empty_session(cli, tmp_path):
+    directory = answers_dir(tmp_path, {"01.wav": "hello"})
+    not_a_model = tmp_path / "empty-model"
+    not_a_model.mkdir()
+    result = start_voice(cli, directory, "--stt-engine", "whisper", "--stt-model", str(not_a_model))
+    assert result.exit_code == 1
+    assert "Cannot load the Whisper model" in result.stderr
+    listed = json.loads(cli("history", "--status", "setup", "--json").stdout)
+    assert listed["total"] == 0  # the session it set up is removed: nothing was stored
+
+
 def test_no_microphone_on_this_machine(cli):
     result = cli("start", "-t", "dsa", "-d", "easy", "--mode", "voice", "--no-tts")
     assert result.exit_code == 1

@@ -27,6 +27,7 @@ from mockint.runners.base import (
 from mockint.runners.scripted import ScriptedRunner
 from mockint.runners.text import TextRunner
 from mockint.storage.sessions import discard_new_session
+from mockint.voice import VoiceError
 
 __all__ = [
     "Display",
@@ -142,12 +143,14 @@ def run_interview(
 ) -> Outcome:
     """Let ``runner`` ask ``interview``'s pending questions.
 
-    With ``discard_if_refused``, a new session whose runner refuses its input
-    (answers that do not fit: UsageError) is removed, so no empty session is left.
+    With ``discard_if_refused``, a new session whose runner refuses its input before it
+    stores anything (answers that do not fit: UsageError; a speech model that cannot load:
+    VoiceError) is removed, so no empty session is left; one with anything stored stays, to
+    resume (a Vapi call that failed is stored with it).
     """
     try:
         return runner.run(interview)
-    except UsageError:
+    except (UsageError, VoiceError):
         if discard_if_refused:
             discard_new_session(interview.db, interview.session.id)
         raise
