@@ -79,9 +79,9 @@ def test_a_killed_interview_keeps_its_answers_and_resumes_at_the_next_question(h
     assert "Question 2 of" not in resumed.transcript()
     resumed.expect_exact("Your unsent draft (1 line")
     resumed.wait_for_screen("a third answer, typed but never submitted")
-    type_answer(
+    type_answer(  # the cursor waits on a new line under the draft
         resumed,
-        " - no: use a hash map from value to index while scanning once.",
+        "- no: use a hash map from value to index while scanning once.",
         prompt_shown=True,
     )
     resumed.expect_exact(f"Question 4 of {total}")
@@ -98,7 +98,7 @@ def test_a_killed_interview_keeps_its_answers_and_resumes_at_the_next_question(h
         assert [item.answer for item in items[:4]] == [
             "\n".join(first),
             second,
-            "a third answer, typed but never submitted - no: use a hash map from value to "
+            "a third answer, typed but never submitted\n- no: use a hash map from value to "
             "index while scanning once.",
             None,
         ]
