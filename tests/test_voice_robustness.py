@@ -338,7 +338,7 @@ def test_an_unusable_recording_stops_with_one_line_and_the_session_resumes_and_g
     assert failed.exit_code == 1
     [error] = [line for line in failed.stderr.splitlines() if line.startswith("Error:")]
     assert message in error and "Traceback" not in failed.stderr
-    assert error.endswith(("remove the file to skip the question.", "-ar 16000 answer.wav."))
+    assert error.endswith(("remove the file to skip the question.", "then rename it 01.wav."))
     session = json.loads(cli("history", "--json").stdout)["interviews"][0]
     assert session["status"] == "IN_PROGRESS"
     sounds.save(directory / "01.wav", sounds.with_hiss(sounds.join(np.zeros(8000), answer)))

@@ -53,8 +53,10 @@ def read_wav(path: Path) -> np.ndarray:
         raise VoiceError(f"Audio file {path} does not exist.") from None
     except (wave.Error, EOFError, OSError) as exc:
         raise VoiceError(
-            f"Cannot read {path} as a PCM WAV file ({exc}). Convert it, for example with "
-            f"`ffmpeg -i {path.name} -ac 1 -ar 16000 answer.wav`."
+            f"Cannot read {path} as a PCM WAV file ({exc}). Convert it to 16-bit PCM under "
+            f"its own name, for example with `sox {path.name} -b 16 -c 1 -r 16000 "
+            f"{path.stem}-pcm.wav` or `ffmpeg -i {path.name} -ac 1 -ar 16000 {path.stem}-pcm.wav`"
+            f", then rename it {path.name}."
         ) from None
     return np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)
 
