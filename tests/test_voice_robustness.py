@@ -338,8 +338,10 @@ def test_an_unusable_recording_stops_with_one_line_and_the_session_resumes_and_g
     assert failed.exit_code == 1
     [error] = [line for line in failed.stderr.splitlines() if line.startswith("Error:")]
     assert message in error and "Traceback" not in failed.stderr
-    assert error.endswith(("remove the file to skip the question.", "then rename it 01.wav."))
     session = json.loads(cli("history", "--json").stdout)["interviews"][0]
+    fix, resume = error.split(" Then resume with: ")
+    assert fix.endswith(("remove the file to skip the question.", "then rename it 01.wav."))
+    assert resume == f"mockint start {session['sessionId']}"  # the command that resumes it
     assert session["status"] == "IN_PROGRESS"
     sounds.save(directory / "01.wav", sounds.with_hiss(sounds.join(np.zeros(8000), answer)))
     resumed = cli("start", session["sessionId"], *args)

@@ -18,7 +18,9 @@ from mockint.interview.retry import compare_with_parent
 from mockint.interview.session import Interview, setup_interview
 from mockint.runners import Outcome, Runner, RunnerSettings, get_runner, run_interview
 from mockint.runners.base import Interrupted
+from mockint.storage.sessions import session_exists
 from mockint.vapi.calls import refuse_a_second_call
+from mockint.voice import VoiceError
 
 
 def start(
@@ -156,6 +158,11 @@ def conduct(
             outcome = run_interview(interview, runner, discard_if_refused=new)
     except KeyboardInterrupt as exc:
         interrupted(interview, runner, exc)
+    except VoiceError as exc:
+        # a recording that cannot be used stops the run; the session stays, to resume
+        if session_exists(interview.db, interview.session.id):
+            exc.message += f" Then resume with: mockint start {interview.session.id}"
+        raise
     if outcome == Outcome.PAUSED:
         console.note(
             f"Paused. Your answers are saved; resume with: mockint start {interview.session.id}"

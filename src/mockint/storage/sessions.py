@@ -166,6 +166,11 @@ def delete_sessions(db: Database, session_ids: list[str]) -> int:
     return len(session_ids)
 
 
+def session_exists(db: Database, session_id: str) -> bool:
+    """Whether a session with the full id ``session_id`` is stored."""
+    return db.execute("SELECT 1 FROM sessions WHERE id = ?", [session_id]).fetchone() is not None
+
+
 def discard_new_session(db: Database, session_id: str) -> None:
     """Remove a session that was created but never started (no turns)."""
     with transaction(db):
