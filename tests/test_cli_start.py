@@ -226,3 +226,20 @@ def test_a_session_named_by_its_id_is_named_from_question_1(cli):
     again = cli("start", session, input="")
     assert again.exit_code == 0
     assert f"Resuming session {session} at question 1 of 2." in again.stderr
+
+
+def test_piped_answers_end_with_the_input_and_the_last_one_is_graded(cli, pack_file, home):
+    # no blank line after the last answer: the end of the input submits it
+    piped = "Sort by start, then merge overlapping neighbours.\n\nTwo pointers from both ends."
+    result = cli("start", "--pack", str(pack_file), "--json", input=piped)
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert [q["answer"] for q in report["questions"]] == [
+        "Sort by start, then merge overlapping neighbours.",
+        "Two pointers from both ends.",
+    ]
+    assert "Paused" not in result.stderr
+    # input that ends before the last question pauses there, the answers given kept
+    early = cli("start", "--pack", str(pack_file), input="Only the first answer.")
+    assert early.exit_code == 0
+    assert "Paused. Your answers are saved; resume with: mockint start" in early.stderr

@@ -150,15 +150,13 @@ class TextRunner:
                     draft_saved=bool(entry.text.strip()) and not follow_up,
                 )
             if entry.end == EntryEnd.ENDED:
-                # Input closed (Ctrl-D or the end of a pipe): keep what was typed, then pause.
+                # Input closed (Ctrl-D or the end of a pipe): what was typed is the answer
+                # (piped answers need no blank line after the last), then the next question
+                # finds the input closed and pauses, or, after the last, the interview is
+                # graded.
                 if entry.text.strip():
-                    seconds = round(elapsed(), 1)
-                    if follow_up:
-                        interview.answer_follow_up(question.id, entry.text, seconds=seconds)
-                    else:
-                        interview.answer(question.id, entry.text, seconds=seconds)
-                else:
-                    keep("")
+                    return entry.text, round(elapsed(), 1)
+                keep("")
                 return Outcome.PAUSED
             command = command_of(entry.text)
             if command is None:
