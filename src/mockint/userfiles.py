@@ -130,6 +130,10 @@ def remove_stale_temporaries(path: Path, older_than: float = STALE_SECONDS) -> i
     return removed
 
 
+#: ``--output -``: standard output, as ``--answers -`` reads standard input
+STDOUT = Path("-")
+
+
 def write_user_text(path: Path, text: str) -> None:
     """Write ``text`` to a file the user named (see :func:`writing_user_file`)."""
     with writing_user_file(path) as handle:

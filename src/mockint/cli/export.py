@@ -23,6 +23,7 @@ from mockint.history.export import (
     write_markdown,
     write_markdown_file,
 )
+from mockint.userfiles import STDOUT
 from mockint.wording import counted
 
 
@@ -39,10 +40,6 @@ class ExportFormat(StrEnum):
         if suffix in (".jsonl", ".json", ".ndjson"):
             return cls.JSONL
         return None
-
-
-#: ``--output -``: standard output, as ``--answers -`` reads standard input
-STDOUT = Path("-")
 
 
 def export(

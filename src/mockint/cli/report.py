@@ -14,6 +14,7 @@ from mockint.cli.errors import command_app
 from mockint.history.formats import DocumentFormat
 from mockint.history.formats import render as render_document
 from mockint.interview.session import load_report
+from mockint.userfiles import STDOUT
 
 
 class ReportFormat(StrEnum):
@@ -59,8 +60,8 @@ def report(
     - `mockint report last --format html --output report.html`
     """
 
-    if output == Path("-"):
-        output = None  # "-": standard output, as for export
+    if output == STDOUT:
+        output = None
     format = format or format_for(output)
     result = load_report(database(), session_id)
     if format == ReportFormat.RICH:

@@ -59,9 +59,7 @@ def rubric_for(interview_type: InterviewType) -> Rubric:
     dimensions = {}
     for name, spec in data["dimensions"].items():
         cues = tuple(
-            frozenset(analyse_sentence(cue).stems)
-            for cue in spec["cues"]
-            if analyse_sentence(cue).stems
+            stems for cue in spec["cues"] if (stems := frozenset(analyse_sentence(cue).stems))
         )
         patterns = tuple(re.compile(p, re.IGNORECASE) for p in spec.get("patterns", ()))
         dimensions[name] = Dimension(

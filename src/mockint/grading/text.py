@@ -483,7 +483,7 @@ def split_run_together(word: str) -> str:
     lowered = word.lower()
     if len(word) < RUN_TOGETHER or not word.isalpha() or _known(lowered):
         return word
-    if _known(stem(lowered)) or _known(lowered.removesuffix("s")) or _derived(lowered):
+    if _known(stem(lowered)) or _derived(lowered):
         return word  # an inflected form ("inserting", "hashmaps", "updating"), not two words
     if lowered in _lexicon()[3] or lowered in _whole_words():
         return word
@@ -500,7 +500,7 @@ def split_run_together(word: str) -> str:
     return f"{word[:split]} {word[split:]}" if split else word
 
 
-# Endings that make a word of a known one ("updat-ing", "polite-ness"), longest first.
+# Endings that make a word of a known one ("updat-ing", "polite-ness", "hashmap-s").
 _SUFFIXES = (
     "ations", "ation", "ments", "ness", "less", "ment", "able", "ible", "ings", "izes", "ises",
     "ized", "ised", "ing", "ers", "ity", "ize", "ise", "ed", "er", "ly", "es", "s",

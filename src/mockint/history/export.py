@@ -23,7 +23,7 @@ from mockint.safetext import json_inert
 from mockint.storage.reports import get_report
 from mockint.storage.sessions import get_session, session_questions
 from mockint.storage.turns import list_turns
-from mockint.userfiles import read_user_text, write_user_text, writing_user_file
+from mockint.userfiles import STDOUT, read_user_text, write_user_text, writing_user_file
 from mockint.validation import describe
 
 
@@ -103,7 +103,7 @@ def is_file_name(path: Path) -> bool:
 def write_markdown_file(exports: Iterable[SessionExport], path: Path) -> int:
     """Every session in one Markdown file, separated by rules (written as
     ``userfiles.writing_user_file`` writes; ``-``: standard output); returns how many."""
-    if path == Path("-"):
+    if path == STDOUT:
         return _markdown_document(exports, sys.stdout)
     with writing_user_file(path) as stream:
         return _markdown_document(exports, stream)

@@ -349,8 +349,8 @@ class Interview:
         ``provider`` names. When it is unavailable (``ProviderUnavailable``: the model failed),
         the offline grader grades instead and the report says so; it never presents offline
         scores as another grader's. Raises CompletedMeanwhile when the session was completed
-        meanwhile (by another run), and GradingError (naming the session and the command that grades its
-        saved answers) when the grader fails otherwise (a rejected key, no key).
+        meanwhile (by another run), and GradingError (naming the session and the command
+        that grades its saved answers) when the grader fails otherwise (a rejected key, no key).
         """
 
         if get_session(self.db, self.session.id).status == Status.COMPLETED:
