@@ -1457,3 +1457,82 @@ def test_a_grade_does_not_depend_on_the_process_hash_seed() -> None:
         for seed in ("1", "3", "5")
     }
     assert len(graded) == 1, graded
+
+
+# ------------------------------------------- faults found by a new user's answers
+
+MEDIAN = BANK["dsa-hard-median-of-data-stream"]
+ISLANDS = BANK["dsa-hard-number-of-islands-online"]
+URLS = BANK["system-design-medium-url-shortener"]
+EDIT = BANK["dsa-hard-edit-distance"]
+COINS = BANK["dsa-medium-coin-change"]
+
+
+def test_swapped_costs_of_two_operations_are_named_as_wrong() -> None:
+    swapped = graded_point(
+        MEDIAN,
+        "Insertion costs",
+        "Use two heaps. Insertion is O(1) and finding the median is O(log n).",
+    )
+    assert not swapped.covered
+    assert swapped.wrong_complexity == "O(1) time for insertion"
+    assert swapped.expected_complexity == "O(log n) time for insertion"
+    right = graded_point(
+        MEDIAN,
+        "Insertion costs",
+        "Use two heaps. Insertion is O(log n) and finding the median is O(1).",
+    )
+    assert right.wrong_complexity is None and right.covered
+
+
+def test_a_cost_said_for_another_operation_is_not_a_wrong_binding() -> None:
+    # "insertion" is bound to O(log n) both times; the O(n) is the space of the heaps
+    point = graded_point(
+        MEDIAN,
+        "Insertion costs",
+        "Insertion costs O(log n) because of the heap push, the median is read in O(1), "
+        "and the two heaps hold O(n) values.",
+    )
+    assert point.wrong_complexity is None and point.covered
+
+
+def test_the_wrong_tool_dismisses_its_subject() -> None:
+    answer = (
+        "Union-find is the wrong tool here. After each addition I run a BFS flood fill "
+        "over the grid and count the components again."
+    )
+    point = graded_point(ISLANDS, "Use a union-find", answer)
+    assert point.contradicted
+    assert point.contradiction is not None and "wrong tool" in point.contradiction
+    spans = polarity_spans("Quickselect is a bad idea because of its worst case.")
+    assert spans[0].text.startswith("Quickselect") and spans[0].dismissed
+    assert "idea" not in " ".join(s.text for s in spans)
+
+
+def test_a_negation_inside_a_condition_ends_at_the_next_alternative() -> None:
+    spans = polarity_spans("Serve 301 if we do not need analytics or 302 if every click counts.")
+    negated = " ".join(s.text for s in spans if s.negated)
+    assert "analytics" in negated and "302" not in negated
+    point = graded_point(
+        URLS,
+        "Use 301 redirects",
+        "I serve redirects with 301 if we do not need analytics or 302 if we want every "
+        "click to hit us for counting, and log clicks asynchronously through Kafka.",
+    )
+    assert point.covered and not point.contradicted
+
+
+def test_missing_words_are_the_key_points_own_never_a_lexicon_collision() -> None:
+    # "cases" once read as the plural of "cas" (compare-and-swap), "unreachable" is a
+    # garbage-collection word: neither may be reported as a concept the point never names
+    base = graded_point(EDIT, "base cases", "Use dynamic programming over prefixes.")
+    assert "optimistic concurrency" not in base.missing
+    infinity = graded_point(COINS, "unreachable", "Use dynamic programming over amounts.")
+    assert "garbage collection" not in infinity.missing
+    assert "unreachable" in infinity.missing
+
+
+def test_notation_abbreviations_and_word_endings_are_read() -> None:
+    assert "distance" in expand_abbreviations("dp[i][j] = edit dist of prefixes")
+    assert expand_abbreviations("1 + min(del, ins)") == "1 + min(deletion, insertion)"
+    assert split_run_together("cacheability") == "cacheability"

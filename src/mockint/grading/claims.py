@@ -33,6 +33,14 @@ _CLAUSE_BREAK = re.compile(
     r"every time|each time)\b",
     re.IGNORECASE,
 )
+
+
+def clause_breaks(text: str) -> Iterator[re.Match[str]]:
+    """Where ``text``'s clauses break: punctuation and the subordinating and contrasting
+    words that open a clause ("because", "while", "if")."""
+    return _CLAUSE_BREAK.finditer(text)
+
+
 _TOKEN = re.compile(r"[A-Za-z0-9§][\w§'’+#.-]*[\w+#]|[A-Za-z0-9§]")
 
 
@@ -63,6 +71,7 @@ def _any_cue() -> re.Pattern[str]:
     cues = sorted(
         words["cues"]
         | words["dismissive_adjectives"]
+        | words["unsuited_adjectives"]
         | {p.split()[0] for p in words["phrase_cues"]}
         | {"rather"}
     )
@@ -109,13 +118,23 @@ def polarity_spans(text: str) -> list[Span]:
     """
     text = code_values(text)
     spans: list[Span] = []
-    for clause in _CLAUSE_BREAK.split(text):
-        if clause and clause.strip():
-            spans.extend(_clause_spans(clause))
+    start, opener = 0, ""
+    for found in (*_CLAUSE_BREAK.finditer(text), None):
+        clause = text[start : found.start() if found else len(text)]
+        if clause.strip():
+            spans.extend(_clause_spans(clause, conditional=opener in _CONDITIONAL))
+        if found:
+            start, opener = found.end(), found.group(0).lower()
     return spans
 
 
-def _clause_spans(clause: str) -> list[Span]:
+# Words that open a condition: a negation inside one ends at its "or" or "and", which
+# goes on to the sentence's next alternative ("301 if we do not need analytics or 302 if
+# every click must be counted").
+_CONDITIONAL = frozenset(("if", "when", "whenever", "unless"))
+
+
+def _clause_spans(clause: str, conditional: bool = False) -> list[Span]:
     tokens = _TOKEN.findall(clause)
     words = _negation_words()
     lowered = [t.lower().replace("’", "'") for t in tokens]
@@ -153,13 +172,23 @@ def _clause_spans(clause: str) -> list[Span]:
                 # "instead of X": only the alternative X, up to where the clause goes on.
                 ends = words["contrast_scope_ends"]
                 end = next((j for j in range(i + 2, end) if lowered[j] in ends), end)
+            elif conditional:
+                end = _condition_end(lowered, i + 2, end)
             for j in range(i + 2, end):
                 negated[j] = True
                 dismissed[j] = pair in words["dismissal_cues"]  # "no need for a heap"
             break
-        if word in words["dismissive_adjectives"] and _after_auxiliary(lowered, i):
-            # "a ledger is overkill and makes audits harder": the subject is dismissed.
+        unsuited = (
+            word in words["unsuited_adjectives"]
+            and i + 1 < len(tokens)
+            and lowered[i + 1] in words["choice_nouns"]
+        )
+        if (word in words["dismissive_adjectives"] or unsuited) and _after_auxiliary(lowered, i):
+            # "a ledger is overkill and makes audits harder", "union-find is the wrong
+            # tool": the subject is dismissed.
             drop[i] = True
+            if unsuited:
+                drop[i + 1] = True
             for j in range(i):
                 negated[j] = dismissed[j] = True
             break
@@ -169,6 +198,8 @@ def _clause_spans(clause: str) -> list[Span]:
             # coordinated clause with its own subject is outside the cue's scope.
             after_auxiliary = (i and lowered[i - 1] in words["auxiliaries"]) or word.endswith("n't")
             end = _coordinated_clause(lowered, i + 1) if after_auxiliary else len(tokens)
+            if conditional:
+                end = _condition_end(lowered, i + 2, end)
             if word == "without":
                 end = _without_scope(lowered, i + 1, end)
             elif word in words["verb_cues"]:
@@ -215,6 +246,12 @@ def _clause_spans(clause: str) -> list[Span]:
         else:
             spans.append(Span(token, is_negated, is_dismissed))
     return spans
+
+
+def _condition_end(lowered: list[str], start: int, end: int) -> int:
+    """Where a negation inside a condition ends: at its first "or" or "and" from
+    ``start`` (see _CONDITIONAL), else ``end``."""
+    return next((j for j in range(start, end) if lowered[j] in ("or", "and")), end)
 
 
 def _after_auxiliary(lowered: list[str], i: int) -> bool:

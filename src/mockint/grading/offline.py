@@ -246,6 +246,10 @@ class KeyPoint:
     # the orders of numbers it states ("The logged order is 1, 4, 3, 2"), see claims.orders
     sequences: tuple[tuple[str, ...], ...]
     opposites: tuple[Opposite, ...]  # see claims.opposites
+    # term -> the one complexity class the key point states for it (see ``bound_classes``):
+    # "Insertion costs O(log n) and reading the median costs O(1)" binds "insert" to
+    # "log n" and "median" to "1"
+    bound: dict[str, str] = field(default_factory=dict)
     # The key point is itself a short phrase without explanation ("Private and public.",
     # "queue"): an answer that lists the same things says all it asks for.
     terse: bool = False
@@ -302,6 +306,11 @@ def prepare_key_point(text: str, question: str) -> KeyPoint:
         claims=claims.claimed(text),
         sequences=tuple(claims.orders(text)),
         opposites=claims.opposites(text),
+        bound={
+            term: next(iter(found))
+            for term, found in bound_classes(text).items()
+            if len(found) == 1 and term in terms.weights
+        },
         terse=_terse_key_point(text),
     )
 
@@ -855,12 +864,14 @@ def _point(
                 claims.describe(c) for c in sorted(point.classes)
             )
             result.credit = min(result.credit, UNSTATED_COMPLEXITY)
+    if point.bound and result.wrong_complexity is None and result.credit > 0:
+        _misbound(point, index, result)
     if point.claims and result.wrong_complexity is None:
         _stated_complexity(point, index, result)
     if point.sequences:
         _order(point, index, result)
     result.missing = [
-        point.terms.surface[t]
+        point.terms.written[t]
         for t in sorted(point.order, key=lambda t: -point.terms.weights[t])
         if t not in index.said and not t.startswith(CONCEPT_MARK + "complexity")
     ][:3]
@@ -889,6 +900,72 @@ def _stated_complexity(point: KeyPoint, index: AnswerIndex, result: PointResult)
             if credit > result.credit:
                 result.credit, result.window = credit, (i,)
                 result.evidence = _quote(index.sentences[i], point)
+            return
+
+
+@lru_cache(maxsize=4096)
+def bound_classes(text: str) -> dict[str, frozenset[str]]:
+    """The complexity classes ``text`` states for each of its content terms (stems): a
+    time complexity is bound to the terms between it and the complexity or clause break
+    before it ("Insertion is O(1) and finding the median is O(log n)": "insert" -> {"1"},
+    "median" -> {"log n"}). Space claims, the words that say what is measured ("time",
+    "space") and the verbs that only link a subject to its cost ("costs", "takes") bind
+    nothing."""
+    found: dict[str, set[str]] = {}
+    start = 0
+    for claim in claims.complexities(text):
+        before = text[start : claim.start]
+        breaks = list(claims.clause_breaks(before))
+        segment = before[breaks[-1].end() :] if breaks else before
+        start = claim.end
+        if claim.role == "space":
+            continue
+        for term, word in analyse_sentence(segment).pairs:
+            if word.lower() not in claims.ROLE_WORDS and word.lower() not in _LINKING:
+                found.setdefault(term, set()).add(claim.cls)
+    return {term: frozenset(classes) for term, classes in found.items()}
+
+
+# Verbs and adverbs that link a subject to its cost, binding no complexity of their own.
+_LINKING = frozenset(
+    ("cost", "costs", "take", "takes", "run", "runs", "total", "overall", "each", "per",
+     "operation", "operations", "amortised", "amortized", "worst", "case", "average",
+     "stays", "becomes", "drops", "giving", "gives")
+)  # fmt: skip
+
+
+def _misbound(point: KeyPoint, index: AnswerIndex, result: PointResult) -> None:
+    """Name a complexity the answer binds to one of the key point's key terms where the
+    key point binds another ("Insertion is O(1)" against "Insertion costs O(log n)"),
+    when no sentence of the answer binds that term to the key point's class: the
+    operations' costs are swapped or wrong, though the classes said may all be right."""
+    top = float(point.weights.max())
+    key = {
+        term
+        for term, weight in zip(point.order, point.weights, strict=True)
+        if weight >= KEY_TERM * top and term in point.bound
+    }
+    said: dict[str, set[str]] = {}
+    for sentence in index.sentences:
+        if sentence.code:
+            continue
+        for term, classes in bound_classes(sentence.text).items():
+            if term in key:
+                said.setdefault(term, set()).update(classes)
+    for term in point.order:
+        have = said.get(term)
+        if not have or point.bound[term] in have:
+            continue
+        want = point.bound[term]
+        conflict = claims.conflicting(
+            frozenset({(None, want)}), frozenset((None, cls) for cls in have)
+        )
+        if conflict is not None:
+            word = point.terms.written[term]
+            result.wrong_complexity = f"{conflict[0]} for {word}"
+            result.expected_complexity = f"{conflict[1]} for {word}"
+            result.credit = min(result.credit, WRONG_COMPLEXITY)
+            result.evidence, result.window = None, ()
             return
 
 

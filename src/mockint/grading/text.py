@@ -94,7 +94,7 @@ def key_point_frequency(key_points: list[str]) -> dict[str, Any]:
     """{"key_points": len(key_points), "terms": {term: how many key points use it}}."""
     counts: dict[str, int] = {}
     for point in key_points:
-        for term in {t for t, _ in _terms(point)}:
+        for term in {found[0] for found in _terms(point)}:
             counts[term] = counts.get(term, 0) + 1
     return {"key_points": len(key_points), "terms": dict(sorted(counts.items()))}
 
@@ -129,7 +129,7 @@ def _lexicon() -> tuple[
             found = _WORD.findall(lowered)
             if len(found) == 1:
                 # One word: its own forms only, since stems collide ("fastly" -> "fast").
-                for form in (found[0], found[0] + "s", found[0] + "es"):
+                for form in _plurals(found[0]):
                     by_word.setdefault(form, token)
             elif 1 < len(found) <= MAX_PHRASE:
                 by_stems.setdefault(tuple(stem(w) for w in found), token)
@@ -146,6 +146,18 @@ def _lexicon() -> tuple[
     return pattern, symbolic, by_stems, by_word, longest
 
 
+_SIBILANT = ("s", "x", "z", "ch", "sh")
+
+
+def _plurals(word: str) -> tuple[str, ...]:
+    """``word`` and its regular plural ("shard", "shards"; "index", "indexes"), for a
+    one-word lexicon phrase. "-es" follows a sibilant only, and a plural the stemmer reads
+    as an inflection of another word is left out: "cases" is not the plural of "cas"
+    (compare-and-swap), nor "tries" of "trie"; an acronym's ("SLAs") is kept."""
+    plural = word + ("es" if word.endswith(_SIBILANT) else "s")
+    return (word, plural) if stem(plural) in (stem(word), plural) else (word,)
+
+
 def canonicalise(text: str) -> str:
     """Lower-case ``text`` and replace symbolic lexicon phrases ("O(n log n)") by concepts."""
     pattern, mapping, _, _, _ = _lexicon()
@@ -160,15 +172,21 @@ def concept_tokens(tokens: list[str]) -> list[tuple[str, str]]:
 
     Returns (term, surface word) pairs; a concept's surface is the concept token.
     """
+    return [(term, surface) for term, surface, _ in _concept_tokens(tokens)]
+
+
+def _concept_tokens(tokens: list[str]) -> list[tuple[str, str, str]]:
+    """(term, surface word, the words as written) of ``tokens``, see concept_tokens: a
+    concept's words as written are the tokens it was read from ("cases", "counter")."""
     _, _, by_stems, by_word, longest = _lexicon()
     stems = [stem(t) for t in tokens]
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str, str]] = []
     i = 0
     while i < len(stems):
         for size in range(min(longest.get(stems[i], 0), len(stems) - i), 1, -1):
             concept = by_stems.get(tuple(stems[i : i + size]))
             if concept is not None:
-                out.append((concept, concept))
+                out.append((concept, concept, " ".join(tokens[i : i + size])))
                 i += size
                 break
         else:
@@ -179,11 +197,13 @@ def concept_tokens(tokens: list[str]) -> list[tuple[str, str]]:
                 else None
             )
             if split is not None:
-                out.append((split, split))
+                out.append((split, split, " ".join(tokens[i : i + 3])))
                 i += 3
                 continue
             concept = by_word.get(tokens[i])
-            out.append((concept, concept) if concept else (stems[i], tokens[i]))
+            out.append(
+                (concept, concept, tokens[i]) if concept else (stems[i], tokens[i], tokens[i])
+            )
             i += 1
     return out
 
@@ -502,7 +522,7 @@ def split_run_together(word: str) -> str:
 
 # Endings that make a word of a known one ("updat-ing", "polite-ness", "hashmap-s").
 _SUFFIXES = (
-    "ations", "ation", "ments", "ness", "less", "ment", "able", "ible", "ings", "izes", "ises",
+    "abilities", "ibilities", "ability", "ibility", "ations", "ation", "ments", "ness", "less", "ment", "able", "ible", "ings", "izes", "ises",
     "ized", "ised", "ing", "ers", "ity", "ize", "ise", "ed", "er", "ly", "es", "s",
 )  # fmt: skip
 
@@ -633,19 +653,24 @@ class Terms:
     """The weighted content of a key point or question."""
 
     weights: dict[str, float]  # term -> specificity, in the order the text says them
-    surface: dict[str, str]  # term -> the word to show for it
+    surface: dict[str, str]  # term -> the word the term is read as (a concept's name)
+    # term -> the words the text itself used for it ("unreachable", where ``surface`` is
+    # the concept "garbage collection"): what feedback shows, so it never names a concept
+    # the text did not say
+    written: dict[str, str] = field(default_factory=dict)
 
 
-def _terms(text: str) -> list[tuple[str, str]]:
-    """(term, surface word) of each content word of ``text``, rubric phrasing removed.
+def _terms(text: str) -> list[tuple[str, str, str]]:
+    """(term, surface word, words as written) of each content word of ``text``, rubric
+    phrasing removed.
 
     Complexity claims are left out: they are compared as classes (``claims``), and the
     letters of "O(n)" are never words."""
     skip = _stemmed(function_words() | rubric_words()) | {COMPLEXITY_TOKEN}
     return [
-        (t, w)
-        for t, w in concept_tokens(words(canonicalise(replace_complexities(text))))
-        if t not in skip
+        found
+        for found in _concept_tokens(words(canonicalise(replace_complexities(text))))
+        if found[0] not in skip
     ]
 
 
@@ -654,11 +679,13 @@ def terms_of(text: str) -> Terms:
     """Content terms of rubric text, weighted by ``specificity`` (rubric phrasing removed)."""
     weights: dict[str, float] = {}
     surface: dict[str, str] = {}
-    for term, token in _terms(text):
+    written: dict[str, str] = {}
+    for term, token, as_written in _terms(text):
         if term not in weights:
             weights[term] = specificity(term)
             surface[term] = _display(token)
-    return Terms(weights, surface)
+            written[term] = _display(as_written)
+    return Terms(weights, surface, written)
 
 
 def _display(token: str) -> str:
@@ -671,4 +698,4 @@ def key_terms(text: str, limit: int = 3) -> list[str]:
     """The most informative words of ``text``, for hints and feedback."""
     terms = terms_of(text)
     ranked = sorted(terms.weights, key=lambda t: -terms.weights[t])
-    return [terms.surface[t] for t in ranked[:limit]]
+    return [terms.written[t] for t in ranked[:limit]]
