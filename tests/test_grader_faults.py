@@ -1536,3 +1536,62 @@ def test_notation_abbreviations_and_word_endings_are_read() -> None:
     assert "distance" in expand_abbreviations("dp[i][j] = edit dist of prefixes")
     assert expand_abbreviations("1 + min(del, ins)") == "1 + min(deletion, insertion)"
     assert split_run_together("cacheability") == "cacheability"
+
+
+def test_or_never_is_an_alternative_not_a_denial() -> None:
+    spans = polarity_spans("FinalizationRegistry callbacks may run late or never.")
+    assert not any(s.negated for s in spans)
+
+
+def test_one_side_not_knowing_the_other_states_decoupling() -> None:
+    spans = polarity_spans("The producer doesn't need to know about the consumer or wait for it.")
+    assert not any(s.negated for s in spans)
+    # a dismissal stays one: "don't need to worry about duplicates", "no need to use a heap"
+    assert any(s.dismissed for s in polarity_spans("You don't need to worry about duplicates."))
+    assert any(s.dismissed for s in polarity_spans("You do not need to use a heap."))
+
+
+def test_a_negated_relative_clause_describes_a_case_and_contradicts_nothing() -> None:
+    question = BANK["machine-coding-easy-event-emitter"]
+    point = graded_point(
+        question,
+        "copy of the listener list",
+        "Edge cases would be emitting an event that has no listeners and removing a "
+        "listener that was never added.",
+    )
+    assert point.contradiction is None
+
+
+def test_no_names_one_item_of_a_list() -> None:
+    spans = polarity_spans("verifying recovery, no lost jobs and correct next-run times")
+    negated = " ".join(s.text for s in spans if s.negated)
+    assert negated == "lost jobs"
+    both = polarity_spans("no easily reached base case and no base case at all")
+    assert (
+        " ".join(s.text for s in both if s.negated) == "easily reached base case base case at all"
+    )
+    # "no X or Y is needed" denies both
+    needed = polarity_spans("so no locking or driver state machine is needed")
+    assert "state machine" in " ".join(s.text for s in needed if s.negated)
+
+
+@pytest.mark.parametrize(
+    ("stated", "expected"),
+    [
+        ("O(2n)", {"n"}),
+        ("O(26 * N * L^2)", {"n*l^2"}),
+        ("O(r*c*4*3^(L-1))", {"r*c*3^l"}),
+        ("O(3n + 2)", {"3n+2"}),  # a sum is left as written
+    ],
+)
+def test_constant_factors_are_dropped_as_big_o_drops_them(stated: str, expected: set[str]) -> None:
+    assert classes(stated) == expected
+
+
+def test_a_grid_bound_written_with_rows_and_columns_or_simplified_is_not_wrong() -> None:
+    question = BANK["dsa-hard-word-search-grid"]
+    for said in ("O(r*c*4*3^(L-1)) time", "O(m*n*3^L) time"):
+        point = graded_point(
+            question, "Worst-case time", f"Backtracking DFS from every cell, {said}."
+        )
+        assert point.wrong_complexity is None, said

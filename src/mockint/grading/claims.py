@@ -165,6 +165,11 @@ def _clause_spans(clause: str, conditional: bool = False) -> list[Span]:
         ):
             i += 2  # "no greater than": a bound, not a denial
             continue
+        if (_is_cue(word) or pair in words["phrase_cues"]) and _states_independence(lowered, i + 1):
+            i += 1  # "the producer doesn't need to know about the consumer": decoupled
+            continue
+        if _is_cue(word) and i == len(tokens) - 1 and i and lowered[i - 1] == "or":
+            break  # "callbacks may run late or never", "sorted or not": an alternative
         if pair in words["phrase_cues"]:
             drop[i] = drop[i + 1] = True
             end = len(tokens)
@@ -177,7 +182,10 @@ def _clause_spans(clause: str, conditional: bool = False) -> list[Span]:
             for j in range(i + 2, end):
                 negated[j] = True
                 dismissed[j] = pair in words["dismissal_cues"]  # "no need for a heap"
-            break
+            if end == len(tokens) or pair in words["contrast_cues"]:
+                break
+            i = end
+            continue
         unsuited = (
             word in words["unsuited_adjectives"]
             and i + 1 < len(tokens)
@@ -198,8 +206,16 @@ def _clause_spans(clause: str, conditional: bool = False) -> list[Span]:
             # coordinated clause with its own subject is outside the cue's scope.
             after_auxiliary = (i and lowered[i - 1] in words["auxiliaries"]) or word.endswith("n't")
             end = _coordinated_clause(lowered, i + 1) if after_auxiliary else len(tokens)
-            if conditional:
+            whole = end
+            if conditional or (
+                word == "no"
+                and (not i or lowered[i - 1] not in _VERBS_BEFORE_NO)
+                and _needed_after(lowered, i + 1, end) is None  # "no X or Y is needed"
+            ):
+                # "verifying recovery, no lost jobs and correct next-run times": "no"
+                # names one thing of a list, and the list may go on with another cue
                 end = _condition_end(lowered, i + 2, end)
+            listed = end < whole
             if word == "without":
                 end = _without_scope(lowered, i + 1, end)
             elif word in words["verb_cues"]:
@@ -233,7 +249,9 @@ def _clause_spans(clause: str, conditional: bool = False) -> list[Span]:
             for j in range(i + 1, end):
                 negated[j] = True
                 dismissed[j] = named is not None and j < named
-            break
+            if not listed:
+                break
+            i = end
         i += 1
     spans: list[Span] = []
     for token, is_negated, is_dismissed, dropped in zip(
@@ -246,6 +264,21 @@ def _clause_spans(clause: str, conditional: bool = False) -> list[Span]:
         else:
             spans.append(Span(token, is_negated, is_dismissed))
     return spans
+
+
+def _states_independence(lowered: list[str], start: int) -> bool:
+    """Whether the words from ``start``, after a cue, say that one side need not know or
+    wait for the other ("doesn't need to know about", "never has to wait for"): see
+    ``[negation] independence_verbs``."""
+    words = _negation_words()
+    j = start
+    while j < len(lowered) and lowered[j] in words["independence_links"]:
+        j += 1
+    return j > start and j < len(lowered) and lowered[j] in words["independence_verbs"]
+
+
+# Verbs after which "no" may deny a whole list ("there is no cache or queue").
+_VERBS_BEFORE_NO = frozenset(("is", "are", "was", "were", "has", "have", "had", "need", "needs"))
 
 
 def _condition_end(lowered: list[str], start: int, end: int) -> int:
@@ -349,6 +382,20 @@ def _is_predicate(rest: list[str], before: str, cue: str) -> bool:
 def _contrast() -> re.Pattern[str]:
     cues = "|".join(re.escape(c) for c in _negation_words()["contrast_cues"])
     return re.compile(rf"\b(?:{cues})\b[^,;:.!?()]*", re.IGNORECASE)
+
+
+_DESCRIBED = re.compile(
+    r"\b(that|who)(\s+(?:is|are|was|were|has|have|had|does|do|did|can|will)\s*)?"
+    r"(?:n['’]t\b|\s+(?:not|no|never)\b)",
+    re.IGNORECASE,
+)
+
+
+def without_described_negation(text: str) -> str:
+    """``text`` with the negation of relative clauses taken out ("an event that has no
+    listeners" -> "an event that has listeners", "a key that doesn't exist"): it describes
+    a case the answer names, so it is no claim that a key point is false."""
+    return _DESCRIBED.sub(lambda m: m.group(1) + (m.group(2) or " "), text)
 
 
 def without_contrasts(text: str) -> str:
@@ -592,6 +639,7 @@ def canonical_class(expression: str) -> str:
     e = e.replace("^ ", "^")
     # factors side by side multiply: "n l^2" == "n*l^2" ("log" is not a factor)
     e = re.sub(r"(?<![a-z])(?!log\b)([a-z0-9^()]+) (?!log\b)(?=[a-z0-9(])", r"\1*", e)
+    e = _without_constant_factors(e)
     # commutative products and sums: m*n == n*m, v+e == e+v
     if re.fullmatch(r"[a-z](\*[a-z])+", e):
         e = "*".join(sorted(e.split("*")))
@@ -603,6 +651,31 @@ def canonical_class(expression: str) -> str:
         inner = e[4:-1] if e.endswith(")") else e[4:]
         e = e[:4] + ",".join(sorted(p.strip() for p in inner.split(","))) + ")"
     return e
+
+
+_COEFFICIENT = re.compile(r"\d+([a-z])")  # "2n"
+_SHIFTED_POWER = re.compile(r"(\d+)\^\(([a-z]+)[+-]\d+\)")  # "3^(l-1)"
+
+
+def _without_constant_factors(e: str) -> str:
+    """A product's constant factors dropped, as big-O drops them: "2n" and "n*2" are
+    "n", "4*3^(l-1)" is "3^l" (4·3^(L-1) = (4/3)·3^L). Sums and single numbers stay."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(e):
+        depth += char == "("
+        depth -= char == ")"
+        if char == "*" and depth == 0:
+            parts.append(e[start:i])
+            start = i + 1
+    parts.append(e[start:])
+    if any("+" in part and "(" not in part for part in parts):
+        return e
+    kept = [
+        _SHIFTED_POWER.sub(r"\1^\2", p.lstrip("0123456789") if _COEFFICIENT.fullmatch(p) else p)
+        for p in parts
+        if not p.isdigit()
+    ]
+    return "*".join(kept) if kept else e
 
 
 @lru_cache(maxsize=4096)

@@ -1109,7 +1109,9 @@ def _opposes(point: KeyPoint, sentence: Sentence) -> bool:
 
 @lru_cache(maxsize=1024)
 def _explicitly_negated(text: str) -> Sentence:
-    return analyse_sentence(claims.without_verb_cues(claims.without_contrasts(text)))
+    return analyse_sentence(
+        claims.without_described_negation(claims.without_verb_cues(claims.without_contrasts(text)))
+    )
 
 
 def _evidence(index: AnswerIndex, window: tuple[int, ...], point: KeyPoint) -> str:
