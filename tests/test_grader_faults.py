@@ -1595,3 +1595,40 @@ def test_a_grid_bound_written_with_rows_and_columns_or_simplified_is_not_wrong()
             question, "Worst-case time", f"Backtracking DFS from every cell, {said}."
         )
         assert point.wrong_complexity is None, said
+
+
+def test_a_bare_complexity_in_a_terse_answer_earns_its_share() -> None:
+    answer = (
+        "BFS on implicit graph (words = nodes, 1-letter diff = edge). Precompute wildcard "
+        "buckets. Visited on enqueue. O(N * L^2)."
+    )
+    point = graded_point(WORD_LADDER, "Time is O(N times L squared)", answer)
+    assert point.credit >= STATED_COMPLEXITY * 0.8 - 1e-6
+    assert point.evidence == "O(N * L^2)."
+
+
+def test_a_key_points_words_are_read_whole_as_the_answer_reads_them() -> None:
+    # "append" once became "app end" in the key point while answers kept it whole
+    question = BANK["dsa-medium-course-schedule"]
+    point = graded_point(question, "Kahn's algorithm", "Use a topological sort.")
+    assert "app" not in point.missing and "end" not in point.missing
+
+
+def test_evidence_quotes_the_sentences_that_say_the_point() -> None:
+    question = BANK["dsa-medium-course-schedule"]
+    answer = (
+        "```python\nfrom collections import deque\ndef find_order(n, prereqs):\n"
+        "    graph = [[] for _ in range(n)]\n    indeg = [0] * n\n"
+        "    for course, pre in prereqs:\n        graph[pre].append(course)\n"
+        "        indeg[course] += 1\n    q = deque(i for i in range(n) if indeg[i] == 0)\n"
+        "    order = []\n    while q:\n        u = q.popleft()\n        order.append(u)\n"
+        "        for v in graph[u]:\n            indeg[v] -= 1\n"
+        "            if indeg[v] == 0:\n                q.append(v)\n"
+        "    # if a cycle exists some course never reaches indegree 0\n"
+        "    return order if len(order) == n else []\n```\nKahn's algorithm, O(V + E)."
+    )
+    result = grade(question, answer)
+    both = result.points[key_point(question, "Both approaches run")]
+    assert both.evidence is not None and both.evidence.endswith("Kahn's algorithm, O(V + E).")
+    for point in result.points:
+        assert point.evidence is None or "from collections import deque" not in point.evidence

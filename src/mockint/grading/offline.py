@@ -82,6 +82,8 @@ CONTRADICTED = 0.1
 KEY_TERM = 0.6
 # Most a key point can earn when its complexity is not stated, or stated wrong.
 UNSTATED_COMPLEXITY = 0.45
+# How much a bare complexity claim reads as prose, however terse the answer around it.
+BARE_PROSE = 0.8
 WRONG_COMPLEXITY = 0.15
 # Most a key point can earn by naming its concept alone (Question.concepts), and the
 # word alignment with the concept's head that starts to earn it and earns it all.
@@ -882,6 +884,8 @@ def _point(
 # O(n)." for "every node is visited once, so both run in O(n) time"): the class is its
 # claim, the reason the rest.
 STATED_COMPLEXITY = 0.45
+# How much a bare complexity claim reads as prose, however terse the answer around it.
+BARE_PROSE = 0.8
 
 
 def _stated_complexity(point: KeyPoint, index: AnswerIndex, result: PointResult) -> None:
@@ -896,7 +900,9 @@ def _stated_complexity(point: KeyPoint, index: AnswerIndex, result: PointResult)
         if claims.conflicting(point.claims, said) is not None:
             continue
         if _bare(index, i) or _about(point, index, (i,)):
-            credit = STATED_COMPLEXITY * float(index.window_prose[i])
+            # a bare claim ("O(N * L^2).") is a whole statement, not an item of a list
+            prose = max(float(index.window_prose[i]), BARE_PROSE if _bare(index, i) else 0.0)
+            credit = STATED_COMPLEXITY * prose
             if credit > result.credit:
                 result.credit, result.window = credit, (i,)
                 result.evidence = _quote(index.sentences[i], point)
@@ -1114,10 +1120,37 @@ def _explicitly_negated(text: str) -> Sentence:
     )
 
 
-def _evidence(index: AnswerIndex, window: tuple[int, ...], point: KeyPoint) -> str:
-    """What the report quotes for ``window``: its sentences, and for a block of code the
-    line of it that says most of ``point``'s terms (the first such), not its identifiers."""
-    return " ".join(_quote(index.sentences[i], point) for i in window)
+EVIDENCE_SENTENCES = 2
+
+
+def _evidence(index: AnswerIndex, window: tuple[int, ...], point: KeyPoint) -> str | None:
+    """What the report quotes for ``window``: of its sentences, those that say ``point``'s
+    terms (at most EVIDENCE_SENTENCES, those that say most, in the answer's order; the
+    first prose sentence when none does, and nothing when only code is left), and for a
+    block of code the line of it that says most of the terms, not its identifiers; a
+    sentence that states the point's complexity says more. Sentences apart in the answer,
+    or read from code, are joined by " … "."""
+    wanted = set(point.order)
+    saying = {
+        i: len(wanted & index.sentences[i].content_set)
+        + 2 * bool(point.claims and claims.agreeing(point.claims, index.claims[i]))
+        for i in window
+    }
+    chosen = (
+        sorted(
+            sorted((i for i in window if saying[i]), key=lambda i: -saying[i])[:EVIDENCE_SENTENCES]
+        )
+        or [i for i in window if not index.sentences[i].code][:1]
+    )
+    if not chosen:
+        return None  # code that says none of the point's terms: no line of it is a quote
+    quoted = ""
+    for k, i in enumerate(chosen):
+        if k:
+            prose = not (index.sentences[i].code or index.sentences[chosen[k - 1]].code)
+            quoted += " " if prose and i == chosen[k - 1] + 1 else " … "
+        quoted += _quote(index.sentences[i], point)
+    return quoted
 
 
 def _quote(sentence: Sentence, point: KeyPoint) -> str:
