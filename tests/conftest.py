@@ -137,6 +137,29 @@ def openai_server(monkeypatch):
     server.shutdown()
 
 
+@pytest.fixture(scope="session")
+def llama_cpp(tmp_path_factory: pytest.TempPathFactory):
+    """llama.cpp's own server on 127.0.0.1 with a tiny model (tests/llama_server.py), started
+    once for the session."""
+    from llama_server import start
+
+    server = start(tmp_path_factory.mktemp("llama"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def llama_server(llama_cpp, monkeypatch):
+    """mockint pointed at llama.cpp's server (``llama_cpp``), with its model configured and
+    no key, at the top of the structured-output ladder."""
+    from mockint.openai_compat import client as provider
+
+    monkeypatch.setenv("MOCKINT_OPENAI_BASE_URL", f"{llama_cpp.url}/v1")
+    monkeypatch.setenv("MOCKINT_OPENAI_MODEL", llama_cpp.model)
+    monkeypatch.setattr(provider, "_formats", {})
+    return llama_cpp
+
+
 VAPI_PUBLIC = "pub-4f6a-test-public-key"
 VAPI_PRIVATE = "priv-9b2c-test-private-key"
 

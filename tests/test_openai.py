@@ -470,3 +470,23 @@ def test_waits_show_the_time_waited(monkeypatch):
     now[0] += 83.4
     assert str(shown.__rich__()) == "Grading your answers… 01:23"
     assert console.waiting("x").renderable is not None
+
+
+def test_the_schema_sent_carries_the_questions_bounds_and_a_reply_outside_is_brought_in():
+    from mockint.gemini.source import question_set
+
+    schema = strict_schema(question_set(3))
+    item = schema["$defs"]["GeneratedQuestion"]
+    assert item["properties"]["level"]["minimum"] == 1
+    assert item["properties"]["level"]["maximum"] == 10
+    assert item["properties"]["timeMinutes"]["maximum"] == 120
+    assert item["properties"]["keyPoints"]["minItems"] == 1
+    assert item["properties"]["keyPoints"]["maxItems"] == 12
+    assert schema["properties"]["questions"]["minItems"] == 3
+    # a server that does not decode under the schema may still step outside: kept, bounded
+    reply = question_set(1).model_validate(
+        {"questions": [{"id": "q", "text": "Why?", "keyPoints": ["a"] * 14, "level": 15,
+                        "timeMinutes": 0}]}
+    )  # fmt: skip
+    [question] = reply.questions
+    assert (question.level, question.time_minutes, len(question.key_points)) == (10, 1, 12)

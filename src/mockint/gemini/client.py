@@ -162,10 +162,26 @@ def exactly(item: type[BaseModel], count: int) -> Any:
     ``count``; a longer list in a reply is accepted by keeping its first ``count`` items,
     a shorter one is refused."""
 
-    def first(value: Any) -> Any:
-        return value[:count] if isinstance(value, list) else value
+    return Annotated[list[item], Field(min_length=count, max_length=count), first(count)]  # type: ignore[valid-type]
 
-    return Annotated[list[item], Field(min_length=count, max_length=count), BeforeValidator(first)]  # type: ignore[valid-type]
+
+def first(count: int) -> BeforeValidator:
+    """A validator that keeps a reply's first ``count`` list items: with ``maxItems`` in a
+    structured-output schema, a longer list is cut, not refused."""
+    return BeforeValidator(lambda value: value[:count] if isinstance(value, list) else value)
+
+
+def clamped(low: int, high: int) -> BeforeValidator:
+    """A validator that brings a reply's number into ``low``..``high``: with ``minimum`` and
+    ``maximum`` in a structured-output schema (which a server decoding under the schema
+    keeps to), a number outside is clamped, not refused."""
+    return BeforeValidator(
+        lambda value: (
+            max(low, min(high, value))
+            if isinstance(value, int | float) and not isinstance(value, bool)
+            else value
+        )
+    )
 
 
 def _reason(exc: Exception) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from importlib.resources import files
-from typing import Self
+from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic.alias_generators import to_camel
@@ -22,6 +22,7 @@ from mockint.clock import now
 from mockint.gemini.client import (
     GeminiClient,
     StructuredClient,
+    clamped,
     default_model,
     exactly,
     require_key,
@@ -48,19 +49,23 @@ class _Camel(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
 
 
+# a score in the schema sent is bounded (minimum/maximum); a reply outside is clamped
+Score = Annotated[int, Field(ge=0, le=100), clamped(0, 100)]
+
+
 class GradedQuestion(_Camel):
     id: str
-    score: int
+    score: Score
     covered_key_points: list[str] = Field(default_factory=list)
     missed_key_points: list[str] = Field(default_factory=list)
     feedback: str
 
 
 class GradedInterview(_Camel):
-    overall_score: int
-    technical_depth: int
-    communication: int
-    problem_solving: int
+    overall_score: Score
+    technical_depth: Score
+    communication: Score
+    problem_solving: Score
     questions: list[GradedQuestion]
     strengths: list[str]
     weaknesses: list[str]
@@ -76,10 +81,6 @@ def graded_interview(count: int) -> type[GradedInterview]:
         __base__=GradedInterview,
         questions=(exactly(GradedQuestion, count), ...),
     )
-
-
-def clamp(value: int) -> int:
-    return max(0, min(100, int(value)))
 
 
 def _data(text: str | None) -> str:
@@ -176,7 +177,7 @@ class GeminiGrader:
         ):
             key_points = item.question.key_points
             skipped = check.skipped
-            score = 0 if skipped else clamp(g.score)
+            score = 0 if skipped else g.score
             covered = [p for p in g.covered_key_points if p in key_points]
             feedback = g.feedback.strip()
             coverage = len(check.covered_key_points) / len(key_points)
@@ -215,9 +216,9 @@ class GeminiGrader:
             # figure could not be checked against the questions it covers
             overall_score=round(sum(q.score for q in questions) / max(1, len(questions))),
             score_breakdown=ScoreBreakdown(
-                technical_depth=clamp(graded.technical_depth),
-                communication=clamp(graded.communication),
-                problem_solving=clamp(graded.problem_solving),
+                technical_depth=graded.technical_depth,
+                communication=graded.communication,
+                problem_solving=graded.problem_solving,
             ),
             questions=questions,
             strengths=graded.strengths[:6],

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from importlib.resources import files
-from typing import Self
+from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from pydantic.alias_generators import to_camel
@@ -21,8 +21,10 @@ from mockint.enums import Difficulty, InterviewType
 from mockint.gemini.client import (
     GeminiClient,
     StructuredClient,
+    clamped,
     default_model,
     exactly,
+    first,
     require_key,
 )
 from mockint.models.questions import Question
@@ -40,16 +42,26 @@ LEVELS = {"easy": (1, 3), "medium": (4, 6), "hard": (6, 8), "expert": (8, 10)}
 DEFAULT_COUNT = 6
 
 
+# Question's bounds, in the schema sent: a server that decodes under the schema (llama.cpp's
+# grammar, vLLM's guided decoding) cannot step outside them
+NonEmpty = Annotated[str, Field(min_length=1)]
+KeyPoints = Annotated[list[NonEmpty], Field(min_length=1, max_length=12), first(12)]
+FollowUps = Annotated[list[NonEmpty], Field(max_length=10), first(10)]
+Topics = Annotated[list[NonEmpty], Field(max_length=12), first(12)]
+Level = Annotated[int, Field(ge=1, le=10), clamped(1, 10)]
+Minutes = Annotated[int, Field(ge=1, le=120), clamped(1, 120)]
+
+
 class GeneratedQuestion(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
 
-    id: str
-    text: str
-    key_points: list[str]
-    follow_ups: list[str] = Field(default_factory=list)
-    topics: list[str] = Field(default_factory=list)
-    level: int
-    time_minutes: int
+    id: str = Field(min_length=1, max_length=120)
+    text: str = Field(min_length=1, max_length=4000)
+    key_points: KeyPoints
+    follow_ups: FollowUps = Field(default_factory=list)
+    topics: Topics = Field(default_factory=list)
+    level: Level
+    time_minutes: Minutes
 
 
 class GeneratedSet(BaseModel):
