@@ -104,6 +104,20 @@ def test_fail_under(cli, tmp_path, pack_file):
     assert json.loads(result.stdout)["overallScore"] < 50
 
 
+def test_fail_under_takes_a_decimal_threshold(cli, tmp_path, pack_file):
+    answers = write_json(tmp_path / "a.json", ["no idea", "no idea"])
+    result = cli(
+        "start", "--pack", str(pack_file), "--answers", str(answers), "--json",
+        "--fail-under", "0.5",
+    )  # fmt: skip
+    score = json.loads(result.stdout)["overallScore"]
+    assert result.exit_code == (1 if score < 0.5 else 0)
+    assert ("below --fail-under 0.5." in result.stderr) == (score < 0.5)
+    refused = cli("start", "--pack", str(pack_file), "--fail-under", "nan")
+    assert refused.exit_code == 2
+    assert "--fail-under must be a number from 0 to 100" in refused.stderr
+
+
 def test_completed_session_cannot_be_started_again(cli, tmp_path, pack_file):
     answers = write_json(tmp_path / "a.json", ["x", "y"])
     result = cli("start", "--pack", str(pack_file), "--answers", str(answers), "--json")

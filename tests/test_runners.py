@@ -240,21 +240,20 @@ def test_an_answers_file_for_an_answered_session_is_said_to_be_unused(
     assert json.loads(result.stdout)["questions"][0]["answer"] == "A hash map of complements."
 
 
-def test_an_answers_file_that_answers_nothing_says_so(db: Database, tmp_path) -> None:
-    interview = new_interview(db, count=2)
+@pytest.mark.parametrize("content", ["[]", "{}", "[null, null]", '["  ", null]'])
+def test_an_answers_file_that_answers_nothing_is_refused_before_any_session(
+    cli, tmp_path, content
+) -> None:
     empty = tmp_path / "empty.json"
-    empty.write_text("[]", encoding="utf-8")
-    display = RecordingDisplay(typed=[])
-    runner = get_runner(RunnerSettings(answers=empty, provider=Provider.OFFLINE), display)
-    assert run_interview(interview, runner) == Outcome.COMPLETED
-    assert display.said == [
-        (
-            Tone.WARNING,
-            f"Answers file {empty} answers none of the 2 questions: every one is recorded as "
-            "skipped, and the report will say so.",
-        )
-    ]
-    assert all(item.skipped for item in interview.items)
+    empty.write_text(content, encoding="utf-8")
+    result = cli("start", "-t", "dsa", "-d", "easy", "--answers", str(empty), "--json")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: Answers file {empty} holds no answers, so there is nothing to grade. Give at "
+        "least one answer (null skips a question), or leave out --answers to answer in the "
+        "terminal.\n"
+    )
+    assert json.loads(cli("history", "--json").stdout)["total"] == 0
 
 
 def test_hints_name_each_key_points_concept_in_order() -> None:

@@ -134,12 +134,12 @@ AnswersOption = Annotated[
     ),
 ]
 FailUnderOption = Annotated[
-    int | None,
+    float | None,
     typer.Option(
         "--fail-under",
         min=0,
         max=100,
-        help="Exit with code 1 when the overall score is below this.",
+        help="Exit with code 1 when the overall score (0-100) is below this (60, 72.5).",
     ),
 ]
 

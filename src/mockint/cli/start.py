@@ -137,7 +137,7 @@ def conduct(
     runner: Runner,
     *,
     json: bool,
-    fail_under: int | None,
+    fail_under: float | None,
     new: bool,
     provider: Provider = Provider.AUTO,
     model: str | None = None,
@@ -191,7 +191,7 @@ def grade_and_show(
     interview: Interview,
     *,
     json: bool,
-    fail_under: int | None,
+    fail_under: float | None,
     provider: Provider,
     model: str | None,
 ) -> None:
@@ -217,7 +217,7 @@ def grade_and_show(
             console.out.print(render.comparison_table(comparison))
         console.note(f"Saved. Export it with: mockint report {report.session_id} --format markdown")
     if fail_under is not None and report.overall_score < fail_under:
-        console.error(f"Score {report.overall_score} is below --fail-under {fail_under}.")
+        console.error(f"Score {report.overall_score} is below --fail-under {fail_under:g}.")
         raise typer.Exit(int(ExitCode.FAILURE))
 
 
