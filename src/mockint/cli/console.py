@@ -75,6 +75,15 @@ def plain(renderable: Any, width: int = 100) -> str:
     return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
 
 
+def show(renderable: Any) -> None:
+    """Print a Rich renderable (a table, a report) on stdout: styled on a terminal; into a
+    pipe or a file as plain text without the spaces that pad a table's cells to its width."""
+    if out.is_terminal:
+        out.print(renderable)
+    else:
+        print_text(plain(renderable, width=out.width))
+
+
 def paged(enabled: bool = True) -> AbstractContextManager[object]:
     """A context whose output to stdout goes through the pager ($PAGER, else less) when
     stdout is a terminal and ``enabled``. ``less`` gets ``LESS=FRX`` unless set: colours

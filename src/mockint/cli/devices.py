@@ -28,7 +28,7 @@ def devices(json: options.JsonOption = False) -> None:
     if json:
         console.print_json([device.dump() for device in found])
     else:
-        console.out.print(table(found))
+        console.show(table(found))
     if not found:
         console.note(NO_DEVICES)
 

@@ -101,12 +101,12 @@ def history(
             return
 
         title = f"Score over time · {type.label if type else 'all types'}"
-        console.out.print(trend_chart(points, width=console.out.width, title=title))
+        console.show(trend_chart(points, width=console.out.width, title=title))
         return
     scope = scope_of(
         type=type, difficulty=difficulty, status=status, since=since, until=until, grader=grader
     )
-    console.out.print(
+    console.show(
         render.history_table(
             result, width=console.out.width, full=stats == StatsDetail.FULL, scope=scope
         )

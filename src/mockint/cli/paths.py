@@ -38,7 +38,7 @@ def show_paths(json: options.JsonOption = False) -> None:
     for name, path in where.items():
         state = Text("" if path.exists() else "(not created yet)", style="dim")
         table.add_row(LABELS[name], Text(str(path), overflow="fold"), state)
-    console.out.print(table)
+    console.show(table)
 
 
 app = command_app("paths", show_paths)

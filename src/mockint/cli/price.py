@@ -40,14 +40,14 @@ def price(
         if json:
             console.print_json(cost.dump())
             return
-        console.out.print(render.session_cost(cost))
+        console.show(render.session_cost(cost))
         return
 
     rows = pricing.price_table(type, difficulty)
     if json:
         console.print_json({"currency": pricing.currency(), "prices": [r.dump() for r in rows]})
         return
-    console.out.print(render.price_table(rows))
+    console.show(render.price_table(rows))
 
 
 app = command_app("price", price)

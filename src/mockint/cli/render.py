@@ -179,13 +179,18 @@ def _grader(item: HistoryItem) -> str:
     return f"{item.grader}*" if item.grader_fallback else (item.grader or "-")
 
 
+def _retry(item: HistoryItem) -> str:
+    """ " · retry of ID" for a retry (``mockint retry``), else nothing."""
+    return f" {glyph('·')} retry of {item.parent_id}" if item.parent_id else ""
+
+
 def _history_rows(page: HistoryPage) -> Table:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
     rows = [
         (
             item.session_id,
             local(item.date).strftime("%Y-%m-%d %H:%M"),
-            f"{item.type.label} {glyph('·')} {item.difficulty.label}",
+            f"{item.type.label} {glyph('·')} {item.difficulty.label}{_retry(item)}",
             item.status.value,
             _minutes(item),
             str(item.score) if item.score is not None else "-",
@@ -217,7 +222,10 @@ def _history_blocks(page: HistoryPage) -> Group:
         block = Text()
         block.append(item.session_id, style="bold")
         block.append(f"  {local(item.date).strftime('%Y-%m-%d %H:%M')}\n")
-        block.append(f"  {item.type.label}{dot}{item.difficulty.label}{dot}{item.status.value}\n")
+        block.append(
+            f"  {item.type.label}{dot}{item.difficulty.label}{_retry(item)}{dot}"
+            f"{item.status.value}\n"
+        )
         block.append(f"  {_minutes(item)} min{dot}score ")
         block.append(
             str(item.score) if item.score is not None else "-", style=score_style(item.score)

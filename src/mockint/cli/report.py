@@ -67,7 +67,7 @@ def report(
     if format == ReportFormat.RICH:
         if output is None:
             with console.paged(not no_pager):
-                console.out.print(render.report_view(result))
+                console.show(render.report_view(result))
             return
         text = console.plain(render.report_view(result))
     else:

@@ -49,7 +49,7 @@ def setup(
     if json:
         console.print_json({"sessionId": None, **result.dump()} if dry_run else result.dump())
         return
-    console.out.print(render.setup_table(result))
+    console.show(render.setup_table(result))
     if isinstance(result, SetupResult):
         console.note(f"Start it with: mockint start {result.session_id}")
     else:

@@ -212,9 +212,9 @@ def grade_and_show(
             data["comparison"] = comparison.dump()
         console.print_json(data)
     else:
-        console.out.print(render.report_view(report))
+        console.show(render.report_view(report))
         if comparison is not None:
-            console.out.print(render.comparison_table(comparison))
+            console.show(render.comparison_table(comparison))
         console.note(f"Saved. Export it with: mockint report {report.session_id} --format markdown")
     if fail_under is not None and report.overall_score < fail_under:
         console.error(f"Score {report.overall_score} is below --fail-under {fail_under:g}.")
