@@ -1632,3 +1632,27 @@ def test_evidence_quotes_the_sentences_that_say_the_point() -> None:
     assert both.evidence is not None and both.evidence.endswith("Kahn's algorithm, O(V + E).")
     for point in result.points:
         assert point.evidence is None or "from collections import deque" not in point.evidence
+
+
+def test_dimensions_follow_the_story_and_never_reward_buzzwords() -> None:
+    priorities = BANK["behavioral-medium-competing-priorities"]
+    buzzwords = grade(
+        priorities,
+        "I always align stakeholders and get everyone on the same page. I take a data-driven "
+        "approach and leverage best practices to prioritise, with a growth mindset. I "
+        "communicate proactively and make sure we deliver value and drive impact.",
+    )
+    assert buzzwords.score < 20
+    assert max(buzzwords.dimensions.values()) < 0.3
+    mentoring = BANK["behavioral-medium-mentoring-junior"]
+    story = grade(
+        mentoring,
+        "Last year I mentored Priya, an intern on our payments team. Her first two pull "
+        "requests sat unreviewed for days because they were too large, and my task was to get "
+        "her shipping on her own by week six. I set up two pairing sessions a week, I split "
+        "her project into five small milestones, and I taught her to write a short design "
+        "note before coding. I reviewed her PRs within a day and left questions rather than "
+        "fixes. Her PRs dropped from 800 lines to under 200 and by week seven she ran the "
+        "design review herself. I learned to ask questions instead of giving answers.",
+    )
+    assert story.dimensions["action"] >= 0.7  # the things she was shown doing, told as events

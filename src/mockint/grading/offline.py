@@ -1243,7 +1243,7 @@ def grade_answer(item: AnsweredQuestion) -> AnswerResult:
     result.words = analysed.word_count
     reasoning, _ = _connectives()
     result.reasoning_connectives = _count_phrases(analysed.text, reasoning)
-    coverage = sum(p.credit for p in result.points) / len(result.points)
+    coverage = raw = sum(p.credit for p in result.points) / len(result.points)
     # Neither length nor closeness to the bank's topics scales the content (a terse
     # correct answer is correct); only answering another question instead does.
     # An answer that covers this question's key points is about this question, however
@@ -1260,10 +1260,15 @@ def grade_answer(item: AnsweredQuestion) -> AnswerResult:
     result.communication = _communication(
         analysed, relevant, question.time_minutes, result.reasoning_connectives
     )
+    # What of the key points' credit the answer keeps (on the question, as a story, net of
+    # filler): a dimension keeps the same share, so that buzzwords that brush a key point
+    # score low on its dimension as on the whole ("task 100" for "I leverage best
+    # practices to prioritise" was the overall score's opposite).
+    share = min(1.0, result.content / raw) if raw > 0 else on_question
     for name, dimension in rubric.dimensions.items():
         own = [p.credit for p in result.points if p.dimension.name == name]
         if own:
-            result.dimensions[name] = sum(own) / len(own) * on_question
+            result.dimensions[name] = sum(own) / len(own) * share
         else:
             cued = any(
                 dimension.cued_by(s) and is_relevant
@@ -1286,11 +1291,16 @@ def _flagged_is_no_evidence(result: AnswerResult, flagged: set[int]) -> None:
 
 
 def _story_dimensions(result: AnswerResult, story: StoryQuality, on_question: float) -> None:
-    """Ownership and reflection as the story shows them: a story told in the first person
-    owns its actions; a red flag (blame, nothing learned) caps both."""
+    """Ownership, action and reflection as the story shows them: a story told in the first
+    person owns its actions, and the things it tells the candidate did are its action; a
+    red flag (blame, nothing learned) caps ownership and reflection."""
     if "ownership" in result.dimensions:
         shown = story.ownership * on_question
         result.dimensions["ownership"] = max(result.dimensions["ownership"], shown)
+    if "action" in result.dimensions:
+        # the things the candidate did, told as events ("I split her project into five
+        # milestones"), whatever words the rubric's cues expect
+        result.dimensions["action"] = max(result.dimensions["action"], story.actions * on_question)
     if story.red_flags:
         for name in ("ownership", "reflection"):
             if name in result.dimensions:
