@@ -51,6 +51,13 @@ def test_report_to_file(cli, tmp_path, pack_file):
     result = cli("report", report["sessionId"], "--format", "markdown", "--output", str(out))
     assert result.exit_code == 0
     assert out.read_text(encoding="utf-8").startswith("# Mock interview report")
+    assert "whose extension says" not in result.stderr
+    # a format the file's extension contradicts is written as asked, and said
+    html = tmp_path / "r.html"
+    forced = cli("report", report["sessionId"], "--format", "markdown", "--output", str(html))
+    assert forced.exit_code == 0
+    assert f"Writing markdown to {html}, whose extension says html." in forced.stderr
+    assert html.read_text(encoding="utf-8").startswith("# Mock interview report")
 
 
 def test_user_text_is_fenced_in_markdown_and_inert_in_the_terminal(cli, tmp_path, pack_file):

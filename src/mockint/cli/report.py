@@ -62,7 +62,10 @@ def report(
 
     if output == STDOUT:
         output = None
-    format = format or format_for(output)
+    said = format_for(output)
+    if format is not None and output is not None and said not in (format, ReportFormat.RICH):
+        console.warn(f"Writing {format.value} to {output}, whose extension says {said.value}.")
+    format = format or said
     result = load_report(database(), session_id)
     if format == ReportFormat.RICH:
         if output is None:
