@@ -196,6 +196,7 @@ def test_delete_older_than(cli, aged):
     [
         ((), "Say what to delete"),
         (("--older-than", "ninety days"), "is not an age"),
+        (("--older-than", "0d"), "is an age of zero; give at least 1h"),  # not "everything"
         (("nosuchsession",), "No session 'nosuchsession'"),
     ],
 )

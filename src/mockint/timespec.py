@@ -17,12 +17,15 @@ FORMS = "a date (2026-11-01), a date and time (2026-11-01T09:30), an age (12h, 3
 
 
 def parse_age(value: str, option: str = "--older-than") -> timedelta:
-    """``90d`` -> 90 days; hours, days, weeks and years are understood."""
+    """``90d`` -> 90 days; hours, days, weeks and years are understood. UsageError for
+    anything else, and for an age of zero (``--older-than 0d`` would mean every session)."""
     match = _AGE.match(value.strip())
     if not match:
         raise UsageError(
             f"{option} {value!r} is not an age; use a number and a unit: 12h, 90d, 2w, 1y."
         )
+    if int(match.group(1)) == 0:
+        raise UsageError(f"{option} {value!r} is an age of zero; give at least 1h (12h, 90d, 2w).")
     return timedelta(hours=int(match.group(1)) * _UNIT_HOURS[match.group(2).lower()])
 
 
