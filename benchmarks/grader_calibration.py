@@ -4,8 +4,9 @@ Prints the mean score of each answer level, the fraction of question pairs
 ranked correctly, and how many answers a second the offline grader handles
 on one core; then the same for the blind interview sets: bank questions answered
 blind at seven levels, from terse expert to negated (``interview.toml`` and
-``interview_more.toml``, development data; ``interview_holdout.toml`` and
-``interview_holdout_2.toml`` and ``interview_holdout_3.toml``, held out).
+``interview_more.toml``, development data; ``interview_holdout.toml``,
+``interview_holdout_2.toml``, ``interview_holdout_3.toml`` and ``interview_holdout_4.toml``,
+held out).
 
     python benchmarks/grader_calibration.py [--pack PACK --answers ANSWERS.toml]
 """
@@ -85,6 +86,7 @@ def main(argv: list[str] | None = None) -> None:
     interview(ROOT / "interview_holdout.toml", "held-out interview set (no constant tuned on it)")
     interview(ROOT / "interview_holdout_2.toml", "second held-out set (never read or tuned on)")
     interview(ROOT / "interview_holdout_3.toml", "third held-out set (only its wrong notes read)")
+    interview(ROOT / "interview_holdout_4.toml", "fourth held-out set (only its wrong notes read)")
 
 
 INTERVIEW_LEVELS = (
