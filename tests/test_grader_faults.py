@@ -1656,3 +1656,21 @@ def test_dimensions_follow_the_story_and_never_reward_buzzwords() -> None:
         "design review herself. I learned to ask questions instead of giving answers.",
     )
     assert story.dimensions["action"] >= 0.7  # the things she was shown doing, told as events
+
+
+def test_a_story_for_another_question_is_named_though_one_shared_step_matches() -> None:
+    feedback_question = BANK["behavioral-medium-giving-difficult-feedback"]
+    result = grade(
+        feedback_question,
+        "At my last job I convinced my product manager to spend a sprint on technical debt. "
+        "Our checkout service had flaky tests that failed 15% of builds, and deploys took 45 "
+        "minutes. I collected two months of CI data, estimated we lost about 30 engineer-hours "
+        "per month to reruns, and presented it at planning with a proposal to spend one sprint "
+        "fixing the top ten flaky tests and parallelising the pipeline. The PM agreed. After "
+        "the sprint the failure rate fell to 2% and deploys took 12 minutes. I learned that "
+        "numbers in the team's own terms win arguments about tech debt.",
+    )
+    # "collected specific examples" and a lesson match, as they would in any story
+    assert 1 <= sum(p.covered for p in result.points) <= 2
+    assert result.fits_another is not None
+    assert "technical debt" in result.fits_another or "tech debt" in result.fits_another

@@ -628,8 +628,11 @@ def _other_topics(kind: InterviewType, qid: str) -> npt.NDArray[np.float32]:
 # one's (see _told_elsewhere) before it counts as told to that question, partly and wholly.
 STORY_ELSEWHERE = (0.10, 0.22)
 # From what share of that discount, with no key point covered, the report names the
-# question the story fits.
+# question the story fits; with one or two covered (steps and lessons stories share: "I
+# collected examples", "I learned to..."), from the higher share. More covered: the story
+# is about this question.
 FITS_ANOTHER = 0.35
+FITS_ANOTHER_COVERED = 0.6
 
 
 @cache
@@ -1231,7 +1234,11 @@ def grade_answer(item: AnsweredQuestion) -> AnswerResult:
         margin, nearest = _told_elsewhere(question, said)
         told_elsewhere = ramp(margin, *STORY_ELSEWHERE)
         elsewhere = min(elsewhere, 1 - told_elsewhere)
-        if told_elsewhere >= FITS_ANOTHER and not any(p.covered for p in result.points):
+        covered = sum(p.covered for p in result.points)
+        if (
+            told_elsewhere >= (FITS_ANOTHER if not covered else FITS_ANOTHER_COVERED)
+            and covered <= 2
+        ):
             result.fits_another = nearest
     flagged: set[int] = set()
     if rubric.story_weight:
