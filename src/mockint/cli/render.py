@@ -164,11 +164,13 @@ def history_table(
     page: HistoryPage, width: int = 80, *, full: bool = False, scope: str = ""
 ) -> Group:
     """A history page for a terminal ``width`` columns wide: a table whose ids, dates and
-    numbers are never cut (only the interview's words wrap), or below
-    :data:`STACKED_BELOW` columns one session per block; then the statistics (``full``:
+    numbers are never cut (only the interview's words wrap), or, below
+    :data:`STACKED_BELOW` columns or where that table does not fit, one session per block; then the statistics (``full``:
     all of them), of the sessions ``scope`` describes (" matching --type dsa")."""
-    sessions = _history_blocks(page) if width < STACKED_BELOW else _history_rows(page)
-    return _with_statistics(page, sessions, narrow=width < STACKED_BELOW, full=full, scope=scope)
+    rows = _row_cells(page)
+    fits = width >= STACKED_BELOW and width >= _table_width(rows)
+    sessions = _history_rows(page, rows) if fits else _history_blocks(page)
+    return _with_statistics(page, sessions, narrow=not fits, full=full, scope=scope)
 
 
 def _minutes(item: HistoryItem) -> str:
@@ -180,13 +182,18 @@ def _grader(item: HistoryItem) -> str:
 
 
 def _retry(item: HistoryItem) -> str:
-    """ " · retry of ID" for a retry (``mockint retry``), else nothing."""
-    return f" {glyph('·')} retry of {item.parent_id}" if item.parent_id else ""
+    """A mark for a retry (``mockint retry``; which session it retries is its ``parentId``
+    in ``--json``): one short word, which a narrow Interview column wraps whole."""
+    return f" {glyph('·')} retry" if item.parent_id else ""
 
 
-def _history_rows(page: HistoryPage) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
-    rows = [
+_HEADERS = ("Session", "Date", "Interview", "Status", "Min", "Score", "Grader")
+#: the narrowest the Interview column may get ("DSA · Easy"); the others never wrap
+INTERVIEW_MIN = 10
+
+
+def _row_cells(page: HistoryPage) -> list[tuple[str, ...]]:
+    return [
         (
             item.session_id,
             local(item.date).strftime("%Y-%m-%d %H:%M"),
@@ -198,7 +205,22 @@ def _history_rows(page: HistoryPage) -> Table:
         )
         for item in page.interviews
     ]
-    headers = ("Session", "Date", "Interview", "Status", "Min", "Score", "Grader")
+
+
+def _table_width(rows: list[tuple[str, ...]]) -> int:
+    """The columns the history table needs: every column but Interview whole, Interview at
+    least INTERVIEW_MIN, two spaces between columns."""
+    whole = sum(
+        max([len(column), *(len(row[i]) for row in rows)])
+        for i, column in enumerate(_HEADERS)
+        if column != "Interview"
+    )
+    return whole + INTERVIEW_MIN + 2 * (len(_HEADERS) - 1)
+
+
+def _history_rows(page: HistoryPage, rows: list[tuple[str, ...]]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
+    headers = _HEADERS
     for i, column in enumerate(headers):
         wraps = column == "Interview"
         longest = max([len(column), *(len(row[i]) for row in rows)])

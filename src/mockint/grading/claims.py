@@ -117,24 +117,23 @@ def polarity_spans(text: str) -> list[Span]:
     ``None`` as a value (:func:`code_values`).
     """
     text = code_values(text)
+    conditions = _negation_words()["condition_openers"]
     spans: list[Span] = []
     start, opener = 0, ""
     for found in (*_CLAUSE_BREAK.finditer(text), None):
         clause = text[start : found.start() if found else len(text)]
+        closer = found.group(0).lower() if found else ""
         if clause.strip():
-            spans.extend(_clause_spans(clause, conditional=opener in _CONDITIONAL))
+            # "301 if we do not need analytics or 302 if every click counts": a condition
+            # followed by another one holds an alternative after its "or"
+            alternative = opener in conditions and closer in conditions
+            spans.extend(_clause_spans(clause, alternative=alternative))
         if found:
-            start, opener = found.end(), found.group(0).lower()
+            start, opener = found.end(), closer
     return spans
 
 
-# Words that open a condition: a negation inside one ends at its "or" or "and", which
-# goes on to the sentence's next alternative ("301 if we do not need analytics or 302 if
-# every click must be counted").
-_CONDITIONAL = frozenset(("if", "when", "whenever", "unless"))
-
-
-def _clause_spans(clause: str, conditional: bool = False) -> list[Span]:
+def _clause_spans(clause: str, alternative: bool = False) -> list[Span]:
     tokens = _TOKEN.findall(clause)
     words = _negation_words()
     lowered = [t.lower().replace("’", "'") for t in tokens]
@@ -177,8 +176,8 @@ def _clause_spans(clause: str, conditional: bool = False) -> list[Span]:
                 # "instead of X": only the alternative X, up to where the clause goes on.
                 ends = words["contrast_scope_ends"]
                 end = next((j for j in range(i + 2, end) if lowered[j] in ends), end)
-            elif conditional:
-                end = _condition_end(lowered, i + 2, end)
+            elif alternative:
+                end = _first_of(lowered, ("or", "and"), i + 2, end)
             for j in range(i + 2, end):
                 negated[j] = True
                 dismissed[j] = pair in words["dismissal_cues"]  # "no need for a heap"
@@ -207,14 +206,17 @@ def _clause_spans(clause: str, conditional: bool = False) -> list[Span]:
             after_auxiliary = (i and lowered[i - 1] in words["auxiliaries"]) or word.endswith("n't")
             end = _coordinated_clause(lowered, i + 1) if after_auxiliary else len(tokens)
             whole = end
-            if conditional or (
+            if alternative:
+                end = _first_of(lowered, ("or", "and"), i + 2, end)
+            elif (
                 word == "no"
-                and (not i or lowered[i - 1] not in _VERBS_BEFORE_NO)
-                and _needed_after(lowered, i + 1, end) is None  # "no X or Y is needed"
+                and (not i or lowered[i - 1] not in words["verbs_before_no"])
+                and _needed_after(lowered, i + 1, end) is None  # "no X and Y is needed"
             ):
-                # "verifying recovery, no lost jobs and correct next-run times": "no"
-                # names one thing of a list, and the list may go on with another cue
-                end = _condition_end(lowered, i + 2, end)
+                # "verifying recovery, no lost jobs and correct next-run times": "no" names
+                # one item of a list, which may go on with another cue ("and no retries");
+                # "no cache or queue" denies both
+                end = _first_of(lowered, ("and",), i + 2, end)
             listed = end < whole
             if word == "without":
                 end = _without_scope(lowered, i + 1, end)
@@ -277,14 +279,9 @@ def _states_independence(lowered: list[str], start: int) -> bool:
     return j > start and j < len(lowered) and lowered[j] in words["independence_verbs"]
 
 
-# Verbs after which "no" may deny a whole list ("there is no cache or queue").
-_VERBS_BEFORE_NO = frozenset(("is", "are", "was", "were", "has", "have", "had", "need", "needs"))
-
-
-def _condition_end(lowered: list[str], start: int, end: int) -> int:
-    """Where a negation inside a condition ends: at its first "or" or "and" from
-    ``start`` (see _CONDITIONAL), else ``end``."""
-    return next((j for j in range(start, end) if lowered[j] in ("or", "and")), end)
+def _first_of(lowered: list[str], words: tuple[str, ...], start: int, end: int) -> int:
+    """The index of the first of ``words`` in ``lowered[start:end]``, else ``end``."""
+    return next((j for j in range(start, end) if lowered[j] in words), end)
 
 
 def _after_auxiliary(lowered: list[str], i: int) -> bool:
@@ -385,7 +382,7 @@ def _contrast() -> re.Pattern[str]:
 
 
 _DESCRIBED = re.compile(
-    r"\b(that|who)(\s+(?:is|are|was|were|has|have|had|does|do|did|can|will)\s*)?"
+    r"([\w']+)(\s+)(that|who)(\s+(?:is|are|was|were|has|have|had|does|do|did|can|will)\s*)?"
     r"(?:n['’]t\b|\s+(?:not|no|never)\b)",
     re.IGNORECASE,
 )
@@ -394,8 +391,18 @@ _DESCRIBED = re.compile(
 def without_described_negation(text: str) -> str:
     """``text`` with the negation of relative clauses taken out ("an event that has no
     listeners" -> "an event that has listeners", "a key that doesn't exist"): it describes
-    a case the answer names, so it is no claim that a key point is false."""
-    return _DESCRIBED.sub(lambda m: m.group(1) + (m.group(2) or " "), text)
+    a case the answer names, so it is no claim that a key point is false. Only after a
+    noun: "ensure that no two workers", "but that doesn't handle deletions" and a "that"
+    opening a sentence keep their negation (``[negation] not_a_noun_before_that``)."""
+    before = _negation_words()["not_a_noun_before_that"]
+
+    def unsaid(match: re.Match[str]) -> str:
+        word, space, pronoun, auxiliary = match.group(1, 2, 3, 4)
+        if word.lower() in before:
+            return match.group(0)
+        return word + space + pronoun + (auxiliary or " ")
+
+    return _DESCRIBED.sub(unsaid, text)
 
 
 def without_contrasts(text: str) -> str:
@@ -617,7 +624,8 @@ def _closing(text: str, start: int) -> int:
 @lru_cache(maxsize=4096)
 def canonical_class(expression: str) -> str:
     """Canonical form of the inside of O(...): "N*logN" -> "n log n", "m·n" -> "m*n"."""
-    e = expression.lower().replace("²", "^2").replace("³", "^3").replace("ⁿ", "^n")
+    e = expression.lower().replace("**", "^").replace("²", "^2").replace("³", "^3")
+    e = e.replace("ⁿ", "^n")
     e = e.replace("α", "alpha").replace("·", "*").replace("×", "*")
     e = re.sub(r"\s*\bto\s+the\s+(?:power\s+(?:of\s+)?)?", "^", e)  # before "the" goes
     e = re.sub(r"\s+(?:size|length|count)\b|\b(?:the|number\s+of)\s+", "", e)  # alphabet size
@@ -653,13 +661,15 @@ def canonical_class(expression: str) -> str:
     return e
 
 
-_COEFFICIENT = re.compile(r"\d+([a-z])")  # "2n"
+_COEFFICIENT = re.compile(r"^\d+(?=[a-z(])")  # "2n", "2n^2", "2n log n"; never "2^n"
+_DIVISOR = re.compile(r"/\d+$")  # "n/2"
 _SHIFTED_POWER = re.compile(r"(\d+)\^\(([a-z]+)[+-]\d+\)")  # "3^(l-1)"
 
 
 def _without_constant_factors(e: str) -> str:
-    """A product's constant factors dropped, as big-O drops them: "2n" and "n*2" are
-    "n", "4*3^(l-1)" is "3^l" (4·3^(L-1) = (4/3)·3^L). Sums and single numbers stay."""
+    """A product's constant factors dropped, as big-O drops them: "2n", "n*2" and "n/2"
+    are "n", "2n^2" is "n^2", "4*3^(l-1)" is "3^l" (4·3^(L-1) = (4/3)·3^L). Sums, single
+    numbers and anything unusual stay as written."""
     parts, depth, start = [], 0, 0
     for i, char in enumerate(e):
         depth += char == "("
@@ -668,14 +678,14 @@ def _without_constant_factors(e: str) -> str:
             parts.append(e[start:i])
             start = i + 1
     parts.append(e[start:])
-    if any("+" in part and "(" not in part for part in parts):
+    if any(not part or ("+" in part and "(" not in part) for part in parts):
         return e
     kept = [
-        _SHIFTED_POWER.sub(r"\1^\2", p.lstrip("0123456789") if _COEFFICIENT.fullmatch(p) else p)
-        for p in parts
-        if not p.isdigit()
+        _SHIFTED_POWER.sub(r"\1^\2", _DIVISOR.sub("", _COEFFICIENT.sub("", part)))
+        for part in parts
+        if not part.isdigit()
     ]
-    return "*".join(kept) if kept else e
+    return "*".join(kept) if kept and all(kept) else e
 
 
 @lru_cache(maxsize=4096)

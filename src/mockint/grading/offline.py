@@ -82,8 +82,6 @@ CONTRADICTED = 0.1
 KEY_TERM = 0.6
 # Most a key point can earn when its complexity is not stated, or stated wrong.
 UNSTATED_COMPLEXITY = 0.45
-# How much a bare complexity claim reads as prose, however terse the answer around it.
-BARE_PROSE = 0.8
 WRONG_COMPLEXITY = 0.15
 # Most a key point can earn by naming its concept alone (Question.concepts), and the
 # word alignment with the concept's head that starts to earn it and earns it all.
@@ -310,7 +308,7 @@ def prepare_key_point(text: str, question: str) -> KeyPoint:
         opposites=claims.opposites(text),
         bound={
             term: next(iter(found))
-            for term, found in bound_classes(text).items()
+            for term, found in bound_classes(text)
             if len(found) == 1 and term in terms.weights
         },
         terse=_terse_key_point(text),
@@ -913,13 +911,14 @@ def _stated_complexity(point: KeyPoint, index: AnswerIndex, result: PointResult)
 
 
 @lru_cache(maxsize=4096)
-def bound_classes(text: str) -> dict[str, frozenset[str]]:
-    """The complexity classes ``text`` states for each of its content terms (stems): a
-    time complexity is bound to the terms between it and the complexity or clause break
-    before it ("Insertion is O(1) and finding the median is O(log n)": "insert" -> {"1"},
-    "median" -> {"log n"}). Space claims, the words that say what is measured ("time",
-    "space") and the verbs that only link a subject to its cost ("costs", "takes") bind
-    nothing."""
+def bound_classes(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The complexity classes ``text`` states for each of its content terms (stems), as
+    (term, classes) pairs in the order first bound: a time complexity is bound to the terms
+    between it and the complexity or clause break before it ("Insertion is O(1) and finding
+    the median is O(log n)": "insert" -> {"1"}, "median" -> {"log n"}). Space claims, the
+    words that say what is measured ("time", "space") and the verbs that only link a
+    subject to its cost (``[complexity] linking_words`` in grader.toml) bind nothing."""
+    linking = _linking_words()
     found: dict[str, set[str]] = {}
     start = 0
     for claim in claims.complexities(text):
@@ -930,52 +929,45 @@ def bound_classes(text: str) -> dict[str, frozenset[str]]:
         if claim.role == "space":
             continue
         for term, word in analyse_sentence(segment).pairs:
-            if word.lower() not in claims.ROLE_WORDS and word.lower() not in _LINKING:
+            if word.lower() not in claims.ROLE_WORDS and word.lower() not in linking:
                 found.setdefault(term, set()).add(claim.cls)
-    return {term: frozenset(classes) for term, classes in found.items()}
+    return tuple((term, frozenset(classes)) for term, classes in found.items())
 
 
-# Verbs and adverbs that link a subject to its cost, binding no complexity of their own.
-_LINKING = frozenset(
-    ("cost", "costs", "take", "takes", "run", "runs", "total", "overall", "each", "per",
-     "operation", "operations", "amortised", "amortized", "worst", "case", "average",
-     "stays", "becomes", "drops", "giving", "gives")
-)  # fmt: skip
+@cache
+def _linking_words() -> frozenset[str]:
+    return frozenset(load_toml("grader.toml")["complexity"]["linking_words"])
 
 
 def _misbound(point: KeyPoint, index: AnswerIndex, result: PointResult) -> None:
-    """Name a complexity the answer binds to one of the key point's key terms where the
-    key point binds another ("Insertion is O(1)" against "Insertion costs O(log n)"),
-    when no sentence of the answer binds that term to the key point's class: the
-    operations' costs are swapped or wrong, though the classes said may all be right."""
-    top = float(point.weights.max())
-    key = {
-        term
-        for term, weight in zip(point.order, point.weights, strict=True)
-        if weight >= KEY_TERM * top and term in point.bound
-    }
+    """Name swapped costs: two of the key point's terms it binds to different classes
+    ("Insertion costs O(log n) and reading the median costs O(1)"), each bound in one
+    sentence of the answer to the other's class and never to its own ("Insertion is O(1)
+    and finding the median is O(log n)"). One cost said differently is not enough: an
+    answer may state the cost of another approach, a total, or the cost after its
+    operation ("O(log n) insertion"), which binding by the words before a cost misreads."""
+    key = [term for term in point.order if term in point.bound]
     said: dict[str, set[str]] = {}
     for sentence in index.sentences:
-        if sentence.code:
-            continue
-        for term, classes in bound_classes(sentence.text).items():
-            if term in key:
-                said.setdefault(term, set()).update(classes)
-    for term in point.order:
-        have = said.get(term)
-        if not have or point.bound[term] in have:
-            continue
-        want = point.bound[term]
-        conflict = claims.conflicting(
-            frozenset({(None, want)}), frozenset((None, cls) for cls in have)
-        )
-        if conflict is not None:
-            word = point.terms.written[term]
-            result.wrong_complexity = f"{conflict[0]} for {word}"
-            result.expected_complexity = f"{conflict[1]} for {word}"
-            result.credit = min(result.credit, WRONG_COMPLEXITY)
-            result.evidence, result.window = None, ()
-            return
+        if not sentence.code:
+            for term, classes in bound_classes(sentence.text):
+                if term in key:
+                    said.setdefault(term, set()).update(classes)
+
+    def only(term: str, cls: str) -> bool:
+        have = said.get(term, set())
+        return cls in have and point.bound[term] not in have
+
+    for first in key:
+        for second in key:
+            one, other = point.bound[first], point.bound[second]
+            if one != other and only(first, other) and only(second, one):
+                word = point.terms.written[first]
+                result.wrong_complexity = f"{claims.describe(other)} time for {word}"
+                result.expected_complexity = f"{claims.describe(one)} time for {word}"
+                result.credit = min(result.credit, WRONG_COMPLEXITY)
+                result.evidence, result.window = None, ()
+                return
 
 
 SEQUENCE_CREDIT = 0.8
