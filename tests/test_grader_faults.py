@@ -1696,3 +1696,19 @@ def test_a_story_for_another_question_is_named_though_one_shared_step_matches() 
     assert 1 <= sum(p.covered for p in result.points) <= 2
     assert result.fits_another is not None
     assert "technical debt" in result.fits_another or "tech debt" in result.fits_another
+
+
+def test_always_works_reverses_a_key_point_that_says_it_fails_and_never_the_other_way() -> None:
+    point = graded_point(
+        COINS,
+        "Greedily taking",
+        "Greedy always works here: take the largest coin that fits, subtract it, repeat.",
+    )
+    assert point.contradicted and point.contradiction is not None
+    runner = BANK["machine-coding-hard-async-task-runner"]
+    said = graded_point(
+        runner,
+        "cancellation works",
+        "Decrement running in a finally block, so a failing job can never leak a slot.",
+    )
+    assert said.contradiction is None

@@ -420,9 +420,10 @@ _SURFACE = re.compile(r"[a-z]+(?:-[a-z]+)*")
 
 @cache
 def _reversal_pairs() -> tuple[Opposite, ...]:
-    pairs = load_toml("grader.toml")["reversals"]["pairs"]
-    one_way = [(frozenset(a), frozenset(b)) for a, b in pairs]
-    return tuple(one_way + [(b, a) for a, b in one_way])
+    data = load_toml("grader.toml")["reversals"]
+    both = [(frozenset(a), frozenset(b)) for a, b in data["pairs"]]
+    one_way = [(frozenset(a), frozenset(b)) for a, b in data["one_way"]]
+    return tuple(both + [(b, a) for a, b in both] + one_way)
 
 
 def affirmed_words(text: str) -> frozenset[str]:
