@@ -195,10 +195,10 @@ def test_bad_key_at_report_time_is_one_line(cli, gemini, tmp_path):
 def test_overall_score_comes_from_the_questions_not_from_gemini(cli, gemini, tmp_path):
     gemini.reply(200, content_reply(question_set(2)))
     gemini.reply(200, content_reply(graded(IDS, [90, 90], overall=95)))
-    result = run_scripted(cli, tmp_path, "--fail-under", "60", answers=[None, None])
+    result = run_scripted(cli, tmp_path, "--fail-under", "60", answers=[None, "A hash map."])
     report = json.loads(result.stdout)
-    assert [q["score"] for q in report["questions"]] == [0, 0]
-    assert report["overallScore"] == 0
+    assert [q["score"] for q in report["questions"]] == [0, 90]  # the skip scores 0
+    assert report["overallScore"] == 45  # the questions' mean, not Gemini's 95
     assert result.exit_code == 1  # --fail-under holds
 
 
