@@ -1712,3 +1712,28 @@ def test_always_works_reverses_a_key_point_that_says_it_fails_and_never_the_othe
         "Decrement running in a finally block, so a failing job can never leak a slot.",
     )
     assert said.contradiction is None
+
+
+def test_a_practice_the_story_says_it_skipped_is_said_the_other_way() -> None:
+    mentoring = BANK["behavioral-medium-mentoring-junior"]
+    result = grade(
+        mentoring,
+        "Last spring I was asked to mentor Sam, a new graduate on our billing team. I didn't "
+        "really set goals with him or ask what he wanted to learn, since the team was busy. "
+        "When his first feature slipped I took it over and finished it myself over a weekend. "
+        "After that I mostly gave him smaller tickets I knew he could finish without help. He "
+        "left the team after six months, which was a shame.",
+    )
+    point = result.points[key_point(mentoring, "progressively larger responsibility")]
+    assert point.contradicted and point.contradiction is not None
+    assert "smaller tickets" in point.contradiction
+    # a good story that says what it did not do, in passing, contradicts nothing
+    good = grade(
+        mentoring,
+        "Last year I mentored Priya, an intern on our payments team. I didn't hand her "
+        "answers; I set up two pairing sessions a week, split her project into five "
+        "milestones and gave her a larger piece each time, and reviewed her PRs within a day. "
+        "By week seven she ran the design review herself. I learned to ask questions instead "
+        "of giving answers.",
+    )
+    assert not any(p.contradicted for p in good.points)

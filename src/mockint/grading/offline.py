@@ -1210,6 +1210,8 @@ def grade_answer(item: AnsweredQuestion) -> AnswerResult:
     if not kept:
         result.dimensions = {name: 0.0 for name in rubric.dimensions}
         return result
+    if question.type == InterviewType.BEHAVIORAL:
+        _practices_denied(result, prepared, kept)
     # Relevance: the share of the bank's questions that the answer is further from
     # than from this one (1.0: about nothing else as much as about this question).
     topic = _topic(question)
@@ -1277,6 +1279,45 @@ def grade_answer(item: AnsweredQuestion) -> AnswerResult:
     if result.story is not None:
         _story_dimensions(result, result.story, on_question)
     return result
+
+
+# How close what a story says it did not do ("I didn't talk to support or product at all")
+# must come to a key point (cosine of their embeddings, question words left out) for the
+# point to count as said the other way. Measured on blind stories: at 0.5 no strong or
+# medium story of 122 had a sentence that close; 8 of 58 bad-practice stories did.
+DENIED_PRACTICE = 0.5
+_FIRST_PERSON = re.compile(r"\b(?:i|we)\b", re.IGNORECASE)
+
+
+def _practices_denied(
+    result: AnswerResult, points: list[KeyPoint], sentences: list[Sentence]
+) -> None:
+    """A behavioural key point the story says, in the first person, it did not do ("we
+    didn't write a postmortem", "I didn't page anyone else"), close enough to the point
+    (DENIED_PRACTICE), is said the other way: the sentence is its contradiction and it
+    earns at most CONTRADICTED. A point that itself says what not to do is left alone, and
+    so is what the story dismisses as not needed (a dismissal is checked elsewhere)."""
+    model = default_model()
+    for sentence in sentences:
+        if not sentence.negated or not _FIRST_PERSON.search(sentence.text):
+            continue
+        denied = " ".join(
+            span.text
+            for span in claims.polarity_spans(sentence.text)
+            if span.negated and not span.dismissed
+        )
+        terms = terms_of(denied)
+        words = " ".join(_surface(terms.surface[t]) for t in terms.weights)
+        if len(terms.weights) < 2:
+            continue
+        vector = unit_rows(model.embed(words)[None, :])[0]
+        for point, result_point in zip(points, result.points, strict=True):
+            if point.negated or result_point.contradicted:
+                continue
+            if float(vector @ unit_rows(point.embedding[None, :])[0]) >= DENIED_PRACTICE:
+                result_point.contradiction = sentence.text
+                result_point.evidence, result_point.window = None, ()
+                result_point.credit = min(result_point.credit, CONTRADICTED)
 
 
 def _flagged_is_no_evidence(result: AnswerResult, flagged: set[int]) -> None:
