@@ -87,6 +87,35 @@ def main(argv: list[str] | None = None) -> None:
     interview(ROOT / "interview_holdout_2.toml", "second held-out set (never read or tuned on)")
     interview(ROOT / "interview_holdout_3.toml", "third held-out set (only its wrong notes read)")
     interview(ROOT / "interview_holdout_4.toml", "fourth held-out set (only its wrong notes read)")
+    practices()
+
+
+def practices(path: Path = ROOT / "behavioral_practices.toml") -> None:
+    """Bad-practice stories against excellent ones on the same behavioural questions: mean
+    scores, how often the good story wins, and how many bad ones are told they said a key
+    point the other way."""
+    from mockint.questions.bank import bank_questions
+
+    bank = {q.id: q for q in bank_questions()}
+    data = tomllib.loads(path.read_text(encoding="utf-8"))["answers"]
+    bad: list[float] = []
+    good: list[float] = []
+    wins = noted = 0
+    for e in data:
+        question = bank[e["question"]]
+        best = grade_answer(AnsweredQuestion(question=question, answer=e["good"])).score
+        good.append(best)
+        for level in ("negated_1", "negated_2", "negated_3"):
+            result = grade_answer(AnsweredQuestion(question=question, answer=e[level]))
+            bad.append(result.score)
+            wins += best > result.score
+            noted += any(p.contradicted for p in result.points) or bool(result.story.red_flags)
+    print(f"\nBad-practice stories ({len(data)} behavioural questions, {len(bad)} stories):")
+    print(f"  good {statistics.mean(good):5.1f}, bad practice {statistics.mean(bad):5.1f}")
+    print(f"  good story above each bad one: {wins}/{len(bad)}")
+    print(
+        f"  bad-practice stories with a red flag or a point said the other way: {noted}/{len(bad)}"
+    )
 
 
 INTERVIEW_LEVELS = (
