@@ -12,7 +12,8 @@ from pydantic.alias_generators import to_camel
 class ApiModel(BaseModel):
     """A model whose JSON form uses camelCase keys."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+    # built on first use, not at import: a command pays only for the models it uses
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, defer_build=True)
 
     def dump(self) -> dict[str, Any]:
         return self.model_dump(mode="json", by_alias=True)

@@ -32,7 +32,7 @@ class HistoryItem(ApiModel):
 class HistoryFilter(BaseModel):
     """Which sessions a history, export or delete is about."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     type: InterviewType | None = None
     difficulty: Difficulty | None = None
