@@ -62,6 +62,13 @@ def graded_point(question: Question, words: str, answer: str):  # type: ignore[n
     return grade(question, answer).points[key_point(question, words)]
 
 
+def said_the_opposite(point) -> str:  # type: ignore[no-untyped-def]
+    """The sentence a graded key point is contradicted by (it must be one)."""
+    assert point.contradicted and not point.covered
+    assert point.contradiction is not None
+    return str(point.contradiction)
+
+
 # ------------------------------------------------------------------ complexity
 
 
@@ -876,8 +883,7 @@ def test_a_key_term_dismissed_anywhere_and_never_affirmed_is_the_opposite() -> N
         "the cache is full, evict from the head."
     )
     point = grade(LRU, answer).points[0]  # hash map + doubly linked list
-    assert point.contradicted
-    assert point.contradiction is not None and "doubly linked list" in point.contradiction
+    assert "doubly linked list" in said_the_opposite(point)
 
 
 def test_affirming_what_a_key_point_prevents_is_not_the_opposite() -> None:
@@ -1250,8 +1256,7 @@ def test_a_key_term_dismissed_in_another_sentence_is_the_opposite() -> None:
         "every change, because that keeps consistency simple and only changed files move."
     )
     point = graded_point(FILE_SYNC, "content-addressed chunks", answer)
-    assert point.contradicted and not point.covered
-    assert point.contradiction == "Chunking files isn't worth it."
+    assert said_the_opposite(point) == "Chunking files isn't worth it."
 
 
 def test_a_dismissal_about_another_approach_is_not_the_opposite() -> None:
@@ -1380,8 +1385,7 @@ def test_no_shared_store_needed_is_the_opposite_of_a_shared_store() -> None:
         "If the counter store fails, fail closed, because that is the safest option."
     )
     point = graded_point(limiter, "shared store", answer)
-    assert point.contradicted
-    assert point.contradiction is not None and "no shared store" in point.contradiction
+    assert "no shared store" in said_the_opposite(point)
 
 
 def test_a_keyword_run_without_commas_is_still_a_list() -> None:
@@ -1510,8 +1514,7 @@ def test_the_wrong_tool_dismisses_its_subject() -> None:
         "over the grid and count the components again."
     )
     point = graded_point(ISLANDS, "Use a union-find", answer)
-    assert point.contradicted
-    assert point.contradiction is not None and "wrong tool" in point.contradiction
+    assert "wrong tool" in said_the_opposite(point)
     spans = polarity_spans("Quickselect is a bad idea because of its worst case.")
     assert spans[0].text.startswith("Quickselect") and spans[0].dismissed
     assert "idea" not in " ".join(s.text for s in spans)
@@ -1704,7 +1707,7 @@ def test_always_works_reverses_a_key_point_that_says_it_fails_and_never_the_othe
         "Greedily taking",
         "Greedy always works here: take the largest coin that fits, subtract it, repeat.",
     )
-    assert point.contradicted and point.contradiction is not None
+    assert "always works" in said_the_opposite(point)
     runner = BANK["machine-coding-hard-async-task-runner"]
     said = graded_point(
         runner,
@@ -1725,8 +1728,7 @@ def test_a_practice_the_story_says_it_skipped_is_said_the_other_way() -> None:
         "left the team after six months, which was a shame.",
     )
     point = result.points[key_point(mentoring, "progressively larger responsibility")]
-    assert point.contradicted and point.contradiction is not None
-    assert "smaller tickets" in point.contradiction
+    assert "smaller tickets" in said_the_opposite(point)
     # a good story that says what it did not do, in passing, contradicts nothing
     good = grade(
         mentoring,

@@ -156,20 +156,17 @@ def api_cost_line(cost: ApiCost) -> str:
     )
 
 
-#: below this many columns, history lists one session per block instead of a table
-STACKED_BELOW = 60
-
-
 def history_table(
     page: HistoryPage, width: int = 80, *, full: bool = False, scope: str = ""
 ) -> Group:
     """A history page for a terminal ``width`` columns wide: a table whose ids, dates and
-    numbers are never cut (only the interview's words wrap), or, below
-    :data:`STACKED_BELOW` columns or where that table does not fit, one session per block; then the statistics (``full``:
-    all of them), of the sessions ``scope`` describes (" matching --type dsa")."""
+    numbers are never cut (only the interview's words wrap), or, where that table does not
+    fit (:func:`_column_widths`), one session per block; then the statistics (``full``: all
+    of them), of the sessions ``scope`` describes (" matching --type dsa")."""
     rows = _row_cells(page)
-    fits = width >= STACKED_BELOW and width >= _table_width(rows)
-    sessions = _history_rows(page, rows) if fits else _history_blocks(page)
+    widths = _column_widths(rows)
+    fits = width >= sum(widths) + INTERVIEW_MIN + 2 * (len(_HEADERS) - 1)
+    sessions = _history_rows(page, rows, widths) if fits else _history_blocks(page)
     return _with_statistics(page, sessions, narrow=not fits, full=full, scope=scope)
 
 
@@ -207,23 +204,20 @@ def _row_cells(page: HistoryPage) -> list[tuple[str, ...]]:
     ]
 
 
-def _table_width(rows: list[tuple[str, ...]]) -> int:
-    """The columns the history table needs: every column but Interview whole, Interview at
-    least INTERVIEW_MIN, two spaces between columns."""
-    whole = sum(
-        max([len(column), *(len(row[i]) for row in rows)])
+def _column_widths(rows: list[tuple[str, ...]]) -> list[int]:
+    """Each column's widest cell or header; 0 for Interview, the one column that wraps
+    (at least INTERVIEW_MIN wide). The table fits where these, INTERVIEW_MIN and two
+    spaces between columns do."""
+    return [
+        0 if column == "Interview" else max([len(column), *(len(row[i]) for row in rows)])
         for i, column in enumerate(_HEADERS)
-        if column != "Interview"
-    )
-    return whole + INTERVIEW_MIN + 2 * (len(_HEADERS) - 1)
+    ]
 
 
-def _history_rows(page: HistoryPage, rows: list[tuple[str, ...]]) -> Table:
+def _history_rows(page: HistoryPage, rows: list[tuple[str, ...]], widths: list[int]) -> Table:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
-    headers = _HEADERS
-    for i, column in enumerate(headers):
+    for column, longest in zip(_HEADERS, widths, strict=True):
         wraps = column == "Interview"
-        longest = max([len(column), *(len(row[i]) for row in rows)])
         table.add_column(
             column,
             justify="right" if column in ("Min", "Score") else "left",

@@ -18,7 +18,7 @@ Complexity is parsed, not matched as words: "O(n log n)", "O(n·m)", "O(min(m, n
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -175,7 +175,7 @@ def _clause_spans(clause: str, alternative: bool = False) -> list[Span]:
             if pair in words["contrast_cues"]:
                 # "instead of X": only the alternative X, up to where the clause goes on.
                 ends = words["contrast_scope_ends"]
-                end = next((j for j in range(i + 2, end) if lowered[j] in ends), end)
+                end = _first_of(lowered, ends, i + 2, end)
             elif alternative:
                 end = _first_of(lowered, ("or", "and"), i + 2, end)
             for j in range(i + 2, end):
@@ -279,7 +279,7 @@ def _states_independence(lowered: list[str], start: int) -> bool:
     return j > start and j < len(lowered) and lowered[j] in words["independence_verbs"]
 
 
-def _first_of(lowered: list[str], words: tuple[str, ...], start: int, end: int) -> int:
+def _first_of(lowered: list[str], words: Collection[str], start: int, end: int) -> int:
     """The index of the first of ``words`` in ``lowered[start:end]``, else ``end``."""
     return next((j for j in range(start, end) if lowered[j] in words), end)
 

@@ -1298,26 +1298,23 @@ def _practices_denied(
     earns at most CONTRADICTED. A point that itself says what not to do is left alone, and
     so is what the story dismisses as not needed (a dismissal is checked elsewhere)."""
     model = default_model()
+    targets = unit_rows(np.stack([point.embedding for point in points]))
     for sentence in sentences:
         if not sentence.negated or not _FIRST_PERSON.search(sentence.text):
             continue
-        denied = " ".join(
-            span.text
-            for span in claims.polarity_spans(sentence.text)
-            if span.negated and not span.dismissed
+        denied = dict.fromkeys(
+            _surface(word)
+            for term, word in sentence.pairs
+            if term in sentence.negated and term not in sentence.dismissed
         )
-        terms = terms_of(denied)
-        words = " ".join(_surface(terms.surface[t]) for t in terms.weights)
-        if len(terms.weights) < 2:
+        if len(denied) < 2:
             continue
-        vector = unit_rows(model.embed(words)[None, :])[0]
-        for point, result_point in zip(points, result.points, strict=True):
-            if point.negated or result_point.contradicted:
-                continue
-            if float(vector @ unit_rows(point.embedding[None, :])[0]) >= DENIED_PRACTICE:
-                result_point.contradiction = sentence.text
-                result_point.evidence, result_point.window = None, ()
-                result_point.credit = min(result_point.credit, CONTRADICTED)
+        closeness = targets @ unit_rows(model.embed(" ".join(denied))[None, :])[0]
+        for point, graded, close in zip(points, result.points, closeness, strict=True):
+            if not point.negated and not graded.contradicted and close >= DENIED_PRACTICE:
+                graded.contradiction = sentence.text
+                graded.evidence, graded.window = None, ()
+                graded.credit = min(graded.credit, CONTRADICTED)
 
 
 def _flagged_is_no_evidence(result: AnswerResult, flagged: set[int]) -> None:

@@ -522,8 +522,9 @@ def split_run_together(word: str) -> str:
 
 # Endings that make a word of a known one ("updat-ing", "polite-ness", "hashmap-s").
 _SUFFIXES = (
-    "abilities", "ibilities", "ability", "ibility", "ations", "ation", "ments", "ness", "less", "ment", "able", "ible", "ings", "izes", "ises",
-    "ized", "ised", "ing", "ers", "ity", "ize", "ise", "ed", "er", "ly", "es", "s",
+    "abilities", "ibilities", "ability", "ibility", "ations", "ation", "ments", "ness", "less",
+    "ment", "able", "ible", "ings", "izes", "ises", "ized", "ised", "ing", "ers", "ity", "ize",
+    "ise", "ed", "er", "ly", "es", "s",
 )  # fmt: skip
 
 

@@ -47,7 +47,7 @@ RunnerFactory = Callable[[RunnerSettings, Display], Runner]
 
 def _text(settings: RunnerSettings, display: Display) -> Runner:
     if settings.answers is not None:
-        return ScriptedRunner(settings.answers, display)
+        return ScriptedRunner(settings.answers)
     if resolve(settings.provider) == Provider.OFFLINE:
         return TextRunner(display)
     from mockint.services import follow_up_writer  # lazy: the providers' packages only if used

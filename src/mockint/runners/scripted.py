@@ -7,7 +7,7 @@ from pathlib import Path
 from mockint.errors import InputFileError
 from mockint.interview.answers import load_answers, match_answers
 from mockint.interview.session import Interview
-from mockint.runners.base import Display, Outcome
+from mockint.runners.base import Outcome
 
 
 class ScriptedRunner:
@@ -19,9 +19,8 @@ class ScriptedRunner:
 
     name = "scripted"
 
-    def __init__(self, path: Path, display: Display | None = None) -> None:
+    def __init__(self, path: Path) -> None:
         self.path = path
-        self.display = display
         self.origin = "Answers on stdin" if str(path) == "-" else f"Answers file {path}"
         self.answers = load_answers(path)
         given = self.answers.values() if isinstance(self.answers, dict) else self.answers
