@@ -184,3 +184,29 @@ def test_the_shipped_key_point_frequencies_match_the_bank():
 
     points = [kp for q in bank_questions() for kp in q.key_points]
     assert load_json(KEY_POINT_FREQUENCY) == key_point_frequency(points)
+
+
+def test_the_shipped_bank_topics_match_the_bank():
+    # Rebuild with tools/build_bank_topics.py after changing the bank, lexicon or model.
+    import numpy as np
+
+    from mockint.grading.offline import _background, bank_topics
+    from mockint.questions.bank import bank_questions
+
+    keys, vectors = bank_topics(bank_questions())
+    shipped_keys, shipped = _background()
+    assert shipped_keys == keys
+    assert shipped.dtype == np.float32 and shipped.shape == (len(keys), 256)
+    np.testing.assert_allclose(shipped, vectors, atol=1e-6)
+
+
+def test_an_interview_reads_only_its_own_types_bank_file():
+    from mockint.questions.bank import bank_cell, bank_questions, bank_questions_of
+
+    everything = bank_questions()
+    assert len({q.type for q in everything}) == 5
+    for kind in InterviewType:
+        assert all(q.type == kind for q in bank_questions_of(kind))
+    assert [q.id for q in bank_cell(InterviewType.DSA, Difficulty.EASY)] == [
+        q.id for q in everything if q.type == InterviewType.DSA and q.difficulty == Difficulty.EASY
+    ]

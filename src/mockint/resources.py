@@ -23,6 +23,12 @@ def load_json(name: str) -> Any:
     return json.loads(text)
 
 
+@cache
+def load_bytes(name: str) -> bytes:
+    """The bytes of ``mockint/data/<name>`` (a binary file such as a NumPy archive)."""
+    return resources.files("mockint").joinpath("data", name).read_bytes()
+
+
 def data_names(folder: str) -> list[str]:
     root = resources.files("mockint").joinpath("data", folder)
     return sorted(entry.name for entry in root.iterdir() if entry.name.endswith(".toml"))

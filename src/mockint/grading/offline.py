@@ -25,8 +25,10 @@ removed before grading.
 
 from __future__ import annotations
 
+import io
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
@@ -56,8 +58,8 @@ from mockint.grading.text import (
 )
 from mockint.models.questions import Question
 from mockint.models.sessions import AnsweredQuestion
-from mockint.questions.bank import bank_questions
-from mockint.resources import load_toml
+from mockint.questions.bank import bank_questions_of
+from mockint.resources import load_bytes, load_toml
 
 # Weight of word alignment against sentence similarity in a window's match.
 ALIGNMENT_WEIGHT = 0.7
@@ -594,15 +596,32 @@ def _topic(question: Question) -> npt.NDArray[np.float32]:
     return _topic_vector(_topic_text(question))
 
 
-@cache
-def _background() -> tuple[tuple[tuple[str, InterviewType], ...], npt.NDArray[np.float32]]:
-    """((id, type) of each bank question, (bank questions, dims)): what answers to other
-    questions are about."""
+# The bank's topic vectors, shipped as data (tools/build_bank_topics.py): embedding the
+# 140 questions' texts at every start cost about 0.1 s; the test suite fails while
+# the shipped file is out of date.
+BANK_TOPICS = "bank_topics.npz"
 
-    questions = bank_questions()
+Background = tuple[tuple[tuple[str, InterviewType], ...], npt.NDArray[np.float32]]
+
+
+def bank_topics(questions: Sequence[Question]) -> Background:
+    """((id, type) of each question, (questions, dims) float32 unit rows): each
+    question's topic vector (its text and key points, embedded)."""
     return tuple((q.id, q.type) for q in questions), default_model().embed_many(
         [claims.replace_complexities(_topic_text(q)) for q in questions]
     )
+
+
+@cache
+def _background() -> Background:
+    """``bank_topics`` of the whole bank, read from ``data/bank_topics.npz``: what
+    answers to other questions are about."""
+    with np.load(io.BytesIO(load_bytes(BANK_TOPICS))) as data:
+        keys = tuple(
+            (str(qid), InterviewType(str(kind)))
+            for qid, kind in zip(data["ids"], data["types"], strict=True)
+        )
+        return keys, np.asarray(data["vectors"], dtype=np.float32)
 
 
 def _closer_elsewhere(question: Question, whole: npt.NDArray[np.float32]) -> float:
@@ -638,9 +657,7 @@ def _story_profiles() -> tuple[dict[str, float], dict[str, tuple[str, frozenset[
     """Each term's rarity across the bank's behavioural questions, their text and key
     points (inverse document frequency: ln(questions / questions using it)); and those
     questions by id: (text, terms)."""
-    profiles = {
-        q.id: (q.text, _profile(q)) for q in bank_questions() if q.type == InterviewType.BEHAVIORAL
-    }
+    profiles = {q.id: (q.text, _profile(q)) for q in bank_questions_of(InterviewType.BEHAVIORAL)}
     counts: dict[str, int] = {}
     for _, terms in profiles.values():
         for term in terms:

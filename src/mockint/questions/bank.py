@@ -13,18 +13,23 @@ from mockint.questions.source import Selection, SelectionRequest
 from mockint.resources import data_names, load_toml
 
 
-@cache
 def bank_questions() -> tuple[Question, ...]:
-    """Every question of the bank, validated."""
-    questions: list[Question] = []
-    for name in data_names("bank"):
-        for raw in load_toml(f"bank/{name}")["questions"]:
-            questions.append(Question.model_validate(raw))
-    return tuple(questions)
+    """Every question of the bank, validated, in the order of the bank's file names."""
+    return tuple(
+        q for name in data_names("bank") for q in bank_questions_of(InterviewType(name[:-5]))
+    )
+
+
+@cache
+def bank_questions_of(interview_type: InterviewType) -> tuple[Question, ...]:
+    """The bank's questions of one type (``data/bank/<type>.toml``), validated: an
+    interview reads only its own type's file."""
+    raw = load_toml(f"bank/{interview_type.value}.toml")["questions"]
+    return tuple(Question.model_validate(q) for q in raw)
 
 
 def bank_cell(interview_type: InterviewType, difficulty: Difficulty) -> list[Question]:
-    return [q for q in bank_questions() if q.type == interview_type and q.difficulty == difficulty]
+    return [q for q in bank_questions_of(interview_type) if q.difficulty == difficulty]
 
 
 class BankSource:
