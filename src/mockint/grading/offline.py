@@ -721,6 +721,12 @@ def _classify(kind: InterviewType, key_point: str) -> Dimension:
     return rubric_for(kind).classify(key_point)
 
 
+def _unit_interval(values: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    """``values`` clipped to [0, 1]: np.clip's result by two ufuncs, without its
+    Python-level dispatch (a few microseconds per call, thousands of calls a second)."""
+    return np.minimum(np.maximum(values, 0.0), 1.0)
+
+
 @lru_cache(maxsize=64)
 def _windows(n: int) -> list[tuple[int, ...]]:
     singles = [(i,) for i in range(n)]
@@ -740,7 +746,7 @@ def _matches(point: KeyPoint, index: AnswerIndex, consistent: bool) -> npt.NDArr
     if not point.order or not n:
         return out
     if len(index.words):
-        similarity = np.clip(point.vectors @ index.words.T, 0.0, 1.0) ** WORD_SIMILARITY_POWER
+        similarity = _unit_interval(point.vectors @ index.words.T) ** WORD_SIMILARITY_POWER
         if consistent and (index.negated_rows.any() or point.negated):
             similarity[point.denied[:, None] != index.negated_rows[None, :]] = 0.0
         # rows are in sentence order: each sentence's best row, one segment at a time
@@ -781,15 +787,15 @@ def _best_window(
     total = float(point.weights.sum()) or 1.0
     alignment = point.weights @ np.concatenate(per_window, axis=1) / total
     vectors = index.window_affirmed if consistent and not point.negated else index.window_vectors
-    similarity = np.clip(vectors @ point.embedding, 0.0, 1.0)
+    similarity = _unit_interval(vectors @ point.embedding)
     match = (alignment_weight * alignment + (1 - alignment_weight) * similarity) * (
         index.window_span
     )
     low, high = span or (MATCH_FLOOR, MATCH_FULL)
-    credit = np.clip((match - low) / (high - low), 0.0, 1.0)
+    credit = _unit_interval((match - low) / (high - low))
     if span is None:
         # A small share is earned from MATCH_LOW up, so that faint evidence still ranks.
-        faint = np.clip((match - MATCH_LOW) / (MATCH_FLOOR - MATCH_LOW), 0.0, 1.0)
+        faint = _unit_interval((match - MATCH_LOW) / (MATCH_FLOOR - MATCH_LOW))
         credit = LOW_SHARE * faint + (1 - LOW_SHARE) * credit
     if not point.terse:
         credit = credit * index.window_prose

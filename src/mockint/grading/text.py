@@ -463,6 +463,7 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
+@lru_cache(maxsize=65536)
 def _known(word: str) -> bool:
     """Whether ``word`` is a word of the embedding model's vocabulary (a misspelling
     falls apart into word pieces)."""
