@@ -154,3 +154,22 @@ def test_a_configured_key_is_redacted_from_what_is_shown_even_unlabelled(monkeyp
     assert console._redacted("call 3f1c9a52-aaaa-4bbb-8ccc-123456789abc ended") == (
         "call 3f1c9a52-aaaa-4bbb-8ccc-123456789abc ended"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ('sends no X-Vapi-Secret: set webhook_auth = "bearer"', True),
+        ("the id of a bearer credential made in Vapi's dashboard", True),
+        ("Authorization: Bearer sk-live-4f9a8b7c6d5e", False),
+        ("Authorization: Bearer abcdefghijklmnopqrstuvwxyz", False),
+        ("X-Vapi-Secret: 9f1c2a3b-1111-2222-3333-444455556666", False),
+        ('{"api_key": "hunter2"}', False),
+    ],
+)
+def test_redaction_takes_credentials_and_leaves_prose(text, kept) -> None:
+    from mockint.safetext import REDACTED, redact
+
+    assert (redact(text) == text) is kept
+    if not kept:
+        assert REDACTED in redact(text)

@@ -261,6 +261,8 @@ def test_inconsistent_auth_settings_are_refused_at_start_up(home, config, expect
     assert expected in lines[0]
     assert str(home / "config.toml") in lines[0]
     assert SECRET not in served.stderr()
+    # the advice is prose: no word of it is taken for a credential
+    assert "[redacted]" not in lines[0]
 
 
 def test_consistent_auth_settings_are_accepted():

@@ -41,13 +41,17 @@ REDACTED = "[redacted]"
 
 # Credentials as services echo them back in error text: a header with its value, a bearer
 # token, a key in a query string, a Google API key (``AIza`` and 35 more characters).
+# A credential-like value: with a digit (keys, UUIDs, JWTs) or long; an English word after
+# a header name ("X-Vapi-Secret: set", "a bearer credential") is prose, not a secret.
+_VALUE = r"[^\s\"',;&}]"
+_TOKEN = r"[A-Za-z0-9._~+/=-]"
 _SECRET_PATTERNS = (
     re.compile(
         r"(?i)\b(authorization|proxy-authorization|x-goog-api-key|x-vapi-secret|x-api-key|"
         r"api[-_]?key|client[-_]?secret|access[-_]?token)(\"?\s*[:=]\s*\"?)"
-        r"(?:bearer\s+|basic\s+)?[^\s\"',;&}]+"
+        rf"(?:bearer\s+|basic\s+)?(?:(?={_VALUE}*\d){_VALUE}+|{_VALUE}{{20,}})"
     ),
-    re.compile(r"(?i)\b(bearer|basic)(\s+)[A-Za-z0-9._~+/=-]{8,}"),
+    re.compile(rf"(?i)\b(bearer|basic)(\s+)(?:(?={_TOKEN}*\d){_TOKEN}{{8,}}|{_TOKEN}{{20,}})"),
     re.compile(r"(?i)([?&](?:key|api_key|apikey|token|access_token)=)()[^&#\s\"']+"),
     re.compile(r"()()AIza[0-9A-Za-z_-]{30,}"),
 )
