@@ -38,6 +38,7 @@ from mockint.storage.reports import get_report
 from mockint.storage.sessions import delete_sessions
 from mockint.storage.turns import list_turns
 from mockint.storage.webhook_jobs import job_of_call, next_pending_job, queue_report
+from mockint.vapi.calls import refuse_a_second_call
 from mockint.vapi.webhook import (
     MAX_ATTEMPTS,
     WebhookConfig,
@@ -623,3 +624,20 @@ def test_a_job_tried_too_often_is_given_up(call_session):
         assert (failed.state, failed.error) == (JobState.FAILED, "gave up after 3 attempts")
         assert next_pending_job(db) is None
         assert get_report(db, call_session) is None
+
+
+def test_a_call_that_never_happened_is_not_sent_to_mockint_complete(call_session):
+    # only the greeting was spoken: the call failed, and completing it would fail the same way
+    greeting = [{"role": "bot", "message": "Hi, I'm your interviewer. Can you hear me?"}]
+    with connect() as db:
+        queue_report(db, CALL_ID, call_session, report_message(greeting))
+        job = next_pending_job(db)
+        assert job is not None
+        line = grade_job(db, job, Provider.OFFLINE)
+        assert line.startswith(f"did not grade session {call_session} (job 1): The Vapi call ")
+        assert f"`mockint start {call_session} --mode vapi`" in line
+        assert "mockint complete" not in line
+        failed = job_of_call(db, CALL_ID)
+        assert failed is not None and failed.state == JobState.FAILED
+        assert get_report(db, call_session) is None
+        refuse_a_second_call(db, call_session)  # the failed call does not block a new one

@@ -57,7 +57,7 @@ from mockint.storage.webhook_jobs import (
     pending_count,
     queue_report,
 )
-from mockint.vapi.calls import collect_into
+from mockint.vapi.calls import CallFailed, collect_into
 
 MAX_BODY = 5 * 2**20
 #: a job tried this many times (the server stopped or broke while grading it) is given up
@@ -284,6 +284,11 @@ def grade_job(
             interview = Interview.open(db, session_id)
             collect_into(interview, _ended_call(job.message))
             report = interview.finish(provider, grader=grader)
+        except CallFailed as exc:
+            # the interview never happened: its message says how to hold it again, and
+            # `mockint complete` would only fail the same way
+            finish_job(db, job.id, JobState.FAILED, exc.message)
+            return f"did not grade session {session_id} (job {job.id}): {exc.message}"
         except MockintError as exc:
             reason = exc.message
         except sqlite3.Error:
