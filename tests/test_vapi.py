@@ -328,3 +328,15 @@ def test_join_page_refuses_other_hosts():
         assert refused.value.code == 403
     finally:
         server.close()
+
+
+def test_a_webhook_the_server_would_refuse_is_said_before_any_call(cli, vapi, pack, monkeypatch):
+    from mockint.vapi import client as provider
+
+    monkeypatch.setitem(provider.settings(), "server_url", "https://tunnel.example/hook")
+    monkeypatch.setitem(provider.settings(), "webhook_auth", "hmac")
+    result = start_call(cli, pack)
+    assert result.exit_code == 2
+    assert 'webhook_auth = "hmac" needs server_credential_id under [vapi]' in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not [r for r in vapi.requests if r["method"] == "POST"]  # no paid call made

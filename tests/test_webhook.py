@@ -39,12 +39,12 @@ from mockint.storage.sessions import delete_sessions
 from mockint.storage.turns import list_turns
 from mockint.storage.webhook_jobs import job_of_call, next_pending_job, queue_report
 from mockint.vapi.calls import refuse_a_second_call
+from mockint.vapi.client import check_auth
 from mockint.vapi.webhook import (
     MAX_ATTEMPTS,
     WebhookConfig,
     WebhookServer,
     authentic,
-    check_auth,
     grade_job,
     handle,
     hmac_timestamp,

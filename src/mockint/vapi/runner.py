@@ -32,7 +32,7 @@ from mockint.vapi.calls import (
     refuse_a_second_call,
     socket_url,
 )
-from mockint.vapi.client import VapiClient, VapiError, require_key, settings
+from mockint.vapi.client import VapiClient, VapiError, check_auth, require_key, settings
 from mockint.vapi.joinpage import JoinServer
 from mockint.vapi.media import (
     AudioSink,
@@ -405,6 +405,10 @@ def build(settings_: RunnerSettings, display: Display) -> VapiRunner:
     joins in a browser (``transport`` web), or with ``phone`` (E.164) a phone call from
     the number whose id is in VAPI_PHONE_NUMBER_ID. Raises UsageError for a bad number,
     options that do not fit, or a missing key; VoiceError for missing audio libraries."""
+    # a [vapi] setting of the wrong shape is said before anything else, and so is a
+    # webhook set up so that `mockint webhook serve` would refuse the call's server messages
+    if settings().get("server_url"):
+        check_auth(settings())
     phone = settings_.phone.strip() if settings_.phone is not None else None
     phone_number_id = None
     if phone is not None:
@@ -424,7 +428,6 @@ def build(settings_: RunnerSettings, display: Display) -> VapiRunner:
             )
         return VapiRunner(client_with("vapi-private"), display, phone=phone,
                           phone_number_id=phone_number_id, timeout=settings_.timeout)  # fmt: skip
-    settings()  # a [vapi] setting of the wrong shape is said before anything else
     if choose_transport(settings_, display) == CallTransport.WEB:
         return VapiRunner(
             client_with("vapi-public", "vapi-private"), display, timeout=settings_.timeout

@@ -58,6 +58,7 @@ from mockint.storage.webhook_jobs import (
     queue_report,
 )
 from mockint.vapi.calls import CallFailed, collect_into
+from mockint.vapi.client import check_auth
 
 MAX_BODY = 5 * 2**20
 #: a job tried this many times (the server stopped or broke while grading it) is given up
@@ -129,40 +130,6 @@ def _positive(settings: Mapping[str, Any], name: str, default: float) -> float:
             f"{default:g})."
         )
     return float(value)
-
-
-def check_auth(settings: Mapping[str, Any]) -> WebhookAuth:
-    """``webhook_auth`` from the ``[vapi]`` settings, checked against what Vapi will send.
-
-    Vapi sends ``X-Vapi-Secret`` when the assistant's server names no credential, and
-    authenticates with the credential (bearer or HMAC) when ``server_credential_id`` names
-    one. Raises UsageError (one line, how to fix it) for an unknown mode, ``bearer`` or
-    ``hmac`` without a credential, and ``secret`` with one: each would refuse every request.
-    """
-    raw = str(settings.get("webhook_auth") or "secret").strip().lower()
-    where = f"under [vapi] in {config_path()}"
-    try:
-        mode = WebhookAuth(raw)
-    except ValueError:
-        raise UsageError(
-            f'webhook_auth = "{raw}" {where} is not one of: '
-            f"{', '.join(m.value for m in WebhookAuth)}."
-        ) from None
-    credential = str(settings.get("server_credential_id") or "").strip()
-    if mode is WebhookAuth.SECRET and credential:
-        raise UsageError(
-            f"server_credential_id is set {where}, so Vapi authenticates with that credential "
-            'and sends no X-Vapi-Secret: set webhook_auth = "bearer" or "hmac" (the '
-            "credential's type), or remove server_credential_id."
-        )
-    if mode is not WebhookAuth.SECRET and not credential:
-        kind = "bearer" if mode is WebhookAuth.BEARER else "HMAC (sha256, hex)"
-        raise UsageError(
-            f'webhook_auth = "{mode}" needs server_credential_id {where}: the id of a {kind} '
-            "credential made in Vapi's dashboard with the secret from `mockint keys set "
-            'vapi-webhook` (without one Vapi sends X-Vapi-Secret); or set webhook_auth = "secret".'
-        )
-    return mode
 
 
 def hmac_timestamp(value: str) -> float | None:
