@@ -77,6 +77,11 @@ def test_report_comes_from_gemini_with_cost(cli, gemini, tmp_path):
     }  # fmt: skip
     assert [q["score"] for q in report["questions"]] == [72, 0]  # the skipped one scores 0
     assert report["questions"][0]["feedback"] == "Server feedback for gemini-system-design-q-1."
+    # the model credits both questions with a key point: the skipped one keeps none of it
+    assert report["questions"][0]["coveredKeyPoints"] == ["Use a token bucket per tenant."]
+    skipped = report["questions"][1]
+    assert skipped["skipped"] and skipped["coveredKeyPoints"] == []
+    assert "Server feedback" not in skipped["feedback"] and "kipped" in skipped["feedback"]
     assert report["strengths"] == ["You reached for a token bucket straight away."]
     assert "Questions: gemini (gemini-3.1-flash-lite)." in report["notes"]
     # cost: questions on flash-lite (0.25/1.50 per M), report on 3.5-flash (1.50/9.00 per M)

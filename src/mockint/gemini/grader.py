@@ -178,8 +178,10 @@ class GeminiGrader:
             key_points = item.question.key_points
             skipped = check.skipped
             score = 0 if skipped else g.score
-            covered = [p for p in g.covered_key_points if p in key_points]
-            feedback = g.feedback.strip()
+            # nothing was said to a skipped question: whatever the model credits it with, and
+            # its feedback on it, is not about an answer
+            covered = [] if skipped else [p for p in g.covered_key_points if p in key_points]
+            feedback = "" if skipped else g.feedback.strip()
             coverage = len(check.covered_key_points) / len(key_points)
             if not skipped and (
                 (score >= HIGH and coverage <= COVERAGE_LOW)
