@@ -22,12 +22,48 @@ def test_paths_names_every_place_mockint_keeps_a_file(cli, home: Path):
         "keyFile": str(home / "keys.json"),
         "audioDir": str(home / "audio"),
         "mockintHome": str(home),
+        "openai": {
+            "baseUrl": "http://localhost:11434/v1",
+            "questionsModel": "llama3.1",
+            "reportModel": "llama3.1",
+            "error": None,
+        },
     }
     table = cli("paths")
     assert table.exit_code == 0
     for label in ("Data directory", "Database", "Config file", "Key file", "Recordings"):
         assert label in table.stdout
     assert str(home / "keys.json") in table.stdout
+    assert "http://localhost:11434/v1" in table.stdout
+
+
+def test_paths_and_keys_name_the_openai_server_without_its_password(cli, home: Path):
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(
+        '[openai]\nbase_url = "http://me:hunter22@10.0.0.5:8080/v1"\n'
+        'model = "qwen2.5:7b"\nreport_model = "qwen2.5:14b"\n',
+        encoding="utf-8",
+    )
+    server = json.loads(cli("paths", "--json").stdout)["openai"]
+    assert server == {
+        "baseUrl": "http://10.0.0.5:8080/v1",
+        "questionsModel": "qwen2.5:7b",
+        "reportModel": "qwen2.5:14b",
+        "error": None,
+    }
+    table = cli("paths").stdout
+    assert "qwen2.5:7b (questions), qwen2.5:14b (report)" in table
+    keys = cli("keys", "list")
+    assert keys.exit_code == 0
+    assert "server http://10.0.0.5:8080/v1" in keys.stdout
+    assert "hunter22" not in table + keys.stdout
+    # a URL that cannot be used is said, and the rest is still shown
+    (home / "config.toml").write_text('[openai]\nbase_url = "ftp://x"\n', encoding="utf-8")
+    shown = cli("paths", "--json")
+    assert shown.exit_code == 0
+    data = json.loads(shown.stdout)
+    assert data["openai"]["baseUrl"] is None and "ftp://x" in data["openai"]["error"]
+    assert data["keyFile"] == str(home / "keys.json")
 
 
 def complete(words: str, index: int) -> list[str]:

@@ -11,6 +11,7 @@ from mockint import keys as key_store
 from mockint.cli import console, options
 from mockint.cli.errors import Command, Group, handled
 from mockint.errors import UsageError
+from mockint.openai_compat.client import configured_server
 
 app = typer.Typer(
     cls=Group,
@@ -67,8 +68,11 @@ def list_keys(json: options.JsonOption = False) -> None:
         return
     for name, source in sources.items():
         state = f"set ({source})" if source else "not set"
-        if name == "openai" and not source:
-            state += " (optional: local servers need none)"
+        if name == "openai":
+            if not source:
+                state += " (optional: local servers need none)"
+            server = configured_server()
+            state += f"; server {server['baseUrl'] or server['error']}"
         console.print_text(f"{name:13s} {state}")
 
 

@@ -8,6 +8,7 @@ from rich.text import Text
 from mockint import paths
 from mockint.cli import console, options
 from mockint.cli.errors import command_app
+from mockint.openai_compat.client import configured_server
 
 LABELS = {
     "dataDir": "Data directory",
@@ -19,7 +20,8 @@ LABELS = {
 
 
 def show_paths(json: options.JsonOption = False) -> None:
-    """Show where mockint keeps its data, configuration, keys and recordings.
+    """Show where mockint keeps its data, configuration, keys and recordings, and the
+    server `--provider openai` uses.
 
     MOCKINT_HOME puts them all in one directory.
 
@@ -32,12 +34,19 @@ def show_paths(json: options.JsonOption = False) -> None:
     if json:
         home = paths.home_override()  # MOCKINT_HOME, when it is set
         data = {name: str(path) for name, path in where.items()}
-        console.print_json({**data, "mockintHome": str(home) if home else None})
+        console.print_json(
+            {**data, "mockintHome": str(home) if home else None, "openai": configured_server()}
+        )
         return
     table = Table.grid(padding=(0, 2))
     for name, path in where.items():
         state = Text("" if path.exists() else "(not created yet)", style="dim")
         table.add_row(LABELS[name], Text(str(path), overflow="fold"), state)
+    server = configured_server()
+    table.add_row("OpenAI server", Text(server["baseUrl"] or str(server["error"]), overflow="fold"))
+    questions, report = server["questionsModel"], server["reportModel"]
+    models = questions if questions == report else f"{questions} (questions), {report} (report)"
+    table.add_row("OpenAI model", Text(str(models), overflow="fold"))
     console.show(table)
 
 

@@ -41,7 +41,7 @@ from pydantic import BaseModel, SecretStr, ValidationError
 
 from mockint import clock
 from mockint.config import load_config, setting
-from mockint.errors import MockintError
+from mockint.errors import MockintError, UsageError
 from mockint.keys import get_key
 from mockint.models.usage import ApiUsage
 from mockint.resources import load_toml
@@ -152,6 +152,23 @@ def default_model(purpose: str, option: str | None = None) -> str:
         or setting("openai", f"{purpose}_model", "model")
         or str(settings()["model"])
     )
+
+
+def configured_server() -> dict[str, str | None]:
+    """The OpenAI-compatible server `--provider openai` talks to: ``baseUrl`` (without any
+    password in it), ``questionsModel``, ``reportModel``, and ``error`` (None, or why the
+    configured URL cannot be used: the command still shows everything else)."""
+    try:
+        url: str | None = shown_url(base_url())
+        error = None
+    except UsageError as exc:
+        url, error = None, exc.message
+    return {
+        "baseUrl": url,
+        "questionsModel": default_model("questions"),
+        "reportModel": default_model("report"),
+        "error": error,
+    }
 
 
 def is_local(url: str) -> bool:
