@@ -20,10 +20,10 @@ LABELS = {
 
 
 def show_paths(json: options.JsonOption = False) -> None:
-    """Show where mockint keeps its data, configuration, keys and recordings, and the
-    server `--provider openai` uses.
+    """Show where mockint keeps its data, configuration, keys and recordings.
 
-    MOCKINT_HOME puts them all in one directory.
+    MOCKINT_HOME puts them all in one directory. The last lines name the server and
+    models `--provider openai` uses.
 
     Examples:
 
