@@ -126,3 +126,34 @@ def test_pipes_and_files_get_utf8_whatever_the_encoding_says(
     assert "keeps the invariant ✓ “lo ≤ hi” …" in markdown  # (Markdown escapes the rest)
     assert "✅" in markdown or "❌" in markdown
     assert ANSWER in run("report", graded["id"])
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_answers_piped_in_are_read_as_utf8_whatever_the_encoding_says(home: Path, encoding: str):
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+    answer = "Use a hash map → O(n) ✓ “lo ≤ hi”"
+    done = subprocess.run(
+        [sys.executable, "-m", "mockint", "start", "-t", "dsa", "-d", "easy", "-n", "1"],
+        input=(answer + "\n\n").encode("utf-8"),
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    assert b"Traceback" not in done.stderr
+    shown = subprocess.run(
+        [sys.executable, "-m", "mockint", "report", "last", "--format", "json"],
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
+    assert json.loads(shown.stdout.decode("utf-8"))["questions"][0]["answer"] == answer
+    # bytes that are not UTF-8 are kept as U+FFFD, and the interview still ends well
+    done = subprocess.run(
+        [sys.executable, "-m", "mockint", "start", "-t", "dsa", "-d", "easy", "-n", "1"],
+        input=b"caf\xe9 and a hash map\n\n",
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0 and b"Traceback" not in done.stderr

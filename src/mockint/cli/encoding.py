@@ -89,3 +89,22 @@ def configure_output() -> None:
             stream.reconfigure(errors=ERRORS)
         else:
             stream.reconfigure(encoding="utf-8", errors=ERRORS)
+    configure_input()
+
+
+def configure_input() -> None:
+    """Standard input read as UTF-8 when it is a file or a pipe (answers piped in, `echo y
+    |`), whatever the locale or ``PYTHONIOENCODING`` says, as output is written; bytes that
+    are not text in that encoding (or a terminal's) become U+FFFD, never an error that
+    would end an interview."""
+    stream = sys.stdin
+    if not isinstance(stream, io.TextIOWrapper):
+        return
+    try:
+        terminal = stream.isatty()
+    except ValueError:
+        return
+    if terminal:
+        stream.reconfigure(errors="replace")
+    else:
+        stream.reconfigure(encoding="utf-8", errors="replace")
