@@ -319,7 +319,7 @@ UNUSABLE = {
     ),
     "a sample rate of 0": (
         lambda p: header_only(p, 0),
-        "as a PCM WAV file (sample rate 0). Convert it",
+        "as a PCM WAV file (its header is damaged). Convert it",
     ),
 }
 
@@ -377,3 +377,36 @@ def test_a_recording_with_nothing_said_is_skipped_as_nothing_heard(cli, tmp_path
                         ("markdown", "*(skipped: nothing heard)*"),
                         ("html", "<em>(skipped: nothing heard)</em>")):  # fmt: skip
         assert shown in cli("report", report["sessionId"], "--format", view).stdout, view
+
+
+PCM_GUID = bytes.fromhex("0100000000001000800000aa00389b71")
+FLOAT_GUID = bytes.fromhex("0300000000001000800000aa00389b71")
+
+
+def extensible_wav(path, samples: np.ndarray, rate: int, bits: int, floating: bool = False):
+    """``samples`` (-1..1, two channels) with the extensible header (format 0xFFFE) that
+    sox and ffmpeg write for samples deeper than 16 bits."""
+    stereo = np.repeat(samples[:, None], 2, axis=1)
+    if floating:
+        data = stereo.astype("<f4").tobytes()
+    elif bits == 24:
+        ints = np.round(stereo * (2**23 - 1)).astype("<i4").tobytes()
+        data = b"".join(ints[i : i + 3] for i in range(0, len(ints), 4))
+    else:
+        data = np.round(stereo * (2**31 - 1)).astype("<i4").tobytes()
+    block = 2 * bits // 8
+    fmt = struct.pack("<HHIIHHHHI", 0xFFFE, 2, rate, rate * block, block, bits, 22, bits, 3)
+    fmt += FLOAT_GUID if floating else PCM_GUID
+    body = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt
+    body += b"data" + struct.pack("<I", len(data)) + data
+    path.write_bytes(b"RIFF" + struct.pack("<I", len(body)) + body)
+    return path
+
+
+@pytest.mark.parametrize(("bits", "floating"), [(24, False), (32, False), (32, True)])
+def test_deeper_samples_and_extensible_headers_read_like_16_bit(tmp_path, bits, floating):
+    speech = sounds.speech("Use a hash map from value to index.")
+    plain = load_answer(sounds.save(tmp_path / "plain.wav", speech))
+    deep = load_answer(extensible_wav(tmp_path / "deep.wav", speech, 16000, bits, floating))
+    assert deep.shape == plain.shape
+    assert float(np.abs(deep - plain).max()) < 1e-3

@@ -1,4 +1,4 @@
-"""Audio as arrays: reading any PCM WAV, resampling to 16 kHz mono, writing WAV."""
+"""Audio as arrays: reading WAV files, resampling to 16 kHz mono, writing WAV."""
 
 from __future__ import annotations
 
@@ -22,69 +22,50 @@ BLOCK_SECONDS = 60
 
 
 def read_wav(path: Path) -> np.ndarray:
-    """A PCM WAV file (any rate, 8/16/24/32-bit, mono or stereo) as float32 mono at 16 kHz.
+    """A WAV file (any rate; 8/16/24/32-bit PCM or 32/64-bit float; mono or stereo; plain
+    or extensible header, as sox and ffmpeg write for deeper samples) as float32 mono at
+    16 kHz, read by libsndfile (the soundfile package).
 
     A file longer than ``LONGEST_SECONDS`` is refused from its header, before it is read;
-    the rest is read a block at a time, so memory stays near the 16 kHz result."""
+    the rest is read a block at a time, so memory stays near the 16 kHz result. Raises
+    VoiceError (one line, what to do) for a missing, unreadable or too long file."""
     need("numpy", "Reading audio")
+    need("soundfile", "Reading audio")
     import numpy as np
+    import soundfile
 
+    if not path.is_file():
+        raise VoiceError(f"Audio file {path} does not exist.")
     blocks: list[np.ndarray] = []
     try:
-        with wave.open(str(path), "rb") as handle:
-            rate, channels, width = (
-                handle.getframerate(),
-                handle.getnchannels(),
-                handle.getsampwidth(),
-            )
-            if rate <= 0:
-                raise wave.Error(f"sample rate {rate}")
-            if handle.getnframes() > LONGEST_SECONDS * rate:
+        with soundfile.SoundFile(str(path)) as handle:
+            rate, frames = handle.samplerate, handle.frames
+            if frames > LONGEST_SECONDS * rate:
                 raise VoiceError(
-                    f"{path} is {describe(handle.getnframes() / rate)} long; answers of up to "
+                    f"{path} is {describe(frames / rate)} long; answers of up to "
                     f"{LONGEST_SECONDS // 60} minutes are taken. Cut it to the answer, or remove "
                     "the file to skip the question."
                 )
-            if width not in (1, 2, 3, 4):
-                raise VoiceError(f"{path} uses {width * 8}-bit samples; save it as 16-bit PCM WAV.")
-            while raw := handle.readframes(BLOCK_SECONDS * rate):
-                blocks.append(resample(to_mono(decode(raw, width), channels), rate))
-    except FileNotFoundError:
-        raise VoiceError(f"Audio file {path} does not exist.") from None
-    except (wave.Error, EOFError, OSError) as exc:
+            while len(block := handle.read(BLOCK_SECONDS * rate, dtype="float32", always_2d=True)):
+                blocks.append(resample(block.mean(axis=1), rate))
+    except (soundfile.LibsndfileError, OSError) as exc:
+        reason = _reason(getattr(exc, "error_string", None) or str(exc))
         raise VoiceError(
-            f"Cannot read {path} as a PCM WAV file ({exc}). Convert it to 16-bit PCM under "
-            f"its own name, for example with `sox {path.name} -b 16 -c 1 -r 16000 "
+            f"Cannot read {path} as a PCM WAV file ({reason.rstrip('.')}). Convert it to 16-bit "
+            f"PCM under its own name, for example with `sox {path.name} -b 16 -c 1 -r 16000 "
             f"{path.stem}-pcm.wav` or `ffmpeg -i {path.name} -ac 1 -ar 16000 {path.stem}-pcm.wav`"
             f", then rename it {path.name}."
         ) from None
     return np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)
 
 
-def decode(raw: bytes, width: int) -> np.ndarray:
-    """PCM bytes of ``width`` bytes a sample as floats in -1..1."""
-    import numpy as np
-
-    if width == 1:
-        return (np.frombuffer(raw, dtype=np.uint8).astype(np.float32) - 128) / 128
-    if width == 2:
-        return np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768
-    if width == 3:
-        bytes3 = np.frombuffer(raw[: len(raw) - len(raw) % 3], dtype=np.uint8).reshape(-1, 3)
-        ints = (bytes3[:, 0].astype(np.int32) | (bytes3[:, 1].astype(np.int32) << 8)
-                | (bytes3[:, 2].astype(np.int32) << 16))  # fmt: skip
-        ints = np.where(ints & 0x800000, ints - 0x1000000, ints)
-        return ints.astype(np.float32) / 8388608
-    return np.frombuffer(raw, dtype="<i4").astype(np.float32) / 2147483648
-
-
-def to_mono(samples: np.ndarray, channels: int) -> np.ndarray:
-    if channels <= 1:
-        return samples
-    mono: np.ndarray = (
-        samples[: len(samples) - len(samples) % channels].reshape(-1, channels).mean(axis=1)
-    )
-    return mono
+def _reason(error: str) -> str:
+    """libsndfile's error text, said for a person ("Format not recognised" stays)."""
+    if error.startswith("Internal error"):  # e.g. "SF_INFO struct incomplete": a sample rate of 0
+        return "its header is damaged"
+    if error.startswith("System error"):
+        return "it cannot be opened"
+    return error
 
 
 def describe(seconds: float) -> str:
