@@ -29,6 +29,7 @@ from mockint.runners import (
 from mockint.runners.base import Display, Entry
 from mockint.storage.connection import connect
 from mockint.storage.sessions import get_session
+from mockint.voice import VoiceError
 
 
 @pytest.fixture
@@ -276,3 +277,36 @@ def test_text_typed_above_skip_is_kept_with_the_skip_and_not_graded(db: Database
     assert "A half-formed idea about hashing" in exported
     markdown = cli("export", "-F", "markdown", "-o", "-").stdout
     assert "*(skipped)*" in markdown and "A half-formed idea about hashing" in markdown
+
+
+def test_a_session_with_only_its_first_question_asked_is_discarded_when_refused(
+    db: Database,
+) -> None:
+    # a voice run asks question 1, then finds its recording unusable: nothing of the
+    # candidate's is stored, so no empty session is left behind
+    class AsksThenRefuses:
+        name = "voice"
+
+        def run(self, interview: Interview) -> Outcome:
+            interview.ask(interview.items[0].question)
+            raise VoiceError("01.wav is 50 ms long: too short to hold an answer")
+
+    interview = new_interview(db, count=2)
+    with pytest.raises(VoiceError):
+        run_interview(interview, AsksThenRefuses(), discard_if_refused=True)
+    assert not list(db["sessions"].rows) and not list(db["turns"].rows)
+    # one with an answer stored stays, to resume
+    kept = new_interview(db, count=2)
+
+    class AnswersThenRefuses:
+        name = "voice"
+
+        def run(self, interview: Interview) -> Outcome:
+            first = interview.items[0].question
+            interview.ask(first)
+            interview.answer(first.id, "A hash map from value to index.")
+            raise VoiceError("02.wav is silent")
+
+    with pytest.raises(VoiceError):
+        run_interview(kept, AnswersThenRefuses(), discard_if_refused=True)
+    assert [r["id"] for r in db["sessions"].rows] == [kept.session.id]

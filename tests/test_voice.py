@@ -222,7 +222,8 @@ def test_a_silent_wav_stops_with_one_line_and_the_session_resumes(cli, tmp_path,
     [error] = [line for line in failed.stderr.splitlines() if line.startswith("Error:")]
     session = json.loads(cli("history", "--json").stdout)["interviews"][0]
     assert "02.wav is silent" in error and "skip the question." in error
-    assert error.endswith(f"Then resume with: mockint start {session['sessionId']}")
+    resume = f"Then resume with: mockint start {session['sessionId']} --answers-audio {directory}"
+    assert error.endswith(resume)
     assert session["status"] == "IN_PROGRESS"
     speak(directory / "02.wav", "Then two pointers.")
     resumed = cli("start", session["sessionId"], "--mode", "voice", "--answers-audio",

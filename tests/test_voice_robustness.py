@@ -334,14 +334,23 @@ def test_an_unusable_recording_stops_with_one_line_and_the_session_resumes_and_g
     make(directory / "01.wav")
     args = ("--mode", "voice", "--answers-audio", str(directory), "--stt-engine", "pocketsphinx",
             "--no-keep-audio", "--json")  # fmt: skip
-    failed = cli("start", "-t", "dsa", "-d", "easy", "-n", "1", "--seed", "4", *args)
+    # a new session whose first recording cannot be used is not kept: nothing of yours is in it
+    refused = cli("start", "-t", "dsa", "-d", "easy", "-n", "1", "--seed", "4", *args)
+    assert refused.exit_code == 1 and message in refused.stderr
+    assert "Then resume" not in refused.stderr
+    assert json.loads(cli("history", "--json").stdout)["total"] == 0
+    # a session set up before keeps its place, and the line says how to resume it
+    setup = json.loads(cli("setup", "-t", "dsa", "-d", "easy", "-n", "1", "--seed", "4",
+                           "--json").stdout)  # fmt: skip
+    failed = cli("start", setup["sessionId"], *args)
     assert failed.exit_code == 1
     [error] = [line for line in failed.stderr.splitlines() if line.startswith("Error:")]
     assert message in error and "Traceback" not in failed.stderr
     session = json.loads(cli("history", "--json").stdout)["interviews"][0]
     fix, resume = error.split(" Then resume with: ")
     assert fix.endswith(("remove the file to skip the question.", "then rename it 01.wav."))
-    assert resume == f"mockint start {session['sessionId']}"  # the command that resumes it
+    # the command that resumes it, recordings from the same folder
+    assert resume == f"mockint start {session['sessionId']} --answers-audio {directory}"
     assert session["status"] == "IN_PROGRESS"
     sounds.save(directory / "01.wav", sounds.with_hiss(sounds.join(np.zeros(8000), answer)))
     resumed = cli("start", session["sessionId"], *args)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import shlex
 import signal
 from typing import Annotated, NoReturn
 
@@ -129,6 +130,10 @@ def start(
         new=session_id is None,
         provider=provider,
         model=model,
+        # recordings come from the same folder next time (there may be no microphone)
+        resume_options=(
+            f" --answers-audio {shlex.quote(str(answers_audio))}" if answers_audio else ""
+        ),
     )
 
 
@@ -141,10 +146,13 @@ def conduct(
     new: bool,
     provider: Provider = Provider.AUTO,
     model: str | None = None,
+    resume_options: str = "",
 ) -> None:
     """Run ``interview`` to its end (or a pause), then grade it and show the report.
 
     A retry's report also shows the change per question since the first attempt.
+    ``resume_options``: what the resume command a stopped run names needs besides the
+    session id (" --answers-audio DIR").
     """
     done = len(interview.items) - len(interview.pending())
     if done or not new:  # a session named by its id says which one it is, from question 1
@@ -161,7 +169,9 @@ def conduct(
     except VoiceError as exc:
         # a recording that cannot be used stops the run; the session stays, to resume
         if session_exists(interview.db, interview.session.id):
-            exc.message += f" Then resume with: mockint start {interview.session.id}"
+            exc.message += (
+                f" Then resume with: mockint start {interview.session.id}{resume_options}"
+            )
         raise
     if outcome == Outcome.PAUSED:
         console.note(

@@ -143,10 +143,11 @@ def run_interview(
 ) -> Outcome:
     """Let ``runner`` ask ``interview``'s pending questions.
 
-    With ``discard_if_refused``, a new session whose runner refuses its input before it
-    stores anything (answers that do not fit: UsageError; a speech model that cannot load:
-    VoiceError) is removed, so no empty session is left; one with anything stored stays, to
-    resume (a Vapi call that failed is stored with it).
+    With ``discard_if_refused``, a new session whose runner refuses its input before the
+    candidate's first answer, skip, hint or draft is stored (answers that do not fit:
+    UsageError; a speech model that cannot load or a first recording that cannot be used:
+    VoiceError) is removed, so no empty session is left; one with anything of the
+    candidate's stored stays, to resume (as does one with a Vapi call, failed or not).
     """
     try:
         return runner.run(interview)

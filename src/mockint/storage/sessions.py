@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from mockint.enums import LastOf, Status
 from mockint.errors import NotFoundError, StorageError, UsageError
 from mockint.models.questions import Question
-from mockint.models.sessions import SessionRecord
+from mockint.models.sessions import SessionRecord, TurnKind
 from mockint.models.usage import Pricing
 from mockint.storage.connection import transaction
 from mockint.timespec import iso
@@ -172,9 +172,18 @@ def session_exists(db: Database, session_id: str) -> bool:
 
 
 def discard_new_session(db: Database, session_id: str) -> None:
-    """Remove a session that was created but never started (no turns)."""
+    """Remove a session that was created but holds nothing of the candidate's: no turn but
+    questions asked (no answer, skip, hint or draft) and no Vapi call."""
     with transaction(db):
-        if db.execute("SELECT 1 FROM turns WHERE session_id = ? LIMIT 1", [session_id]).fetchone():
+        if (
+            db.execute(
+                "SELECT 1 FROM turns WHERE session_id = ? AND kind != ? LIMIT 1",
+                [session_id, TurnKind.QUESTION.value],
+            ).fetchone()
+            or db.execute(
+                "SELECT 1 FROM calls WHERE session_id = ? LIMIT 1", [session_id]
+            ).fetchone()
+        ):
             return
         for table in SESSION_TABLES:
             db.execute(f"DELETE FROM {table} WHERE session_id = ?", [session_id])
