@@ -1,5 +1,5 @@
 """The score chart can be read: a colour and marker per type named in the legend, dates
-around the data only, and a table when there are too few scores to draw."""
+around the data only, and a table when there are too few points to draw."""
 
 from __future__ import annotations
 
@@ -69,5 +69,20 @@ def test_fewer_than_three_scores_are_a_table():
     points = [point(1, InterviewType.DSA, 55), point(2, InterviewType.JAVASCRIPT, 70)]
     assert isinstance(trend_chart(points, width=100, title="t"), Table)
     text = drawn(points)
-    assert "Score over time (too few scores to draw)" in text
+    assert "Score over time (too few points to draw)" in text
     assert "DSA" in text and "70" in text
+
+
+def test_many_scores_on_one_day_are_listed_not_drawn_as_one_dot():
+    points = [point(i, InterviewType.DSA, 40 + 10 * i, DAY + timedelta(hours=i)) for i in range(6)]
+    assert isinstance(trend_chart(points, width=100, title="t"), Table)
+    assert all(str(40 + 10 * i) in drawn(points) for i in range(6))  # each score, one by one
+    # many: each day's average per type
+    many = [point(i, InterviewType.DSA, 50 + i % 2, DAY + timedelta(minutes=i)) for i in range(30)]
+    many += [point(99, InterviewType.BEHAVIORAL, 80, DAY + timedelta(days=1))]
+    text = drawn(many)
+    assert re.search(r"2026-11-10\s+DSA\s+30\s+50\b", text), text  # 50.5 shown as 50
+    assert re.search(r"2026-11-11\s+Behavioral\s+1\s+80\b", text), text
+    # three days of one type are enough to draw
+    spread = [point(i, InterviewType.DSA, 50, DAY + timedelta(days=i)) for i in range(3)]
+    assert not isinstance(trend_chart(spread, width=100, title="t"), Table)

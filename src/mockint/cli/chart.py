@@ -23,8 +23,10 @@ if TYPE_CHECKING:
 
 #: more points than this per line are averaged per day, then per ISO week
 MAX_POINTS = 60
-#: fewer scores than this are listed, not drawn
+#: fewer points to draw than this (scores averaged per day and type) are listed instead
 MIN_POINTS = 3
+#: more scores than this are listed as each day's average per type
+TABLE_ROWS = 20
 #: each type's colour and marker, the same in every chart (ASCII markers: any terminal)
 STYLES: dict[InterviewType, tuple[str, str]] = {
     InterviewType.DSA: ("blue", "o"),
@@ -55,35 +57,46 @@ def _series(points: list[TrendPoint]) -> tuple[list[str], list[float]]:
 
 
 def trend_table(points: list[TrendPoint], title: str) -> Table:
-    """A few scores as a table: a chart of one or two points says nothing."""
+    """A few points as a table: a chart of one or two points says nothing. Up to
+    ``TABLE_ROWS`` scores are listed one by one, more as each day's average per type."""
     table = Table(
         box=box.SIMPLE_HEAD,
         show_edge=False,
-        title=f"{title} (too few scores to draw)",
+        title=f"{title} (too few points to draw)",
         title_justify="left",
     )
-    for column in ("Date", "Type", "Difficulty", "Score"):
-        table.add_column(column, justify="right" if column == "Score" else "left", no_wrap=True)
+    if len(points) <= TABLE_ROWS:
+        for column in ("Date", "Type", "Difficulty", "Score"):
+            table.add_column(column, justify="right" if column == "Score" else "left", no_wrap=True)
+        for p in points:
+            table.add_row(
+                local(p.date).strftime("%Y-%m-%d %H:%M"),
+                p.type.label,
+                p.difficulty.label,
+                str(p.score),
+            )
+        return table
+    for column in ("Date", "Type", "Sessions", "Average"):
+        table.add_column(column, justify="left" if column in ("Date", "Type") else "right")
+    days: defaultdict[tuple[str, InterviewType], list[int]] = defaultdict(list)
     for p in points:
-        table.add_row(
-            local(p.date).strftime("%Y-%m-%d %H:%M"),
-            p.type.label,
-            p.difficulty.label,
-            str(p.score),
-        )
+        days[(local(p.date).strftime("%Y-%m-%d"), p.type)].append(p.score)
+    for (day, kind), scores in sorted(days.items()):
+        table.add_row(day, kind.label, str(len(scores)), f"{sum(scores) / len(scores):.0f}")
     return table
 
 
 def trend_chart(points: list[TrendPoint], *, width: int, title: str) -> RenderableType:
-    """The score over time, one line per type; a table when there are too few scores."""
-    if len(points) < MIN_POINTS:
-        return trend_table(points, title)
-    import plotext as plt
-
+    """The score over time, one line per type (each day's average); a table when that
+    leaves fewer than ``MIN_POINTS`` points to draw (all sessions on one or two days)."""
     by_type: defaultdict[InterviewType, list[TrendPoint]] = defaultdict(list)
     for point in points:
         by_type[point.type].append(point)
     series = {kind: _series(items) for kind, items in by_type.items()}
+    if sum(len(dates) for dates, _ in series.values()) < MIN_POINTS:
+        return trend_table(points, title)
+    import plotext as plt
+
     days = sorted({day for dates, _ in series.values() for day in dates})
     column = {day: i for i, day in enumerate(days)}
 
