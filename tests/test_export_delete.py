@@ -14,7 +14,7 @@ from conftest import write_json
 from history_data import add_session
 from markdown_text import render, split_fences
 from mockint.enums import Difficulty, InterviewType
-from mockint.history.export import read_jsonl
+from mockint.history.export import read_sessions
 from mockint.safetext import strip_controls
 from mockint.storage.connection import open_db
 from mockint.storage.reports import get_report
@@ -80,7 +80,7 @@ def test_export_jsonl_round_trip_matches_the_database(cli, hostile_session, tmp_
     result = cli("export", "--output", str(out_dir))
     assert result.exit_code == 0
     [path] = out_dir.glob("mockint-export-*.jsonl")
-    exported = read_jsonl(path)
+    exported = read_sessions(path)
     db = open_db()
     assert len(exported) == 2
     for item in exported:
@@ -142,11 +142,11 @@ def test_export_format_follows_the_file_name_and_dash_is_stdout(
     assert len(list((tmp_path / "new" / "dir").glob("mockint-export-*.jsonl"))) == 1
 
 
-def test_read_jsonl_rejects_a_damaged_line(tmp_path):
+def test_read_sessions_rejects_a_damaged_line(tmp_path):
     path = tmp_path / "x.jsonl"
     path.write_text('{"session": 3}\n', encoding="utf-8")
     with pytest.raises(Exception, match="line 1"):
-        read_jsonl(path)
+        read_sessions(path)
 
 
 @pytest.fixture
@@ -231,10 +231,10 @@ def test_deleting_a_parent_keeps_its_retry(cli, hostile_session, tmp_path):
 def test_export_to_a_jsonl_file_name(cli, hostile_session, tmp_path):
     target = tmp_path / "mine.jsonl"
     assert cli("export", "--output", str(target)).exit_code == 0
-    assert target.is_file() and len(read_jsonl(target)) == 1
+    assert target.is_file() and len(read_sessions(target)) == 1
 
 
-@pytest.mark.parametrize("name", ["x.json", "sessions.jsonl", "backup.txt"])
+@pytest.mark.parametrize("name", ["sessions.jsonl", "backup.txt"])
 def test_export_output_with_an_extension_is_a_file(cli, hostile_session, tmp_path, name):
     target = tmp_path / name
     result = cli("export", "--output", str(target))
@@ -242,6 +242,32 @@ def test_export_output_with_an_extension_is_a_file(cli, hostile_session, tmp_pat
     assert target.is_file()
     [line] = target.read_text(encoding="utf-8").splitlines()
     assert json.loads(line)["session"]["id"] == hostile_session
+
+
+def test_a_json_file_gets_one_json_array_that_reads_back_and_is_a_pack(
+    cli, hostile_session, tmp_path
+):
+    answers = write_json(tmp_path / "b.json", ["Closures keep their scope."])
+    assert (
+        cli(
+            "start", "-t", "javascript", "-d", "easy", "-n", "1", "--answers", str(answers)
+        ).exit_code
+        == 0
+    )
+    target = tmp_path / "all.json"
+    result = cli("export", "--output", str(target))
+    assert result.exit_code == 0, result.output
+    data = json.loads(target.read_text(encoding="utf-8"))  # one JSON document
+    assert [item["formatVersion"] for item in data] == [1, 1]
+    assert data[0]["session"]["id"] == hostile_session
+    assert [s.session.id for s in read_sessions(target)] == [e["session"]["id"] for e in data]
+    # the same array on stdout with --format json, and an empty one when nothing matches
+    shown = cli("export", "--format", "json", "--type", "behavioral")
+    assert json.loads(shown.stdout) == []
+    # --pack reads it as it reads JSONL
+    pack = cli("setup", "--pack", str(target), "--json")
+    assert pack.exit_code == 0, pack.stderr
+    assert len(json.loads(pack.stdout)["questions"]) >= 2
 
 
 def test_markdown_export_to_a_file_name_writes_every_session_in_it(cli, hostile_session, tmp_path):

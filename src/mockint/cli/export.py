@@ -18,10 +18,10 @@ from mockint.history.export import (
     is_file_name,
     iter_exports,
     make_directory,
-    write_jsonl,
-    write_jsonl_file,
     write_markdown,
     write_markdown_file,
+    write_sessions,
+    write_sessions_file,
 )
 from mockint.userfiles import STDOUT
 from mockint.wording import counted
@@ -29,16 +29,19 @@ from mockint.wording import counted
 
 class ExportFormat(StrEnum):
     JSONL = "jsonl"
+    JSON = "json"
     MARKDOWN = "markdown"
 
     @classmethod
     def of_name(cls, path: Path) -> ExportFormat | None:
-        """The format a file name's extension says (``.md``, ``.jsonl``), if any."""
+        """The format a file name's extension says (``.md``, ``.jsonl``, ``.json``), if any."""
         suffix = path.suffix.lower()
         if suffix in (".md", ".markdown"):
             return cls.MARKDOWN
-        if suffix in (".jsonl", ".json", ".ndjson"):
+        if suffix in (".jsonl", ".ndjson"):
             return cls.JSONL
+        if suffix == ".json":
+            return cls.JSON
         return None
 
 
@@ -48,7 +51,8 @@ def export(
         typer.Option(
             "--format",
             "-F",
-            help="jsonl: one JSON object per session; markdown: one file each. "
+            help="jsonl: one JSON object per session, a line each; json: the same objects as "
+            "one JSON array; markdown: one file each. "
             "Default: what --output's extension says, else jsonl.",
             show_default=False,
         ),
@@ -58,9 +62,9 @@ def export(
         typer.Option(
             "--output",
             "-o",
-            help="A file (a name with an extension: sessions.jsonl, all.md), a directory to "
-            "write into, or - for stdout (default: stdout for jsonl, ./mockint-export-DATE/ "
-            "for markdown).",
+            help="A file (a name with an extension: sessions.jsonl, all.json, all.md), a "
+            "directory to write into, or - for stdout (default: stdout for jsonl and json, "
+            "./mockint-export-DATE/ for markdown).",
             show_default=False,
         ),
     ] = None,
@@ -76,6 +80,7 @@ def export(
 
     - `mockint export > sessions.jsonl`
     - `mockint export --output all.md` (markdown, from the extension)
+    - `mockint export --output all.json` (one JSON array, from the extension)
     - `mockint export --format markdown --output interviews/ --since 30d`
     """
 
@@ -89,11 +94,12 @@ def export(
     skipped: list[str] = []
     exports = iter_exports(db, history_filter(type, difficulty, status, since, until), skipped)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    array = format == ExportFormat.JSON
     if output == STDOUT:
         if format == ExportFormat.MARKDOWN:
             count = write_markdown_file(exports, STDOUT)
         else:
-            count = write_jsonl(exports, sys.stdout)
+            count = write_sessions(exports, sys.stdout, array=array)
         where = ""
     elif format == ExportFormat.MARKDOWN:
         if output is not None and named:
@@ -108,13 +114,13 @@ def export(
             count = write_markdown(exports, directory)
             where = f" to {directory}/"
     elif output is None:
-        count = write_jsonl(exports, sys.stdout)
+        count = write_sessions(exports, sys.stdout, array=array)
         where = ""
     else:
         if not named:
             make_directory(output)
-        target = output if named else output / f"mockint-export-{stamp}.jsonl"
-        count = write_jsonl_file(exports, target)
+        target = output if named else output / f"mockint-export-{stamp}.{format.value}"
+        count = write_sessions_file(exports, target, array=array)
         where = f" to {target}"
     end = "" if where.endswith("/") else "."  # a directory is named with its slash
     console.note(f"Exported {counted(count, 'session')}{where}{end}")

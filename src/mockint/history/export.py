@@ -1,7 +1,8 @@
 """Taking your data away: every session with its transcript and report.
 
-``jsonl`` writes one self-describing JSON object per session (read back with
-:func:`read_jsonl`); ``markdown`` writes one readable file per session.
+``jsonl`` writes one self-describing JSON object per session, ``json`` the same objects
+as one array (read back with :func:`read_sessions`); ``markdown`` writes one readable file
+per session.
 """
 
 from __future__ import annotations
@@ -53,31 +54,56 @@ def iter_exports(
             skipped.append(session_id)
 
 
-def write_jsonl(exports: Iterable[SessionExport], stream: TextIO) -> int:
+def write_sessions(exports: Iterable[SessionExport], stream: TextIO, *, array: bool = False) -> int:
+    """Write each session as one JSON object on a line of its own (JSONL); with
+    ``array``, the same lines as one JSON array (``[``, the objects separated by commas,
+    ``]``), the shape a ``.json`` file promises. Streams (memory stays flat); returns how
+    many sessions."""
     count = 0
     for item in exports:
-        stream.write(json_inert(json.dumps(item.dump(), ensure_ascii=False)) + "\n")
+        line = json_inert(json.dumps(item.dump(), ensure_ascii=False))
+        if array:
+            stream.write(("[\n" if count == 0 else ",\n") + line)
+        else:
+            stream.write(line + "\n")
         count += 1
+    if array:
+        stream.write("\n]\n" if count else "[]\n")
     return count
 
 
-def write_jsonl_file(exports: Iterable[SessionExport], path: Path) -> int:
-    """Write the JSONL export to ``path`` (``userfiles.writing_user_file``: a regular file
+def write_sessions_file(
+    exports: Iterable[SessionExport], path: Path, *, array: bool = False
+) -> int:
+    """``write_sessions`` into ``path`` (``userfiles.writing_user_file``: a regular file
     whole, a link's target, a device or pipe as a stream); returns how many sessions."""
 
     with writing_user_file(path) as stream:
-        return write_jsonl(exports, stream)
+        return write_sessions(exports, stream, array=array)
 
 
-def read_jsonl(path: Path) -> list[SessionExport]:
-    """Sessions from a ``mockint export`` JSONL file, validated (see ``parse_jsonl``)."""
-    return parse_jsonl(read_user_text(path, "Export file"), origin=f"Export file {path}")
+def read_sessions(path: Path) -> list[SessionExport]:
+    """Sessions from a ``mockint export`` file (JSONL or JSON), validated (see
+    ``parse_sessions``)."""
+    return parse_sessions(read_user_text(path, "Export file"), origin=f"Export file {path}")
 
 
-def parse_jsonl(text: str, origin: str) -> list[SessionExport]:
-    """Sessions from the text of a ``mockint export`` JSONL file, one per non-blank line.
-    Raises InputFileError naming ``origin`` and the line when one is not an exported
-    session."""
+def parse_sessions(text: str, origin: str) -> list[SessionExport]:
+    """Sessions from the text of a ``mockint export`` file: JSONL (one per non-blank line)
+    or a JSON array of them (``--format json``). Raises InputFileError naming ``origin``
+    and the line (or the array's item) when one is not an exported session."""
+    if text.lstrip().startswith("["):
+        try:
+            data = json.loads(text)
+        except (json.JSONDecodeError, RecursionError) as exc:
+            raise InputFileError(f"{origin} is not valid JSON: {exc}.") from None
+        items = []
+        for number, entry in enumerate(data, 1):
+            try:
+                items.append(SessionExport.model_validate(entry))
+            except ValidationError as exc:
+                raise InputFileError(f"{origin}, session {number}: {describe(exc)}") from None
+        return items
     items = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():

@@ -24,7 +24,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from mockint.errors import InputFileError
-from mockint.history.export import parse_jsonl
+from mockint.history.export import parse_sessions
 from mockint.models.questions import Question
 from mockint.userfiles import read_user_text
 from mockint.validation import describe
@@ -77,12 +77,12 @@ def parse_pack(text: str, origin: str = "pack") -> Pack:
 
 
 def parse_export(text: str, name: str, origin: str = "export") -> Pack:
-    """The questions of a ``mockint export`` JSONL file as a pack named ``name``: every
-    session's questions, in file order, each id once (its first occurrence). Raises
+    """The questions of a ``mockint export`` file (JSONL or JSON) as a pack named ``name``:
+    every session's questions, in file order, each id once (its first occurrence). Raises
     InputFileError naming ``origin`` and the line when a line is not an exported session
-    (see ``history.export.parse_jsonl``), or ``origin`` when it holds no questions."""
+    (see ``history.export.parse_sessions``), or ``origin`` when it holds no questions."""
     questions: dict[str, Question] = {}
-    for session in parse_jsonl(text, origin):
+    for session in parse_sessions(text, origin):
         for question in session.questions:
             questions.setdefault(question.id, question)
     try:
@@ -92,10 +92,11 @@ def parse_export(text: str, name: str, origin: str = "export") -> Pack:
 
 
 def load_pack(path: Path) -> Pack:
-    """The pack at ``path``: TOML, or a ``mockint export`` JSONL file (by its ``.jsonl`` or
-    ``.json`` name or a first character of "{"). Raises InputFileError on anything else."""
+    """The pack at ``path``: TOML, or a ``mockint export`` JSONL or JSON file (by its
+    ``.jsonl`` or ``.json`` name or a first character of "{" or "["). Raises InputFileError
+    on anything else."""
     text = read_user_text(path, "Pack file")
     origin = f"Pack file {path}"
-    if path.suffix.lower() in (".jsonl", ".json") or text.lstrip().startswith("{"):
+    if path.suffix.lower() in (".jsonl", ".json") or text.lstrip().startswith(("{", "[")):
         return parse_export(text, name=path.stem or "export", origin=origin)
     return parse_pack(text, origin=origin)
