@@ -215,7 +215,7 @@ def test_ctrl_c_at_a_confirmation_or_key_prompt_exits_130_and_changes_nothing(cl
         cli("start", "-t", "dsa", "-d", "easy", "-n", "1", "--answers", str(answers)).exit_code == 0
     )
     child = spawn("delete", "last")
-    child.expect_exact("Delete them?")
+    child.expect_exact("Delete it?")
     child.sendintr()
     child.expect(pexpect.EOF)
     child.close()

@@ -115,7 +115,7 @@ def test_the_delete_prompt_shows_its_choices(cli, home, tmp_path):
         cli("start", "-t", "dsa", "-d", "easy", "-n", "1", "--answers", str(answers)).exit_code == 0
     )
     child = spawn("delete", "last")
-    child.expect_exact("Delete them? This cannot be undone [y/N]: ")
+    child.expect_exact("Delete it? This cannot be undone [y/N]: ")
     child.send("n\r")
     child.expect_exact("Nothing deleted.")
     child.wait_until_gone()

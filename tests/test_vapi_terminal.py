@@ -152,8 +152,8 @@ def test_the_terminal_is_the_default_transport_with_scripted_answers(tmp_path, v
         (dict(transport=CallTransport.WEB, answers_audio="DIR"), "drop --transport web"),
         (dict(transport=CallTransport.WEB, playback=False), "drop --transport web"),
         (dict(phone="+14155550123", transport=CallTransport.TERMINAL), "drop --transport"),
-        (dict(transport=CallTransport.WEB, duplex=Duplex.FULL), "--duplex are for a call held"),
-        (dict(transport=CallTransport.WEB, output_device="1"), "--output-device are for a call"),
+        (dict(transport=CallTransport.WEB, duplex=Duplex.FULL), "--duplex is for a call held"),
+        (dict(transport=CallTransport.WEB, output_device="1"), "--output-device is for a call"),
         (dict(phone="+14155550123", duplex=Duplex.FULL), "calls your phone: drop --duplex"),
     ],
 )
@@ -283,7 +283,7 @@ def test_a_muted_scripted_answer_keeps_its_place() -> None:
             RunnerSettings(mode=Mode.VAPI, stt_engine=SttEngine.WHISPER, silence=3.0),
             "--stt-engine and --silence need --mode voice (Vapi's interviewer listens",
         ),
-        (RunnerSettings(mode=Mode.TEXT, tts=False), "--no-tts need --mode voice (a typed"),
+        (RunnerSettings(mode=Mode.TEXT, tts=False), "--no-tts needs --mode voice (a typed"),
         (
             RunnerSettings(mode=Mode.VOICE, answers_audio=Path("answers"), input_device="USB"),
             "--input-device picks a microphone, but the answers come from --answers-audio",

@@ -50,7 +50,8 @@ def delete(
         console.err.print(plan.summary)
         try:
             # Text: Rich would read "[y/N]" in a plain string as markup and drop it
-            answer = console.err.input(Text("Delete them? This cannot be undone [y/N]: "))
+            them = "it" if len(plan.session_ids) == 1 else "them"
+            answer = console.err.input(Text(f"Delete {them}? This cannot be undone [y/N]: "))
         except EOFError:
             raise UsageError(
                 "No confirmation (input is closed); nothing was deleted. Add --yes to delete without asking."

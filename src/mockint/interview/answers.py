@@ -15,6 +15,7 @@ from pydantic import RootModel, ValidationError
 from mockint.errors import InputFileError
 from mockint.userfiles import MAX_FILE_BYTES, decode_user_bytes, is_storable, read_user_text
 from mockint.validation import describe
+from mockint.wording import counted
 
 #: the longest answer taken from a file (characters; about 150,000 words)
 MAX_ANSWER_CHARS = 1_048_576
@@ -85,7 +86,7 @@ def match_answers(
         if len(answers) > len(question_ids):
             raise InputFileError(
                 f"{origin} has {len(answers)} answers but the session has only "
-                f"{len(question_ids)} questions. Remove the extra answers."
+                f"{counted(len(question_ids), 'question')}. Remove the extra answers."
             )
         padded = answers + [None] * (len(question_ids) - len(answers))
         return dict(zip(question_ids, padded, strict=True))

@@ -124,7 +124,8 @@ def _check_unused(settings: RunnerSettings) -> None:
             if settings.mode == Mode.VAPI
             else "a typed interview has no speech"
         )
-        raise UsageError(f"{' and '.join(speech)} need --mode voice ({why}): drop them.")
+        verb, them = ("needs", "it") if len(speech) == 1 else ("need", "them")
+        raise UsageError(f"{' and '.join(speech)} {verb} --mode voice ({why}): drop {them}.")
     if settings.duplex != Duplex.HALF and settings.mode != Mode.VAPI:
         raise UsageError("--duplex needs --mode vapi (the microphone during a Vapi call).")
     if settings.input_device and settings.answers_audio is not None:

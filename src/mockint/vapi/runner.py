@@ -378,8 +378,9 @@ def choose_transport(settings_: RunnerSettings, display: Display) -> CallTranspo
                     "(--transport web; --answers-audio DIR streams recorded answers).")  # fmt: skip
     terminal_only = _terminal_options(settings_)
     if terminal_only:
-        raise UsageError(f"{' and '.join(terminal_only)} are for a call held in the terminal "
-                         "(in a browser, the page uses the browser's devices): drop them, or "
+        verb, them = ("is", "it") if len(terminal_only) == 1 else ("are", "them")
+        raise UsageError(f"{' and '.join(terminal_only)} {verb} for a call held in the terminal "
+                         f"(in a browser, the page uses the browser's devices): drop {them}, or "
                          "drop --transport web.")  # fmt: skip
     return CallTransport.WEB
 
