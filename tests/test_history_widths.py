@@ -96,3 +96,12 @@ def test_wrapped_bullets_hang_under_their_text_not_their_bullet() -> None:
     assert lines[0].startswith("  • a long")
     assert all(line.startswith("    ") for line in lines[1:-1])  # the hanging indent
     assert lines[-1] == "  • short"
+
+
+def test_a_session_under_a_minute_shows_under_one_minute_not_zero() -> None:
+    from types import SimpleNamespace
+
+    from mockint.cli.render import _minutes
+
+    shown = [_minutes(SimpleNamespace(duration=d)) for d in (None, 0, 49, 60, 1199)]  # type: ignore[arg-type]
+    assert shown == ["-", "0", "<1", "1", "19"]

@@ -171,7 +171,10 @@ def history_table(
 
 
 def _minutes(item: HistoryItem) -> str:
-    return f"{item.duration // 60}" if item.duration is not None else "-"
+    """Whole minutes of active time; "<1" for a session shorter than a minute, not 0."""
+    if item.duration is None:
+        return "-"
+    return "<1" if 0 < item.duration < 60 else f"{item.duration // 60}"
 
 
 def _grader(item: HistoryItem) -> str:
