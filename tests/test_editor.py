@@ -7,6 +7,7 @@ terminal and come back on resume. The database is checked through the library af
 
 from __future__ import annotations
 
+import re
 import signal
 import sys
 import time
@@ -263,3 +264,32 @@ def test_back_from_the_editor_a_command_is_on_its_own_line(home: Path, tmp_path:
 )  # fmt: skip
 def test_an_editor_that_is_not_installed_is_named(environ, problem):
     assert editor_problem(environ) == problem
+
+
+def test_after_an_edit_with_no_editor_a_command_is_on_its_own_line(home: Path):
+    child = spawn(*START, env={"EDITOR": "nosuch-editor", "VISUAL": ""})
+    session_id, _ = new_session(child)
+    child.expect_exact(PROMPT)
+    child.send("Use a hash map\r/edit\r")
+    child.wait_for_screen(re.escape("nosuch-editor ($EDITOR) is not installed"))
+    child.send("/pause\r")  # not "Use a hash map/pause"
+    child.wait_until_gone()
+    assert child.exitstatus == 0, child.transcript()
+    assert stored(home, session_id)[0].draft == "Use a hash map"
+
+
+def test_enter_on_a_line_holding_only_copied_indentation_does_not_submit(home: Path):
+    child, session_id = started()
+    # typed, not pasted: each Enter copies the line's indentation onto the next one
+    child.send("def f(xs):\r    for x in xs:\r")
+    child.send("\r")  # Enter on the copied indentation clears it: no submit
+    child.wait_for_screen("for x in xs:")
+    child.send("    return x\r")
+    child.wait_for_screen("return x")
+    child.send("\r")  # clears the copied indentation
+    child.send("\r")  # Enter on the empty last line submits
+    child.expect_exact("Saved after")
+    child.send("/pause\r")
+    child.wait_until_gone()
+    answer = stored(home, session_id)[0].answer
+    assert answer == "def f(xs):\n    for x in xs:\n    return x"

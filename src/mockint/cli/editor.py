@@ -185,6 +185,11 @@ class AnswerEditor:
                 self._finish(Entry(last, draft=rest))
                 return
             pending = len(event.app.key_processor.input_queue) > 0
+            if at_end and lines[-1] and not lines[-1].strip() and not pending:
+                # the indentation copied onto a new line of code: Enter clears it first, so
+                # a blank line typed inside a block does not submit the answer half written
+                buffer.delete_before_cursor(len(lines[-1]))
+                return
             if at_end and not lines[-1].strip() and document.text.strip() and not pending:
                 # Enter on an empty last line submits; keys already queued behind this Enter
                 # mean a paste the terminal did not bracket, which goes on as text
@@ -211,16 +216,17 @@ class AnswerEditor:
         its own, so a command typed next is not joined to the answer's last line. An editor
         that $VISUAL or $EDITOR names but that cannot be found is said so in the toolbar,
         rather than another editor opened in its place."""
-        self.notice = editor_problem(os.environ)
-        if self.notice is not None:
-            return
 
-        def back(_: object) -> None:
+        def back(_: object = None) -> None:
             text = buffer.text.rstrip("\n")
             if text:
                 buffer.text = text + "\n"
                 buffer.cursor_position = len(buffer.text)
 
+        self.notice = editor_problem(os.environ)
+        if self.notice is not None:
+            back()  # no editor: the cursor still waits on a line of its own
+            return
         if buffer.text.strip():
             # a text file ends with a newline: an editor (or a script) that appends a line
             # must not join it to the answer's last one
