@@ -18,7 +18,8 @@ def models(model: options.ModelOption = None, json: options.JsonOption = False) 
     - `mockint models`
     - `MOCKINT_OPENAI_BASE_URL=http://localhost:1234/v1 mockint models --json`
     """
-    listing = list_models(model)
+    with console.waiting("Asking the server for its models…"):
+        listing = list_models(model)
     if json:
         console.print_json(listing.dump())
         return
