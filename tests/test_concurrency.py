@@ -76,23 +76,36 @@ def test_a_follow_up_answer_is_stored_once_too(db: Database) -> None:
     assert Interview.open(db, sid).items[0].follow_up_answer == "Linear time."
 
 
-def test_an_answer_may_follow_a_skip(db: Database) -> None:
+def test_an_answer_after_a_skip_is_another_runs_and_refused(db: Database) -> None:
+    # one run skipped the question while another answered it: one of the two is kept
     sid = new_session(db, 1)
     interview = Interview.open(db, sid)
     qid = interview.items[0].question.id
     interview.skip(qid)
-    interview.answer(qid, "Came back to it: a hash map.")
-    assert Interview.open(db, sid).items[0].answer == "Came back to it: a hash map."
+    with pytest.raises(AnswerConflict):
+        Interview.open(db, sid).answer(qid, "Another run's answer: a hash map.")
+    with pytest.raises(AnswerConflict):
+        Interview.open(db, sid).skip(qid)
+    reopened = Interview.open(db, sid)
+    assert reopened.items[0].skipped and reopened.items[0].answer is None
+    kinds = [r["kind"] for r in db["turns"].rows_where("kind in ('answer', 'skip')")]
+    assert kinds == ["skip"]
 
 
+@pytest.mark.parametrize("second", ["answers", "skips"])
 def test_two_processes_resuming_one_session_store_one_answer_per_question(
-    db: Database, home: Path, tmp_path: Path
+    db: Database, home: Path, tmp_path: Path, second: str
 ) -> None:
     sid = new_session(db, 4)
     go = tmp_path / "go"
     files = [
-        write_json(tmp_path / f"{name}.json", [f"{name} answer {i}: a hash map." for i in range(4)])
-        for name in ("first", "second")
+        write_json(tmp_path / "first.json", [f"first answer {i}: a hash map." for i in range(4)]),
+        write_json(
+            tmp_path / "second.json",
+            [f"second answer {i}: a hash map." for i in range(4)]
+            if second == "answers"
+            else [None] * 4,  # one run skips every question while the other answers them
+        ),
     ]
     procs = [
         subprocess.Popen(
@@ -124,11 +137,11 @@ def test_two_processes_resuming_one_session_store_one_answer_per_question(
     assert "Traceback" not in loser_err
     assert len([line for line in loser_err.splitlines() if line.startswith("Error:")]) == 1
     report = json.loads(winner)
-    names = {q["answer"].split()[0] for q in report["questions"]}
-    assert len(names) == 1  # every graded answer comes from one run's file
+    names = {(q["answer"] or "skipped").split()[0] for q in report["questions"]}
+    assert len(names) == 1  # every graded answer (or skip) comes from one run's file
     check = open_db(home / "mockint.db")
     try:
-        assert set(answer_turns(check, sid).values()) == {1}
+        assert set(answer_turns(check, sid).values()) == {1}  # one answer or skip each
         assert len(answer_turns(check, sid)) == 4
     finally:
         check.conn.close()

@@ -40,9 +40,10 @@ def add_answer(db: Database, turn: Turn) -> Turn:
     """Store an answer or a skip only if the question has none yet, checked inside the same
     write transaction (``BEGIN IMMEDIATE``), so two runs of one session cannot both answer it.
 
-    A follow-up answer (``meta["follow_up"]``) is checked against follow-up answers; an
-    answer may follow a skip. Raises :class:`~mockint.errors.AnswerConflict` when the
-    question already has one; nothing is stored then.
+    A follow-up answer (``meta["follow_up"]``) is checked against follow-up answers; the
+    question's own answer or skip against both (no run answers a question it skipped, so an
+    answer after a skip is another run's). Raises :class:`~mockint.errors.AnswerConflict`
+    when the question already has one; nothing is stored then.
     """
     follow_up = bool(turn.meta.get("follow_up"))
     with transaction(db):
@@ -55,8 +56,6 @@ def add_answer(db: Database, turn: Turn) -> Turn:
             stored_follow_up = bool(json.loads(meta_json).get("follow_up")) if meta_json else False
             if follow_up:
                 clash = kind == TurnKind.ANSWER.value and stored_follow_up
-            elif turn.kind == TurnKind.ANSWER:
-                clash = kind == TurnKind.ANSWER.value and not stored_follow_up
             else:
                 clash = not stored_follow_up
             if clash:
