@@ -121,3 +121,67 @@ def test_export_leaves_out_an_unreadable_session_with_a_warning(
     assert result.exit_code == 0, result.output
     assert [json.loads(line)["session"]["id"] for line in result.stdout.splitlines()] == [kept]
     assert f"cannot read (written by a newer one?): {finished}" in result.stderr
+
+
+DAMAGED = {
+    "a date that is not ISO 8601": "UPDATE sessions SET created_at = 'yesterday' WHERE id = ?",
+    "a question that is not JSON": (
+        "UPDATE session_questions SET question_json = 'not json' WHERE session_id = ?"
+    ),
+    "a report that is not JSON": (
+        "UPDATE reports SET report_json = 'not json' WHERE session_id = ?"
+    ),
+    "a report of another shape": (
+        """UPDATE reports SET report_json = '{"questions": [5, {"id": 3}]}' WHERE session_id = ?"""
+    ),
+    "a turn of an unknown kind": "UPDATE turns SET kind = 'gesture' WHERE session_id = ?",
+    "a turn whose details are not JSON": "UPDATE turns SET meta_json = '{' WHERE session_id = ?",
+    "a turn whose date is not a date": "UPDATE turns SET created_at = 'x' WHERE session_id = ?",
+}
+READERS = [
+    ("history",),
+    ("history", "--json"),
+    ("history", "--since", "30d", "--stats", "full"),
+    ("history", "--chart"),
+    ("next",),
+    ("export",),
+    ("report", "last"),
+    ("price", "--session", "last"),
+]
+
+
+@pytest.mark.parametrize("damage", list(DAMAGED))
+def test_a_damaged_row_never_crashes_a_read_and_the_rest_is_still_shown(
+    cli, home: Path, finished: str, tmp_path: Path, damage: str
+) -> None:
+    answers = write_json(tmp_path / "b.json", ["Closures keep their scope."])
+    other = cli("start", "-t", "javascript", "-d", "easy", "-n", "1", "--answers", str(answers),
+                "--json")  # fmt: skip
+    kept = json.loads(other.stdout)["sessionId"]
+    sql(home, DAMAGED[damage], finished)
+    before = digest(home / "mockint.db")
+    for args in READERS:
+        result = cli(*args)
+        assert "Traceback" not in result.output, (args, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), args
+        if result.exit_code != 0:  # the damaged session itself: one line naming it
+            assert result.exit_code == 1, (args, result.output)
+            assert [line for line in result.stderr.splitlines() if line] == [
+                line for line in result.stderr.splitlines() if line.startswith("Error: ")
+            ]
+            assert finished in result.stderr
+        elif args[0] in ("history", "export") and "--chart" not in args:
+            assert kept in result.stdout  # the readable session is still there
+    assert digest(home / "mockint.db") == before
+
+
+def test_tables_another_program_changed_are_said_as_such_not_try_again(
+    cli, home: Path, finished: str
+) -> None:
+    sql(home, "ALTER TABLE reports RENAME COLUMN grader TO grader_name")
+    result = cli("history")
+    assert result.exit_code == 1
+    assert (
+        "tables are not the ones this version of mockint expects (no such column" in result.stderr
+    )
+    assert "Try again" not in result.stderr

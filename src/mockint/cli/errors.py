@@ -47,7 +47,17 @@ def handled(func: F) -> F:
         except sqlite3.DatabaseError as exc:
             if debug():
                 raise
-            error(f"Database error: {exc}. Try again; if it persists, run with MOCKINT_DEBUG=1.")
+            if str(exc).startswith(("no such column", "no such table")):
+                # not a passing failure: trying again would meet the same tables
+                error(
+                    f"The database's tables are not the ones this version of mockint expects "
+                    f"({exc}): another program or another mockint changed them. Nothing was "
+                    "changed; `mockint paths` shows where the database is."
+                )
+            else:
+                error(
+                    f"Database error: {exc}. Try again; if it persists, run with MOCKINT_DEBUG=1."
+                )
             raise typer.Exit(int(ExitCode.FAILURE)) from None
         except KeyboardInterrupt:
             error("Interrupted.")

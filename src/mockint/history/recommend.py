@@ -99,11 +99,16 @@ def _type_needs(sessions: list[dict[str, Any]], now: datetime) -> list[TypeNeed]
 
 
 def _sessions(db: Database) -> list[dict[str, Any]]:
-    """The latest graded sessions (newest first): type, date and overall score."""
-    return [
-        {"type": s.type, "date": datetime.fromisoformat(s.created_at), "score": s.score}
-        for s in history_store.latest_scores(db, WINDOW)
-    ]
+    """The latest graded sessions (newest first): type, date and overall score; one whose
+    date is not ISO 8601 (another program wrote it) is left out."""
+    sessions = []
+    for s in history_store.latest_scores(db, WINDOW):
+        try:
+            date = datetime.fromisoformat(s.created_at)
+        except (ValueError, TypeError):
+            continue
+        sessions.append({"type": s.type, "date": date, "score": s.score})
+    return sessions
 
 
 def _difficulty(db: Database, interview_type: InterviewType, reasons: list[str]) -> Difficulty:

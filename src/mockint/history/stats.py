@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlite_utils import Database
@@ -184,7 +184,7 @@ def _combine(groups: list[GroupStatistics]) -> TypeStatistics:
     count = sum(g.count for g in groups)
     if not count:
         return TypeStatistics(count=0, average_score=None)
-    latest = max(groups, key=lambda g: g.last_interview_at or datetime.min)
+    latest = max(groups, key=lambda g: g.last_interview_at or datetime.min.replace(tzinfo=UTC))
     return TypeStatistics(
         count=count,
         average_score=round(sum((g.average_score or 0) * g.count for g in groups) / count, 1),
@@ -224,7 +224,11 @@ def recent_results(
     """
     results = []
     for session in history_store.recent_graded(db, where, params, window):
-        for question in session.report.get("questions", []):
+        questions = session.report.get("questions")
+        for question in questions if isinstance(questions, list) else []:
+            if not _readable_result(question):
+                continue  # a question a newer mockint (or another program) wrote otherwise
+            missed = question.get("missedKeyPoints")
             results.append(
                 {
                     "session_id": session.id,
@@ -232,12 +236,24 @@ def recent_results(
                     "type": session.type,
                     "question_id": question["id"],
                     "score": question["score"],
-                    "skipped": question.get("skipped", False),
-                    "missed": question.get("missedKeyPoints", []),
+                    "skipped": question.get("skipped") is True,
+                    "missed": [m for m in missed if isinstance(m, str)]
+                    if isinstance(missed, list)
+                    else [],
                     "topics": session.topics.get(question["id"], []),
                 }
             )
     return results
+
+
+def _readable_result(question: Any) -> bool:
+    """Whether a stored report's question has the id and score this version reads."""
+    return (
+        isinstance(question, dict)
+        and isinstance(question.get("id"), str)
+        and isinstance(question.get("score"), int | float)
+        and not isinstance(question.get("score"), bool)
+    )
 
 
 def _most_missed(
@@ -283,13 +299,21 @@ def trend(db: Database, filters: HistoryFilter | None = None, limit: int = 500) 
     Raises ``UsageError`` when ``since`` is not before ``until``.
     """
     where, params = _conditions(filters or HistoryFilter(), graded_only=True)
-    rows = history_store.trend_rows(db, where, params, limit)
-    return [
-        TrendPoint(
-            session_id=r.id, date=r.created_at, type=r.type, difficulty=r.difficulty, score=r.score
-        )
-        for r in reversed(rows)
-    ]
+    points = []
+    for r in reversed(history_store.trend_rows(db, where, params, limit)):
+        try:
+            points.append(
+                TrendPoint(
+                    session_id=r.id,
+                    date=r.created_at,
+                    type=r.type,
+                    difficulty=r.difficulty,
+                    score=r.score,
+                )
+            )
+        except ValueError:  # a row this version cannot read (history lists it as left out)
+            continue
+    return points
 
 
 def matching_ids(db: Database, filters: HistoryFilter) -> list[str]:

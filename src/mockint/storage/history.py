@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlite_utils import Database
 
 from mockint.enums import InterviewType, Status
 from mockint.models.history import HistoryFilter
+from mockint.storage.sessions import ISO_DATE
 from mockint.timespec import stamp
 
 #: ORDER BY of a history page, by sort name
@@ -55,7 +57,8 @@ class GroupRow:
     #: the mean overall score (not rounded)
     average_score: float
     best_score: int
-    last_created_at: str
+    #: None when no session of the group has an ISO 8601 date (another program wrote them)
+    last_created_at: str | None
     #: the overall score of the latest session of the group
     last_score: int
 
@@ -192,10 +195,14 @@ def report_durations(db: Database, session_ids: list[str]) -> dict[str, int]:
     marks = ", ".join("?" * len(session_ids))
     rows = db.execute(
         "SELECT session_id, json_extract(report_json, '$.durationSeconds') FROM reports "
-        f"WHERE session_id IN ({marks})",
+        f"WHERE session_id IN ({marks}) AND json_valid(report_json)",
         session_ids,
     ).fetchall()
-    return {session_id: int(seconds) for session_id, seconds in rows if seconds is not None}
+    return {
+        session_id: int(seconds)
+        for session_id, seconds in rows
+        if isinstance(seconds, int | float)  # a report another program changed: no duration
+    }
 
 
 def group_scores(db: Database, where: str, params: list[Any]) -> list[GroupRow]:
@@ -208,7 +215,9 @@ def group_scores(db: Database, where: str, params: list[Any]) -> list[GroupRow]:
     # SQLite takes the bare column s.score from the row that holds MAX(created_at).
     rows = db.execute(
         "SELECT s.type, s.difficulty, COUNT(*), AVG(s.score), MAX(s.score), "
-        f"MAX(s.created_at), s.score FROM sessions s{where} "
+        # a date another program wrote ("yesterday") sorts after every ISO date: not the latest
+        f"MAX(CASE WHEN s.created_at GLOB '{ISO_DATE}*' THEN s.created_at END), s.score "
+        f"FROM sessions s{where} "
         "GROUP BY s.type, s.difficulty ORDER BY s.type, s.difficulty",
         params,
     ).fetchall()
@@ -239,12 +248,15 @@ def dimension_averages(
     return {name: average for name, average in rows}
 
 
-def recent_graded(db: Database, where: str, params: list[Any], limit: int) -> list[GradedSession]:
+def recent_graded(
+    db: Database, where: str, params: list[Any], limit: int, skipped: list[str] | None = None
+) -> list[GradedSession]:
     """The latest ``limit`` sessions matching ``where`` that have a report, newest first.
 
-    Each comes with its decoded report and its questions' topics. Raises
-    ``sqlite3.Error`` if the database cannot be read and ``ValueError``
-    (``json.JSONDecodeError``) if a stored report or question is not JSON.
+    Each comes with its decoded report and its questions' topics. A session whose report
+    is not a JSON object, or whose date is not ISO 8601 (a newer mockint's, or another
+    program's), is left out, its id appended to ``skipped`` when given; a question that
+    is not JSON gives no topics. Raises ``sqlite3.Error`` if the database cannot be read.
     """
     sessions = db.execute(
         "SELECT s.id, s.created_at, s.type, r.report_json "
@@ -261,17 +273,38 @@ def recent_graded(db: Database, where: str, params: list[Any], limit: int) -> li
         f"WHERE session_id IN ({marks})",
         [s[0] for s in sessions],
     ).fetchall():
-        topics[session_id][question_id] = json.loads(question_json).get("topics", [])
-    return [
-        GradedSession(
-            id=session_id,
-            created_at=created_at,
-            type=interview_type,
-            report=json.loads(report_json),
-            topics=topics[session_id],
+        topics[session_id][question_id] = _topics(question_json)
+    graded = []
+    for session_id, created_at, interview_type, report_json in sessions:
+        try:
+            report = json.loads(report_json)
+            datetime.fromisoformat(created_at)
+            if not isinstance(report, dict):
+                raise ValueError("a report is a JSON object")
+        except (ValueError, TypeError):
+            if skipped is not None:
+                skipped.append(session_id)
+            continue
+        graded.append(
+            GradedSession(
+                id=session_id,
+                created_at=created_at,
+                type=interview_type,
+                report=report,
+                topics=topics[session_id],
+            )
         )
-        for session_id, created_at, interview_type, report_json in sessions
-    ]
+    return graded
+
+
+def _topics(question_json: str) -> list[str]:
+    """A stored question's topics; none when it cannot be read (it is not JSON, or its
+    topics are not a list of strings)."""
+    try:
+        topics = json.loads(question_json).get("topics", [])
+    except (ValueError, TypeError, AttributeError):
+        return []
+    return [t for t in topics if isinstance(t, str)] if isinstance(topics, list) else []
 
 
 def trend_rows(db: Database, where: str, params: list[Any], limit: int) -> list[TrendRow]:

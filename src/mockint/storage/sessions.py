@@ -24,6 +24,10 @@ def new_session_id() -> str:
     return secrets.token_hex(6)
 
 
+#: what a stored ISO 8601 date starts with (a GLOB pattern)
+ISO_DATE = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T"
+
+
 def unreadable(what: str, exc: Exception) -> StorageError:
     """The error for a stored row this version cannot read (a newer mockint wrote it, or the
     file was edited): one line naming it, never a traceback."""
@@ -100,7 +104,8 @@ def resolve_session_id(db: Database, ref: str, last: LastOf = LastOf.ANY) -> str
     if ref == "last":
         marks = ", ".join("?" * len(last.statuses))
         row = db.execute(
-            f"SELECT id FROM sessions WHERE status IN ({marks}) "
+            # a date another program wrote ("yesterday") would sort after every real one
+            f"SELECT id FROM sessions WHERE status IN ({marks}) AND created_at GLOB '{ISO_DATE}*' "
             "ORDER BY created_at DESC, rowid DESC LIMIT 1",
             [s.value for s in last.statuses],
         )

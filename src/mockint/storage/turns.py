@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from mockint.errors import AnswerConflict, SessionDeleted
 from mockint.models.sessions import Turn, TurnKind, TurnRole
 from mockint.storage.connection import transaction
+from mockint.storage.sessions import unreadable
 from mockint.timespec import iso
 
 
@@ -95,16 +96,19 @@ def list_turns(db: Database, session_id: str) -> list[Turn]:
         "FROM turns WHERE session_id = ? ORDER BY id",
         [session_id],
     ).fetchall()
-    return [
-        Turn(
-            id=r[0],
-            session_id=r[1],
-            question_id=r[2],
-            role=TurnRole(r[3]),
-            kind=TurnKind(r[4]),
-            text=r[5] or "",
-            created_at=r[6],
-            meta=json.loads(r[7]) if r[7] else {},
-        )
-        for r in rows
-    ]
+    try:
+        return [
+            Turn(
+                id=r[0],
+                session_id=r[1],
+                question_id=r[2],
+                role=TurnRole(r[3]),
+                kind=TurnKind(r[4]),
+                text=r[5] or "",
+                created_at=r[6],
+                meta=json.loads(r[7]) if r[7] else {},
+            )
+            for r in rows
+        ]
+    except (ValueError, TypeError) as exc:  # ValidationError, JSONDecodeError, an unknown kind
+        raise unreadable(f"A turn of session {session_id}", exc) from None
