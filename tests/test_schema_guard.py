@@ -185,3 +185,20 @@ def test_tables_another_program_changed_are_said_as_such_not_try_again(
         "tables are not the ones this version of mockint expects (no such column" in result.stderr
     )
     assert "Try again" not in result.stderr
+
+
+def test_a_database_a_newer_mockint_marked_with_a_higher_version_is_never_written(
+    cli, home: Path, finished: str
+) -> None:
+    with sqlite3.connect(home / "mockint.db") as conn:
+        known = conn.execute("PRAGMA user_version").fetchone()[0]
+        assert known > 0  # this version marks the file with the migrations it knows
+        conn.execute(f"PRAGMA user_version = {known + 1}")
+    before = digest(home / "mockint.db")
+    for args in (("history",), ("setup", "-t", "dsa", "-d", "easy"), ("delete", finished, "--yes")):
+        result = cli(*args)
+        assert result.exit_code == 1, (args, result.output)
+        assert f"upgraded by a newer mockint (schema version {known + 1}" in result.stderr
+    assert digest(home / "mockint.db") == before
+    with sqlite3.connect(home / "mockint.db") as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == known + 1

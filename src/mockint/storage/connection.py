@@ -105,6 +105,7 @@ def open_db(path: Path | None = None, *, any_thread: bool = False) -> Database:
             _refuse_a_newer_schema(db, path)
             if migrations.pending(db):
                 _migrate(db, path)
+            _mark_schema_version(db)
         conn.execute("PRAGMA foreign_keys = ON")
     except StorageError:
         conn.close()
@@ -117,17 +118,33 @@ def open_db(path: Path | None = None, *, any_thread: bool = False) -> Database:
     return db
 
 
+def _known_migrations() -> list[str]:
+    return [migration.name for migration in migrations.pending(Database(memory=True))]
+
+
 def _refuse_a_newer_schema(db: Database, path: Path) -> None:
     """Raise StorageError, before anything is written, when a newer mockint has changed the
-    schema: a migration this version does not know is recorded as applied."""
-    known = {migration.name for migration in migrations.pending(Database(memory=True))}
-    unknown = [m.name for m in migrations.applied(db) if m.name not in known]
-    if unknown:
+    schema: a migration this version does not know is recorded as applied, or the file's
+    ``user_version`` (the number of migrations the mockint that last opened it knew) is
+    higher than this version's."""
+    known = _known_migrations()
+    unknown = [m.name for m in migrations.applied(db) if m.name not in set(known)]
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    if unknown or version > len(known):
+        schema = unknown[-1] if unknown else f"version {version}; this one knows {len(known)}"
         raise StorageError(
-            f"The database {path} was upgraded by a newer mockint (schema {unknown[-1]}); "
+            f"The database {path} was upgraded by a newer mockint (schema {schema}); "
             "this version will not change it. Upgrade mockint, or set MOCKINT_HOME to "
             "another directory."
         )
+
+
+def _mark_schema_version(db: Database) -> None:
+    """Record in the file's ``user_version`` how many migrations this version knows, so an
+    older mockint that reads it refuses to write (see ``_refuse_a_newer_schema``)."""
+    known = len(_known_migrations())
+    if int(db.execute("PRAGMA user_version").fetchone()[0]) != known:
+        db.execute(f"PRAGMA user_version = {known}")
 
 
 def connect_again(path: Path, *, any_thread: bool = False) -> Database:
