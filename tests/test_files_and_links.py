@@ -184,3 +184,60 @@ def test_one_answer_longer_than_the_limit_is_refused_naming_it() -> None:
     with pytest.raises(InputFileError, match="answer 2 is 1,048,577 characters long"):
         parse_answers(text, origin="Answers file a.json")
     assert parse_answers(json.dumps(["x" * MAX_ANSWER_CHARS]))  # at the limit is fine
+
+
+def plant(path: Path, special: str) -> None:
+    """``special`` in place of ``path``: a FIFO, a link to /dev/zero, a link to a file
+    that does not exist yet, or a file too big to be what mockint keeps there."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if special == "fifo":
+        os.mkfifo(path)
+    elif special == "/dev/zero":
+        path.symlink_to("/dev/zero")
+    elif special == "link":
+        path.symlink_to(path.parent / "victim")
+    else:
+        path.write_bytes(b"#" * (2 * 1024 * 1024))
+        path.chmod(0o600)
+
+
+SPECIAL_FILES = [
+    ("config.toml", "fifo", ("paths",), 2, "is not a regular file"),
+    ("config.toml", "/dev/zero", ("paths",), 2, "is not a regular file"),
+    ("config.toml", "huge", ("paths",), 2, "is over 1024 KB"),
+    ("keys.json", "fifo", ("keys", "list"), 1, "is not a regular file"),
+    ("keys.json", "/dev/zero", ("keys", "list"), 1, "is not a regular file"),
+    ("keys.json", "huge", ("keys", "list"), 1, "is over 64 KB"),
+    ("mockint.db.lock", "fifo", ("history",), 1, "is not a regular file"),
+    ("mockint.db.lock", "link", ("history",), 1, "is a symbolic link"),
+]
+
+
+@pytest.mark.parametrize(("name", "special", "args", "code", "said"), SPECIAL_FILES)
+def test_a_special_file_where_mockint_keeps_one_is_one_line_never_a_hang(
+    home: Path, name: str, special: str, args: tuple[str, ...], code: int, said: str
+) -> None:
+    import subprocess
+    import sys
+
+    plant(home / name, special)
+    done = subprocess.run(
+        [sys.executable, "-m", "mockint", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,  # a FIFO opened for reading would wait here for a writer
+        env={**os.environ, "MOCKINT_HOME": str(home)},
+    )
+    assert done.returncode == code, done.stderr
+    assert said in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert not (home / "victim").exists()  # a link is never followed to create its target
+
+
+def test_a_key_that_is_not_a_string_is_named_not_shown_as_unset(cli, home: Path) -> None:
+    home.mkdir(parents=True)
+    key_file().write_text('{"gemini": 5}')
+    key_file().chmod(0o600)
+    result = cli("keys", "list")
+    assert result.exit_code == 1
+    assert "holds 'gemini' with a value that is not a key" in result.stderr

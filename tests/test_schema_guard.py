@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -96,15 +97,15 @@ def test_a_lock_file_owned_by_someone_else_is_one_line(
     cli, home: Path, finished: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     lock = home / "mockint.db.lock"
-    real_open = Path.open
+    real_open = os.open
 
-    def refused(self: Path, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if self == lock:
+    def refused(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if Path(path) == lock:
             raise PermissionError(13, "Permission denied")
-        return real_open(self, *args, **kwargs)
+        return real_open(path, *args, **kwargs)
 
     # tests run as root, where chmod cannot refuse: refuse the open the way the OS would
-    monkeypatch.setattr(Path, "open", refused)
+    monkeypatch.setattr(os, "open", refused)
     result = cli("history")
     assert result.exit_code == 1
     assert "belongs to another user" in result.stderr and "chown" in result.stderr

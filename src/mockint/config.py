@@ -17,19 +17,32 @@ from typing import Any
 
 from mockint.errors import InputFileError
 from mockint.paths import config_file
+from mockint.userfiles import read_regular_file
 
 
 def config_path() -> Path:
     return config_file()
 
 
+#: a config file is a few hundred bytes; anything past this is not one
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
 def load_config() -> dict[str, Any]:
+    """The config file's tables; {} when there is none. Raises InputFileError (one line)
+    when it is not a regular file of at most ``MAX_CONFIG_BYTES`` of UTF-8 TOML."""
     path = config_path()
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = read_regular_file(path, "The config file", MAX_CONFIG_BYTES)
     except FileNotFoundError:
         return {}
-    except (OSError, UnicodeDecodeError) as exc:
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise InputFileError(
+            f"The config file {path} is over {MAX_CONFIG_BYTES // 1024} KB: not a config file."
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise InputFileError(f"Cannot read the config file {path}: {exc}.") from None
     try:
         return tomllib.loads(text)

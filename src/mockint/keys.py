@@ -17,8 +17,8 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from mockint import paths
-from mockint.errors import MockintError, StorageError, UsageError
-from mockint.userfiles import remove_stale_temporaries, replacing
+from mockint.errors import InputFileError, MockintError, StorageError, UsageError
+from mockint.userfiles import read_regular_file, remove_stale_temporaries, replacing
 
 #: key name -> environment variables that may hold it, in order of preference
 KEYS: dict[str, tuple[str, ...]] = {
@@ -31,6 +31,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "vapi-webhook": ("VAPI_WEBHOOK_SECRET",),
 }
 FILE_MODE = 0o600
+#: a key file holds a few keys; anything past this is not one
+MAX_KEY_FILE_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -57,16 +59,22 @@ def _read_file() -> dict[str, str]:
     path = key_file()
     remove_stale_temporaries(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular_file(path, "The key file", MAX_KEY_FILE_BYTES)
     except FileNotFoundError:
         return {}
-    except IsADirectoryError:
+    except InputFileError as exc:
+        if path.is_dir():
+            raise StorageError(
+                f"The key file {path} is a directory; move it away and set your keys again "
+                "with `mockint keys set NAME`."
+            ) from None
+        raise StorageError(f"{exc.message.rstrip('.').removesuffix('; give a file')}; move it "
+                           "away and set your keys again with `mockint keys set NAME`.") from None  # fmt: skip
+    if len(raw) > MAX_KEY_FILE_BYTES:
         raise StorageError(
-            f"The key file {path} is a directory; move it away and set your keys again "
-            "with `mockint keys set NAME`."
-        ) from None
-    except OSError as exc:
-        raise StorageError(f"Cannot read the key file {path}: {exc.strerror}.") from None
+            f"The key file {path} is over {MAX_KEY_FILE_BYTES // 1024} KB, so it holds more than "
+            "keys; move it away and set your keys again with `mockint keys set NAME`."
+        )
     if stat.S_IMODE(path.stat().st_mode) & 0o077:
         raise StorageError(
             f"The key file {path} can be read by other users; mockint will not use it. "
@@ -82,7 +90,13 @@ def _read_file() -> dict[str, str]:
         raise damaged from None
     if not isinstance(data, dict):
         raise damaged
-    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
+    wrong = next((k for k, v in data.items() if not isinstance(v, str)), None)
+    if wrong is not None:
+        raise StorageError(
+            f"The key file {path} holds {wrong!r} with a value that is not a key (a string); "
+            "delete the file and set your keys again with `mockint keys set NAME`."
+        )
+    return dict(data)
 
 
 def _write_file(keys: dict[str, str]) -> None:

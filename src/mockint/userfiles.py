@@ -18,11 +18,13 @@ from mockint.errors import InputFileError, StorageError, UsageError
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
-def read_user_text(path: Path, label: str, limit: int = MAX_FILE_BYTES) -> str:
-    """The UTF-8 text of ``path``; ``label`` names the file in errors ("Pack file").
+def read_regular_file(path: Path, label: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of ``path``, at most ``limit + 1`` of them (the caller judges the size);
+    ``label`` names the file in errors ("Pack file", "The config file").
 
-    Only a regular file of at most ``limit`` bytes is read (never a device, a FIFO or
-    ``/dev/zero``, which would be read until memory runs out). Raises
+    Only a regular file is read: never a device, a FIFO (whose opening would wait for a
+    writer) or ``/dev/zero`` (read until memory runs out). FileNotFoundError passes through
+    (a missing file may be fine); anything else raises
     :class:`~mockint.errors.InputFileError` saying what is wrong and how to fix it.
     """
     try:
@@ -35,13 +37,25 @@ def read_user_text(path: Path, label: str, limit: int = MAX_FILE_BYTES) -> str:
                 raise InputFileError(
                     f"{label} {path} is not a regular file (a device, pipe or socket); give a file."
                 )
-            raw = handle.read(limit + 1)
-    except FileNotFoundError:
-        raise InputFileError(f"{label} {path} does not exist. Check the path.") from None
+            return handle.read(limit + 1)
     except IsADirectoryError:
         raise InputFileError(f"{label} {path} is a directory; give a file.") from None
+    except FileNotFoundError:
+        raise
     except OSError as exc:
         raise InputFileError(f"Cannot read {label.lower()} {path}: {exc.strerror}.") from None
+
+
+def read_user_text(path: Path, label: str, limit: int = MAX_FILE_BYTES) -> str:
+    """The UTF-8 text of ``path``; ``label`` names the file in errors ("Pack file").
+
+    Only a regular file of at most ``limit`` bytes is read (see ``read_regular_file``).
+    Raises :class:`~mockint.errors.InputFileError` saying what is wrong and how to fix it.
+    """
+    try:
+        raw = read_regular_file(path, label, limit)
+    except FileNotFoundError:
+        raise InputFileError(f"{label} {path} does not exist. Check the path.") from None
     return decode_user_bytes(raw, f"{label} {path}", limit)
 
 

@@ -9,9 +9,11 @@ database at once do not race.
 from __future__ import annotations
 
 import contextlib
+import errno
 import itertools
 import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,7 +52,10 @@ def _migration_lock(path: Path) -> Iterator[None]:
         yield
         return
     try:
-        handle = lock_path.open("a")
+        # never through a link, never waiting on a FIFO; what opened must be a plain file
+        fd = os.open(
+            lock_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644
+        )
     except IsADirectoryError:
         raise StorageError(
             f"The lock file {lock_path} is a directory; remove it (mockint recreates it)."
@@ -61,7 +66,22 @@ def _migration_lock(path: Path) -> Iterator[None]:
             f"sudo?). Remove it, or give it back with: sudo chown $USER {lock_path}"
         ) from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise StorageError(
+                f"The lock file {lock_path} is a symbolic link; remove it (mockint recreates it)."
+            ) from None
+        if exc.errno == errno.ENXIO:  # a FIFO nobody reads
+            raise StorageError(
+                f"The lock file {lock_path} is not a regular file; remove it (mockint recreates "
+                "it)."
+            ) from None
         raise StorageError(f"Cannot open the lock file {lock_path}: {exc.strerror}.") from None
+    handle = os.fdopen(fd, "a")
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        handle.close()
+        raise StorageError(
+            f"The lock file {lock_path} is not a regular file; remove it (mockint recreates it)."
+        )
     with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
