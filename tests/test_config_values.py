@@ -34,6 +34,12 @@ def write_config(home: Path, text: str) -> None:
         ("[vapi]\npoll_seconds = -1\n", "poll_seconds"),
         ('[vapi]\nbase_url = "http://[::1"\n', "base_url"),
         ('vapi = "not a table"\n', "[vapi]"),
+        ("[vapi]\nassistant = {model = 5}\n", "assistant.model"),
+        ('[vapi]\nassistant = {model = {temperature = "hot"}}\n', "assistant.model.temperature"),
+        ("[vapi]\nattempts = true\n", "attempts"),
+        ('[vapi]\nserver_messages = "end-of-call-report"\n', "server_messages"),
+        ('[vapi]\nassistant = {first_message = "Hi {name}"}\n', "{name}"),
+        ('[vapi]\nassistant = {end_call_message = "Bye {"}\n', "end_call_message"),
     ],
 )
 def test_a_vapi_setting_of_the_wrong_shape_is_one_line_naming_it(
@@ -115,3 +121,35 @@ def test_a_time_zone_python_cannot_represent_falls_back_to_utc(home: Path, tz: s
         )
         assert result.returncode == 0, result.stderr
         assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("config", "args", "named"),
+    [
+        ('[openai]\ntimeout_seconds = "abc"\n', ("--provider", "openai"), "timeout_seconds"),
+        ("[openai]\nattempts = 0\n", ("--provider", "openai"), "attempts"),
+        ("[openai]\nbase_url = 5\n", ("--provider", "openai"), "base_url"),
+        ("[openai]\nmodel = 7\n", ("--provider", "openai"), "model under [openai]"),
+        ("[gemini]\nmodel = 7\n", ("--provider", "gemini"), "model under [gemini]"),
+    ],
+)
+def test_a_provider_setting_of_the_wrong_type_is_named_never_ignored(
+    cli, home: Path, monkeypatch, tmp_path: Path, config: str, args: tuple[str, ...], named: str
+) -> None:
+    from conftest import write_json
+
+    write_config(home, config)
+    monkeypatch.setenv("GEMINI_API_KEY", "AIzaSyA-not-a-real-key-000000000000000")
+    answers = write_json(tmp_path / "a.json", ["A hash map."])
+    result = cli("start", "-t", "dsa", "-d", "easy", "-n", "1", "--answers", str(answers), *args)
+    assert result.exit_code == 2, result.output
+    assert named in result.stderr and "Fix it, or remove it" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_any_text_setting_of_another_type_is_named(home: Path) -> None:
+    from mockint.config import setting
+
+    write_config(home, "[voice]\nstt_model = 3\n")
+    with pytest.raises(InputFileError, match=r"stt_model under \[voice\] in .* not 3"):
+        setting("voice", "stt_model")

@@ -55,12 +55,20 @@ def load_config() -> dict[str, Any]:
 
 
 def setting(section: str, *names: str) -> str | None:
-    """The first of ``names`` set (as a non-empty string) in ``[section]`` of the config file."""
+    """The first of ``names`` set (as a non-empty string) in ``[section]`` of the config file.
+
+    Raises InputFileError (one line naming the setting) when one of them is there but is not
+    text (``model = 7``): a setting of the wrong type is never ignored in silence."""
     values = load_config().get(section, {})
     if not isinstance(values, dict):
         raise InputFileError(f"[{section}] in {config_path()} must be a table.")
     for name in names:
         value = values.get(name)
+        if value is not None and not isinstance(value, str):
+            raise InputFileError(
+                f"{name} under [{section}] in {config_path()} must be text in quotes, not "
+                f"{value!r}. Fix it, or remove it to use the default."
+            )
         if isinstance(value, str) and value.strip():
             return value.strip()
     return None

@@ -40,8 +40,8 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from mockint import clock
-from mockint.config import load_config, setting
-from mockint.errors import MockintError, UsageError
+from mockint.config import config_path, load_config, setting
+from mockint.errors import InputFileError, MockintError, UsageError
 from mockint.keys import get_key
 from mockint.models.usage import ApiUsage
 from mockint.resources import load_toml
@@ -115,11 +115,17 @@ def _section() -> dict[str, Any]:
 
 
 def option(name: str) -> float:
-    """A number from ``[openai]`` in the config file, else from ``data/openai.toml``."""
+    """A number from ``[openai]`` in the config file, else from ``data/openai.toml``. Raises
+    InputFileError (one line naming it) when the config gives one that is not above 0."""
     value = _section().get(name)
+    if value is None:
+        return float(settings()[name])
     if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
         return float(value)
-    return float(settings()[name])
+    raise InputFileError(
+        f"{name} under [openai] in {config_path()} must be a number above 0, not {value!r}. "
+        "Fix it, or remove it to use the default."
+    )
 
 
 def base_url() -> str:

@@ -9,6 +9,7 @@ line; a 401 names the key to check. No message ever contains a key.
 from __future__ import annotations
 
 import os
+import string
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
@@ -72,10 +73,13 @@ def settings() -> dict[str, Any]:
     if not isinstance(overrides, dict):
         raise InputFileError(f"[vapi] in {config_path()} must be a table of settings.")
     for name, value in overrides.items():
+        _same_kind(data.get(name), value, name)
         if isinstance(value, dict) and isinstance(data.get(name), dict):
             data[name] = {**data[name], **value}
         else:
             data[name] = value
+    for name in ("first_message", "end_call_message"):
+        _template_fields(str(data["assistant"][name]), f"assistant.{name}")
     try:
         checked = VapiSettings.model_validate(data)
     except ValidationError as exc:
@@ -84,6 +88,58 @@ def settings() -> dict[str, Any]:
         ) from None
     service_url(checked.base_url, "base_url under [vapi]")
     return checked.model_dump()
+
+
+#: what the assistant's messages may name in braces ({type_label}), see vapi/calls.py
+TEMPLATE_FIELDS = frozenset({"type_label", "difficulty_label", "count", "minutes", "questions"})
+
+
+def _same_kind(default: Any, value: Any, where: str) -> None:
+    """InputFileError naming ``where`` when a ``[vapi]`` override is not of its default's
+    kind (a table for a table, text for text, a number for a number, a list for a list);
+    tables are checked a level down, as they are merged. A setting with no default passes."""
+    if default is None:
+        return
+    kinds = (
+        (dict, "a table"),
+        (str, "text in quotes"),
+        (list, "a list"),
+        (bool, "true or false"),
+        (int | float, "a number"),
+    )
+    for kind, said in kinds:
+        if isinstance(default, kind):
+            wrong = not isinstance(value, kind) or (
+                kind is not bool and isinstance(value, bool)  # true is not a number
+            )
+            if wrong:
+                raise InputFileError(
+                    f"{where} under [vapi] in {config_path()} must be {said}, not {value!r}. "
+                    "Fix it, or remove it to use the default."
+                )
+            break
+    if isinstance(default, dict):
+        for name, inner in value.items():
+            _same_kind(default.get(name), inner, f"{where}.{name}")
+
+
+def _template_fields(template: str, where: str) -> None:
+    """InputFileError when ``template`` names a field mockint does not fill, or its braces
+    do not pair (``{{`` and ``}}`` write a brace)."""
+    try:
+        named = {
+            field for _, field, _, _ in string.Formatter().parse(template) if field is not None
+        }
+    except ValueError as exc:
+        raise InputFileError(
+            f"{where} under [vapi] in {config_path()}: {exc} (write a brace as {{{{ or }}}})."
+        ) from None
+    unknown = sorted(named - TEMPLATE_FIELDS)
+    if unknown:
+        raise InputFileError(
+            f"{where} under [vapi] in {config_path()} names {{{unknown[0]}}}, which mockint does "
+            f"not fill; it fills {', '.join('{' + f + '}' for f in sorted(TEMPLATE_FIELDS))}."
+        )
 
 
 def require_key(name: str) -> SecretStr:
