@@ -241,3 +241,36 @@ def test_a_key_that_is_not_a_string_is_named_not_shown_as_unset(cli, home: Path)
     result = cli("keys", "list")
     assert result.exit_code == 1
     assert "holds 'gemini' with a value that is not a key" in result.stderr
+
+
+def test_an_existing_output_keeps_its_permissions(tmp_path: Path) -> None:
+    private = tmp_path / "notes.md"
+    private.write_text("before")
+    private.chmod(0o600)
+    write_user_text(private, "after")
+    assert private.read_text() == "after"
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600
+
+
+def test_a_link_another_user_planted_in_a_shared_directory_is_not_followed(
+    tmp_path: Path,
+) -> None:
+    from mockint.errors import UsageError
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)  # like /tmp: anyone writes, the sticky bit keeps names their own
+    victim = tmp_path / "victim.md"
+    victim.write_text("the victim's own text")
+    victim.chmod(0o600)
+    planted = shared / "report.md"
+    planted.symlink_to(victim)
+    os.lchown(planted, 65534, 65534)  # made by "nobody" (the tests run as root)
+    with pytest.raises(UsageError, match="a link another user made"):
+        write_user_text(planted, "overwritten?")
+    assert victim.read_text() == "the victim's own text"
+    assert stat.S_IMODE(victim.stat().st_mode) == 0o600
+    # a link of one's own there is followed, as before
+    os.lchown(planted, os.geteuid(), os.getegid())
+    write_user_text(planted, "mine")
+    assert victim.read_text() == "mine" and stat.S_IMODE(victim.stat().st_mode) == 0o600

@@ -78,13 +78,16 @@ STALE_SECONDS = 3600
 
 
 @contextlib.contextmanager
-def replacing(path: Path, *, mode: int = 0o644, label: str = "") -> Iterator[TextIO]:
+def replacing(
+    path: Path, *, mode: int = 0o644, label: str = "", keep_mode: bool = False
+) -> Iterator[TextIO]:
     """Write ``path`` whole or not at all: a temporary file in the same directory, renamed
     into place when the block succeeds and removed when it fails.
 
     The temporary file is made by :func:`tempfile.mkstemp` (``O_CREAT | O_EXCL``, a random
     name, owner-only), so a link planted in a shared directory is never followed; ``mode``
-    is set on the open handle, and the data reaches the disk (``fsync``) before the rename.
+    is set on the open handle (less the umask, unless ``keep_mode``: an existing file's own
+    permissions), and the data reaches the disk (``fsync``) before the rename.
     Stale temporaries of ``path`` left by killed runs are removed first
     (:func:`remove_stale_temporaries`). Raises :class:`~mockint.errors.StorageError` when
     the directory cannot be written.
@@ -95,7 +98,7 @@ def replacing(path: Path, *, mode: int = 0o644, label: str = "") -> Iterator[Tex
         remove_stale_temporaries(path)
         fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         temporary = Path(name)
-        os.fchmod(fd, mode & ~_umask())
+        os.fchmod(fd, mode if keep_mode else mode & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             yield handle
             handle.flush()
@@ -161,9 +164,19 @@ def writing_user_file(path: Path) -> Iterator[TextIO]:
     file it points to, and the link stays; a device or a named pipe (``/dev/stdout``, a
     FIFO) written as a stream, never replaced by a regular file.
 
+    An existing file keeps its permissions (a 0600 file stays 0600). A link that another
+    user owns in a directory anyone may write to (``/tmp``) is not followed, as the kernel's
+    ``protected_symlinks`` rule does for opening: someone else's link there would make this
+    write land wherever they chose.
+
     Raises :class:`UsageError` (exit code 2) when ``path`` is in a directory that does not
-    exist or is itself a directory, and :class:`StorageError` when writing fails (a full
-    disk, ``/dev/full``)."""
+    exist or is itself a directory, or is such a link, and :class:`StorageError` when
+    writing fails (a full disk, ``/dev/full``)."""
+    if path.is_symlink() and _planted(path):
+        raise UsageError(
+            f"Cannot write {path}: it is a link another user made in a directory anyone may "
+            "write to, so mockint will not follow it. Give another name."
+        )
     if path.is_dir():
         raise UsageError(f"Cannot write {path}: it is a directory; give a file name.")
     if path.exists() and not path.is_file():  # a device, a FIFO, /dev/stdout
@@ -179,8 +192,24 @@ def writing_user_file(path: Path) -> Iterator[TextIO]:
             f"Cannot write {path}: the directory {target.parent} does not exist. "
             "Create it, or give a path in a directory that exists."
         )
-    with replacing(target) as handle:
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode)  # an existing file keeps its permissions
+    except OSError:
+        mode = 0o644
+    with replacing(target, mode=mode, keep_mode=True) as handle:
         yield handle
+
+
+def _planted(link: Path) -> bool:
+    """Whether ``link`` is owned by another user than this process's, in a sticky directory
+    any user may write to (the kernel's ``fs.protected_symlinks`` rule)."""
+    try:
+        own = link.lstat()
+        folder = link.parent.stat()
+    except OSError:
+        return False
+    shared = bool(folder.st_mode & stat.S_ISVTX) and bool(folder.st_mode & stat.S_IWOTH)
+    return shared and own.st_uid != os.geteuid() and own.st_uid != folder.st_uid
 
 
 def is_storable(text: str) -> bool:
