@@ -43,7 +43,7 @@ def template_reports() -> list[dict[str, object]]:
     """Real offline-graded reports, one per calibration question and answer level."""
     import tomllib
 
-    from mockint.grading import get_grader
+    from mockint.grading.factory import get_grader
 
     pack = load_pack(CALIBRATION / "pack.toml")
     data = tomllib.loads((CALIBRATION / "answers.toml").read_text(encoding="utf-8"))

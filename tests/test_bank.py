@@ -6,9 +6,9 @@ import pytest
 
 from mockint.enums import Difficulty, InterviewType
 from mockint.errors import UsageError
-from mockint.questions import SelectionRequest
 from mockint.questions.bank import BankSource, bank_cell, bank_questions
 from mockint.questions.selection import pick
+from mockint.questions.source import SelectionRequest
 
 
 def test_every_cell_has_at_least_six_questions():

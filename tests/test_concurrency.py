@@ -20,7 +20,7 @@ from mockint.errors import AnswerConflict, CompletedMeanwhile, ExitCode, Session
 from mockint.interview import session as session_module
 from mockint.interview.session import Interview, setup_interview
 from mockint.models.sessions import TurnKind
-from mockint.questions import SelectionRequest
+from mockint.questions.source import SelectionRequest
 from mockint.storage.connection import connect, open_db
 from mockint.storage.sessions import delete_sessions
 from mockint.storage.turns import list_turns
@@ -192,7 +192,7 @@ def test_a_session_deleted_while_it_is_graded_saves_nothing(db: Database) -> Non
             self.usage: list = []
 
         def grade(self, session, items):  # type: ignore[no-untyped-def]
-            from mockint.grading import get_grader
+            from mockint.grading.factory import get_grader
 
             report = get_grader("offline").grade(session, items)
             delete_sessions(db, [sid])

@@ -23,8 +23,7 @@ from mockint.enums import Provider, Status
 from mockint.history.stats import list_history
 from mockint.interview.session import Interview, answered_questions
 from mockint.models.sessions import TurnKind
-from mockint.runners import Outcome, Tone
-from mockint.runners.base import AnswerRequest, Entry, EntryEnd, Interrupted
+from mockint.runners.base import AnswerRequest, Entry, EntryEnd, Interrupted, Outcome, Tone
 from mockint.runners.text import TextRunner
 from mockint.storage.connection import connect
 from mockint.storage.sessions import set_status

@@ -11,13 +11,14 @@ from sqlite_utils import Database
 from displays import RecordingDisplay
 from mockint.enums import Difficulty, GraderKind, InterviewType, Provider
 from mockint.errors import ProviderUnavailable
-from mockint.grading import get_grader
+from mockint.grading.factory import get_grader
 from mockint.history.stats import list_history
 from mockint.interview.session import Interview, setup_interview
 from mockint.models.history import HistoryFilter
 from mockint.models.reports import grader_of
-from mockint.questions import SelectionRequest
-from mockint.runners import RunnerSettings, get_runner, run_interview
+from mockint.questions.source import SelectionRequest
+from mockint.runners.base import RunnerSettings
+from mockint.runners.factory import get_runner, run_interview
 from mockint.storage.connection import connect
 
 

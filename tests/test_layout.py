@@ -218,15 +218,23 @@ def cli_imports(source: Source, known: frozenset[str]) -> list[str]:
 
 
 def import_graph(sources: Iterable[Source]) -> dict[str, dict[str, list[str]]]:
-    """module -> imported mockint module -> where (file:line); imports of itself are left out."""
+    """module -> imported mockint module -> where (file:line); imports of itself are left out.
+
+    Importing ``mockint.a.b`` runs ``mockint/a/__init__.py`` first, so it is an import of the
+    package ``mockint.a`` too, unless that package is one of the importer's own (already
+    running when the importer runs). The root package is left out (it imports nothing)."""
     sources = tuple(sources)
     known = known_modules(sources)
     graph: dict[str, dict[str, list[str]]] = {}
     for source in sources:
         edges = graph.setdefault(source.module, {})
+        own = {source.module.rsplit(".", n)[0] for n in range(1, source.module.count(".") + 1)}
         for i in resolve_imports(source, known):
-            if i.target != source.module:
-                edges.setdefault(i.target, []).append(source.at(i.node))
+            parts = i.target.split(".")
+            packages = [".".join(parts[:n]) for n in range(2, len(parts))]
+            for target in [i.target, *(p for p in packages if p not in own and p in known)]:
+                if target != source.module:
+                    edges.setdefault(target, []).append(source.at(i.node))
     return graph
 
 
@@ -525,3 +533,23 @@ def test_the_lazy_import_check_flags_unexplained_imports() -> None:
         ("src/mockint/sample.py:14", True),
         ("src/mockint/sample.py:18", False),
     ]
+
+
+def test_the_cycle_check_counts_the_package_an_import_initialises() -> None:
+    # mockint.b.helper imports mockint.a.base, which runs mockint/a/__init__.py, which imports
+    # mockint.b.helper: a cycle no single module edge shows
+    sources = [
+        sample("def helper(): pass\n", "mockint.a", is_package=True),
+        sample("X = 1\n", "mockint.a.base"),
+        sample("from mockint.a.base import X\n", "mockint.b.helper"),
+        sample("", "mockint.b", is_package=True),
+    ]
+    assert not import_cycles(import_graph(sources))
+    sources[0] = sample(
+        "def f():\n    from mockint.b.helper import X\n", "mockint.a", is_package=True
+    )
+    [cycle] = import_cycles(import_graph(sources))
+    assert cycle.startswith("cycle: mockint.a, mockint.b.helper")
+    # a package importing its own modules is no cycle: they run inside it
+    own = [sample("from mockint.a.base import X\n", "mockint.a", is_package=True), sources[1]]
+    assert not import_cycles(import_graph(own))

@@ -15,18 +15,10 @@ from displays import RecordingDisplay
 from mockint.enums import Difficulty, InterviewType, Mode, Provider, Status
 from mockint.errors import GradingError, ProviderUnavailable, UsageError
 from mockint.interview.session import Interview, answered_questions, hints_for, setup_interview
-from mockint.questions import SelectionRequest
 from mockint.questions.bank import bank_questions
-from mockint.runners import (
-    Outcome,
-    Runner,
-    RunnerSettings,
-    Tone,
-    get_runner,
-    register_runner,
-    run_interview,
-)
-from mockint.runners.base import Display, Entry
+from mockint.questions.source import SelectionRequest
+from mockint.runners.base import Display, Entry, Outcome, Runner, RunnerSettings, Tone
+from mockint.runners.factory import get_runner, register_runner, run_interview
 from mockint.storage.connection import connect
 from mockint.storage.sessions import get_session
 from mockint.voice import VoiceError
@@ -310,3 +302,45 @@ def test_a_session_with_only_its_first_question_asked_is_discarded_when_refused(
     with pytest.raises(VoiceError):
         run_interview(kept, AnswersThenRefuses(), discard_if_refused=True)
     assert [r["id"] for r in db["sessions"].rows] == [kept.session.id]
+
+
+def test_a_question_source_and_a_grader_are_registered_fakes_not_monkeypatches(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mockint.grading.factory import register_grader
+    from mockint.models.questions import Question
+    from mockint.questions.factory import register_source
+    from mockint.questions.source import Selection
+
+    written = Question(
+        id="fake-1",
+        type=InterviewType.DSA,
+        difficulty=Difficulty.EASY,
+        text="Reverse a linked list.",
+        key_points=["Walk the list once, pointing each node back at the previous one."],
+    )
+
+    class FakeSource:
+        name = "fake"
+
+        def select(self, request: SelectionRequest) -> Selection:
+            return Selection(questions=[written], type=InterviewType.DSA,
+                             difficulty=Difficulty.EASY, source=self.name, estimated_minutes=5)  # fmt: skip
+
+    monkeypatch.setenv("GEMINI_API_KEY", "AIzaSyA-a-key-no-request-is-ever-made-with")
+    previous_source = register_source(Provider.GEMINI, lambda model: FakeSource())
+    previous_grader = register_grader("gemini", lambda model: UnavailableGrader())
+    try:
+        request = SelectionRequest(
+            type=InterviewType.DSA, difficulty=Difficulty.EASY, provider=Provider.GEMINI
+        )
+        interview = Interview.open(db, setup_interview(db, request).session_id)
+        assert [item.question.id for item in interview.items] == ["fake-1"]
+        display = RecordingDisplay(typed=["Three pointers: prev, current, next.", ""])
+        run_interview(interview, get_runner(RunnerSettings(provider=Provider.OFFLINE), display))
+        report = interview.finish(Provider.GEMINI)
+    finally:
+        register_source(Provider.GEMINI, previous_source)
+        register_grader("gemini", previous_grader)
+    assert report.grader == "offline (Gemini unavailable: HTTP 503 from the service)"
+    assert report.questions[0].answer == "Three pointers: prev, current, next."

@@ -261,8 +261,9 @@ def run_call(display, tmp_path: Path):
     """A new session of the voice pack, and the Vapi runner talking through ``display``."""
     from mockint.enums import Mode, Provider
     from mockint.interview.session import Interview, setup_interview
-    from mockint.questions import SelectionRequest
-    from mockint.runners import RunnerSettings, get_runner
+    from mockint.questions.source import SelectionRequest
+    from mockint.runners.base import RunnerSettings
+    from mockint.runners.factory import get_runner
 
     pack_path = tmp_path / "voice.toml"
     pack_path.write_text(PACK, encoding="utf-8")

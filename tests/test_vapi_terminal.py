@@ -15,8 +15,8 @@ from displays import RecordingDisplay
 from mockint.cli.display import call_footer, call_line
 from mockint.enums import CallTransport, Duplex, Mode, SttEngine
 from mockint.errors import UsageError
-from mockint.runners import RunnerSettings, get_runner
-from mockint.runners.base import CallView, Line, Speaker
+from mockint.runners.base import CallView, Line, RunnerSettings, Speaker
+from mockint.runners.factory import get_runner
 from mockint.vapi import runner as vapi_runner
 from mockint.vapi.media import FRAME_BYTES, FRAME_SECONDS, SILENCE, FrameClock, WavAnswers, rms
 from mockint.voice import VoiceError

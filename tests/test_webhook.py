@@ -31,7 +31,7 @@ from mockint.enums import JobState, Mode, Provider, WebhookAuth
 from mockint.errors import UsageError
 from mockint.grading.report import OfflineGrader
 from mockint.interview.session import setup_interview
-from mockint.questions import SelectionRequest
+from mockint.questions.source import SelectionRequest
 from mockint.storage.calls import record_call
 from mockint.storage.connection import connect, connect_again
 from mockint.storage.reports import get_report

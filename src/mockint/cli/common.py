@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 from mockint.cli import console
 from mockint.enums import Difficulty, GraderKind, InterviewType, Provider, Status
-from mockint.gemini import shutdown_notices
+from mockint.gemini.notices import shutdown_notices
 from mockint.models.history import HistoryFilter
-from mockint.questions import SelectionRequest
+from mockint.questions.source import SelectionRequest
 from mockint.storage.connection import open_db
 from mockint.timespec import parse_moment
 from mockint.userfiles import write_user_text
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
     from mockint.models.history import HistoryFilter
-    from mockint.questions import SelectionRequest
+    from mockint.questions.source import SelectionRequest
 
 
 def write_output(text: str, output: Path | None) -> None:

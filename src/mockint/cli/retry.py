@@ -14,7 +14,8 @@ from mockint.cli.start import conduct
 from mockint.enums import Provider
 from mockint.interview.retry import setup_retry
 from mockint.interview.session import Interview
-from mockint.runners import RunnerSettings, get_runner
+from mockint.runners.base import RunnerSettings
+from mockint.runners.factory import get_runner
 
 
 def retry(

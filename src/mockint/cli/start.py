@@ -17,8 +17,8 @@ from mockint.enums import Duplex, Mode, Provider, Status, SttEngine
 from mockint.errors import ExitCode
 from mockint.interview.retry import compare_with_parent
 from mockint.interview.session import Interview, setup_interview
-from mockint.runners import Outcome, Runner, RunnerSettings, get_runner, run_interview
-from mockint.runners.base import Interrupted
+from mockint.runners.base import Interrupted, Outcome, Runner, RunnerSettings
+from mockint.runners.factory import get_runner, run_interview
 from mockint.storage.sessions import session_exists
 from mockint.vapi.calls import refuse_a_second_call
 from mockint.voice import VoiceError

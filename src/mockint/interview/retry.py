@@ -15,7 +15,7 @@ from mockint.interview.session import store_new_session
 from mockint.models.base import ApiModel
 from mockint.models.reports import Report
 from mockint.models.sessions import SetupResult
-from mockint.questions import Selection
+from mockint.questions.source import Selection
 from mockint.storage.reports import get_report
 from mockint.storage.sessions import get_session, session_questions
 

@@ -24,7 +24,8 @@ from mockint.errors import (
     SessionStateError,
     UsageError,
 )
-from mockint.grading import Grader, get_grader, grader_for
+from mockint.grading.base import Grader
+from mockint.grading.factory import get_grader, grader_for
 from mockint.grading.text import key_terms
 from mockint.models.questions import Question, QuestionSummary
 from mockint.models.reports import DeliveryMetrics, Report
@@ -39,7 +40,8 @@ from mockint.models.sessions import (
     TurnRole,
     answers_from_turns,
 )
-from mockint.questions import Selection, SelectionRequest, get_source
+from mockint.questions.factory import get_source
+from mockint.questions.source import Selection, SelectionRequest
 from mockint.storage.connection import transaction
 from mockint.storage.reports import get_report, save_report
 from mockint.storage.sessions import (

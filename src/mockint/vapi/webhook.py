@@ -44,7 +44,7 @@ from sqlite_utils import Database
 from mockint.config import config_path
 from mockint.enums import JobState, Provider, WebhookAuth
 from mockint.errors import MockintError, UsageError
-from mockint.grading import Grader
+from mockint.grading.base import Grader
 from mockint.interview.session import Interview
 from mockint.models.webhook import WebhookJob
 from mockint.paths import database_path
