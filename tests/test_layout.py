@@ -553,3 +553,23 @@ def test_the_cycle_check_counts_the_package_an_import_initialises() -> None:
     # a package importing its own modules is no cycle: they run inside it
     own = [sample("from mockint.a.base import X\n", "mockint.a", is_package=True), sources[1]]
     assert not import_cycles(import_graph(own))
+
+
+def test_data_files_are_read_only_through_resources() -> None:
+    offenders = []
+    for source in package_sources():
+        if source.module == "mockint.resources":
+            continue
+        for node in ast.walk(source.tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            if any(name == "importlib.resources" or name.startswith("importlib.resources.")
+                   for name in names) or (
+                isinstance(node, ast.ImportFrom) and node.module == "importlib"
+                and any(alias.name == "resources" for alias in node.names)
+            ):  # fmt: skip
+                offenders.append(source.at(node))
+    assert not offenders, "read mockint/data through mockint.resources:\n" + bulleted(offenders)

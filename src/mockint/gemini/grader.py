@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib.resources import files
 from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
@@ -31,6 +30,7 @@ from mockint.grading.report import OfflineGrader
 from mockint.models.reports import QuestionReport, Report, ScoreBreakdown
 from mockint.models.sessions import AnsweredQuestion, SessionRecord
 from mockint.models.usage import ApiUsage
+from mockint.resources import load_text
 from mockint.structured import Unusable
 
 SYSTEM = (
@@ -142,7 +142,7 @@ class GeminiGrader:
         return cls(GeminiClient(require_key()), model)
 
     def prompt(self, session: SessionRecord, items: list[AnsweredQuestion]) -> str:
-        template = files("mockint").joinpath("data/prompts/report.txt").read_text(encoding="utf-8")
+        template = load_text("prompts/report.txt")
         return template.format(
             type_label=session.type.label,
             difficulty_label=session.difficulty.label,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib.resources import files
 from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
@@ -31,6 +30,7 @@ from mockint.models.questions import Question
 from mockint.models.usage import ApiUsage
 from mockint.pricing import duration_minutes
 from mockint.questions.source import Selection, SelectionRequest
+from mockint.resources import load_text
 from mockint.structured import Unusable
 
 SYSTEM = (
@@ -138,9 +138,7 @@ class GeminiSource:
         self, request: SelectionRequest, kind: InterviewType, difficulty: Difficulty, count: int
     ) -> str:
         low, high = LEVELS[difficulty.value]
-        template = (
-            files("mockint").joinpath("data/prompts/questions.txt").read_text(encoding="utf-8")
-        )
+        template = load_text("prompts/questions.txt")
         notes = (request.notes or "").strip()
         return template.format(
             count=count,

@@ -12,7 +12,6 @@ import or for ``--help``.
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +20,7 @@ from safetensors.numpy import load_file
 from tokenizers import Tokenizer
 
 from mockint.errors import MockintError
+from mockint.resources import data_directory
 
 Vector = npt.NDArray[np.float32]
 
@@ -129,6 +129,5 @@ def _unit(vector: npt.NDArray[np.floating]) -> Vector:
 @cache
 def default_model() -> EmbeddingModel:
     """The packaged model, loaded once per process."""
-    folder = resources.files("mockint").joinpath("data", MODEL_DIR)
-    with resources.as_file(folder) as path:
-        return EmbeddingModel.load(Path(path))
+    with data_directory(MODEL_DIR) as path:
+        return EmbeddingModel.load(path)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
@@ -20,6 +19,7 @@ from mockint.errors import MockintError, NotFoundError, SessionStateError
 from mockint.models.questions import Question
 from mockint.models.sessions import SessionRecord, Turn, TurnKind, TurnRole
 from mockint.models.usage import ApiUsage
+from mockint.resources import load_text
 from mockint.storage import calls as stored_calls
 from mockint.storage.connection import transaction
 from mockint.storage.sessions import session_questions
@@ -101,9 +101,7 @@ def build_assistant(
     spec = settings["assistant"]
     minutes = sum(q.time_minutes for q in questions) + int(settings["extra_minutes"])
     listing = "\n".join(f"{i}. {q.text}" for i, q in enumerate(questions, 1))
-    template = (
-        files("mockint").joinpath("data/prompts/vapi_interviewer.txt").read_text(encoding="utf-8")
-    )
+    template = load_text("prompts/vapi_interviewer.txt")
     fill = {
         "type_label": session.type.label,
         "difficulty_label": session.difficulty.label,

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from importlib.resources import files
+
+from mockint.resources import load_text
 
 #: the @daily-co/daily-js that @vapi-ai/web 2.7.1 depends on (``^0.87.0``; 0.87.0 is its only 0.87)
 DAILY_JS_VERSION = "0.87.0"
@@ -24,7 +25,7 @@ def join_page(web_call_url: str, title: str, token: str | None = None) -> str:
     from jinja2 import Environment
 
     env = Environment(autoescape=True)
-    source = files("mockint").joinpath("data/templates/join.html.j2").read_text(encoding="utf-8")
+    source = load_text("templates/join.html.j2")
     return env.from_string(source).render(
         web_call_url=web_call_url, title=title, token=token, daily_js_version=DAILY_JS_VERSION
     )

@@ -6,9 +6,9 @@ autoescaping, so everything the user typed shows as text, never as markup.
 
 from __future__ import annotations
 
-from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
+from mockint.resources import load_text
 from mockint.safetext import strip_controls
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ def report_html(report: Report) -> str:
         lstrip_blocks=True,
         finalize=_no_controls,
     )
-    source = files("mockint").joinpath("data/templates/report.html.j2").read_text(encoding="utf-8")
+    source = load_text("templates/report.html.j2")
     bars = breakdown_bars(report)
     return env.from_string(source).render(
         report=report,
