@@ -149,7 +149,7 @@ def statistics(db: Database, filters: HistoryFilter | None = None) -> Statistics
             count=row.count,
             average_score=round(row.average_score, 1),
             best_score=row.best_score,
-            last_interview_at=row.last_created_at,
+            last_interview_at=_date_or_none(row.last_created_at),
             last_score=row.last_score,
         )
         for row in history_store.group_scores(db, where, params)
@@ -178,6 +178,14 @@ def statistics(db: Database, filters: HistoryFilter | None = None) -> Statistics
         most_missed_key_points=missed_points,
         most_missed_topics=weak_topics,
     )
+
+
+def _date_or_none(text: str | None) -> datetime | None:
+    """A stored ISO 8601 date; None for one another program wrote otherwise."""
+    try:
+        return datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 def _combine(groups: list[GroupStatistics]) -> TypeStatistics:

@@ -19,7 +19,7 @@ from sqlite_utils import Database
 
 from mockint.enums import InterviewType, Status
 from mockint.models.history import HistoryFilter
-from mockint.storage.sessions import ISO_DATE
+from mockint.storage.sessions import ISO_DATE_BELOW
 from mockint.timespec import stamp
 
 #: ORDER BY of a history page, by sort name
@@ -216,7 +216,7 @@ def group_scores(db: Database, where: str, params: list[Any]) -> list[GroupRow]:
     rows = db.execute(
         "SELECT s.type, s.difficulty, COUNT(*), AVG(s.score), MAX(s.score), "
         # a date another program wrote ("yesterday") sorts after every ISO date: not the latest
-        f"MAX(CASE WHEN s.created_at GLOB '{ISO_DATE}*' THEN s.created_at END), s.score "
+        f"MAX(CASE WHEN s.created_at < '{ISO_DATE_BELOW}' THEN s.created_at END), s.score "
         f"FROM sessions s{where} "
         "GROUP BY s.type, s.difficulty ORDER BY s.type, s.difficulty",
         params,
