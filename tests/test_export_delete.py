@@ -282,3 +282,15 @@ def test_markdown_export_to_a_file_name_writes_every_session_in_it(cli, hostile_
     assert text.count("# Mock interview report") == 2
     blocks, _ = split_fences(text)
     assert "def f():\n    return 1\n\nthen call it." in blocks  # line breaks and indents kept
+
+
+def test_a_toml_pack_that_starts_with_a_table_is_read_as_toml(cli, tmp_path):
+    pack = tmp_path / "p.toml"
+    pack.write_text(
+        '[[questions]]\nid = "q1"\ntype = "dsa"\ndifficulty = "easy"\n'
+        'text = "Reverse a list."\nkey_points = ["Swap from both ends."]\n',
+        encoding="utf-8",
+    )
+    result = cli("setup", "--pack", str(pack), "--json")
+    assert result.exit_code == 2
+    assert "is not a valid question pack: name: is missing" in result.stderr  # read as TOML

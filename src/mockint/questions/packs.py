@@ -93,10 +93,10 @@ def parse_export(text: str, name: str, origin: str = "export") -> Pack:
 
 def load_pack(path: Path) -> Pack:
     """The pack at ``path``: TOML, or a ``mockint export`` JSONL or JSON file (by its
-    ``.jsonl`` or ``.json`` name or a first character of "{" or "["). Raises InputFileError
-    on anything else."""
+    ``.jsonl`` or ``.json`` name, or a first character of "{": a TOML pack may start with
+    "[" too). Raises InputFileError on anything else."""
     text = read_user_text(path, "Pack file")
     origin = f"Pack file {path}"
-    if path.suffix.lower() in (".jsonl", ".json") or text.lstrip().startswith(("{", "[")):
+    if path.suffix.lower() in (".jsonl", ".json") or text.lstrip().startswith("{"):
         return parse_export(text, name=path.stem or "export", origin=origin)
     return parse_pack(text, origin=origin)
