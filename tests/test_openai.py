@@ -490,3 +490,18 @@ def test_the_schema_sent_carries_the_questions_bounds_and_a_reply_outside_is_bro
     )  # fmt: skip
     [question] = reply.questions
     assert (question.level, question.time_minutes, len(question.key_points)) == (10, 1, 12)
+
+
+def test_a_key_a_server_echoes_in_its_error_is_never_stored(cli, openai_server, home, tmp_path):
+    key = "my-openai-key-1234567890"  # no pattern would know it for a key: only its value
+    assert cli("keys", "set", "openai", input=key + "\n").exit_code == 0
+    openai_server.fail(400, error_body(f"Invalid key {key} given"), times=4)
+    result = run_scripted(cli, tmp_path)
+    assert result.exit_code == 0, result.stderr
+    report = cli("report", "last", "--format", "json").stdout
+    exported = cli("export").stdout
+    assert key not in result.stdout + result.stderr + report + exported
+    assert "[redacted]" in json.loads(report)["grader"] + json.loads(result.stdout)["grader"]
+    open_db().conn.execute("PRAGMA wal_checkpoint(FULL)")
+    for db_file in home.glob("mockint.db*"):
+        assert key.encode() not in db_file.read_bytes()

@@ -18,6 +18,7 @@ from pydantic import SecretStr
 
 from mockint import paths
 from mockint.errors import InputFileError, MockintError, StorageError, UsageError
+from mockint.safetext import remember_secret
 from mockint.userfiles import read_regular_file, remove_stale_temporaries, replacing
 
 #: key name -> environment variables that may hold it, in order of preference
@@ -134,12 +135,14 @@ def get_key(name: str) -> Key | None:
     """The key ``name`` from the key file, else from the environment, else None."""
     stored = _read_file().get(check_name(name))
     if stored:
+        remember_secret(stored)  # whatever echoes it later is redacted, shown or stored
         return Key(name, SecretStr(stored), "key file")
     for variable in KEYS[name]:
         value = os.environ.get(variable, "").strip()
         if value:
             if not (value.isascii() and value.isprintable()):
                 raise UsageError(f"{variable} holds characters an API key never has; set it again.")
+            remember_secret(value)
             return Key(name, SecretStr(value), variable)
     return None
 

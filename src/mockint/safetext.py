@@ -57,14 +57,27 @@ _SECRET_PATTERNS = (
 )
 
 
+#: key values this process has read (``remember_secret``): removed by every ``redact``
+_REMEMBERED: set[str] = set()
+
+
+def remember_secret(value: str) -> None:
+    """Remember a key value in use, so that every later ``redact`` removes it wherever it
+    appears: an error a service echoes it in is stored (a session's source, a report's
+    grader and notes) as well as shown. Values under 8 characters are not keys."""
+    if len(value) >= 8:
+        _REMEMBERED.add(value)
+
+
 def redact(text: str, secrets: tuple[str, ...] | list[str] = ()) -> str:
     """``text`` with anything that looks like a credential replaced by ``[redacted]``.
 
-    ``secrets`` are known values (the configured keys) removed wherever they appear;
-    patterns catch what a service echoes back: ``Authorization: Bearer ...``,
-    ``x-goog-api-key: ...``, ``X-Vapi-Secret: ...``, ``?key=...`` and Google API keys.
+    ``secrets`` are known values (the configured keys), removed wherever they appear, as are
+    the values ``remember_secret`` was given; patterns catch what a service echoes back:
+    ``Authorization: Bearer ...``, ``x-goog-api-key: ...``, ``X-Vapi-Secret: ...``,
+    ``?key=...`` and Google API keys.
     """
-    for secret in secrets:
+    for secret in sorted({*secrets, *_REMEMBERED}, key=len, reverse=True):
         if len(secret) >= 8:
             text = text.replace(secret, REDACTED)
     for pattern in _SECRET_PATTERNS:
