@@ -126,6 +126,10 @@ def test_export_leaves_out_an_unreadable_session_with_a_warning(
 
 DAMAGED = {
     "a date that is not ISO 8601": "UPDATE sessions SET created_at = 'yesterday' WHERE id = ?",
+    "an ISO-shaped date that is no date": (
+        "UPDATE sessions SET created_at = '2026-12-99T99:00:00+00:00' WHERE id = ?"
+    ),
+    "a score that is text": "UPDATE sessions SET score = 'high' WHERE id = ?",
     "a question that is not JSON": (
         "UPDATE session_questions SET question_json = 'not json' WHERE session_id = ?"
     ),

@@ -148,9 +148,9 @@ def statistics(db: Database, filters: HistoryFilter | None = None) -> Statistics
             difficulty=row.difficulty,
             count=row.count,
             average_score=round(row.average_score, 1),
-            best_score=row.best_score,
+            best_score=_score_or_none(row.best_score),
             last_interview_at=_date_or_none(row.last_created_at),
-            last_score=row.last_score,
+            last_score=_score_or_none(row.last_score),
         )
         for row in history_store.group_scores(db, where, params)
         # a type or difficulty this version does not know (a newer mockint's) is left out
@@ -178,6 +178,11 @@ def statistics(db: Database, filters: HistoryFilter | None = None) -> Statistics
         most_missed_key_points=missed_points,
         most_missed_topics=weak_topics,
     )
+
+
+def _score_or_none(value: Any) -> int | None:
+    """A stored score; None for one another program wrote as text."""
+    return round(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def _date_or_none(text: str | None) -> datetime | None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from mockint.enums import InterviewType, Status
+from mockint.enums import Difficulty, InterviewType, Status
 from mockint.models.history import HistoryFilter
 from mockint.storage.sessions import ISO_DATE_BELOW
 from mockint.timespec import stamp
@@ -334,8 +334,14 @@ def matching_ids(db: Database, where: str, params: list[Any]) -> list[str]:
     ]
 
 
+def _number(value: Any) -> bool:
+    """Whether a stored score is a number (another program may have written text)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def latest_scores(db: Database, limit: int) -> list[ScoredSession]:
-    """The latest ``limit`` graded sessions of every type, newest first.
+    """The latest ``limit`` graded sessions of every type, newest first; a session whose
+    score is not a number (another program wrote it) is left out.
 
     Raises ``sqlite3.Error`` if the database cannot be read.
     """
@@ -344,11 +350,13 @@ def latest_scores(db: Database, limit: int) -> list[ScoredSession]:
         "ORDER BY created_at DESC LIMIT ?",
         [limit],
     ).fetchall()
-    return [ScoredSession(*row) for row in rows]
+    return [ScoredSession(*row) for row in rows if _number(row[2])]
 
 
 def latest_levels(db: Database, interview_type: InterviewType, limit: int) -> list[tuple[str, int]]:
-    """``(difficulty, score)`` of the latest ``limit`` graded sessions of a type, newest first.
+    """``(difficulty, score)`` of the latest ``limit`` graded sessions of a type, newest
+    first; one of a difficulty this version does not know, or whose score is not a number,
+    is left out.
 
     Raises ``sqlite3.Error`` if the database cannot be read.
     """
@@ -357,7 +365,8 @@ def latest_levels(db: Database, interview_type: InterviewType, limit: int) -> li
         "ORDER BY created_at DESC LIMIT ?",
         [interview_type.value, limit],
     ).fetchall()
-    return [(level, score) for level, score in rows]
+    known = {d.value for d in Difficulty}
+    return [(level, score) for level, score in rows if level in known and _number(score)]
 
 
 def weakest_rubric_dimension(
