@@ -153,3 +153,37 @@ def test_any_text_setting_of_another_type_is_named(home: Path) -> None:
     write_config(home, "[voice]\nstt_model = 3\n")
     with pytest.raises(InputFileError, match=r"stt_model under \[voice\] in .* not 3"):
         setting("voice", "stt_model")
+
+
+@pytest.mark.parametrize(
+    ("config", "named"),
+    [
+        ("[openai]\nmax_output_tokens = inf\n", "max_output_tokens"),
+        ("[openai]\nattempts = 2.5\n", "a whole number from 1 to 20"),
+        ("[openai]\nattempts = 1e300\n", "a whole number from 1 to 20"),
+        ("[openai]\ntimeout_seconds = 1e9\n", "at most 86,400"),
+        ("[openai]\nprices = 5\n", "must be a table of models"),
+        ('[openai.prices."llama3.1"]\ninput_per_million = "x"\noutput_per_million = 1\n',
+         '"llama3.1" must give input_per_million'),
+        ('[vapi]\nretry_wait_seconds = "abc"\n', "retry_wait_seconds"),
+        ('[vapi]\nassistant = {first_message = "Hi {count:>999999999}"}\n', "a format or a conversion"),
+        ('[vapi]\nassistant = {first_message = "Hi {count!r}"}\n', "a format or a conversion"),
+    ],
+)  # fmt: skip
+def test_numbers_prices_and_templates_that_cannot_be_used_are_named_before_any_call(
+    cli, home: Path, monkeypatch, tmp_path: Path, config: str, named: str
+) -> None:
+    from conftest import write_json
+
+    write_config(home, config)
+    monkeypatch.setenv("VAPI_PUBLIC_KEY", "0f3b7c2e-1111-4a2b-9c3d-abcdefabcdef")
+    monkeypatch.setenv("VAPI_PRIVATE_KEY", "1f3b7c2e-1111-4a2b-9c3d-abcdefabcdef")
+    if config.startswith("[vapi]"):
+        args: tuple[str, ...] = ("--mode", "vapi", "--transport", "web", "--no-browser")
+    else:
+        answers = write_json(tmp_path / "a.json", ["A hash map."])
+        args = ("-n", "1", "--provider", "openai", "--answers", str(answers))
+    result = cli("start", "-t", "dsa", "-d", "easy", *args)
+    assert result.exit_code == 2, result.output
+    assert named in result.stderr and "Traceback" not in result.output
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import math
 import os
 import time
 from collections.abc import Callable
@@ -114,16 +115,31 @@ def _section() -> dict[str, Any]:
     return values if isinstance(values, dict) else {}
 
 
+#: settings that count something (a whole number) and the most each may be
+COUNTS = {"attempts": 20, "max_output_tokens": 1_000_000, "max_output_tokens_after_cut": 1_000_000}
+#: the most any number of seconds may be (a day)
+MOST_SECONDS = 86_400
+
+
 def option(name: str) -> float:
     """A number from ``[openai]`` in the config file, else from ``data/openai.toml``. Raises
-    InputFileError (one line naming it) when the config gives one that is not above 0."""
+    InputFileError (one line naming it) when the config gives one that is not a finite
+    number above 0, a count (``COUNTS``) that is not a whole number up to its limit, or
+    seconds over a day."""
     value = _section().get(name)
     if value is None:
         return float(settings()[name])
-    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+    most = COUNTS.get(name, MOST_SECONDS)
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if number and 0 < value <= most and (name not in COUNTS or float(value).is_integer()):
         return float(value)
+    kind = (
+        f"a whole number from 1 to {most:,}"
+        if name in COUNTS
+        else f"a number of seconds above 0, at most {most:,}"
+    )
     raise InputFileError(
-        f"{name} under [openai] in {config_path()} must be a number above 0, not {value!r}. "
+        f"{name} under [openai] in {config_path()} must be {kind}, not {value!r}. "
         "Fix it, or remove it to use the default."
     )
 
@@ -190,15 +206,44 @@ def is_local(url: str) -> bool:
 
 
 def _price(model: str) -> tuple[float, float] | None:
+    """(input, output) US dollars per million tokens of ``model``: ``[openai.prices]`` in
+    the config, else ``data/openai.toml``'s, else None. Raises InputFileError naming the
+    setting when the config's prices are not a table of tables of two numbers, each
+    finite and at least 0 (a price never silently ignored)."""
     configured = _section().get("prices", {})
-    table = configured if isinstance(configured, dict) and model in configured else None
-    entry = (table or settings().get("prices", {})).get(model)
-    if not isinstance(entry, dict):
-        return None
+    where = f"[openai.prices] in {config_path()}"
+    if not isinstance(configured, dict):
+        raise InputFileError(f"{where} must be a table of models, not {configured!r}.")
+    entry = configured.get(model)
+    if entry is None:
+        entry = settings().get("prices", {}).get(model)
+        if entry is None:
+            return None
     try:
-        return float(entry["input_per_million"]), float(entry["output_per_million"])
+        prices = float(entry["input_per_million"]), float(entry["output_per_million"])
     except (KeyError, TypeError, ValueError):
-        return None
+        prices = None
+    if (
+        prices is None
+        or not all(math.isfinite(p) and p >= 0 for p in prices)
+        or any(
+            isinstance(entry[k], bool | str) for k in ("input_per_million", "output_per_million")
+        )
+    ):
+        raise InputFileError(
+            f'{where}: "{model}" must give input_per_million and output_per_million as numbers '
+            "of US dollars, at least 0."
+        )
+    return prices
+
+
+def check_prices() -> None:
+    """InputFileError naming the model when a price in ``[openai.prices]`` cannot be used
+    (see ``_price``): said before a call is made, not after one is paid for."""
+    configured = _section().get("prices", {})
+    # _price raises for a table of the wrong shape, or for the model's entry
+    for model in configured if isinstance(configured, dict) else [""]:
+        _price(str(model))
 
 
 def call_cost(model: str, prompt_tokens: int, output_tokens: int) -> float:
@@ -362,7 +407,9 @@ class OpenAIClient:
 
     @classmethod
     def configured(cls) -> OpenAIClient:
-        """A client for the configured base URL, with the stored or environment key if any."""
+        """A client for the configured base URL, with the stored or environment key if any.
+        Raises InputFileError for configured prices of the wrong shape (before any call)."""
+        check_prices()
         found = get_key("openai")
         return cls(found.value if found else None)
 

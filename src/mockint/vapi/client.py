@@ -59,6 +59,7 @@ class VapiSettings(BaseModel):
     server_timeout_seconds: float = Field(gt=0, le=300)
     server_messages: list[str]
     webhook_max_age_seconds: float = Field(gt=0, le=86_400)
+    retry_wait_seconds: float = Field(default=1.0, gt=0, le=600)
     failed_ended_reasons: list[str]
     assistant: dict[str, Any]
 
@@ -124,16 +125,25 @@ def _same_kind(default: Any, value: Any, where: str) -> None:
 
 
 def _template_fields(template: str, where: str) -> None:
-    """InputFileError when ``template`` names a field mockint does not fill, or its braces
-    do not pair (``{{`` and ``}}`` write a brace)."""
+    """InputFileError when ``template`` names a field mockint does not fill, gives a field a
+    format (``{count:>9999999}`` would build a string of any size) or a conversion, or its
+    braces do not pair (``{{`` and ``}}`` write a brace)."""
     try:
-        named = {
-            field for _, field, _, _ in string.Formatter().parse(template) if field is not None
-        }
+        parsed = [
+            (field, spec, conversion)
+            for _, field, spec, conversion in string.Formatter().parse(template)
+            if field is not None
+        ]
     except ValueError as exc:
         raise InputFileError(
             f"{where} under [vapi] in {config_path()}: {exc} (write a brace as {{{{ or }}}})."
         ) from None
+    if any(spec or conversion for _, spec, conversion in parsed):
+        raise InputFileError(
+            f"{where} under [vapi] in {config_path()} gives a field a format or a conversion; "
+            "write each field bare, as {count}."
+        )
+    named = {field for field, _, _ in parsed}
     unknown = sorted(named - TEMPLATE_FIELDS)
     if unknown:
         raise InputFileError(
