@@ -274,3 +274,27 @@ def test_a_link_another_user_planted_in_a_shared_directory_is_not_followed(
     os.lchown(planted, os.geteuid(), os.getegid())
     write_user_text(planted, "mine")
     assert victim.read_text() == "mine" and stat.S_IMODE(victim.stat().st_mode) == 0o600
+
+
+def test_a_planted_directory_link_or_fifo_in_a_shared_directory_is_refused(tmp_path: Path) -> None:
+    from mockint.errors import UsageError
+    from mockint.history.export import make_directory
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    planted_dir = shared / "out"
+    planted_dir.symlink_to(elsewhere, target_is_directory=True)
+    os.lchown(planted_dir, 65534, 65534)
+    with pytest.raises(UsageError, match="is a link another user made"):
+        write_user_text(planted_dir / "r.md", "report")
+    with pytest.raises(UsageError, match="is a link another user made"):
+        make_directory(planted_dir / "exports")
+    assert not any(elsewhere.iterdir())
+    fifo = shared / "r.md"
+    os.mkfifo(fifo)
+    os.chown(fifo, 65534, 65534)
+    with pytest.raises(UsageError, match="a pipe or device another user made"):
+        write_user_text(fifo, "report")  # nobody reads it: refused, not a hang

@@ -172,11 +172,7 @@ def writing_user_file(path: Path) -> Iterator[TextIO]:
     Raises :class:`UsageError` (exit code 2) when ``path`` is in a directory that does not
     exist or is itself a directory, or is such a link, and :class:`StorageError` when
     writing fails (a full disk, ``/dev/full``)."""
-    if path.is_symlink() and _planted(path):
-        raise UsageError(
-            f"Cannot write {path}: it is a link another user made in a directory anyone may "
-            "write to, so mockint will not follow it. Give another name."
-        )
+    refuse_planted(path)
     if path.is_dir():
         raise UsageError(f"Cannot write {path}: it is a directory; give a file name.")
     if path.exists() and not path.is_file():  # a device, a FIFO, /dev/stdout
@@ -200,12 +196,36 @@ def writing_user_file(path: Path) -> Iterator[TextIO]:
         yield handle
 
 
-def _planted(link: Path) -> bool:
-    """Whether ``link`` is owned by another user than this process's, in a sticky directory
-    any user may write to (the kernel's ``fs.protected_symlinks`` rule)."""
+def refuse_planted(path: Path) -> None:
+    """UsageError when writing ``path`` would go through something another user planted in
+    a directory anyone may write to (``/tmp``): a link anywhere along the path, or a FIFO
+    or device as the file itself (the kernel's ``protected_symlinks`` and
+    ``protected_fifos`` rules, applied whatever the system's settings): someone else's
+    link there sends the write wherever they chose, their FIFO to whoever reads it."""
+    absolute = Path(os.path.abspath(path))
+    for part in [absolute, *absolute.parents]:
+        if part.is_symlink() and _planted(part):
+            raise UsageError(
+                f"Cannot write {path}: {part} is a link another user made in a directory "
+                "anyone may write to, so mockint will not follow it. Give another path."
+            )
     try:
-        own = link.lstat()
-        folder = link.parent.stat()
+        kind = absolute.lstat().st_mode
+    except OSError:
+        return
+    if not stat.S_ISREG(kind) and not stat.S_ISDIR(kind) and _planted(absolute):
+        raise UsageError(
+            f"Cannot write {path}: it is a pipe or device another user made in a directory "
+            "anyone may write to. Give another path."
+        )
+
+
+def _planted(entry: Path) -> bool:
+    """Whether ``entry`` (not followed) is owned by another user than this process's and
+    than its directory's owner, in a sticky directory any user may write to."""
+    try:
+        own = entry.lstat()
+        folder = entry.parent.stat()
     except OSError:
         return False
     shared = bool(folder.st_mode & stat.S_ISVTX) and bool(folder.st_mode & stat.S_IWOTH)

@@ -24,7 +24,13 @@ from mockint.safetext import json_inert
 from mockint.storage.reports import get_report
 from mockint.storage.sessions import get_session, session_questions
 from mockint.storage.turns import list_turns
-from mockint.userfiles import STDOUT, read_user_text, write_user_text, writing_user_file
+from mockint.userfiles import (
+    STDOUT,
+    read_user_text,
+    refuse_planted,
+    write_user_text,
+    writing_user_file,
+)
 from mockint.validation import describe
 
 
@@ -146,7 +152,9 @@ def _markdown_document(exports: Iterable[SessionExport], stream: TextIO) -> int:
 
 
 def make_directory(directory: Path) -> None:
-    """Create ``directory`` (and its parents) for an export; StorageError if it cannot be."""
+    """Create ``directory`` (and its parents) for an export; StorageError if it cannot be,
+    UsageError if it goes through a link another user planted (``refuse_planted``)."""
+    refuse_planted(directory)
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
