@@ -207,3 +207,14 @@ def test_a_database_a_newer_mockint_marked_with_a_higher_version_is_never_writte
     assert digest(home / "mockint.db") == before
     with sqlite3.connect(home / "mockint.db") as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == known + 1
+
+
+def test_a_write_into_changed_tables_is_said_as_such(
+    cli, home: Path, finished: str, tmp_path: Path
+):
+    sql(home, "ALTER TABLE reports RENAME COLUMN grader TO grader_name")
+    answers = write_json(tmp_path / "b.json", ["Closures keep their scope."])
+    result = cli("start", "-t", "javascript", "-d", "easy", "-n", "1", "--answers", str(answers))
+    assert result.exit_code == 1
+    assert "tables are not the ones this version of mockint expects" in result.stderr
+    assert "Try again" not in result.stderr and "Traceback" not in result.output

@@ -47,7 +47,9 @@ def handled(func: F) -> F:
         except sqlite3.DatabaseError as exc:
             if debug():
                 raise
-            if str(exc).startswith(("no such column", "no such table")):
+            if str(exc).startswith(("no such column", "no such table")) or (
+                " has no column named " in str(exc)
+            ):
                 # not a passing failure: trying again would meet the same tables
                 error(
                     f"The database's tables are not the ones this version of mockint expects "
