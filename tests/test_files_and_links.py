@@ -202,9 +202,9 @@ def plant(path: Path, special: str) -> None:
 
 
 SPECIAL_FILES = [
-    ("config.toml", "fifo", ("paths",), 2, "is not a regular file"),
-    ("config.toml", "/dev/zero", ("paths",), 2, "is not a regular file"),
-    ("config.toml", "huge", ("paths",), 2, "is over 1024 KB"),
+    ("config.toml", "fifo", ("models",), 2, "is not a regular file"),
+    ("config.toml", "/dev/zero", ("models",), 2, "is not a regular file"),
+    ("config.toml", "huge", ("models",), 2, "is over 1024 KB"),
     ("keys.json", "fifo", ("keys", "list"), 1, "is not a regular file"),
     ("keys.json", "/dev/zero", ("keys", "list"), 1, "is not a regular file"),
     ("keys.json", "huge", ("keys", "list"), 1, "is over 64 KB"),
@@ -243,13 +243,19 @@ def test_a_key_that_is_not_a_string_is_named_not_shown_as_unset(cli, home: Path)
     assert "holds 'gemini' with a value that is not a key" in result.stderr
 
 
-def test_an_existing_output_keeps_its_permissions(tmp_path: Path) -> None:
+def test_an_existing_output_keeps_its_permissions_and_group(tmp_path: Path) -> None:
     private = tmp_path / "notes.md"
     private.write_text("before")
     private.chmod(0o600)
     write_user_text(private, "after")
     assert private.read_text() == "after"
     assert stat.S_IMODE(private.stat().st_mode) == 0o600
+    shared = tmp_path / "team.md"
+    shared.write_text("before")
+    os.chown(shared, -1, 65534)  # another group (the tests run as root)
+    shared.chmod(0o640)
+    write_user_text(shared, "after")
+    assert (stat.S_IMODE(shared.stat().st_mode), shared.stat().st_gid) == (0o640, 65534)
 
 
 def test_a_link_another_user_planted_in_a_shared_directory_is_not_followed(

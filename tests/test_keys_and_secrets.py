@@ -165,6 +165,7 @@ def test_a_configured_key_is_redacted_from_what_is_shown_even_unlabelled(monkeyp
         ("Authorization: Bearer abcdefghijklmnopqrstuvwxyz", False),
         ("X-Vapi-Secret: 9f1c2a3b-1111-2222-3333-444455556666", False),
         ('{"api_key": "hunter2"}', False),
+        ("bad credentials ghp_abcdefghijklmnopqrstuvwxyz0123456789", False),
     ],
 )
 def test_redaction_takes_credentials_and_leaves_prose(text, kept) -> None:

@@ -54,6 +54,7 @@ _SECRET_PATTERNS = (
     re.compile(rf"(?i)\b(bearer|basic)(\s+)(?:(?={_TOKEN}*\d){_TOKEN}{{8,}}|{_TOKEN}{{20,}})"),
     re.compile(r"(?i)([?&](?:key|api_key|apikey|token|access_token)=)()[^&#\s\"']+"),
     re.compile(r"()()AIza[0-9A-Za-z_-]{30,}"),
+    re.compile(r"()()(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_\w{40,})"),  # GitHub tokens
 )
 
 

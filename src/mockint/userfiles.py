@@ -79,7 +79,12 @@ STALE_SECONDS = 3600
 
 @contextlib.contextmanager
 def replacing(
-    path: Path, *, mode: int = 0o644, label: str = "", keep_mode: bool = False
+    path: Path,
+    *,
+    mode: int = 0o644,
+    label: str = "",
+    keep_mode: bool = False,
+    group: int | None = None,
 ) -> Iterator[TextIO]:
     """Write ``path`` whole or not at all: a temporary file in the same directory, renamed
     into place when the block succeeds and removed when it fails.
@@ -87,7 +92,8 @@ def replacing(
     The temporary file is made by :func:`tempfile.mkstemp` (``O_CREAT | O_EXCL``, a random
     name, owner-only), so a link planted in a shared directory is never followed; ``mode``
     is set on the open handle (less the umask, unless ``keep_mode``: an existing file's own
-    permissions), and the data reaches the disk (``fsync``) before the rename.
+    permissions), as is ``group`` when given and allowed (an existing file's group), and
+    the data reaches the disk (``fsync``) before the rename.
     Stale temporaries of ``path`` left by killed runs are removed first
     (:func:`remove_stale_temporaries`). Raises :class:`~mockint.errors.StorageError` when
     the directory cannot be written.
@@ -98,6 +104,9 @@ def replacing(
         remove_stale_temporaries(path)
         fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         temporary = Path(name)
+        if group is not None:
+            with contextlib.suppress(OSError):  # only a member of the group may give it
+                os.fchown(fd, -1, group)
         os.fchmod(fd, mode if keep_mode else mode & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             yield handle
@@ -189,10 +198,11 @@ def writing_user_file(path: Path) -> Iterator[TextIO]:
             "Create it, or give a path in a directory that exists."
         )
     try:
-        mode = stat.S_IMODE(target.stat().st_mode)  # an existing file keeps its permissions
+        existing = target.stat()  # an existing file keeps its permissions and group
+        mode, group = stat.S_IMODE(existing.st_mode), existing.st_gid
     except OSError:
-        mode = 0o644
-    with replacing(target, mode=mode, keep_mode=True) as handle:
+        mode, group = 0o644, None
+    with replacing(target, mode=mode, keep_mode=group is not None, group=group) as handle:
         yield handle
 
 

@@ -9,6 +9,7 @@ from mockint import paths
 from mockint.cli import console, options
 from mockint.cli.errors import command_app
 from mockint.openai_compat.client import configured_server
+from mockint.safetext import inert
 
 LABELS = {
     "dataDir": "Data directory",
@@ -41,12 +42,15 @@ def show_paths(json: options.JsonOption = False) -> None:
     table = Table.grid(padding=(0, 2))
     for name, path in where.items():
         state = Text("" if path.exists() else "(not created yet)", style="dim")
-        table.add_row(LABELS[name], Text(str(path), overflow="fold"), state)
+        # a path comes from MOCKINT_HOME or the environment: shown inert
+        table.add_row(LABELS[name], Text(inert(str(path)), overflow="fold"), state)
     server = configured_server()
-    table.add_row("OpenAI server", Text(server["baseUrl"] or str(server["error"]), overflow="fold"))
+    shown = server["baseUrl"] or str(server["error"])
+    table.add_row("OpenAI server", Text(inert(shown), overflow="fold"))
     questions, report = server["questionsModel"], server["reportModel"]
-    models = questions if questions == report else f"{questions} (questions), {report} (report)"
-    table.add_row("OpenAI model", Text(str(models), overflow="fold"))
+    if questions is not None and report is not None:
+        models = questions if questions == report else f"{questions} (questions), {report} (report)"
+        table.add_row("OpenAI model", Text(inert(models), overflow="fold"))
     console.show(table)
 
 

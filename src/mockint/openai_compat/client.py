@@ -179,18 +179,28 @@ def default_model(purpose: str, option: str | None = None) -> str:
 def configured_server() -> dict[str, str | None]:
     """The OpenAI-compatible server `--provider openai` talks to: ``baseUrl`` (without any
     password in it), ``questionsModel``, ``reportModel``, and ``error`` (None, or why the
-    configured URL cannot be used: the command still shows everything else)."""
+    configured URL, or the config file, cannot be used: the command still shows everything
+    else)."""
     try:
-        url: str | None = shown_url(base_url())
-        error = None
-    except UsageError as exc:
-        url, error = None, exc.message
-    return {
-        "baseUrl": url,
-        "questionsModel": default_model("questions"),
-        "reportModel": default_model("report"),
-        "error": error,
-    }
+        return {
+            "baseUrl": shown_url(base_url()),
+            "questionsModel": default_model("questions"),
+            "reportModel": default_model("report"),
+            "error": None,
+        }
+    except UsageError as exc:  # InputFileError too: a config file that cannot be read
+        models: dict[str, str | None] = {}
+        for purpose in ("questions", "report"):
+            try:
+                models[purpose] = default_model(purpose)
+            except UsageError:
+                models[purpose] = None
+        return {
+            "baseUrl": None,
+            "questionsModel": models["questions"],
+            "reportModel": models["report"],
+            "error": exc.message,
+        }
 
 
 def is_local(url: str) -> bool:
