@@ -15,7 +15,8 @@ from displays import RecordingDisplay
 from mockint.cli.display import call_footer, call_line
 from mockint.enums import CallTransport, Duplex, Mode, SttEngine
 from mockint.errors import UsageError
-from mockint.runners.base import CallView, Line, RunnerSettings, Speaker
+from mockint.models.sessions import TurnRole
+from mockint.runners.base import CallView, Line, RunnerSettings
 from mockint.runners.factory import get_runner
 from mockint.vapi import runner as vapi_runner
 from mockint.vapi.media import FRAME_BYTES, FRAME_SECONDS, SILENCE, FrameClock, WavAnswers, rms
@@ -93,14 +94,14 @@ def render(renderable: object, width: int = 80) -> list[str]:
 def test_the_call_footer_is_one_line_that_fits(width: int) -> None:
     view = CallView(
         status="in-progress",
-        lines=(Line(Speaker.INTERVIEWER, "Design a rate limiter", final=False),),
+        lines=(Line(TurnRole.INTERVIEWER, "Design a rate limiter", final=False),),
         asked=2,
         total=5,
         elapsed=190,
         allowed=1800,
         level=0.04,
         muted=False,
-        speaking=Speaker.CANDIDATE,
+        speaking=TurnRole.CANDIDATE,
     )
     lines = render(call_footer(view, width), width)
     assert len(lines) == 1 and len(lines[0]) <= width
@@ -114,7 +115,7 @@ def test_the_call_footer_is_one_line_that_fits(width: int) -> None:
 
 def test_the_footer_says_when_the_microphone_is_muted_and_when_time_is_over() -> None:
     view = CallView(status="in-progress", total=3, elapsed=2000, allowed=1800, muted=True,
-                    speaking=Speaker.INTERVIEWER, asked=3)  # fmt: skip
+                    speaking=TurnRole.INTERVIEWER, asked=3)  # fmt: skip
     muted = render(call_footer(view, 80), 80)[0]
     assert muted == ("● interviewer speaking · question 3 of 3 · 33:20/30:00 · mic muted · ^C ends")
     queued = render(call_footer(CallView(status="queued", total=3), 80), 80)[0]
@@ -122,7 +123,7 @@ def test_the_footer_says_when_the_microphone_is_muted_and_when_time_is_over() ->
 
 
 def test_transcribed_words_are_shown_inert() -> None:
-    line = render(call_line(Line(Speaker.CANDIDATE, "[bold]x[/bold] \x1b[31mred")))[0]
+    line = render(call_line(Line(TurnRole.CANDIDATE, "[bold]x[/bold] \x1b[31mred")))[0]
     assert line.startswith("You: [bold]x[/bold]") and "\x1b" not in line
 
 

@@ -45,7 +45,7 @@ class Retry(Enum):
     SIMPLER_FORMAT = "simpler format"  # the response format refused: the next one, at once
 
 
-class CallFailed(ProviderUnavailable):
+class RequestFailed(ProviderUnavailable):
     """One request gave no usable answer; ``reason`` is short and safe to show.
 
     ``usage`` is a call paid for anyway (a reply that could not be used); ``retry`` says
@@ -100,12 +100,12 @@ def ask_with_retries(
     *,
     tries: int,
     limits: Limits,
-    gave_up: Callable[[CallFailed], str],
+    gave_up: Callable[[RequestFailed], str],
     simpler: Callable[[], None] | None = None,
 ) -> R:
     """``use`` of the first usable reply of ``request(max_output_tokens, seconds_left)``.
 
-    ``request`` raises :class:`CallFailed` saying what may help; ``gave_up`` words the
+    ``request`` raises :class:`RequestFailed` saying what may help; ``gave_up`` words the
     reason once a :attr:`Retry.LATER` failure is not tried again; ``simpler`` switches the
     client to its next response format (:attr:`Retry.SIMPLER_FORMAT`). Raises
     :class:`~mockint.errors.ProviderUnavailable` when no usable reply came in time.
@@ -119,7 +119,7 @@ def ask_with_retries(
             raise ProviderUnavailable(f"no answer within {limits.deadline_seconds:g} s", usage)
         try:
             reply, call = request(limit, remaining)
-        except CallFailed as exc:
+        except RequestFailed as exc:
             usage += exc.usage
             if exc.retry is Retry.SIMPLER_FORMAT and simpler is not None:
                 simpler()

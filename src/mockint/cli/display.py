@@ -22,7 +22,8 @@ from rich.text import Text
 
 from mockint.cli import console, signals
 from mockint.models.questions import Question
-from mockint.runners.base import AnswerRequest, CallView, Entry, Line, Progress, Speaker, Tone
+from mockint.models.sessions import TurnRole
+from mockint.runners.base import AnswerRequest, CallView, Entry, Line, Progress, Tone
 from mockint.runners.lines import read_answer_lines
 from mockint.safetext import inert
 from mockint.timespec import clock
@@ -38,8 +39,8 @@ METER_REDRAW = 0.1
 METER_WIDTH = 20
 CALL_METER_WIDTH = 8
 SPEAKER_LABEL = {
-    Speaker.INTERVIEWER: ("Interviewer", "bold cyan"),
-    Speaker.CANDIDATE: ("You", "bold green"),
+    TurnRole.INTERVIEWER: ("Interviewer", "bold cyan"),
+    TurnRole.CANDIDATE: ("You", "bold green"),
 }
 
 
@@ -58,9 +59,9 @@ def call_footer(view: CallView, width: int) -> Text:
     dot = console.glyph("●", console.err)
     if view.status != "in-progress":
         state = Text(f"{dot} {view.status}", style="yellow")
-    elif view.speaking == Speaker.INTERVIEWER:
+    elif view.speaking == TurnRole.INTERVIEWER:
         state = Text(f"{dot} interviewer speaking", style="cyan")
-    elif view.speaking == Speaker.CANDIDATE:
+    elif view.speaking == TurnRole.CANDIDATE:
         state = Text(f"{dot} you are speaking", style="green")
     else:
         state = Text(f"{dot} listening", style="green")

@@ -11,8 +11,8 @@ import typer
 from mockint.cli import console, render
 from mockint.cli.common import database, write_output
 from mockint.cli.errors import command_app
-from mockint.history.formats import DocumentFormat
-from mockint.history.formats import render as render_document
+from mockint.history.formats.document import DocumentFormat
+from mockint.history.formats.document import render as render_document
 from mockint.interview.session import load_report
 from mockint.userfiles import STDOUT
 

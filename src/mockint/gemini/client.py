@@ -41,8 +41,8 @@ from mockint.keys import get_key
 from mockint.models.usage import ApiUsage
 from mockint.providers import GEMINI_KEY_NEEDED
 from mockint.structured import (
-    CallFailed,
     Limits,
+    RequestFailed,
     Retry,
     ask_with_retries,
     try_again_at,
@@ -92,8 +92,8 @@ _RETRY_INFO = "type.googleapis.com/google.rpc.RetryInfo"
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)s\s*$")
 
 
-class GeminiUnavailable(CallFailed):
-    """Gemini could not give a usable answer (see :class:`~mockint.structured.CallFailed`;
+class GeminiUnavailable(RequestFailed):
+    """Gemini could not give a usable answer (see :class:`~mockint.structured.RequestFailed`;
     ``retry_after`` is Google's retryDelay, when it sent one)."""
 
 

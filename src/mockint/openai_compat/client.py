@@ -48,8 +48,8 @@ from mockint.models.usage import ApiUsage
 from mockint.resources import load_toml
 from mockint.safetext import one_line, redact
 from mockint.structured import (
-    CallFailed,
     Limits,
+    RequestFailed,
     Retry,
     ask_with_retries,
     try_again_at,
@@ -92,9 +92,9 @@ class Format(Enum):
     TEXT = "text"
 
 
-class OpenAIUnavailable(CallFailed):
+class OpenAIUnavailable(RequestFailed):
     """The server could not give a usable answer (see
-    :class:`~mockint.structured.CallFailed`; ``retry_after`` is its ``retry-after``)."""
+    :class:`~mockint.structured.RequestFailed`; ``retry_after`` is its ``retry-after``)."""
 
 
 class OpenAIRequestError(MockintError):
@@ -388,7 +388,7 @@ def _retry_after(headers: Any) -> float | None:
     return None
 
 
-def _gave_up(exc: CallFailed) -> str:
+def _gave_up(exc: RequestFailed) -> str:
     """The reason given after the last try; for 429, when to try again."""
     return (
         try_again_at("rate limited", exc.retry_after)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from mockint.enums import CallTransport, Duplex, Mode, Provider, SttEngine
+from mockint.models.sessions import TurnRole
 
 if TYPE_CHECKING:
     from mockint.interview.session import Interview
@@ -61,19 +62,12 @@ class Progress:
         return self.allowed is not None and self.elapsed > self.allowed
 
 
-class Speaker(StrEnum):
-    """Who speaks in a live call."""
-
-    INTERVIEWER = "interviewer"
-    CANDIDATE = "candidate"
-
-
 @dataclass(frozen=True)
 class Line:
     """One utterance of a live call as transcribed so far: ``final`` once the
     transcriber has settled it, else a partial transcript that may still change."""
 
-    speaker: Speaker
+    speaker: TurnRole
     text: str
     final: bool = True
 
@@ -99,7 +93,7 @@ class CallView:
     elapsed: float = 0.0
     allowed: float | None = None
     level: float = 0.0
-    speaking: Speaker | None = None
+    speaking: TurnRole | None = None
     muted: bool = False
     duplex: str = "half"
     notes: tuple[str, ...] = ()

@@ -31,7 +31,8 @@ from pydantic import SecretStr
 
 from mockint.enums import Duplex
 from mockint.models.questions import Question
-from mockint.runners.base import CallView, Display, Interrupted, Line, Speaker
+from mockint.models.sessions import TurnRole
+from mockint.runners.base import CallView, Display, Interrupted, Line
 from mockint.vapi.calls import QuestionMatcher
 from mockint.vapi.client import VapiError
 from mockint.vapi.media import FRAME_SECONDS, SILENCE, AudioSink, AudioSource, rms
@@ -52,7 +53,11 @@ CLOSE_SECONDS = 1.0
 #: the longest the interviewer's queued last words are waited for at the end (seconds)
 DRAIN_SECONDS = 5.0
 
-_ROLES = {"assistant": Speaker.INTERVIEWER, "bot": Speaker.INTERVIEWER, "user": Speaker.CANDIDATE}
+_ROLES = {
+    "assistant": TurnRole.INTERVIEWER,
+    "bot": TurnRole.INTERVIEWER,
+    "user": TurnRole.CANDIDATE,
+}
 
 
 class CallEnd(StrEnum):
@@ -144,11 +149,11 @@ class LiveCall:
         self._began = 0.0
         self._status = "connecting"
         self._lines: list[Line] = []
-        self._partial: dict[Speaker, str] = {}
+        self._partial: dict[TurnRole, str] = {}
         self._turn_text = ""  # what the interviewer said since the candidate last spoke
         self._asked = 0
         self._cue: int | None = None  # a question asked whose scripted answer is due
-        self._talking: dict[Speaker, bool] = {}
+        self._talking: dict[TurnRole, bool] = {}
         self._last_audio = float("-inf")
         self._level = 0.0
         self._muted = False
@@ -405,7 +410,7 @@ class LiveCall:
             if speaker is not None:
                 with self._lock:
                     self._talking[speaker] = data.get("status") == "started"
-                    if speaker == Speaker.CANDIDATE and self._talking[speaker]:
+                    if speaker == TurnRole.CANDIDATE and self._talking[speaker]:
                         self._turn_text = ""
         elif kind == "status-update":
             with self._lock:
@@ -426,7 +431,7 @@ class LiveCall:
                 return
             self._partial.pop(speaker, None)
             self._lines.append(Line(speaker, text))
-            if speaker == Speaker.CANDIDATE:
+            if speaker == TurnRole.CANDIDATE:
                 self._turn_text = ""
                 return
             self._turn_text = f"{self._turn_text} {text}".strip()
@@ -440,7 +445,7 @@ class LiveCall:
     def _audible(self) -> bool:
         """Whether the interviewer can be heard now (so a half-duplex microphone mutes)."""
         with self._lock:
-            talking = self._talking.get(Speaker.INTERVIEWER, False)
+            talking = self._talking.get(TurnRole.INTERVIEWER, False)
             recent = self.monotonic() - self._last_audio < AUDIBLE_TAIL_SECONDS
         return talking or recent or self.sink.pending() > 0
 
@@ -524,9 +529,9 @@ class LiveCall:
         playing = self.source.playing  # (not under this lock: the source has its own)
         with self._lock:
             if muted:
-                speaking = Speaker.INTERVIEWER  # still heard (queued audio, its last frames)
+                speaking = TurnRole.INTERVIEWER  # still heard (queued audio, its last frames)
             elif playing:
-                speaking = Speaker.CANDIDATE
+                speaking = TurnRole.CANDIDATE
             return CallView(
                 status=self._status,
                 lines=tuple(lines),
