@@ -293,3 +293,17 @@ def test_enter_on_a_line_holding_only_copied_indentation_does_not_submit(home: P
     child.wait_until_gone()
     answer = stored(home, session_id)[0].answer
     assert answer == "def f(xs):\n    for x in xs:\n    return x"
+
+
+def test_a_paste_the_terminal_did_not_bracket_keeps_its_own_indentation(home: Path):
+    child, session_id = started()
+    code = "def f(xs):\r    for x in xs:\r        print(x)\r    return None"
+    child.send(code)  # one write, as a terminal without bracketed paste sends a paste
+    child.wait_for_screen("return None")
+    child.send(SUBMIT)
+    child.expect_exact("Saved after")
+    child.send("/pause\r")
+    child.wait_until_gone()
+    assert stored(home, session_id)[0].answer == (
+        "def f(xs):\n    for x in xs:\n        print(x)\n    return None"
+    )

@@ -195,7 +195,9 @@ class AnswerEditor:
                 # mean a paste the terminal did not bracket, which goes on as text
                 self._submit(event)
                 return
-            buffer.newline(copy_margin=True)
+            # keys queued behind this Enter are a paste the terminal did not bracket: its
+            # lines bring their own indentation, which copying the margin would add to
+            buffer.newline(copy_margin=not pending)
 
         @bindings.add("escape", "enter")
         def _submit(event: KeyPressEvent) -> None:
