@@ -68,14 +68,15 @@ def test_markdown_report_keeps_an_answer_whole_in_a_code_block(cli, hostile_sess
     assert "\x1b" not in md
 
 
-def test_export_jsonl_round_trip_matches_the_database(cli, hostile_session, tmp_path, home):
+def second_session(cli, tmp_path) -> None:
+    """A graded JavaScript session beside the hostile one."""
     answers = write_json(tmp_path / "b.json", ["Closures keep their scope."])
-    assert (
-        cli(
-            "start", "-t", "javascript", "-d", "easy", "-n", "1", "--answers", str(answers)
-        ).exit_code
-        == 0
-    )
+    result = cli("start", "-t", "javascript", "-d", "easy", "-n", "1", "--answers", str(answers))
+    assert result.exit_code == 0, result.output
+
+
+def test_export_jsonl_round_trip_matches_the_database(cli, hostile_session, tmp_path, home):
+    second_session(cli, tmp_path)
     out_dir = tmp_path / "out"
     result = cli("export", "--output", str(out_dir))
     assert result.exit_code == 0
@@ -247,13 +248,7 @@ def test_export_output_with_an_extension_is_a_file(cli, hostile_session, tmp_pat
 def test_a_json_file_gets_one_json_array_that_reads_back_and_is_a_pack(
     cli, hostile_session, tmp_path
 ):
-    answers = write_json(tmp_path / "b.json", ["Closures keep their scope."])
-    assert (
-        cli(
-            "start", "-t", "javascript", "-d", "easy", "-n", "1", "--answers", str(answers)
-        ).exit_code
-        == 0
-    )
+    second_session(cli, tmp_path)
     target = tmp_path / "all.json"
     result = cli("export", "--output", str(target))
     assert result.exit_code == 0, result.output

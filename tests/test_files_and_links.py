@@ -204,10 +204,10 @@ def plant(path: Path, special: str) -> None:
 SPECIAL_FILES = [
     ("config.toml", "fifo", ("models",), 2, "is not a regular file"),
     ("config.toml", "/dev/zero", ("models",), 2, "is not a regular file"),
-    ("config.toml", "huge", ("models",), 2, "is over 1024 KB"),
+    ("config.toml", "huge", ("models",), 2, "is larger than 1 MB"),
     ("keys.json", "fifo", ("keys", "list"), 1, "is not a regular file"),
     ("keys.json", "/dev/zero", ("keys", "list"), 1, "is not a regular file"),
-    ("keys.json", "huge", ("keys", "list"), 1, "is over 64 KB"),
+    ("keys.json", "huge", ("keys", "list"), 1, "is larger than 64 KB"),
     ("mockint.db.lock", "fifo", ("history",), 1, "is not a regular file"),
     ("mockint.db.lock", "link", ("history",), 1, "is a symbolic link"),
 ]

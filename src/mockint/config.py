@@ -33,13 +33,9 @@ def load_config() -> dict[str, Any]:
     when it is not a regular file of at most ``MAX_CONFIG_BYTES`` of UTF-8 TOML."""
     path = config_path()
     try:
-        raw = read_regular_file(path, "The config file", MAX_CONFIG_BYTES)
+        raw = read_regular_file(path, "The config file", MAX_CONFIG_BYTES, fix="fix or move it")
     except FileNotFoundError:
         return {}
-    if len(raw) > MAX_CONFIG_BYTES:
-        raise InputFileError(
-            f"The config file {path} is over {MAX_CONFIG_BYTES // 1024} KB: not a config file."
-        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -60,22 +60,16 @@ def _read_file() -> dict[str, str]:
     path = key_file()
     remove_stale_temporaries(path)
     try:
-        raw = read_regular_file(path, "The key file", MAX_KEY_FILE_BYTES)
+        raw = read_regular_file(
+            path,
+            "The key file",
+            MAX_KEY_FILE_BYTES,
+            fix="move it away and set your keys again with `mockint keys set NAME`",
+        )
     except FileNotFoundError:
         return {}
-    except InputFileError as exc:
-        if path.is_dir():
-            raise StorageError(
-                f"The key file {path} is a directory; move it away and set your keys again "
-                "with `mockint keys set NAME`."
-            ) from None
-        raise StorageError(f"{exc.message.rstrip('.').removesuffix('; give a file')}; move it "
-                           "away and set your keys again with `mockint keys set NAME`.") from None  # fmt: skip
-    if len(raw) > MAX_KEY_FILE_BYTES:
-        raise StorageError(
-            f"The key file {path} is over {MAX_KEY_FILE_BYTES // 1024} KB, so it holds more than "
-            "keys; move it away and set your keys again with `mockint keys set NAME`."
-        )
+    except InputFileError as exc:  # a key file is the tool's own: exit 1, as storage
+        raise StorageError(exc.message) from None
     if stat.S_IMODE(path.stat().st_mode) & 0o077:
         raise StorageError(
             f"The key file {path} can be read by other users; mockint will not use it. "

@@ -18,32 +18,45 @@ from mockint.errors import InputFileError, StorageError, UsageError
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
-def read_regular_file(path: Path, label: str, limit: int = MAX_FILE_BYTES) -> bytes:
-    """The bytes of ``path``, at most ``limit + 1`` of them (the caller judges the size);
-    ``label`` names the file in errors ("Pack file", "The config file").
+def read_regular_file(
+    path: Path, label: str, limit: int = MAX_FILE_BYTES, fix: str | None = None
+) -> bytes:
+    """The bytes of ``path``, at most ``limit``; ``label`` names the file in errors ("Pack
+    file", "The config file") and ``fix`` says what to do about it (default: give a file,
+    or split one too large).
 
     Only a regular file is read: never a device, a FIFO (whose opening would wait for a
     writer) or ``/dev/zero`` (read until memory runs out). FileNotFoundError passes through
     (a missing file may be fine); anything else raises
     :class:`~mockint.errors.InputFileError` saying what is wrong and how to fix it.
     """
+    directory = InputFileError(f"{label} {path} is a directory; {fix or 'give a file'}.")
     try:
         # O_NONBLOCK: opening a FIFO must not wait for a writer (no effect on a file)
         with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
             kind = os.fstat(handle.fileno()).st_mode
             if stat.S_ISDIR(kind):
-                raise InputFileError(f"{label} {path} is a directory; give a file.")
+                raise directory
             if not stat.S_ISREG(kind):
                 raise InputFileError(
-                    f"{label} {path} is not a regular file (a device, pipe or socket); give a file."
+                    f"{label} {path} is not a regular file (a device, pipe or socket); "
+                    f"{fix or 'give a file'}."
                 )
-            return handle.read(limit + 1)
+            raw = handle.read(limit + 1)
     except IsADirectoryError:
-        raise InputFileError(f"{label} {path} is a directory; give a file.") from None
+        raise directory from None
     except FileNotFoundError:
         raise
     except OSError as exc:
         raise InputFileError(f"Cannot read {label.lower()} {path}: {exc.strerror}.") from None
+    if len(raw) > limit:
+        raise InputFileError(f"{label} {path} {_too_large(limit)}; {fix or 'split it'}.")
+    return raw
+
+
+def _too_large(limit: int) -> str:
+    size = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
+    return f"is larger than {size}, more than mockint reads"
 
 
 def read_user_text(path: Path, label: str, limit: int = MAX_FILE_BYTES) -> str:
@@ -63,10 +76,7 @@ def decode_user_bytes(raw: bytes, origin: str, limit: int = MAX_FILE_BYTES) -> s
     """``raw`` (read with at most ``limit + 1`` bytes) as UTF-8 text; InputFileError when
     it is longer than ``limit`` bytes or not UTF-8. ``origin`` names it in errors."""
     if len(raw) > limit:
-        raise InputFileError(
-            f"{origin} is larger than {limit // (1024 * 1024)} MB, more than mockint reads; "
-            "split it."
-        )
+        raise InputFileError(f"{origin} {_too_large(limit)}; split it.")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
