@@ -181,26 +181,18 @@ def configured_server() -> dict[str, str | None]:
     password in it), ``questionsModel``, ``reportModel``, and ``error`` (None, or why the
     configured URL, or the config file, cannot be used: the command still shows everything
     else)."""
-    try:
-        return {
-            "baseUrl": shown_url(base_url()),
-            "questionsModel": default_model("questions"),
-            "reportModel": default_model("report"),
-            "error": None,
-        }
-    except UsageError as exc:  # InputFileError too: a config file that cannot be read
-        models: dict[str, str | None] = {}
-        for purpose in ("questions", "report"):
-            try:
-                models[purpose] = default_model(purpose)
-            except UsageError:
-                models[purpose] = None
-        return {
-            "baseUrl": None,
-            "questionsModel": models["questions"],
-            "reportModel": models["report"],
-            "error": exc.message,
-        }
+    server: dict[str, str | None] = {}
+    error = None
+    for name, read in (
+        ("baseUrl", lambda: shown_url(base_url())),
+        ("questionsModel", lambda: default_model("questions")),
+        ("reportModel", lambda: default_model("report")),
+    ):
+        try:
+            server[name] = read()
+        except UsageError as exc:  # InputFileError too: a config file that cannot be read
+            server[name], error = None, error or exc.message
+    return {**server, "error": error}
 
 
 def is_local(url: str) -> bool:
@@ -229,22 +221,21 @@ def _price(model: str) -> tuple[float, float] | None:
         entry = settings().get("prices", {}).get(model)
         if entry is None:
             return None
-    try:
-        prices = float(entry["input_per_million"]), float(entry["output_per_million"])
-    except (KeyError, TypeError, ValueError):
-        prices = None
-    if (
-        prices is None
-        or not all(math.isfinite(p) and p >= 0 for p in prices)
-        or any(
-            isinstance(entry[k], bool | str) for k in ("input_per_million", "output_per_million")
-        )
-    ):
+    given = [entry.get(k) for k in PRICE_KEYS] if isinstance(entry, dict) else [None]
+    prices = [
+        float(p)
+        for p in given
+        if isinstance(p, int | float) and not isinstance(p, bool) and math.isfinite(p) and p >= 0
+    ]
+    if len(prices) != len(PRICE_KEYS):
         raise InputFileError(
             f'{where}: "{model}" must give input_per_million and output_per_million as numbers '
             "of US dollars, at least 0."
         )
-    return prices
+    return prices[0], prices[1]
+
+
+PRICE_KEYS = ("input_per_million", "output_per_million")
 
 
 def check_prices() -> None:
