@@ -183,11 +183,12 @@ def configured_server() -> dict[str, str | None]:
     else)."""
     server: dict[str, str | None] = {}
     error = None
-    for name, read in (
+    reads: tuple[tuple[str, Callable[[], str]], ...] = (
         ("baseUrl", lambda: shown_url(base_url())),
         ("questionsModel", lambda: default_model("questions")),
         ("reportModel", lambda: default_model("report")),
-    ):
+    )
+    for name, read in reads:
         try:
             server[name] = read()
         except UsageError as exc:  # InputFileError too: a config file that cannot be read
