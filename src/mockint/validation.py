@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
 from pydantic import ValidationError
@@ -87,3 +87,9 @@ def service_url(value: str, origin: str) -> str:
             f"{origin} must be an http:// or https:// URL with a host, not {one_line(value)!r}."
         )
     return value.rstrip("/")
+
+
+def is_number(value: object) -> TypeGuard[int | float]:
+    """Whether ``value`` (from TOML, JSON or an SQLite column) is a number: an int or a
+    float, never a bool (which Python counts as an int) nor text."""
+    return isinstance(value, int | float) and not isinstance(value, bool)

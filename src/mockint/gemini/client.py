@@ -47,7 +47,7 @@ from mockint.structured import (
     ask_with_retries,
     try_again_at,
 )
-from mockint.validation import service_url
+from mockint.validation import is_number, service_url
 
 __all__ = [
     "BLOCKING_FINISH",
@@ -175,13 +175,7 @@ def clamped(low: int, high: int) -> BeforeValidator:
     """A validator that brings a reply's number into ``low``..``high``: with ``minimum`` and
     ``maximum`` in a structured-output schema (which a server decoding under the schema
     keeps to), a number outside is clamped, not refused."""
-    return BeforeValidator(
-        lambda value: (
-            max(low, min(high, value))
-            if isinstance(value, int | float) and not isinstance(value, bool)
-            else value
-        )
-    )
+    return BeforeValidator(lambda value: max(low, min(high, value)) if is_number(value) else value)
 
 
 def _reason(exc: Exception) -> str:

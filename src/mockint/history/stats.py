@@ -30,6 +30,7 @@ from mockint.models.history import (
 from mockint.models.reports import grader_of
 from mockint.storage import history as history_store
 from mockint.storage.history import SORTS
+from mockint.validation import is_number
 from mockint.wording import counted
 
 #: sessions set up but never started are not listed once this old (``--status SETUP`` lists them)
@@ -182,7 +183,7 @@ def statistics(db: Database, filters: HistoryFilter | None = None) -> Statistics
 
 def _score_or_none(value: Any) -> int | None:
     """A stored score; None for one another program wrote as text."""
-    return round(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    return round(value) if is_number(value) else None
 
 
 def _date_or_none(text: str | None) -> datetime | None:
@@ -264,8 +265,7 @@ def _readable_result(question: Any) -> bool:
     return (
         isinstance(question, dict)
         and isinstance(question.get("id"), str)
-        and isinstance(question.get("score"), int | float)
-        and not isinstance(question.get("score"), bool)
+        and is_number(question.get("score"))
     )
 
 

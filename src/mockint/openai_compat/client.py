@@ -54,7 +54,7 @@ from mockint.structured import (
     ask_with_retries,
     try_again_at,
 )
-from mockint.validation import service_url
+from mockint.validation import is_number, service_url
 
 __all__ = [
     "BASE_URL_VARIABLE",
@@ -130,8 +130,7 @@ def option(name: str) -> float:
     if value is None:
         return float(settings()[name])
     most = COUNTS.get(name, MOST_SECONDS)
-    number = isinstance(value, int | float) and not isinstance(value, bool)
-    if number and 0 < value <= most and (name not in COUNTS or float(value).is_integer()):
+    if is_number(value) and 0 < value <= most and (name not in COUNTS or float(value).is_integer()):
         return float(value)
     kind = (
         f"a whole number from 1 to {most:,}"
@@ -223,11 +222,7 @@ def _price(model: str) -> tuple[float, float] | None:
         if entry is None:
             return None
     given = [entry.get(k) for k in PRICE_KEYS] if isinstance(entry, dict) else [None]
-    prices = [
-        float(p)
-        for p in given
-        if isinstance(p, int | float) and not isinstance(p, bool) and math.isfinite(p) and p >= 0
-    ]
+    prices = [float(p) for p in given if is_number(p) and math.isfinite(p) and p >= 0]
     if len(prices) != len(PRICE_KEYS):
         raise InputFileError(
             f'{where}: "{model}" must give input_per_million and output_per_million as numbers '

@@ -21,6 +21,7 @@ from mockint.enums import Difficulty, InterviewType, Status
 from mockint.models.history import HistoryFilter
 from mockint.storage.sessions import ISO_DATE_BELOW
 from mockint.timespec import stamp
+from mockint.validation import is_number
 
 #: ORDER BY of a history page, by sort name
 SORTS = {
@@ -334,11 +335,6 @@ def matching_ids(db: Database, where: str, params: list[Any]) -> list[str]:
     ]
 
 
-def _number(value: Any) -> bool:
-    """Whether a stored score is a number (another program may have written text)."""
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 def latest_scores(db: Database, limit: int) -> list[ScoredSession]:
     """The latest ``limit`` graded sessions of every type, newest first; a session whose
     score is not a number (another program wrote it) is left out.
@@ -350,10 +346,12 @@ def latest_scores(db: Database, limit: int) -> list[ScoredSession]:
         "ORDER BY created_at DESC LIMIT ?",
         [limit],
     ).fetchall()
-    return [ScoredSession(*row) for row in rows if _number(row[2])]
+    return [ScoredSession(*row) for row in rows if is_number(row[2])]
 
 
-def latest_levels(db: Database, interview_type: InterviewType, limit: int) -> list[tuple[str, int]]:
+def latest_levels(
+    db: Database, interview_type: InterviewType, limit: int
+) -> list[tuple[str, int | float]]:
     """``(difficulty, score)`` of the latest ``limit`` graded sessions of a type, newest
     first; one of a difficulty this version does not know, or whose score is not a number,
     is left out.
@@ -366,7 +364,7 @@ def latest_levels(db: Database, interview_type: InterviewType, limit: int) -> li
         [interview_type.value, limit],
     ).fetchall()
     known = {d.value for d in Difficulty}
-    return [(level, score) for level, score in rows if level in known and _number(score)]
+    return [(level, score) for level, score in rows if level in known and is_number(score)]
 
 
 def weakest_rubric_dimension(
