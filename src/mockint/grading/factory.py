@@ -14,8 +14,6 @@ from mockint.errors import UsageError
 from mockint.grading.base import Grader
 from mockint.providers import resolve
 
-GRADERS = ("offline", "gemini", "openai")
-
 #: builds one grader: (the provider's model, or None for its default) -> a grader
 GraderFactory = Callable[[str | None], Grader]
 
@@ -40,6 +38,8 @@ _FACTORIES: dict[str, GraderFactory] = {
     "gemini": _service(Provider.GEMINI),
     "openai": _service(Provider.OPENAI),
 }
+#: the graders' names, as `--grader` and messages list them
+GRADERS = tuple(_FACTORIES)
 
 
 def register_grader(name: str, factory: GraderFactory) -> GraderFactory:
